@@ -1,0 +1,125 @@
+"""Command line: build | check | new | import-text."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bantin.authoring import new_article
+from bantin.config import Config, load_config
+from bantin.errors import BuildFailed
+from bantin.importer import ImportFailed, import_text
+from bantin.pipeline import BuildOptions, build, build_time
+from bantin.provinces import load_provinces
+
+COMMANDS = ("build", "check", "new", "import-text")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
+    root = Path(args.root).resolve()
+    try:
+        config = load_config(root)
+        if args.command in ("build", "check"):
+            return _build(config, args)
+        if args.command == "new":
+            return _new(config, args)
+        return _import(config, args)
+    except BuildFailed as failed:
+        print(failed, file=sys.stderr)
+        return 1
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`bantin`, `bantin --drafts` mean `bantin build ...`."""
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        return ["build", *argv]
+    return argv
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bantin", description="Build a static news site from Markdown articles.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--root", default=".", help="project folder holding site.toml (default: .)")
+
+    for name, help_text in (("build", "build the site (the default command)"),
+                            ("check", "validate content and site.toml without writing anything")):
+        command = commands.add_parser(name, help=help_text)
+        common(command)
+        command.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+        command.add_argument("--future", action="store_true", help="include articles dated in the future")
+        command.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+        command.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    new = commands.add_parser("new", help="write a new article file with its front-matter")
+    common(new)
+    new.add_argument("title", help="the article's title")
+    new.add_argument("--province", required=True, help="province or city, or 'Trung ương'")
+    new.add_argument("--topic", required=True, help="one of the topics in site.toml")
+    new.add_argument("--section", default=None, help="section folder (default: the first in site.toml)")
+    new.add_argument("--tags", default="", help="comma-separated tags")
+    new.add_argument("--date", default=None, help="ISO date-time (default: now)")
+    new.add_argument("--author", default="")
+
+    imp = commands.add_parser("import-text", help="turn plain-text article dumps into Markdown articles")
+    common(imp)
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--province", default=None, help="used when the province can't be found in the text")
+    imp.add_argument("--topic", default=None, help="topic (required unless the text names one)")
+    imp.add_argument("--section", default=None, help="section folder (default: the first in site.toml)")
+    imp.add_argument("--date", default=None, help="used when the text has no date line")
+    imp.add_argument("--tags", default="", help="comma-separated tags")
+    return parser
+
+
+def _build(config: Config, args: argparse.Namespace) -> int:
+    options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
+                           write=args.command == "build")
+    progress = _progress_bar if sys.stderr.isatty() and not args.quiet else None
+    report = build(config, options, progress)
+    if progress:
+        sys.stderr.write("\r\033[K")
+    if not args.quiet:
+        if args.command == "check":
+            print(f"ok: {report.articles} articles checked, no errors ({report.seconds:.2f} s)")
+        else:
+            print(f"built {config.output_dir.name}/: {report.summary()}")
+    return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+
+
+def _new(config: Config, args: argparse.Namespace) -> int:
+    provinces = load_provinces(config.provinces_file)
+    moment = datetime.fromisoformat(args.date) if args.date else build_time(BuildOptions())
+    path = new_article(config, provinces, title=args.title, province=args.province, topic=args.topic,
+                       section=args.section, tags=[t.strip() for t in args.tags.split(",") if t.strip()],
+                       moment=moment, author=args.author)
+    print(f"wrote {path.relative_to(config.root).as_posix()}")
+    return 0
+
+
+def _import(config: Config, args: argparse.Namespace) -> int:
+    provinces = load_provinces(config.provinces_file)
+    failures = 0
+    for file in args.files:
+        try:
+            path = import_text(file, config, provinces, province=args.province, topic=args.topic,
+                               section=args.section, date=args.date,
+                               tags=[t.strip() for t in args.tags.split(",") if t.strip()])
+        except ImportFailed as failed:
+            print(f"{file}: {failed}", file=sys.stderr)
+            failures += 1
+            continue
+        print(f"{file} -> {path.relative_to(config.root).as_posix()}")
+    return 1 if failures else 0

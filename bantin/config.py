@@ -1,0 +1,328 @@
+"""site.toml: typed, validated configuration. Unknown keys are errors."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slugify import slugify
+
+from bantin.errors import BuildFailed, ContentError, line_of_key
+from bantin.strings import DEFAULT_STRINGS
+
+CONFIG_FILE = "site.toml"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+OFFSET_RE = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The words used in URLs of index pages (Vietnamese defaults)."""
+
+    province: str = "tinh"
+    topic: str = "chu-de"
+    tag: str = "the"
+    archive: str = "luu-tru"
+    page: str = "trang"
+    search: str = "tim-kiem"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Weights of the related-news score; see bantin/related.py for the formula."""
+
+    count: int = 5
+    tag: float = 3.0
+    topic: float = 2.0
+    province: float = 2.0
+    half_life_days: float = 365.0
+
+
+@dataclass(frozen=True)
+class Home:
+    """How much the home page shows."""
+
+    latest: int = 10
+    per_topic: int = 4
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know about the site, validated."""
+
+    root: Path  # the project folder that holds site.toml
+    title: str
+    base_url: str  # absolute, ends with "/"
+    description: str = ""
+    language: str = "vi"
+    timezone_name: str = "+07:00"
+    tz: tzinfo = field(default=timezone(timedelta(hours=7)))
+    sections: dict[str, str] = field(default_factory=dict)  # slug -> title, in menu order
+    topics: tuple[str, ...] = ()
+    provinces_file: Path | None = None  # None: the list shipped with bantin
+    page_size: int = 20
+    latest_count: int = 5  # length of the "Tin mới" block
+    output_dir: Path = Path("_site")
+    content_dir: Path = Path("content")
+    layouts_dir: Path = Path("layouts")
+    assets_dir: Path = Path("assets")
+    paths: Paths = field(default_factory=Paths)
+    related: Related = field(default_factory=Related)
+    home: Home = field(default_factory=Home)
+    strings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STRINGS))
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, "/" or e.g. "/lhh/": prefix of every internal link."""
+        rest = self.base_url.split("://", 1)[-1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+
+    @property
+    def topic_by_slug(self) -> dict[str, str]:
+        """Topic name by its slug, to match a topic however it is accented or cased."""
+        return {slug_of(topic): topic for topic in self.topics}
+
+
+@functools.lru_cache(maxsize=65536)
+def slug_of(text: str) -> str:
+    """python-slugify, remembered: a build slugifies the same tags and topics thousands of times."""
+    return slugify(text)
+
+
+_TOP_KEYS = {
+    "title", "base_url", "description", "language", "timezone", "sections", "topics",
+    "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
+    "strings",
+}
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate `root/site.toml`."""
+    path = root / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BuildFailed([ContentError(
+            CONFIG_FILE, None, None, "no site.toml in the project folder",
+            hint=f"run bantin from the folder that holds site.toml (looked in {root})",
+        )]) from None
+    return parse_config(text, root)
+
+
+def parse_config(text: str, root: Path) -> Config:
+    """Parse site.toml text into a Config, reporting every error at once."""
+    try:
+        data = tomllib.loads(text.replace("\r\n", "\n"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        match = re.search(r"line (\d+)", str(exc))
+        if line is None and match:
+            line = int(match.group(1))
+        raise BuildFailed([ContentError(CONFIG_FILE, line, None, f"invalid TOML: {exc}")]) from None
+    return _Validator(text, root).config(data)
+
+
+class _Validator:
+    """Checks one parsed site.toml; collects errors instead of stopping at the first."""
+
+    def __init__(self, text: str, root: Path) -> None:
+        self.text = text
+        self.root = root
+        self.errors: list[ContentError] = []
+
+    def error(self, key: str, message: str, hint: str | None = None) -> None:
+        name = key.rsplit(".", 1)[-1]
+        self.errors.append(ContentError(CONFIG_FILE, line_of_key(self.text, name), key, message, hint))
+
+    def take(self, data: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any,
+             prefix: str = "") -> Any:
+        value = data.get(key, default)
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; a page size of `true` is still a mistake
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            self.error(prefix + key, f"expected {_kind_name(kind)}, got {value!r}")
+            return default
+        return value
+
+    def unknown(self, data: dict[str, Any], allowed: set[str], prefix: str = "") -> None:
+        import difflib
+
+        for key in sorted(set(data) - allowed):
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"did you mean '{prefix}{close[0]}'?" if close else f"allowed: {', '.join(sorted(allowed))}"
+            self.error(prefix + key, "unknown setting", hint)
+
+    def positive(self, key: str, value: int | float) -> None:
+        if value <= 0:
+            self.error(key, f"must be greater than 0, got {value}")
+
+    def config(self, data: dict[str, Any]) -> Config:
+        self.unknown(data, _TOP_KEYS)
+        title = self.take(data, "title", str, "")
+        if not title.strip():
+            self.error("title", "the site needs a title")
+        base_url = self.take(data, "base_url", str, "http://localhost:8000/")
+        if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", base_url):
+            self.error("base_url", f"must be an absolute http(s) URL, got {base_url!r}",
+                       "for example base_url = \"https://lhh.example.org/\"")
+        if not base_url.endswith("/"):
+            base_url += "/"
+        tz_name = self.take(data, "timezone", str, "+07:00")
+        tz = self.timezone(tz_name)
+        sections = self.sections(data.get("sections", {"tin-tuc": "Tin tức", "bao-cao": "Báo cáo"}))
+        topics = self.topics(data.get("topics", []))
+        provinces = self.take(data, "provinces", str, "")
+        provinces_file = None
+        if provinces:
+            provinces_file = (self.root / provinces).resolve()
+            if not provinces_file.is_file():
+                self.error("provinces", f"province list {provinces!r} not found")
+        page_size = self.take(data, "page_size", int, 20)
+        self.positive("page_size", page_size)
+        latest_count = self.take(data, "latest_count", int, 5)
+        self.positive("latest_count", latest_count)
+        output_dir = self.output_dir(self.take(data, "output_dir", str, "_site"))
+        config = Config(
+            root=self.root,
+            title=title,
+            base_url=base_url,
+            description=self.take(data, "description", str, ""),
+            language=self.take(data, "language", str, "vi"),
+            timezone_name=tz_name,
+            tz=tz,
+            sections=sections,
+            topics=topics,
+            provinces_file=provinces_file,
+            page_size=page_size,
+            latest_count=latest_count,
+            output_dir=output_dir,
+            content_dir=self.root / "content",
+            layouts_dir=self.root / "layouts",
+            assets_dir=self.root / "assets",
+            paths=self.paths(self.take(data, "paths", dict, {})),
+            related=self.related(self.take(data, "related", dict, {})),
+            home=self.home(self.take(data, "home", dict, {})),
+            strings=self.strings(self.take(data, "strings", dict, {})),
+        )
+        if self.errors:
+            raise BuildFailed(self.errors)
+        return config
+
+    def timezone(self, name: str) -> tzinfo:
+        match = OFFSET_RE.match(name)
+        if match:
+            sign = -1 if match.group(1) == "-" else 1
+            hours, minutes = int(match.group(2)), int(match.group(3))
+            if hours < 24 and minutes < 60:
+                return timezone(sign * timedelta(hours=hours, minutes=minutes))
+        else:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        self.error("timezone", f"unknown timezone {name!r}",
+                   "use an offset such as \"+07:00\" or an IANA name such as \"Asia/Ho_Chi_Minh\"")
+        return timezone(timedelta(hours=7))
+
+    def sections(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not value:
+            self.error("sections", "expected a table of section slug = title",
+                       "[sections]\ntin-tuc = \"Tin tức\"")
+            return {}
+        sections: dict[str, str] = {}
+        for slug, title in value.items():
+            if not SLUG_RE.match(slug):
+                self.error(f"sections.{slug}", "a section slug must be lower-case ASCII words joined by '-'")
+            elif not isinstance(title, str) or not title.strip():
+                self.error(f"sections.{slug}", "the section needs a title")
+            else:
+                sections[slug] = title
+        return sections
+
+    def topics(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not value or not all(isinstance(t, str) and t.strip() for t in value):
+            self.error("topics", "expected a non-empty list of topic names")
+            return ()
+        seen: dict[str, str] = {}
+        for topic in value:
+            slug = slugify(topic)
+            if slug in seen:
+                self.error("topics", f"topics {seen[slug]!r} and {topic!r} would share the URL slug {slug!r}")
+            seen[slug] = topic
+        return tuple(value)
+
+    def output_dir(self, value: str) -> Path:
+        path = (self.root / value).resolve()
+        root = self.root.resolve()
+        guarded = [root, root / "content", root / "layouts", root / "assets"]
+        for guarded_path in guarded:
+            if path == guarded_path or guarded_path.is_relative_to(path):
+                self.error("output_dir", f"{value!r} would overwrite {guarded_path.name or guarded_path}",
+                           "use a folder of its own, such as \"_site\"")
+                break
+        return path
+
+    def paths(self, data: dict[str, Any]) -> Paths:
+        defaults = Paths()
+        self.unknown(data, set(defaults.__dataclass_fields__), "paths.")
+        values = {}
+        for name in defaults.__dataclass_fields__:
+            value = self.take(data, name, str, getattr(defaults, name), "paths.")
+            if not SLUG_RE.match(value):
+                self.error(f"paths.{name}", f"{value!r} is not a URL slug (lower-case ASCII, '-')")
+                value = getattr(defaults, name)
+            values[name] = value
+        words = list(values.values())
+        if len(set(words)) != len(words):
+            self.error("paths", "two index kinds share a URL word")
+        return Paths(**values)
+
+    def related(self, data: dict[str, Any]) -> Related:
+        defaults = Related()
+        self.unknown(data, set(defaults.__dataclass_fields__), "related.")
+        count = self.take(data, "count", int, defaults.count, "related.")
+        if count < 0:
+            self.error("related.count", "must be 0 or more")
+        weights = {
+            name: float(self.take(data, name, (int, float), getattr(defaults, name), "related."))
+            for name in ("tag", "topic", "province", "half_life_days")
+        }
+        for name, value in weights.items():
+            if value < 0:
+                self.error(f"related.{name}", "must not be negative")
+        if weights["half_life_days"] == 0:
+            self.error("related.half_life_days", "must be greater than 0")
+        return Related(count=count, **weights)
+
+    def home(self, data: dict[str, Any]) -> Home:
+        defaults = Home()
+        self.unknown(data, set(defaults.__dataclass_fields__), "home.")
+        latest = self.take(data, "latest", int, defaults.latest, "home.")
+        per_topic = self.take(data, "per_topic", int, defaults.per_topic, "home.")
+        self.positive("home.latest", latest)
+        return Home(latest=latest, per_topic=max(per_topic, 0))
+
+    def strings(self, data: dict[str, Any]) -> dict[str, str]:
+        self.unknown(data, set(DEFAULT_STRINGS), "strings.")
+        merged = dict(DEFAULT_STRINGS)
+        for key, value in data.items():
+            if key in DEFAULT_STRINGS:
+                if isinstance(value, str):
+                    merged[key] = value
+                else:
+                    self.error(f"strings.{key}", "expected a string")
+        return merged
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", dict: "a table", list: "a list",
+             bool: "true or false"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -1,0 +1,349 @@
+"""Reading articles: discover Markdown files, split front-matter, validate every field."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from bantin.config import Config, slug_of
+from bantin.errors import ContentError, line_of_key
+from bantin.markup import MarkdownRenderer, first_paragraph_text
+from bantin.model import Article, Source
+from bantin.provinces import ProvinceList
+
+KNOWN_FIELDS = (
+    "title", "date", "province", "topic", "tags", "summary", "author", "source",
+    "image", "image_alt", "slug", "draft", "aliases",
+)
+REQUIRED_FIELDS = ("title", "date", "province", "topic")
+_DATE_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """Safe YAML without implicit timestamps: every date arrives as text and we parse it,
+    so '2025-13-01' is a clear content error instead of a crash inside PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class ArticleInvalid(Exception):
+    """Raised by parse_article with every problem found in one file."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What lies under content/: articles to parse, other files to copy, and misplaced files."""
+
+    sources: list[Path]
+    static: list[Path]  # non-Markdown files, copied as they are
+    errors: list[ContentError]
+
+
+def discover(config: Config) -> Discovery:
+    """List Markdown files under content/<section>/ and static files, in a stable order."""
+    root = config.content_dir
+    sources: list[Path] = []
+    static: list[Path] = []
+    errors: list[ContentError] = []
+    if not root.is_dir():
+        return Discovery([], [], [ContentError("content", None, None, "no content/ folder")])
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() != ".md":
+            static.append(path)
+        elif len(relative.parts) < 2 or relative.parts[0] not in config.sections:
+            errors.append(ContentError(
+                project_relative(path, config.root), None, None,
+                "article outside a section folder",
+                hint=f"move it under content/<section>/, sections: {', '.join(config.sections)}",
+            ))
+        else:
+            sources.append(path)
+    return Discovery(sources, static, errors)
+
+
+def project_relative(path: Path, root: Path) -> str:
+    """POSIX path relative to the project root (for messages and keys)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(path: Path, config: Config) -> Source:
+    """Read one file as NFC text with LF line endings; a BOM is dropped."""
+    rel = project_relative(path, config.root)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ArticleInvalid([ContentError(rel, line, None, "the file is not UTF-8 text",
+                                           hint="save it as UTF-8")]) from None
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    section = path.relative_to(config.content_dir).parts[0]
+    return Source(path, rel, section, text)
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
+    """(front-matter text, body, line number where the body starts)."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        raise ArticleInvalid([ContentError(
+            rel, 1, None, "no front-matter",
+            hint="start the file with a line '---', the fields (title: ..., date: ...), and '---'",
+        )])
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise ArticleInvalid([ContentError(rel, 1, None, "the front-matter is never closed",
+                                       hint="did you forget the closing '---' line?")])
+
+
+def parse_article(source: Source, config: Config, provinces: ProvinceList,
+                  markdown: MarkdownRenderer) -> Article:
+    """Validate one source and render its body; raise ArticleInvalid with every problem."""
+    front, body, _ = split_front_matter(source.text, source.rel)
+    try:
+        data = yaml.load(front, Loader=_Loader) if front.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ArticleInvalid([ContentError(source.rel, line, None, f"invalid YAML: {problem}",
+                                           hint="quote values that contain ': ' or start with a symbol")]) from None
+    if not isinstance(data, dict):
+        raise ArticleInvalid([ContentError(source.rel, 2, None, "the front-matter must be 'field: value' lines")])
+    fields = _Fields(source, front, data)
+    article = fields.article(config, provinces, markdown, body)
+    if fields.errors:
+        raise ArticleInvalid(fields.errors)
+    assert article is not None
+    return article
+
+
+class _Fields:
+    """Reads front-matter fields one by one, collecting errors with their line numbers."""
+
+    def __init__(self, source: Source, front: str, data: dict[Any, Any]) -> None:
+        self.source = source
+        self.front = front
+        self.data = {str(k): v for k, v in data.items()}
+        self.errors: list[ContentError] = []
+
+    def error(self, field: str, message: str, hint: str | None = None) -> None:
+        line = line_of_key(self.front, field, first_line=2)
+        self.errors.append(ContentError(self.source.rel, line, field, message, hint))
+
+    def text(self, field: str, required: bool = False) -> str:
+        value = self.data.get(field)
+        if value is None:
+            if required:
+                self.error(field, "missing required field", self._missing_hint(field))
+            return ""
+        if isinstance(value, bool | dict | list):
+            self.error(field, f"expected text, got {type(value).__name__}")
+            return ""
+        text = unicodedata.normalize("NFC", str(value)).strip()
+        if required and not text:
+            self.error(field, "must not be empty")
+        return text
+
+    def _missing_hint(self, field: str) -> str:
+        close = difflib.get_close_matches(field, [k for k in self.data if k not in KNOWN_FIELDS], n=1)
+        if close:
+            return f"found '{close[0]}': did you mean '{field}'?"
+        return f"add a line '{field}: ...' to the front-matter"
+
+    def article(self, config: Config, provinces: ProvinceList, markdown: MarkdownRenderer,
+                body: str) -> Article | None:
+        title = self.text("title", required=True)
+        moment = self.date(config.tz)
+        province = self.province(provinces)
+        topic = self.topic(config)
+        tags = self.string_list("tags")
+        aliases = tuple(self.alias(a) for a in self.string_list("aliases"))
+        slug = self.slug()
+        source_name, source_url = self.source_field()
+        draft = self.data.get("draft", False)
+        if not isinstance(draft, bool):
+            self.error("draft", f"expected true or false, got {draft!r}")
+            draft = False
+        if self.errors or moment is None:
+            return None
+        body_html = markdown.render(body)
+        lead = self.text("summary")
+        url = f"/{self.source.section}/{moment.year}/{slug}/"
+        return Article(
+            key=self.source.rel,
+            section=self.source.section,
+            slug=slug,
+            url=url,
+            title=title,
+            date=moment,
+            province=province,
+            topic=topic,
+            tags=tags,
+            summary=lead or first_paragraph_text(body_html),
+            lead=lead,
+            body_html=body_html,
+            author=self.text("author"),
+            source_name=source_name,
+            source_url=source_url,
+            image=self.text("image"),
+            image_alt=self.text("image_alt") or title,
+            draft=draft,
+            aliases=tuple(a for a in aliases if a),
+            extra={k: v for k, v in self.data.items() if k not in KNOWN_FIELDS},
+        )
+
+    def date(self, tz: tzinfo) -> datetime | None:
+        value = self.data.get("date")
+        if value is None:
+            self.error("date", "missing required field", self._missing_hint("date"))
+            return None
+        try:
+            return parse_date(value, tz)
+        except ValueError as exc:
+            self.error("date", str(exc), "write an ISO 8601 date such as 2023-06-02 or 2023-06-02T00:03:00+07:00")
+            return None
+
+    def province(self, provinces: ProvinceList) -> str:
+        name = self.text("province", required=True)
+        if not name:
+            return ""
+        match = provinces.match(name)
+        if match is None:
+            names = [p.name for p in provinces.by_slug.values()]
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+                "use a province or city name, or 'Trung ương' for national news"
+            self.error("province", f"unknown province {name!r}", hint)
+            return ""
+        return match.slug
+
+    def topic(self, config: Config) -> str:
+        name = self.text("topic", required=True)
+        if not name:
+            return ""
+        topic = config.topic_by_slug.get(slug_of(name))
+        if topic is not None:
+            return topic
+        close = difflib.get_close_matches(name, config.topics, n=2, cutoff=0.4)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
+            f"topics in site.toml: {', '.join(config.topics)}"
+        self.error("topic", f"unknown topic {name!r}", hint)
+        return ""
+
+    def string_list(self, field: str) -> tuple[str, ...]:
+        value = self.data.get(field)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
+                                                  for v in value):
+            self.error(field, "expected a list of text values", f'write {field}: ["first", "second"]')
+            return ()
+        seen: dict[str, str] = {}
+        for item in value:
+            text = unicodedata.normalize("NFC", str(item)).strip()
+            if text and text.casefold() not in seen:
+                seen[text.casefold()] = text
+        return tuple(seen.values())
+
+    def slug(self) -> str:
+        given = self.text("slug")
+        slug = slug_of(given or self.source.path.stem)
+        if not slug:
+            self.error("slug", "the slug is empty after removing accents and symbols",
+                       "set slug: to a few words in Latin letters")
+        return slug
+
+    def alias(self, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme or parsed.netloc or not value.startswith("/"):
+            self.error("aliases", f"{value!r} is not a site path", "write old URLs as paths: /tin/2020/old-name/")
+            return ""
+        normal = posixpath.normpath(parsed.path)
+        if ".." in parsed.path.split("/") or "\\" in value or "\x00" in value:
+            self.error("aliases", f"{value!r} leaves the site", "an alias may not contain '..'")
+            return ""
+        if normal == "/":
+            self.error("aliases", "an alias cannot be the home page")
+            return ""
+        return normal if normal.endswith(".html") else normal + "/"
+
+    def source_field(self) -> tuple[str, str]:
+        value = self.data.get("source")
+        if value is None:
+            return "", ""
+        if isinstance(value, dict):
+            unknown = set(map(str, value)) - {"name", "url"}
+            if unknown:
+                self.error("source", f"unknown keys {sorted(unknown)}", "use source: {name: ..., url: ...}")
+            name = str(value.get("name") or "").strip()
+            url = str(value.get("url") or "").strip()
+        elif isinstance(value, str):
+            name, url = value.strip(), ""
+            if re.match(r"^https?://", name):
+                url, name = name, urlparse(name).netloc
+        else:
+            self.error("source", "expected a name, a URL or {name: ..., url: ...}")
+            return "", ""
+        if url and not re.match(r"^https?://\S+$", url):
+            self.error("source", f"{url!r} is not an http(s) URL")
+            url = ""
+        return unicodedata.normalize("NFC", name), url
+
+
+def parse_date(value: Any, tz: tzinfo) -> datetime:
+    """Any ISO 8601 date or date-time as an aware datetime; no offset means the site's timezone."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date, got {value!r}")
+    match = _DATE_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not an ISO 8601 date")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                          int(second or 0), int((fraction or "0").ljust(6, "0")))
+    except ValueError as exc:
+        raise ValueError(f"impossible date {value!r}: {exc}") from None
+    if offset is None:
+        return moment.replace(tzinfo=tz)
+    if offset in ("Z", "z"):
+        zone = UTC
+    else:
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"impossible offset in {value!r}")
+        sign = -1 if offset[0] == "-" else 1
+        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return moment.replace(tzinfo=zone).astimezone(tz)

@@ -1,0 +1,54 @@
+"""Content and configuration errors: each names the file, line and field, with a hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem an editor must fix, located as precisely as we know."""
+
+    path: str  # project-relative path of the file at fault, e.g. "content/tin-tuc/a.md"
+    line: int | None
+    field: str | None  # front-matter field or config key, when one is to blame
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        field = f" [{self.field}]" if self.field else ""
+        hint = f"\n    hint: {self.hint}" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class BuildFailed(Exception):
+    """Raised with every error found, so that an editor sees them all at once."""
+
+    def __init__(self, errors: Iterable[ContentError]) -> None:
+        self.errors = sorted(set(errors), key=_sort_key)
+        super().__init__(format_errors(self.errors))
+
+
+def _sort_key(error: ContentError) -> tuple:
+    return (error.path, error.line or 0, error.field or "", error.message)
+
+
+def format_errors(errors: list[ContentError]) -> str:
+    """A numbered list of errors, as printed by `build` and `check`."""
+    count = len(errors)
+    head = f"{count} error{'s' if count != 1 else ''}:"
+    lines = [f"{i}. {e}" for i, e in enumerate(errors, start=1)]
+    return "\n".join([head, *lines])
+
+
+def line_of_key(text: str, key: str, first_line: int = 1) -> int | None:
+    """Line number of `key:` (or `key =`) at the start of a line of `text`, if any."""
+    for offset, line in enumerate(text.splitlines()):
+        stripped = line.lstrip()
+        if stripped.startswith(key):
+            rest = stripped[len(key):].lstrip()
+            if rest.startswith((":", "=")):
+                return first_line + offset
+    return None

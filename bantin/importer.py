@@ -1,0 +1,163 @@
+"""import-text: a plain-text dump of a news page -> a Markdown article with front-matter.
+
+The dumps look like the pages of provincial union sites: an organisation line, a date line
+("Thứ sáu, 02/06/2023 00:03 (GMT+7)"), the title, the body with image placeholders and
+captions, an author line, then navigation blocks ("Xem Thêm", "Tin mới", "Các tin tức
+khác") that are not part of the article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bantin.authoring import Draft, article_path, format_article, write_new
+from bantin.config import Config
+from bantin.content import parse_date
+from bantin.errors import BuildFailed
+from bantin.provinces import ProvinceList
+
+# A line that starts page navigation: the article ends before it.
+_NAVIGATION = re.compile(
+    r"^(icon\s+)?(xem thêm|tin mới|tin liên quan|các tin tức khác|tin khác|đọc nhiều|copy link|"
+    r"submit thread to)\b", re.IGNORECASE)
+# Page furniture that may sit among the first lines or inside the body.
+_FURNITURE = re.compile(r"^(hotline:|.*\d+°C|tm-img-alt$|chia sẻ$|share$)", re.IGNORECASE)
+_DATE_LINE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?")
+_BODY_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+_SOURCE = re.compile(r"^\(?\s*nguồn\s*:\s*(.+?)\s*\)?$", re.IGNORECASE)
+_ORGANISATION = re.compile(r"^liên hiệp (các )?hội", re.IGNORECASE)
+
+
+class ImportFailed(Exception):
+    """The text could not be turned into an article; the message says what to pass."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the importer read from a text dump."""
+
+    title: str
+    date: datetime | None
+    paragraphs: list[str]
+    author: str
+    source: str
+
+
+def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
+    """Split a dump into title, date, body paragraphs, author and source."""
+    text = unicodedata.normalize("NFC", text.replace("\ufeff", "").replace("\u00a0", " "))
+    lines = [re.sub(r"\s+", " ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    # the date line, if any, is among the first lines; the title follows it
+    date, start = None, 0
+    for index, line in enumerate(lines[:6]):
+        match = _DATE_LINE.search(line)
+        if match and len(line) < 60:
+            day, month, year, hour, minute = match.groups()
+            date = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=tz)
+            start = index + 1
+            break
+    content = [line for line in lines[start:] if not _FURNITURE.match(line)]
+    if not date:
+        content = [line for line in content if not _ORGANISATION.match(line) or len(line.split()) > 12]
+    if not content:
+        raise ImportFailed("no title found")
+    title, body = content[0], []
+    for line in content[1:]:
+        if _NAVIGATION.match(line):
+            break
+        if body and line == body[-1]:
+            continue  # image alt text and caption often repeat
+        body.append(line)
+    source = ""
+    for line in list(body):
+        match = _SOURCE.match(line)
+        if match:
+            source = match.group(1).strip()
+            body.remove(line)
+    body = [line for line in body if line != title]  # the image alt text repeats the title
+    author = ""
+    if body and len(body[-1].split()) <= 12 and not body[-1].endswith((".", "!", "?", ":")):
+        author = body.pop()
+    if date is None:
+        for line in body:
+            match = _BODY_DATE.search(line)
+            if match:
+                day, month, year = map(int, match.groups())
+                try:
+                    date = datetime(year, month, day, tzinfo=tz)
+                    break
+                except ValueError:
+                    continue
+    return Parsed(title, date, body, author, source)
+
+
+def guess_province(parsed: Parsed, provinces: ProvinceList) -> str | None:
+    """The province named in the title, else the one the body names most (at least twice)."""
+    names: dict[str, str] = {}
+    for province in provinces.by_slug.values():
+        if not province.national:
+            names[province.name.removeprefix("TP. ")] = province.name
+    pattern = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)")
+    in_title = pattern.findall(parsed.title)
+    if in_title:
+        return names[in_title[0]]
+    counts = Counter(names[m] for m in pattern.findall(" ".join(parsed.paragraphs)))
+    if counts:
+        (best, count), *rest = counts.most_common()
+        if count >= 2 and (not rest or rest[0][1] < count):
+            return best
+    return None
+
+
+def import_text(file: Path, config: Config, provinces: ProvinceList, *, province: str | None,
+                topic: str | None, section: str | None, date: str | None, tags: list[str]) -> Path:
+    """Import one dump and write it under content/; refuse to overwrite an existing file."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"cannot read: {exc}") from None
+    parsed = parse_text(text, config.tz)
+    moment = parsed.date
+    if moment is None and date:
+        moment = parse_date(date, config.tz)
+    if moment is None:
+        raise ImportFailed("no date found in the text; pass --date YYYY-MM-DD")
+    province_name = guess_province(parsed, provinces) or province
+    if not province_name:
+        raise ImportFailed("no province found in the text; pass --province (or --province 'Trung ương')")
+    topic_name = topic or next((t for t in config.topics if t.casefold() in text.casefold()), None)
+    if not topic_name:
+        raise ImportFailed("cannot guess the topic; pass --topic")
+    if not parsed.paragraphs:
+        raise ImportFailed("no body text found")
+    summary, *rest = parsed.paragraphs
+    draft = Draft(
+        title=parsed.title.rstrip("."),
+        date=moment,
+        province=province_name,
+        topic=topic_name,
+        body="\n\n".join(_escape_markdown(p) for p in rest) or _escape_markdown(summary),
+        tags=tuple(tags),
+        summary=summary if rest else "",
+        author=parsed.author,
+        source=parsed.source,
+    )
+    path = article_path(config, section, draft)
+    try:
+        write_new(path, format_article(draft))
+    except BuildFailed as failed:
+        raise ImportFailed(f"{path} already exists; not overwritten") from failed
+    return path
+
+
+def _escape_markdown(paragraph: str) -> str:
+    """Plain text that Markdown would misread: a leading '#', '-', '+', '>', or 'n.'."""
+    if re.match(r"^([#>+*-]|\d+[.)])\s", paragraph):
+        return "\\" + paragraph
+    return paragraph

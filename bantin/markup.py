@@ -1,0 +1,97 @@
+"""Markdown to HTML: Python-Markdown with tables, footnotes, attribute lists, heading ids
+from python-slugify, images with captions, and links that follow the site's base path."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from slugify import slugify
+
+_TAG_RE = re.compile(r"<[^>]+>")
+_PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.S)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def heading_id(value: str, separator: str) -> str:
+    """Heading ids from python-slugify, so '## Đắk Lắk' gets id 'dak-lak', not 'ak-lak'."""
+    return slugify(value, separator=separator) or "muc"
+
+
+class _FiguresAndLinks(Treeprocessor):
+    """Turn an image alone in a paragraph into a captioned figure; root links follow base path."""
+
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.prefix = base_path.rstrip("/")
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "p":
+                self._figure(element)
+            elif element.tag == "img":
+                element.set("loading", "lazy")
+                element.set("decoding", "async")
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if self.prefix and value and value.startswith("/") and not value.startswith("//"):
+                    element.set(attribute, self.prefix + value)
+
+    @staticmethod
+    def _figure(paragraph: etree.Element) -> None:
+        children = list(paragraph)
+        if len(children) != 1 or children[0].tag != "img":
+            return
+        image = children[0]
+        if (paragraph.text or "").strip() or (image.tail or "").strip():
+            return
+        caption = image.attrib.pop("title", "") or image.get("alt", "")
+        paragraph.tag = "figure"
+        image.tail = None
+        if caption:
+            etree.SubElement(paragraph, "figcaption").text = caption
+
+
+class _BantinExtension(Extension):
+    def __init__(self, base_path: str) -> None:
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # priority 1: after inline patterns (20) have made the <img> and <a> elements
+        md.treeprocessors.register(_FiguresAndLinks(md, self.base_path), "bantin-figures", 1)
+
+
+class MarkdownRenderer:
+    """One reusable converter; not thread-safe, so one per process."""
+
+    def __init__(self, base_path: str = "/") -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists",
+                        _BantinExtension(base_path)],
+            extension_configs={"toc": {"slugify": heading_id}},
+            output_format="html",
+        )
+
+    def render(self, text: str) -> str:
+        """Convert one article body to HTML."""
+        self._md.reset()
+        return self._md.convert(text)
+
+
+def first_paragraph_text(body_html: str) -> str:
+    """Plain text of the first non-empty paragraph of rendered HTML (the default summary)."""
+    for match in _PARAGRAPH_RE.finditer(body_html):
+        text = _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub("", match.group(1)))).strip()
+        if text:
+            return text
+    return ""
+
+
+def plain_text(fragment: str) -> str:
+    """HTML fragment to one line of plain text."""
+    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", fragment))).strip()

@@ -1,0 +1,133 @@
+"""The province list: today's 34 units, the former units merged into them, and their spellings."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from bantin.errors import BuildFailed, ContentError
+
+_PREFIXES = ("thanh-pho-", "tinh-", "tp-")
+
+
+@dataclass(frozen=True)
+class Province:
+    """One province-level unit, today's or former, or the national level."""
+
+    name: str  # canonical spelling, shown on pages
+    slug: str  # URL slug, e.g. "ha-giang"
+    kind: str  # "tỉnh", "thành phố", or "" for a former unit and the national level
+    part_of: str  # slug of today's unit that holds it (itself for today's units)
+    former: tuple[str, ...] = ()  # slugs of the former units merged into today's unit
+    national: bool = False
+
+    @property
+    def is_current(self) -> bool:
+        """True for today's units (and the national level), False for former ones."""
+        return self.part_of == self.slug
+
+
+@dataclass(frozen=True)
+class ProvinceList:
+    """Lookup of provinces by any accepted spelling."""
+
+    by_slug: dict[str, Province]  # in the order of the data file: national, then today's units
+    aliases: dict[str, str]  # match key -> slug
+    merger_date: date
+
+    def match(self, text: str) -> Province | None:
+        """The province that `text` names, whatever its spelling, or None."""
+        slug = self.aliases.get(match_key(text))
+        return self.by_slug[slug] if slug else None
+
+    def current(self) -> list[Province]:
+        """Today's units, national level first, in the order of the data file."""
+        return [p for p in self.by_slug.values() if p.is_current]
+
+    def members(self, slug: str) -> tuple[str, ...]:
+        """Slugs whose articles a province page lists: itself and the former units inside it."""
+        province = self.by_slug[slug]
+        return (province.slug, *province.former)
+
+
+@functools.lru_cache(maxsize=4096)
+def match_key(text: str) -> str:
+    """Fold a spelling to a key: NFC, no tones, no case, no punctuation, no 'TP.'/'Tỉnh'."""
+    key = slugify(unicodedata.normalize("NFC", text))
+    for prefix in _PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            key = key[len(prefix):]
+            break
+    return key.replace("-", "")
+
+
+def load_provinces(path: Path | None, label: str = "") -> ProvinceList:
+    """Load the list shipped with bantin, or the one at `path` (site.toml `provinces`)."""
+    if path is None:
+        text = resources.files("bantin").joinpath("data/provinces.toml").read_text(encoding="utf-8")
+        label = "bantin/data/provinces.toml"
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        label = label or str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BuildFailed([ContentError(label, None, "provinces", f"invalid TOML: {exc}")]) from None
+    return parse_provinces(data, label)
+
+
+def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
+    """Build the lookup from parsed TOML, checking that no two units share a spelling."""
+    errors: list[ContentError] = []
+    by_slug: dict[str, Province] = {}
+    aliases: dict[str, str] = {}
+
+    def add(province: Province, spellings: list[str]) -> None:
+        if province.slug in by_slug:
+            errors.append(ContentError(label, None, "name", f"{province.name!r} is listed twice"))
+            return
+        by_slug[province.slug] = province
+        for spelling in [province.name, *spellings]:
+            key = match_key(spelling)
+            owner = aliases.setdefault(key, province.slug)
+            if owner != province.slug:
+                errors.append(ContentError(
+                    label, None, "aliases",
+                    f"{spelling!r} would match both {by_slug[owner].name!r} and {province.name!r}",
+                ))
+
+    national = data.get("national", {"name": "Trung ương"})
+    name = national.get("name", "Trung ương")
+    add(Province(name, slugify(name), "", slugify(name), national=True), list(national.get("aliases", [])))
+    for entry in data.get("province", []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            errors.append(ContentError(label, None, "province", "each [[province]] needs a name"))
+            continue
+        slug = _slug(entry["name"])
+        former = [f for f in entry.get("former", []) if isinstance(f, dict) and "name" in f]
+        former_slugs = tuple(_slug(f["name"]) for f in former)
+        add(Province(entry["name"], slug, entry.get("kind", "tỉnh"), slug, former_slugs),
+            list(entry.get("aliases", [])))
+        for unit in former:
+            add(Province(unit["name"], _slug(unit["name"]), "", slug), list(unit.get("aliases", [])))
+    if errors:
+        raise BuildFailed(errors)
+    merger = data.get("merger_date", date(2025, 7, 1))
+    return ProvinceList(by_slug, aliases, merger if isinstance(merger, date) else date(2025, 7, 1))
+
+
+def _slug(name: str) -> str:
+    """URL slug of a province: 'TP. Hồ Chí Minh' -> 'ho-chi-minh'."""
+    slug = slugify(unicodedata.normalize("NFC", name))
+    for prefix in _PREFIXES:
+        if slug.startswith(prefix):
+            return slug[len(prefix):]
+    return slug

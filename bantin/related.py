@@ -1,0 +1,146 @@
+"""Related news ("Xem thêm"): the top K articles by a weighted, time-decayed score.
+
+For articles a and b:
+
+    score(a, b) = (sum of the weights of the terms they share) * 0.5 ** (days apart / half-life)
+
+Terms are each tag (weight `related.tag`), the topic (`related.topic`) and the province,
+counting a former province as part of today's one (`related.province`). Only articles that
+share at least one term are candidates. Ties go to the newer article, then to the smaller key.
+
+The search is exact without comparing every pair. An inverted index lists, for every term,
+the articles that carry it in date order. For article a, each of its terms opens a window
+on its list: the n articles just before a and the n just after (a binary search finds a).
+Every article in some window is scored exactly. An article in no window is, for each term
+it shares with a, farther away than that term's window reaches (d_t), so it scores at most
+max over D of 0.5 ** (D / half-life) * (sum of w_t over terms with d_t <= D).
+When the K-th best score found beats that bound, the answer is exact; otherwise n doubles,
+up to MAX_REACH: past it the best found is kept, which bounds the work per article.
+Rare terms reach far back in time with few articles, common ones stay close, so the work
+per article follows the number of close competitors, not the size of the archive.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Document:
+    """What related news needs to know of an article: key, time, and weighted terms."""
+
+    key: str
+    timestamp: float  # seconds since the epoch
+    terms: tuple[tuple[str, float], ...]  # (term, weight), e.g. ("tag:trí thức", 3.0)
+
+
+def related(documents: Sequence[Document], count: int, half_life_days: float) -> dict[str, tuple[str, ...]]:
+    """Map each document key to the keys of its `count` best related documents, best first."""
+    if count <= 0 or not documents:
+        return {d.key: () for d in documents}
+    # order by time, then key: index order is time order, and every posting list is sorted
+    order = sorted(documents, key=lambda d: (d.timestamp, d.key))
+    rank = {d.key: i for i, d in enumerate(sorted(documents, key=lambda d: d.key))}
+    term_ids: dict[str, int] = {}
+    term_weights: list[float] = []
+    postings: list[list[int]] = []
+    doc_terms: list[frozenset[int]] = []
+    for index, document in enumerate(order):
+        ids: set[int] = set()
+        for term, weight in document.terms:
+            if weight <= 0:
+                continue
+            term_id = term_ids.get(term)
+            if term_id is None:
+                term_id = term_ids[term] = len(term_weights)
+                term_weights.append(weight)
+                postings.append([])
+            elif term_weights[term_id] != weight:
+                raise ValueError(f"term {term!r} has two weights")
+            if term_id not in ids:
+                ids.add(term_id)
+                postings[term_id].append(index)
+        doc_terms.append(frozenset(ids))
+    finder = _Finder(
+        times=[d.timestamp for d in order],
+        ranks=[rank[d.key] for d in order],
+        doc_terms=doc_terms,
+        term_weights=term_weights,
+        postings=postings,
+        count=count,
+        half_life=half_life_days * DAY,
+    )
+    return {order[i].key: tuple(order[j].key for j in finder.best(i)) for i in range(len(order))}
+
+
+@dataclass(frozen=True)
+class _Finder:
+    """The exact top-K search for one article at a time (see the module docstring)."""
+
+    times: list[float]  # by index (time order)
+    ranks: list[int]  # position of each document's key in key order, the last tie-breaker
+    doc_terms: list[frozenset[int]]
+    term_weights: list[float]  # by term id
+    postings: list[list[int]]  # term id -> document indices, in time order
+    count: int
+    half_life: float
+
+    def best(self, index: int) -> list[int]:
+        """Indices of the best related documents of document `index`, best first."""
+        when, mine = self.times[index], self.doc_terms[index]
+        times, weights, doc_terms, half_life = self.times, self.term_weights, self.doc_terms, self.half_life
+        # per term: its posting list and the window [low, high) opened on it so far
+        windows = []
+        for term_id in mine:
+            ids = self.postings[term_id]
+            at = bisect_left(ids, index)
+            windows.append([ids, weights[term_id], at, at + 1])
+        seen = {index}
+        # sort keys: best score first, then newer, then smaller key
+        ranked: list[tuple[float, float, int, int]] = []
+        reach = 8
+        while True:
+            frontier: list[tuple[float, float]] = []
+            fresh: set[int] = set()
+            for window in windows:
+                ids, weight, low, high = window
+                new_low, new_high = max(0, low - reach), min(len(ids), high + reach)
+                fresh.update(ids[new_low:low])
+                fresh.update(ids[high:new_high])
+                window[2], window[3] = new_low, new_high
+                nearest = min(
+                    when - times[ids[new_low - 1]] if new_low > 0 else INFINITY,
+                    times[ids[new_high]] - when if new_high < len(ids) else INFINITY,
+                )
+                if nearest < INFINITY:
+                    frontier.append((nearest, weight))
+            fresh -= seen
+            seen |= fresh
+            for other in fresh:
+                shared = sum([weights[t] for t in mine & doc_terms[other]])
+                score = shared * 0.5 ** (abs(times[other] - when) / half_life)
+                ranked.append((-score, -times[other], self.ranks[other], other))
+            top = heapq.nsmallest(self.count, ranked)
+            proven = len(top) == self.count and -top[-1][0] > self._bound(frontier)
+            if not frontier or proven or reach >= MAX_REACH:
+                return [other for score, _, _, other in top if score < 0]
+            reach *= 2
+
+    def _bound(self, frontier: list[tuple[float, float]]) -> float:
+        """Best score any article outside every window could still reach."""
+        bound, weight = 0.0, 0.0
+        for distance, term_weight in sorted(frontier):
+            weight += term_weight
+            bound = max(bound, weight * 0.5 ** (distance / self.half_life))
+        return bound
+
+
+INFINITY = float("inf")
+# Work cap per article: past 2 * 64 articles each side of every term, take the best found.
+# Below it the answer is exact; `bench/run.py` reports how often the cap is reached.
+MAX_REACH = 64

@@ -1,0 +1,302 @@
+"""Planning and rendering pages: plan(site) lists every output; Renderer turns one into bytes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from bantin.config import Config
+from bantin.errors import BuildFailed, ContentError
+from bantin.model import Article, Output, Site, Term
+from bantin.provinces import ProvinceList
+from bantin.strings import vietnamese_date, vietnamese_datetime
+
+LIST_KINDS = ("section", "province", "topic", "tag", "month", "year")
+
+
+def output_path(url: str) -> str:
+    """'/tin-tuc/2023/x/' -> 'tin-tuc/2023/x/index.html'; '/old.html' -> 'old.html'."""
+    path = url.lstrip("/")
+    return path if path.endswith(".html") else f"{path}index.html"
+
+
+def page_url(term_url: str, page: int, page_word: str) -> str:
+    """URL of page `page` of a list whose first page is `term_url`."""
+    return term_url if page == 1 else f"{term_url}{page_word}/{page}/"
+
+
+def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
+    """Every page of the site, and an error for every path claimed twice (aliases included)."""
+    outputs = [Output("index.html", "home"), Output("404.html", "404")]
+    for article in site.articles.values():
+        outputs.append(Output(output_path(article.url), "article", article.key))
+    terms_of_kind: dict[str, dict[str, Term]] = {
+        "section": site.sections, "province": site.provinces, "topic": site.topics,
+        "tag": site.tags, "month": site.months, "year": site.years,
+    }
+    for kind, terms in terms_of_kind.items():
+        for slug, term in terms.items():
+            pages = max(1, math.ceil(len(term.articles) / config.page_size))
+            for page in range(1, pages + 1):
+                url = page_url(term.url, page, config.paths.page)
+                outputs.append(Output(output_path(url), kind, slug, page, pages))
+    paths = config.paths
+    for kind, word in (("province-index", paths.province), ("topic-index", paths.topic),
+                       ("tag-index", paths.tag), ("archive-index", paths.archive)):
+        outputs.append(Output(f"{word}/index.html", kind))
+    claimed = {o.path: o for o in outputs}
+    errors = []
+    for article in sorted(site.articles.values(), key=lambda a: a.key):
+        for alias in article.aliases:
+            path = output_path(alias)
+            other = claimed.get(path)
+            if other is not None:
+                what = f"the article {other.key}" if other.kind in ("article", "alias") else f"the page /{path}"
+                errors.append(ContentError(article.key, None, "aliases",
+                                           f"alias {alias} collides with {what}",
+                                           hint="remove the alias or choose another old URL"))
+                continue
+            claimed[path] = Output(path, "alias", article.key)
+            outputs.append(claimed[path])
+    return outputs, errors
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a list page sits among its pages."""
+
+    page: int
+    pages: int
+    urls: tuple[str, ...]  # URL of every page, first page first
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.urls[self.page - 2] if self.page > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.urls[self.page] if self.page < self.pages else None
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to show: first, last and a few around the current; None is a gap."""
+        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
+        result: list[int | None] = []
+        for number in numbers:
+            if result and number - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(number)
+        return result
+
+
+class Renderer:
+    """Renders outputs with the Jinja2 layouts. Build one per process."""
+
+    def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str]) -> None:
+        self.site = site
+        self.config = config
+        self.provinces = provinces
+        self.assets = assets
+        self.env = make_environment(config, self._globals())
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def _globals(self) -> dict[str, Any]:
+        config = self.config
+        return {
+            "site": {
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "base_url": config.base_url,
+                "sections": [(t.name, t.url) for t in self.site.sections.values()],
+                "topics": [(t.name, t.url) for t in self.site.topics.values()],
+                "paths": config.paths,
+            },
+            "t": config.strings,
+            "url": self.url,
+            "absolute_url": self.absolute_url,
+            "asset": self.asset,
+            "province_of": self.province_of,
+            "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
+            "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
+        }
+
+    def url(self, path: str) -> str:
+        """A site path as a link that works under the base URL's path."""
+        return self.config.base_path + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        """A site path as an absolute URL."""
+        return self.config.base_url + path.lstrip("/")
+
+    def asset(self, name: str) -> str:
+        """The content-hashed URL of a file in assets/."""
+        try:
+            return self.url(self.assets[name])
+        except KeyError:
+            raise jinja2.TemplateError(f"asset {name!r} not found in assets/") from None
+
+    def province_of(self, article: Article) -> Term:
+        """The province term an article was written with."""
+        return self.site.provinces[article.province]
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def render(self, output: Output) -> bytes:
+        """The bytes of one output file."""
+        handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
+        template, context = handler(output)
+        context.setdefault("canonical", "/" + output.path.removesuffix("index.html"))
+        try:
+            return self.template(template).render(context).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise BuildFailed([layout_error(exc, self.config, f"rendering /{output.path}")]) from None
+
+    def articles(self, keys: tuple[str, ...] | list[str]) -> list[Article]:
+        return [self.site.articles[k] for k in keys]
+
+    def _article(self, output: Output) -> tuple[str, dict[str, Any]]:
+        site = self.site
+        article = site.articles[output.key]
+        neighbours = site.neighbours[article.key]
+        return "article.html", {
+            "article": article,
+            "section": site.sections[article.section],
+            "province": self.province_of(article),
+            "related": self.articles(site.related.get(article.key, ())),
+            "latest": self.articles([k for k in site.latest if k != article.key][: self.config.latest_count]),
+            "previous": site.articles[neighbours.previous] if neighbours.previous else None,
+            "next": site.articles[neighbours.next] if neighbours.next else None,
+            "page_title": article.title,
+            "description": article.summary,
+        }
+
+    def _list(self, output: Output, term: Term, heading: str, note: dict[str, Any] | None = None
+              ) -> tuple[str, dict[str, Any]]:
+        size = self.config.page_size
+        start = (output.page - 1) * size
+        urls = tuple(page_url(term.url, n, self.config.paths.page) for n in range(1, output.pages + 1))
+        title = heading if output.page == 1 else f"{heading} – {self.config.strings['page']} {output.page}"
+        return "list.html", {
+            "term": term,
+            "heading": heading,
+            "note": note,
+            "items": self.articles(term.articles[start: start + size]),
+            "total": len(term.articles),
+            "pagination": Pagination(output.page, output.pages, urls),
+            "page_title": title,
+            "description": f"{heading}: {len(term.articles)} {self.config.strings['articles']}",
+        }
+
+    def _section(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.sections[output.key]
+        return self._list(output, term, term.name)
+
+    def _province(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.provinces[output.key]
+        province = self.provinces.by_slug[output.key]
+        note = {
+            "part_of": None if province.is_current else self.site.provinces[province.part_of],
+            "former": [self.site.provinces[s] for s in province.former],
+        }
+        return self._list(output, term, term.name, note)
+
+    def _topic(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.topics[output.key]
+        return self._list(output, term, term.name)
+
+    def _tag(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.tags[output.key]
+        return self._list(output, term, f"{self.config.strings['tag']}: {term.name}")
+
+    def _month(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.months[output.key]
+        year, month = output.key.split("/")
+        return self._list(output, term, f"{self.config.strings['month']} {int(month)}/{year}")
+
+    def _year(self, output: Output) -> tuple[str, dict[str, Any]]:
+        term = self.site.years[output.key]
+        months = [m for k, m in self.site.months.items() if k.startswith(output.key + "/")]
+        template, context = self._list(output, term, f"{self.config.strings['year']} {output.key}")
+        context["months"] = months
+        return template, context
+
+    def _home(self, output: Output) -> tuple[str, dict[str, Any]]:
+        home = self.config.home
+        keys = list(self.site.articles)[: home.latest]
+        blocks = [(term, self.articles(term.articles[: home.per_topic]))
+                  for term in self.site.topics.values() if term.articles and home.per_topic]
+        return "home.html", {"latest": self.articles(keys), "topic_blocks": blocks,
+                             "page_title": "", "description": self.config.description}
+
+    def _province_index(self, output: Output) -> tuple[str, dict[str, Any]]:
+        groups = []
+        for province in self.provinces.current():
+            term = self.site.provinces[province.slug]
+            groups.append((term, [self.site.provinces[s] for s in province.former]))
+        return "terms.html", {"kind": "province", "groups": groups,
+                              "page_title": self.config.strings["provinces"], "description": ""}
+
+    def _topic_index(self, output: Output) -> tuple[str, dict[str, Any]]:
+        return "terms.html", {"kind": "topic", "terms": list(self.site.topics.values()),
+                              "page_title": self.config.strings["topics"], "description": ""}
+
+    def _tag_index(self, output: Output) -> tuple[str, dict[str, Any]]:
+        terms = sorted(self.site.tags.values(), key=lambda t: (-len(t.articles), t.slug))
+        return "terms.html", {"kind": "tag", "terms": terms,
+                              "page_title": self.config.strings["tags"], "description": ""}
+
+    def _archive_index(self, output: Output) -> tuple[str, dict[str, Any]]:
+        years = [(term, [m for k, m in self.site.months.items() if k.startswith(key + "/")])
+                 for key, term in self.site.years.items()]
+        return "terms.html", {"kind": "archive", "years": years,
+                              "page_title": self.config.strings["archive"], "description": ""}
+
+    def _alias(self, output: Output) -> tuple[str, dict[str, Any]]:
+        article = self.site.articles[output.key]
+        return "alias.html", {"article": article, "canonical": article.url, "page_title": article.title,
+                              "description": article.summary}
+
+    def _404(self, output: Output) -> tuple[str, dict[str, Any]]:
+        return "404.html", {"page_title": self.config.strings["not_found_title"], "description": "",
+                            "canonical": "/404.html"}
+
+
+def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> ContentError:
+    """A template error as a ContentError pointing at the layout file and line."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:  # runtime errors: find the innermost frame that ran a layout
+        trace = exc.__traceback__
+        while trace is not None:
+            filename = trace.tb_frame.f_code.co_filename
+            if filename.startswith(str(config.layouts_dir)):
+                name, line = filename, trace.tb_lineno
+            trace = trace.tb_next
+    where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
+        f"layouts/{name}" if name else "layouts")
+    return ContentError(where, line, None, f"{type(exc).__name__}: {exc.message or exc} ({doing})")
+
+
+def make_environment(config: Config, globals_: dict[str, Any]) -> jinja2.Environment:
+    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.layouts_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    env.filters["vn_datetime"] = vietnamese_datetime
+    env.filters["vn_date"] = vietnamese_date
+    env.filters["isodate"] = lambda moment: moment.isoformat()
+    return env

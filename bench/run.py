@@ -1,0 +1,88 @@
+"""Benchmark: cold builds of the benchmark corpus, timed from the outside.
+
+    python3 bench/run.py                      # 1,000 and 10,000 articles, 3 runs each
+    python3 bench/run.py --counts 1000 --runs 5
+
+For each size it writes the corpus with ../shared/bench/make_corpus.py (seed 1) into a
+temporary project that uses this repository's site.toml, layouts and assets, then runs
+`build.py build` in a child process, deleting the output first (a cold build), and prints
+the median wall time, pages written, pages per second and the child's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+
+
+def make_project(count: int, work: Path) -> Path:
+    """A project folder holding the corpus as content/tin-tuc/<year>/<slug>.md."""
+    root = work / f"corpus-{count}"
+    if not (root / "content").exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--count", str(count), "--out",
+                        str(root / "content" / "tin-tuc"), "-q"], check=True)
+    for name in ("layouts", "assets"):
+        shutil.rmtree(root / name, ignore_errors=True)
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    return root
+
+
+def cold_build(root: Path) -> tuple[float, int, str]:
+    """(seconds, peak RSS in KiB of the build and its workers, summary line) of one cold build."""
+    shutil.rmtree(root / "_site", ignore_errors=True)
+    shutil.rmtree(root / ".bantin-cache", ignore_errors=True)
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed:\n{err}")
+    return seconds, usage.ru_maxrss, out.strip()
+
+
+def pages_of(summary: str) -> int:
+    """Pages written, read from the build's summary line."""
+    words = summary.replace(",", "").split()
+    return int(words[words.index("pages") - 1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"{'articles':>8} {'median s':>9} {'min s':>7} {'pages':>7} {'pages/s':>8} {'peak RSS MB':>11}")
+    per_article = {}
+    for count in args.counts:
+        root = make_project(count, args.work)
+        runs = [cold_build(root) for _ in range(args.runs)]
+        median = statistics.median(r[0] for r in runs)
+        pages = pages_of(runs[0][2])
+        peak = max(r[1] for r in runs) / 1024
+        per_article[count] = median / count
+        print(f"{count:>8} {median:>9.2f} {min(r[0] for r in runs):>7.2f} {pages:>7} {pages / median:>8.0f} "
+              f"{peak:>11.0f}")
+    if len(per_article) > 1:
+        smallest, largest = min(per_article), max(per_article)
+        ratio = per_article[largest] / per_article[smallest]
+        print(f"cost per article at {largest} / at {smallest}: {ratio:.2f} (1.00 is linear)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

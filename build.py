@@ -1,0 +1,8 @@
+"""Thin entry point: `python build.py [build|check|new|import-text] ...`."""
+
+import sys
+
+from bantin.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

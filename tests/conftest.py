@@ -1,0 +1,84 @@
+"""Fixtures: small real sites written into tmp_path from a dict of {path: text}."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bantin.config import load_config
+from bantin.pipeline import BuildOptions, Report, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_TOML = """\
+title = "Liên hiệp hội thử nghiệm"
+base_url = "https://example.org/"
+page_size = 2
+latest_count = 3
+topics = ["Hoạt động Liên hiệp hội", "Chuyển đổi số", "Y tế"]
+
+[sections]
+tin-tuc = "Tin tức"
+bao-cao = "Báo cáo"
+
+[related]
+count = 2
+"""
+
+
+def article(title: str, date: str, province: str = "Hà Tĩnh", topic: str = "Chuyển đổi số",
+            tags: list[str] | None = None, body: str = "Đoạn đầu của bài.\n\nĐoạn thứ hai.", **extra: str) -> str:
+    """The text of an article file."""
+    lines = ["---", f'title: "{title}"', f"date: {date}", f'province: "{province}"', f'topic: "{topic}"']
+    if tags is not None:
+        lines.append("tags: [" + ", ".join(f'"{t}"' for t in tags) + "]")
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    lines += ["---", "", textwrap.dedent(body).strip(), ""]
+    return "\n".join(lines)
+
+
+class Project:
+    """A bantin project in a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, files: dict[str, str]) -> None:
+        for relative, text in files.items():
+            path = self.root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def build(self, **options: object) -> Report:
+        options.setdefault("jobs", 1)
+        return build(load_config(self.root), BuildOptions(**options))  # type: ignore[arg-type]
+
+    @property
+    def out(self) -> Path:
+        return self.root / "_site"
+
+    def page(self, url: str) -> str:
+        """The HTML written for a site URL such as '/tin-tuc/'."""
+        path = url.lstrip("/")
+        return (self.out / (path if path.endswith(".html") else path + "index.html")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Project]:
+    """make(files, site_toml=...) -> Project with the repository's layouts and assets."""
+
+    def make(files: dict[str, str] | None = None, site_toml: str = SITE_TOML) -> Project:
+        root = tmp_path / "site"
+        root.mkdir()
+        shutil.copytree(REPO / "layouts", root / "layouts")
+        shutil.copytree(REPO / "assets", root / "assets")
+        (root / "site.toml").write_text(site_toml, encoding="utf-8")
+        result = Project(root)
+        result.write(files or {})
+        return result
+
+    return make

@@ -1,0 +1,240 @@
+"""Building small real sites and reading the HTML they produce."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from bantin.errors import BuildFailed
+
+from conftest import SITE_TOML, article
+from html_helpers import Page
+
+
+def five_articles() -> dict[str, str]:
+    return {
+        "content/tin-tuc/2023/hoi-thao-chuyen-doi-so.md": article(
+            "Hà Tĩnh: Hội thảo chuyển đổi số", "2023-06-02T00:03:00+07:00", "Hà Tĩnh", "Chuyển đổi số",
+            ["chuyển đổi số", "trí thức"],
+            body="Sáng 2/6, Liên hiệp hội tổ chức hội thảo.\n\n## Đắk Lắk\n\n![Toàn cảnh hội thảo](/anh/hoi-thao.jpg)"),
+        "content/tin-tuc/2023/tap-huan.md": article(
+            "Tập huấn chuyển đổi số", "2023-05-20 08:00", "Hà Tĩnh", "Chuyển đổi số", ["chuyển đổi số"]),
+        "content/tin-tuc/2024/ha-giang.md": article(
+            "Hà Giang tổ chức hội nghị", "2024-01-10", "Ha Giang", "Hoạt động Liên hiệp hội", ["trí thức"]),
+        "content/tin-tuc/2025/tuyen-quang.md": article(
+            "Tuyên Quang sau sáp nhập", "2025-08-01T09:00:00", "Tuyên Quang", "Hoạt động Liên hiệp hội", ["trí thức"]),
+        "content/bao-cao/2022/bao-cao-y-te.md": article(
+            "Báo cáo y tế năm 2022", "2022-12-31T23:30:00+07:00", "Trung ương", "Y tế", ["y tế"]),
+    }
+
+
+def test_article_page_shows_everything_an_editor_wrote(project):
+    site = project(five_articles())
+    report = site.build()
+    assert report.articles == 5
+    page = Page(site.page("/tin-tuc/2023/hoi-thao-chuyen-doi-so/"))
+    assert page.text("h1") == "Hà Tĩnh: Hội thảo chuyển đổi số"
+    assert "Thứ sáu, 02/06/2023 00:03 (GMT+7)" in page.text("p", "meta")
+    meta_links = page.links_in("p", "meta")
+    assert "/tinh/ha-tinh/" in meta_links
+    assert "/chu-de/chuyen-doi-so/" in meta_links
+    assert sorted(page.links_in("ul", "tags")) == ["/the/chuyen-doi-so/", "/the/tri-thuc/"]
+    # heading ids come from python-slugify: Đ becomes d
+    assert page.find("h2", id="dak-lak")
+    # an image alone in its paragraph becomes a captioned figure
+    assert page.text("figcaption") == "Toàn cảnh hội thảo"
+    # share links carry the absolute URL
+    facebook = page.find("a", "share-facebook")["attrs"]["href"]
+    assert "https%3A//example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/" in facebook
+
+
+def test_related_latest_and_neighbours(project):
+    site = project(five_articles())
+    site.build()
+    page = Page(site.page("/tin-tuc/2023/hoi-thao-chuyen-doi-so/"))
+    related = page.links_in("section", "related")
+    # same topic, province and tag, 13 days apart: the best match comes first
+    assert related[0] == "/tin-tuc/2023/tap-huan/"
+    assert "/tin-tuc/2023/hoi-thao-chuyen-doi-so/" not in related
+    latest = page.links_in("section", "latest")
+    assert latest[0] == "/tin-tuc/2025/tuyen-quang/"
+    assert len(latest) == 3
+    assert page.find("a", rel="prev")["attrs"]["href"] == "/tin-tuc/2023/tap-huan/"
+    assert page.find("a", rel="next")["attrs"]["href"] == "/tin-tuc/2024/ha-giang/"
+    # the report is alone in its section: no neighbours
+    report_page = Page(site.page("/bao-cao/2022/bao-cao-y-te/"))
+    assert not report_page.find_all("a", rel="prev") and not report_page.find_all("a", rel="next")
+
+
+def test_lists_are_paginated_newest_first(project):
+    site = project(five_articles())
+    site.build()
+    first = Page(site.page("/tin-tuc/"))
+    titles = [e["text"] for e in first.find_all("h2", "card-title")]
+    assert titles == ["Tuyên Quang sau sáp nhập", "Hà Giang tổ chức hội nghị"]
+    assert first.find("a", rel="next")["attrs"]["href"] == "/tin-tuc/trang/2/"
+    second = Page(site.page("/tin-tuc/trang/2/"))
+    assert [e["text"] for e in second.find_all("h2", "card-title")] == [
+        "Hà Tĩnh: Hội thảo chuyển đổi số", "Tập huấn chuyển đổi số"]
+    assert second.find("a", rel="prev")["attrs"]["href"] == "/tin-tuc/"
+    assert not (site.out / "tin-tuc/trang/3").exists()
+    assert (site.out / "the/tri-thuc/trang/2/index.html").exists()
+    assert (site.out / "luu-tru/2023/06/index.html").exists()
+    assert (site.out / "luu-tru/2023/index.html").exists()
+
+
+def test_todays_province_lists_the_former_ones_inside_it(project):
+    site = project(five_articles())
+    site.build()
+    today = Page(site.page("/tinh/tuyen-quang/"))
+    titles = [e["text"] for e in today.find_all("h2", "card-title")]
+    assert titles == ["Tuyên Quang sau sáp nhập", "Hà Giang tổ chức hội nghị"]
+    assert "/tinh/ha-giang/" in today.links_in("p", "note")
+    former = Page(site.page("/tinh/ha-giang/"))
+    assert [e["text"] for e in former.find_all("h2", "card-title")] == ["Hà Giang tổ chức hội nghị"]
+    assert "/tinh/tuyen-quang/" in former.links_in("p", "note")
+    # the article keeps the name it was written with ("Ha Giang" resolves to Hà Giang)
+    page = Page(site.page("/tin-tuc/2024/ha-giang/"))
+    assert "Hà Giang" in page.text("p", "meta")
+    index = Page(site.page("/tinh/"))
+    assert "/tinh/ha-giang/" in index.links_in("ul", "province-groups")
+
+
+def test_dates_without_offset_are_vietnam_time(project):
+    site = project(five_articles())
+    site.build()
+    page = Page(site.page("/tin-tuc/2025/tuyen-quang/"))
+    assert page.find("time")["attrs"]["datetime"] == "2025-08-01T09:00:00+07:00"
+    # 23:30 on 31 December in Vietnam stays in 2022, whatever UTC says
+    assert (site.out / "bao-cao/2022/bao-cao-y-te/index.html").exists()
+
+
+def test_home_and_term_indexes(project):
+    site = project(five_articles())
+    site.build()
+    home = Page(site.page("/"))
+    assert home.find("html")["attrs"]["lang"] == "vi"
+    assert home.links_in("section", "home-latest")[0] == "/tin-tuc/2025/tuyen-quang/"
+    topics = home.links_in("section", "home-topics")
+    assert "/chu-de/y-te/" in topics
+    tags = Page(site.page("/the/"))
+    assert "trí thức (3)" in " ".join(tags.text("ul", "term-list").split())
+    assert site.page("/404.html")
+
+
+def test_drafts_and_future_articles_are_left_out_unless_asked(project):
+    files = five_articles()
+    files["content/tin-tuc/2023/nhap.md"] = article("Bản nháp", "2023-01-01", draft="true")
+    files["content/tin-tuc/2099/tuong-lai.md"] = article("Bài tương lai", "2099-01-01")
+    site = project(files)
+    report = site.build()
+    assert (report.articles, report.skipped_drafts, report.skipped_future) == (5, 1, 1)
+    assert not (site.out / "tin-tuc/2023/nhap").exists()
+    assert not (site.out / "tin-tuc/2099").exists()
+    report = site.build(drafts=True, future=True)
+    assert report.articles == 7
+    assert (site.out / "tin-tuc/2023/nhap/index.html").exists()
+    assert (site.out / "tin-tuc/2099/tuong-lai/index.html").exists()
+
+
+def test_two_builds_are_byte_identical(project, tmp_path):
+    site = project(five_articles())
+
+    def digest() -> dict[str, str]:
+        site.build()
+        return {p.relative_to(site.out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(site.out.rglob("*")) if p.is_file()}
+
+    first = digest()
+    # touch every source: file times must not matter
+    for path in (site.root / "content").rglob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert digest() == first
+    assert len(first) > 50
+
+
+def test_parallel_build_equals_serial_build(project, monkeypatch):
+    files = {f"content/tin-tuc/2023/bai-{i:03d}.md": article(
+        f"Bài số {i}", f"2023-01-{1 + i % 28:02d}T{i % 24:02d}:00:00", ["Hà Tĩnh", "Sơn La", "Huế"][i % 3],
+        ["Chuyển đổi số", "Y tế"][i % 2], [f"thẻ {i % 7}", "trí thức"]) for i in range(60)}
+    site = project(files)
+    monkeypatch.setattr("bantin.pipeline.PARALLEL_THRESHOLD", 10)
+    site.build(jobs=1)
+    serial = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    site.build(jobs=2)
+    parallel = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    assert serial == parallel
+
+
+def test_sub_path_base_url(project):
+    site = project(five_articles(), SITE_TOML.replace("https://example.org/", "https://example.org/lhh/"))
+    site.build()
+    page = Page(site.page("/tin-tuc/2023/hoi-thao-chuyen-doi-so/"))
+    internal = [link for link in page.links() if not link.startswith(("http", "#"))]
+    assert internal and all(link.startswith("/lhh/") for link in internal)
+    assert page.find("figure").get("tag") == "figure"
+    assert page.find("img")["attrs"]["src"] == "/lhh/anh/hoi-thao.jpg"
+    assert page.find("link", rel="canonical")["attrs"]["href"] == \
+        "https://example.org/lhh/tin-tuc/2023/hoi-thao-chuyen-doi-so/"
+
+
+def test_assets_have_content_hashed_names(project):
+    site = project(five_articles())
+    site.build()
+    page = Page(site.page("/"))
+    css = page.find("link", rel="stylesheet")["attrs"]["href"]
+    assert css.startswith("/assets/css/site.") and css.endswith(".css") and css != "/assets/css/site.css"
+    assert (site.out / css.lstrip("/")).read_bytes() == (site.root / "assets/css/site.css").read_bytes()
+
+
+def test_static_files_under_content_are_copied(project):
+    site = project(five_articles())
+    (site.root / "content/anh").mkdir(parents=True)
+    (site.root / "content/anh/hoi-thao.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    site.build()
+    assert (site.out / "anh/hoi-thao.jpg").read_bytes() == b"\xff\xd8 not really a jpeg"
+
+
+def test_aliases_redirect_to_the_article(project):
+    files = five_articles()
+    files["content/tin-tuc/2023/tap-huan.md"] = article(
+        "Tập huấn chuyển đổi số", "2023-05-20 08:00", aliases='["/tin/cu/tap-huan.html", "/tin/2023/tap-huan"]')
+    site = project(files)
+    site.build()
+    for old in ("/tin/cu/tap-huan.html", "/tin/2023/tap-huan/"):
+        page = Page(site.page(old))
+        assert page.find("meta", **{"http-equiv": "refresh"})["attrs"]["content"] == "0; url=/tin-tuc/2023/tap-huan/"
+        assert page.find("link", rel="canonical")["attrs"]["href"] == "https://example.org/tin-tuc/2023/tap-huan/"
+
+
+def test_failed_build_leaves_the_previous_site_intact(project):
+    site = project(five_articles())
+    site.build()
+    before = {p: p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    site.write({"content/tin-tuc/2023/hong.md": article("Bài hỏng", "2023-02-30")})
+    with pytest.raises(BuildFailed):
+        site.build()
+    after = {p: p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith("_site")] == ["_site"]
+
+
+def test_layout_error_names_the_layout_and_keeps_the_previous_site(project):
+    site = project(five_articles())
+    site.build()
+    before = site.page("/")
+    layout = site.root / "layouts/home.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("{{ t.latest }}", "{{ t.no_such_string }}"),
+                      encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        site.build()
+    assert "layouts/home.html" in str(failed.value)
+    assert site.page("/") == before
+
+
+@pytest.mark.parametrize("value", [".", "content", "..", "layouts"])
+def test_output_dir_may_not_be_the_project_or_content(project, value):
+    with pytest.raises(BuildFailed) as failed:
+        project(five_articles(), f'output_dir = "{value}"\n' + SITE_TOML).build()
+    assert "[output_dir]" in str(failed.value)

@@ -1,0 +1,86 @@
+"""The commands, run as an editor runs them: build, check, new, import-text."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bantin.cli import main
+from bantin.importer import parse_text
+
+from conftest import REPO, article
+
+SEEDS = REPO.parent / "shared" / "bench" / "seeds"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_build_prints_a_summary_and_check_writes_nothing(project):
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
+    checked = run("check", cwd=site.root)
+    assert checked.returncode == 0, checked.stderr
+    assert "1 articles checked" in checked.stdout
+    assert not site.out.exists()
+    built = run(cwd=site.root)  # build is the default command
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("built _site/: 1 articles,")
+    assert (site.out / "index.html").exists()
+
+
+def test_check_lists_every_error_and_fails(project):
+    site = project({
+        "content/tin-tuc/2023/a.md": article("A", "2023-02-30"),
+        "content/tin-tuc/2023/b.md": article("B", "2023-01-01", province="Atlantis"),
+    })
+    checked = run("check", cwd=site.root)
+    assert checked.returncode == 1
+    assert "2 errors:" in checked.stderr
+    assert "content/tin-tuc/2023/a.md:3: [date]" in checked.stderr
+    assert "content/tin-tuc/2023/b.md:4: [province]" in checked.stderr
+
+
+def test_new_writes_a_valid_article_and_never_overwrites(project, capsys):
+    site = project()
+    args = ["new", "Hội thảo Đắk Lắk", "--province", "dak lak", "--topic", "y te", "--date", "2024-03-05T08:30",
+            "--tags", "y tế, hội thảo", "--root", str(site.root)]
+    assert main(args) == 0
+    path = site.root / "content/tin-tuc/2024/hoi-thao-dak-lak.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'province: "Đắk Lắk"' in text and 'topic: "Y tế"' in text
+    assert "date: 2024-03-05T08:30:00+07:00" in text
+    assert main(args) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == text
+    site.build()
+    assert (site.out / "tin-tuc/2024/hoi-thao-dak-lak/index.html").exists()
+
+
+def test_import_text_reads_a_seed_page():
+    seed = next(SEEDS.glob("000_*.txt"))
+    from datetime import timedelta, timezone
+    parsed = parse_text(seed.read_text(encoding="utf-8"), timezone(timedelta(hours=7)))
+    assert parsed.title.startswith("Hà Tĩnh: Đảng đoàn Liên hiệp hội")
+    assert parsed.date and parsed.date.strftime("%d/%m/%Y %H:%M") == "02/06/2023 00:03"
+    body = "\n".join(parsed.paragraphs)
+    assert "Xem Thêm" not in body and "Tin mới" not in body
+    assert "RIC triển khai" not in body  # navigation, not body
+    assert parsed.paragraphs[-1].startswith("Theo kế hoạch")
+
+
+def test_import_text_writes_articles_that_build(project):
+    site = project()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    result = run("import-text", *map(str, seeds), "--topic", "Hoạt động Liên hiệp hội", "--province", "Trung ương",
+                 cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert len(list((site.root / "content").rglob("*.md"))) == len(seeds)
+    again = run("import-text", str(seeds[0]), "--topic", "Y tế", cwd=site.root)
+    assert again.returncode == 1 and "not overwritten" in again.stderr
+    report = site.build()
+    assert report.articles == len(seeds)
+    html = site.page("/tinh/ha-tinh/")
+    assert "Hà Tĩnh: Đảng đoàn" in html  # province guessed from the title

@@ -1,0 +1,56 @@
+"""Related news: the inverted-index search must equal the brute-force definition."""
+
+from __future__ import annotations
+
+import random
+
+from bantin.related import DAY, Document, related
+
+
+def brute_force(documents, count, half_life_days):
+    result = {}
+    for a in documents:
+        terms_a = dict(a.terms)
+        scored = []
+        for b in documents:
+            if b.key == a.key:
+                continue
+            shared = sum(w for t, w in b.terms if t in terms_a)
+            if shared <= 0:
+                continue
+            score = shared * 0.5 ** (abs(a.timestamp - b.timestamp) / (half_life_days * DAY))
+            scored.append((-score, -b.timestamp, b.key))
+        result[a.key] = tuple(key for _, _, key in sorted(scored)[:count])
+    return result
+
+
+def random_documents(seed: int, n: int) -> list[Document]:
+    rng = random.Random(seed)
+    documents = []
+    for i in range(n):
+        tags = rng.sample([f"tag{k}" for k in range(12)], rng.randint(0, 4))
+        terms = [(f"tag:{t}", 3.0) for t in tags]
+        terms.append((f"topic:{rng.randint(0, 3)}", 2.0))
+        terms.append((f"province:{rng.randint(0, 9)}", 2.0))
+        # whole days, so that equal timestamps and equal scores (ties) happen
+        documents.append(Document(f"k{i:04d}", rng.randint(0, 3000) * DAY, tuple(terms)))
+    return documents
+
+
+def test_inverted_index_equals_brute_force():
+    for seed in range(4):
+        documents = random_documents(seed, 300)
+        assert related(documents, 5, 90) == brute_force(documents, 5, 90)
+
+
+def test_ties_are_broken_by_date_then_key():
+    same = (("tag:a", 1.0),)
+    documents = [Document("b", 10 * DAY, same), Document("a", 10 * DAY, same),
+                 Document("c", 20 * DAY, same), Document("x", 15 * DAY, same)]
+    # "c" and the pair "a"/"b" are both 5 days from "x": the newer one wins, then the smaller key
+    assert related(documents, 3, 30)["x"] == ("c", "a", "b")
+
+
+def test_unrelated_documents_are_never_listed():
+    documents = [Document("a", 0, (("tag:x", 1.0),)), Document("b", DAY, (("tag:y", 1.0),))]
+    assert related(documents, 5, 30) == {"a": (), "b": ()}
