@@ -90,7 +90,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     articles = [a for a in articles if a.key not in left_out]
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
-    site, site_errors = assemble(articles, config, provinces)
+    site, site_errors = assemble(articles, config, provinces, with_related=options.write)
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     errors += site_errors + plan_errors + _static_collisions(static, outputs, config)

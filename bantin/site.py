@@ -17,9 +17,12 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.key))
 
 
-def assemble(articles: Iterable[Article], config: Config,
-             provinces: ProvinceList) -> tuple[Site, list[ContentError]]:
-    """Build the Site from parsed articles; report URL and tag collisions."""
+def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
+             with_related: bool = True) -> tuple[Site, list[ContentError]]:
+    """Build the Site from parsed articles; report URL and tag collisions.
+
+    `check` passes with_related=False: related news cannot fail, so it need not be computed.
+    """
     ordered = newest_first(articles)
     errors = _url_collisions(ordered)
     tag_slugs, tag_errors = _tag_slugs(ordered)
@@ -59,7 +62,7 @@ def assemble(articles: Iterable[Article], config: Config,
         related=related(
             [_document(a, tag_slugs, provinces, config) for a in ordered],
             config.related.count, config.related.half_life_days,
-        ),
+        ) if with_related else {},
         neighbours=_neighbours(ordered),
         latest=tuple(a.key for a in ordered[: config.latest_count + 1]),  # one spare: a page never lists itself
         tag_slugs=tag_slugs,

@@ -40,7 +40,16 @@ def random_documents(seed: int, n: int) -> list[Document]:
 def test_inverted_index_equals_brute_force():
     for seed in range(4):
         documents = random_documents(seed, 300)
-        assert related(documents, 5, 90) == brute_force(documents, 5, 90)
+        assert related(documents, 5, 90, max_reach=10**9) == brute_force(documents, 5, 90)
+
+
+def test_the_work_cap_keeps_nearly_all_of_the_exact_answer():
+    documents = random_documents(7, 600)
+    exact = brute_force(documents, 5, 90)
+    capped = related(documents, 5, 90)
+    kept = sum(len(set(capped[k]) & set(exact[k])) for k in exact)
+    assert kept >= 0.95 * sum(len(v) for v in exact.values())
+    assert all(len(capped[k]) == len(exact[k]) for k in exact)
 
 
 def test_ties_are_broken_by_date_then_key():
