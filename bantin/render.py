@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -17,6 +19,8 @@ from bantin.provinces import ProvinceList
 from bantin.strings import vietnamese_date, vietnamese_datetime
 
 LIST_KINDS = ("section", "province", "topic", "tag", "month", "year")
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
 
 
 def output_path(url: str) -> str:
@@ -49,6 +53,12 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     for kind, word in (("province-index", paths.province), ("topic-index", paths.topic),
                        ("tag-index", paths.tag), ("archive-index", paths.archive)):
         outputs.append(Output(f"{word}/index.html", kind))
+    pages = sum(1 for o in outputs if o.kind not in ("404",))
+    chunks = max(1, math.ceil(pages / SITEMAP_LIMIT))
+    outputs.append(Output("robots.txt", "robots"))
+    outputs.append(Output("sitemap.xml", "sitemap", page=0 if chunks > 1 else 1, pages=chunks))
+    if chunks > 1:
+        outputs += [Output(f"sitemap-{n}.xml", "sitemap", page=n, pages=chunks) for n in range(1, chunks + 1)]
     claimed = {o.path: o for o in outputs}
     errors = []
     for article in sorted(site.articles.values(), key=lambda a: a.key):
@@ -152,6 +162,10 @@ class Renderer:
 
     def render(self, output: Output) -> bytes:
         """The bytes of one output file."""
+        if output.kind == "sitemap":
+            return self._sitemap(output)
+        if output.kind == "robots":
+            return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('/sitemap.xml')}\n".encode()
         handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
         template, context = handler(output)
         context.setdefault("canonical", "/" + output.path.removesuffix("index.html"))
@@ -264,6 +278,35 @@ class Renderer:
         article = self.site.articles[output.key]
         return "alias.html", {"article": article, "canonical": article.url, "page_title": article.title,
                               "description": article.summary}
+
+    def _sitemap(self, output: Output) -> bytes:
+        """sitemap.xml: every page with its last change; an index of parts past 50,000 URLs."""
+        if output.page == 0:
+            parts = "".join(f"<sitemap><loc>{escape(self.absolute_url(f'/sitemap-{n}.xml'))}</loc></sitemap>"
+                            for n in range(1, output.pages + 1))
+            return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">'
+                    f"{parts}</sitemapindex>\n").encode()
+        outputs, _ = plan(self.site, self.config)
+        pages = [o for o in outputs if o.path.endswith("index.html")]
+        part = pages[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
+        entries = []
+        for page in part:
+            modified = self._last_change(page)
+            lastmod = f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>" if modified else ""
+            loc = self.absolute_url("/" + page.path.removesuffix("index.html"))
+            entries.append(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>")
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+                + "\n".join(entries) + "\n</urlset>\n").encode()
+
+    def _last_change(self, output: Output) -> datetime | None:
+        """Date of the newest article a page shows."""
+        site = self.site
+        if output.kind == "article":
+            return site.articles[output.key].date
+        terms = {"section": site.sections, "province": site.provinces, "topic": site.topics, "tag": site.tags,
+                 "month": site.months, "year": site.years}.get(output.kind)
+        keys = terms[output.key].articles if terms is not None else tuple(site.articles)
+        return site.articles[keys[0]].date if keys else None
 
     def _404(self, output: Output) -> tuple[str, dict[str, Any]]:
         return "404.html", {"page_title": self.config.strings["not_found_title"], "description": "",

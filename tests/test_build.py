@@ -238,3 +238,28 @@ def test_output_dir_may_not_be_the_project_or_content(project, value):
     with pytest.raises(BuildFailed) as failed:
         project(five_articles(), f'output_dir = "{value}"\n' + SITE_TOML).build()
     assert "[output_dir]" in str(failed.value)
+
+
+def test_search_engine_metadata_sitemap_and_robots(project):
+    import json
+    import xml.etree.ElementTree as ElementTree
+
+    site = project(five_articles())
+    site.build()
+    page = Page(site.page("/tin-tuc/2023/hoi-thao-chuyen-doi-so/"))
+    data = json.loads(page.find("script", type="application/ld+json")["text"])
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Hà Tĩnh: Hội thảo chuyển đổi số"
+    assert data["datePublished"] == "2023-06-02T00:03:00+07:00"
+    assert page.find("meta", property="og:type")["attrs"]["content"] == "article"
+    assert page.find("meta", property="og:url")["attrs"]["content"] == \
+        "https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring((site.out / "sitemap.xml").read_bytes())
+    entries = {u.findtext("s:loc", namespaces=namespace): u.findtext("s:lastmod", namespaces=namespace)
+               for u in root.findall("s:url", namespace)}
+    assert entries["https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"] == "2023-06-02T00:03:00+07:00"
+    assert entries["https://example.org/"] == "2025-08-01T09:00:00+07:00"
+    assert "https://example.org/404.html" not in entries
+    assert len(entries) == len(list(site.out.rglob("index.html")))
+    assert "Sitemap: https://example.org/sitemap.xml" in (site.out / "robots.txt").read_text()
