@@ -84,7 +84,7 @@ class Config:
         slash = rest.find("/")
         return rest[slash:] if slash >= 0 else "/"
 
-    @property
+    @functools.cached_property
     def topic_by_slug(self) -> dict[str, str]:
         """Topic name by its slug, to match a topic however it is accented or cased."""
         return {slug_of(topic): topic for topic in self.topics}

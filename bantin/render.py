@@ -18,7 +18,6 @@ from bantin.model import Article, Output, Site, Term
 from bantin.provinces import ProvinceList
 from bantin.strings import vietnamese_date, vietnamese_datetime
 
-LIST_KINDS = ("section", "province", "topic", "tag", "month", "year")
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
 
