@@ -162,8 +162,8 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
 
 # --- parallel rendering -----------------------------------------------------------------
 def _init_renderer(site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                   stage: Path) -> None:
-    _worker["render"] = (Renderer(site, config, provinces, assets), stage)
+                   outputs: list[Output], stage: Path) -> None:
+    _worker["render"] = (Renderer(site, config, provinces, assets, outputs), stage)
 
 
 def _render_chunk(outputs: Sequence[Output]) -> int:
@@ -184,7 +184,7 @@ def render_all(outputs: list[Output], site: Site, config: Config, provinces: Pro
     """Render every output into the staging folder, in worker processes when there are many."""
     total = len(outputs)
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        renderer = Renderer(site, config, provinces, assets)
+        renderer = Renderer(site, config, provinces, assets, outputs)
         done = 0
         for chunk in _chunks(outputs, max(1, total // 100)):
             done += _render_outputs(chunk, renderer, stage)
@@ -193,7 +193,7 @@ def render_all(outputs: list[Output], site: Site, config: Config, provinces: Pro
         return
     done = 0
     # fork: the workers inherit the assembled site instead of receiving a pickled copy
-    with _pool(jobs, _init_renderer, (site, config, provinces, assets, stage)) as pool:
+    with _pool(jobs, _init_renderer, (site, config, provinces, assets, outputs, stage)) as pool:
         for count in pool.map(_render_chunk, _chunks(outputs, jobs * 16)):
             done += count
             if progress:

@@ -33,16 +33,23 @@ def page_url(term_url: str, page: int, page_word: str) -> str:
     return term_url if page == 1 else f"{term_url}{page_word}/{page}/"
 
 
+def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
+    """The site's terms by the kind of list page that shows them."""
+    return {"section": site.sections, "province": site.provinces, "topic": site.topics,
+            "tag": site.tags, "month": site.months, "year": site.years}
+
+
+def sitemap_pages(outputs: list[Output]) -> list[Output]:
+    """The pages a search engine should index: not the 404 page, redirects or non-HTML files."""
+    return [o for o in outputs if o.path.endswith(".html") and o.kind not in ("404", "alias")]
+
+
 def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     """Every page of the site, and an error for every path claimed twice (aliases included)."""
     outputs = [Output("index.html", "home"), Output("404.html", "404")]
     for article in site.articles.values():
         outputs.append(Output(output_path(article.url), "article", article.key))
-    terms_of_kind: dict[str, dict[str, Term]] = {
-        "section": site.sections, "province": site.provinces, "topic": site.topics,
-        "tag": site.tags, "month": site.months, "year": site.years,
-    }
-    for kind, terms in terms_of_kind.items():
+    for kind, terms in terms_by_kind(site).items():
         for slug, term in terms.items():
             pages = max(1, math.ceil(len(term.articles) / config.page_size))
             for page in range(1, pages + 1):
@@ -52,8 +59,7 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     for kind, word in (("province-index", paths.province), ("topic-index", paths.topic),
                        ("tag-index", paths.tag), ("archive-index", paths.archive)):
         outputs.append(Output(f"{word}/index.html", kind))
-    pages = sum(1 for o in outputs if o.kind not in ("404",))
-    chunks = max(1, math.ceil(pages / SITEMAP_LIMIT))
+    chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
     outputs.append(Output("robots.txt", "robots"))
     outputs.append(Output("sitemap.xml", "sitemap", page=0 if chunks > 1 else 1, pages=chunks))
     if chunks > 1:
@@ -106,8 +112,10 @@ class Pagination:
 class Renderer:
     """Renders outputs with the Jinja2 layouts. Build one per process."""
 
-    def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str]) -> None:
+    def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
+                 outputs: list[Output]) -> None:
         self.site = site
+        self.outputs = outputs  # the plan, for the sitemap
         self.config = config
         self.provinces = provinces
         self.assets = assets
@@ -136,12 +144,12 @@ class Renderer:
         }
 
     def url(self, path: str) -> str:
-        """A site path as a link that works under the base URL's path."""
-        return self.config.base_path + path.lstrip("/")
+        """A site path as a link that works under the base URL's path; other URLs as they are."""
+        return path if "://" in path else self.config.base_path + path.lstrip("/")
 
     def absolute_url(self, path: str) -> str:
-        """A site path as an absolute URL."""
-        return self.config.base_url + path.lstrip("/")
+        """A site path as an absolute URL; other URLs as they are."""
+        return path if "://" in path else self.config.base_url + path.lstrip("/")
 
     def asset(self, name: str) -> str:
         """The content-hashed URL of a file in assets/."""
@@ -285,9 +293,7 @@ class Renderer:
                             for n in range(1, output.pages + 1))
             return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">'
                     f"{parts}</sitemapindex>\n").encode()
-        outputs, _ = plan(self.site, self.config)
-        pages = [o for o in outputs if o.path.endswith("index.html")]
-        part = pages[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
+        part = sitemap_pages(self.outputs)[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
         entries = []
         for page in part:
             modified = self._last_change(page)
@@ -302,8 +308,7 @@ class Renderer:
         site = self.site
         if output.kind == "article":
             return site.articles[output.key].date
-        terms = {"section": site.sections, "province": site.provinces, "topic": site.topics, "tag": site.tags,
-                 "month": site.months, "year": site.years}.get(output.kind)
+        terms = terms_by_kind(site).get(output.kind)
         keys = terms[output.key].articles if terms is not None else tuple(site.articles)
         return site.articles[keys[0]].date if keys else None
 

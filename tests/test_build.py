@@ -244,8 +244,17 @@ def test_search_engine_metadata_sitemap_and_robots(project):
     import json
     import xml.etree.ElementTree as ElementTree
 
-    site = project(five_articles())
+    files = five_articles()
+    files["content/tin-tuc/2023/tap-huan.md"] = article(
+        "Tập huấn chuyển đổi số", "2023-05-20 08:00", aliases='["/tin/2023/tap-huan/"]',
+        image='"https://anh.example.net/tap-huan.jpg"')
+    site = project(files)
     site.build()
+    cover = Page(site.page("/tin-tuc/2023/tap-huan/"))
+    # an image on another host is linked as it is, never prefixed with the site's URL
+    assert cover.find("meta", property="og:image")["attrs"]["content"] == "https://anh.example.net/tap-huan.jpg"
+    assert cover.find("figure", "cover")
+    assert cover.find("img")["attrs"]["src"] == "https://anh.example.net/tap-huan.jpg"
     page = Page(site.page("/tin-tuc/2023/hoi-thao-chuyen-doi-so/"))
     data = json.loads(page.find("script", type="application/ld+json")["text"])
     assert data["@type"] == "NewsArticle"
@@ -261,5 +270,6 @@ def test_search_engine_metadata_sitemap_and_robots(project):
     assert entries["https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"] == "2023-06-02T00:03:00+07:00"
     assert entries["https://example.org/"] == "2025-08-01T09:00:00+07:00"
     assert "https://example.org/404.html" not in entries
-    assert len(entries) == len(list(site.out.rglob("index.html")))
+    assert "https://example.org/tin/2023/tap-huan/" not in entries  # a redirect is not a page to index
+    assert len(entries) == len(list(site.out.rglob("index.html"))) - 1
     assert "Sitemap: https://example.org/sitemap.xml" in (site.out / "robots.txt").read_text()
