@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bantin.authoring import new_article
-from bantin.config import Config, load_config
+from bantin.config import Config, load_config, with_base_url
 from bantin.errors import BuildFailed
 from bantin.importer import ImportFailed, import_text
 from bantin.pipeline import BuildOptions, build, build_time
@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--future", action="store_true", help="include articles dated in the future")
         command.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
         command.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+        if name == "build":
+            command.add_argument("--no-search", action="store_true",
+                                 help="skip the search index (faster while writing; search then says so)")
+            command.add_argument("--base-url", default=None,
+                                 help="publish under this URL instead of site.toml's base_url "
+                                      "(CI passes the GitHub Pages URL)")
 
     new = commands.add_parser("new", help="write a new article file with its front-matter")
     common(new)
@@ -79,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(config: Config, args: argparse.Namespace) -> int:
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
-                           write=args.command == "build")
+                           write=args.command == "build", search=not getattr(args, "no_search", False))
+    if getattr(args, "base_url", None):
+        config = with_base_url(config, args.base_url)
     progress = _progress_bar if sys.stderr.isatty() and not args.quiet else None
     report = build(config, options, progress)
     if progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -19,6 +20,7 @@ from bantin.strings import DEFAULT_STRINGS
 CONFIG_FILE = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OFFSET_RE = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+BASE_URL_RE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,22 @@ class Home:
 
 
 @dataclass(frozen=True)
+class Feeds:
+    """The Atom feeds: how many entries, and whole articles or summaries."""
+
+    entries: int = 20
+    content: str = "full"  # "full" | "summary"
+
+
+@dataclass(frozen=True)
+class Search:
+    """How the search index is split: see bantin/search.py."""
+
+    shard_years: int = 4  # years of articles per shard, aligned to the calendar (2020-2023, ...)
+    shard_max: int = 4000  # a period with more articles splits into years, a year into runs of months
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know about the site, validated."""
 
@@ -75,6 +93,9 @@ class Config:
     paths: Paths = field(default_factory=Paths)
     related: Related = field(default_factory=Related)
     home: Home = field(default_factory=Home)
+    feeds: Feeds = field(default_factory=Feeds)
+    search: Search = field(default_factory=Search)
+    image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
     strings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STRINGS))
 
     @property
@@ -99,8 +120,16 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings",
+    "strings", "feeds", "image", "search",
 }
+
+
+def with_base_url(config: Config, base_url: str) -> Config:
+    """The config published under another URL (from the command line), checked like site.toml's."""
+    if not BASE_URL_RE.match(base_url):
+        raise BuildFailed([ContentError("--base-url", None, None,
+                                        f"must be an absolute http(s) URL, got {base_url!r}")])
+    return dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
 def load_config(root: Path) -> Config:
@@ -169,7 +198,7 @@ class _Validator:
         if not title.strip():
             self.error("title", "the site needs a title")
         base_url = self.take(data, "base_url", str, "http://localhost:8000/")
-        if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", base_url):
+        if not BASE_URL_RE.match(base_url):
             self.error("base_url", f"must be an absolute http(s) URL, got {base_url!r}",
                        "for example base_url = \"https://lhh.example.org/\"")
         if not base_url.endswith("/"):
@@ -209,6 +238,9 @@ class _Validator:
             paths=self.paths(self.take(data, "paths", dict, {})),
             related=self.related(self.take(data, "related", dict, {})),
             home=self.home(self.take(data, "home", dict, {})),
+            feeds=self.feeds(self.take(data, "feeds", dict, {})),
+            search=self.search(self.take(data, "search", dict, {})),
+            image=self.image(self.take(data, "image", str, "")),
             strings=self.strings(self.take(data, "strings", dict, {})),
         )
         if self.errors:
@@ -308,6 +340,31 @@ class _Validator:
         per_topic = self.take(data, "per_topic", int, defaults.per_topic, "home.")
         self.positive("home.latest", latest)
         return Home(latest=latest, per_topic=max(per_topic, 0))
+
+    def feeds(self, data: dict[str, Any]) -> Feeds:
+        defaults = Feeds()
+        self.unknown(data, set(defaults.__dataclass_fields__), "feeds.")
+        entries = self.take(data, "entries", int, defaults.entries, "feeds.")
+        self.positive("feeds.entries", entries)
+        content = self.take(data, "content", str, defaults.content, "feeds.")
+        if content not in ("full", "summary"):
+            self.error("feeds.content", f"expected \"full\" or \"summary\", got {content!r}")
+        return Feeds(entries=entries, content=content)
+
+    def search(self, data: dict[str, Any]) -> Search:
+        defaults = Search()
+        self.unknown(data, set(defaults.__dataclass_fields__), "search.")
+        values = {name: self.take(data, name, int, getattr(defaults, name), "search.")
+                  for name in defaults.__dataclass_fields__}
+        for name, value in values.items():
+            self.positive(f"search.{name}", value)
+        return Search(**values)
+
+    def image(self, value: str) -> str:
+        if value and "://" not in value and not (self.root / "assets" / value).is_file():
+            self.error("image", f"share image {value!r} not found in assets/",
+                       "give a path inside assets/, such as \"img/share.png\", or an absolute URL")
+        return value
 
     def strings(self, data: dict[str, Any]) -> dict[str, str]:
         self.unknown(data, set(DEFAULT_STRINGS), "strings.")

@@ -18,6 +18,7 @@ from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer, plan
+from bantin.search import IndexReport, index_site, plan_shards
 from bantin.site import assemble
 from bantin.write import copy_assets, copy_file, staging, write_bytes
 
@@ -36,6 +37,7 @@ class BuildOptions:
     now: datetime | None = None  # None: SOURCE_DATE_EPOCH, else the clock
     jobs: int = 0  # worker processes; 0: one per core
     write: bool = True  # False for `check`: validate everything, write nothing
+    search: bool = True  # index the written pages with Pagefind (--no-search skips it)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Report:
     skipped_drafts: int
     skipped_future: int
     seconds: float
+    search: IndexReport | None = None
 
     def summary(self) -> str:
         skipped = []
@@ -56,8 +59,12 @@ class Report:
         if self.skipped_future:
             skipped.append(f"{self.skipped_future} future")
         left_out = f" (left out: {', '.join(skipped)})" if skipped else ""
+        search = ""
+        if self.search:
+            search = (f"; search: {self.search.shards} shards, {len(self.search.indexed)} re-indexed "
+                      f"in {self.search.seconds:.2f} s")
         return (f"{self.articles} articles, {self.pages} pages and {self.files} files written "
-                f"in {self.seconds:.2f} s{left_out}")
+                f"in {self.seconds:.2f} s{left_out}{search}")
 
 
 def build_time(options: BuildOptions) -> datetime:
@@ -70,10 +77,20 @@ def build_time(options: BuildOptions) -> datetime:
     return datetime.now(UTC)
 
 
-def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
-    """Build the whole site into config.output_dir, or raise BuildFailed with every error."""
-    started = time.perf_counter()
-    jobs = options.jobs or os.cpu_count() or 1
+@dataclass(frozen=True)
+class Plan:
+    """A checked site, ready to write: everything a build knows before it writes a byte."""
+
+    site: Site
+    outputs: list[Output]
+    static: dict[str, Path]  # output path -> file under content/ copied as it is
+    provinces: ProvinceList
+    skipped_drafts: int
+    skipped_future: int
+
+
+def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
+    """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
     provinces = load_provinces(config.provinces_file, project_relative(config.provinces_file, config.root)
                                if config.provinces_file else "")
 
@@ -96,18 +113,33 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     errors += site_errors + plan_errors + _static_collisions(static, outputs, config)
     if errors:
         raise BuildFailed(errors)
+    return Plan(site, outputs, static, provinces, len(drafts), len(future))
+
+
+def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
+    """Build the whole site into config.output_dir, or raise BuildFailed with every error."""
+    started = time.perf_counter()
+    jobs = options.jobs or os.cpu_count() or 1
+    loaded = load(config, options, jobs)
+    site, outputs = loaded.site, loaded.outputs
 
     # 4. Render and write into a staging folder, swapped in only when all went well.
     files = 0
+    search: IndexReport | None = None
     if options.write:
         with staging(config.output_dir) as stage:
             assets = copy_assets(config.assets_dir, stage)
-            for relative, source in static.items():
+            for relative, source in loaded.static.items():
                 copy_file(stage, relative, source)
-            render_all(outputs, site, config, provinces, assets, stage, jobs, progress)
-            files = len(assets) + len(static)
-    return Report(len(articles), len(outputs) if options.write else 0, files,
-                  len(drafts), len(future), time.perf_counter() - started)
+            render_all(outputs, site, config, loaded.provinces, assets, stage, jobs, progress)
+            files = len(assets) + len(loaded.static)
+            # 5. Index the article pages for search, shard by shard, reusing unchanged shards.
+            if options.search:
+                shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+                pages = {o.key: o.path for o in outputs if o.kind == "article"}
+                search = index_site(site, config, shards, stage, pages, config.root)
+    return Report(len(site.articles), len(outputs) if options.write else 0, files,
+                  loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search)
 
 
 def _static_collisions(static: dict[str, Path], outputs: list[Output], config: Config) -> list[ContentError]:

@@ -14,8 +14,11 @@ import jinja2
 
 from bantin.config import Config
 from bantin.errors import BuildFailed, ContentError
+from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
+from bantin.markup import plain_text
 from bantin.model import Article, Output, Site, Term
 from bantin.provinces import ProvinceList
+from bantin.search import folded_words, plan_shards
 from bantin.strings import vietnamese_date, vietnamese_datetime
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -57,8 +60,12 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
                 outputs.append(Output(output_path(url), kind, slug, page, pages))
     paths = config.paths
     for kind, word in (("province-index", paths.province), ("topic-index", paths.topic),
-                       ("tag-index", paths.tag), ("archive-index", paths.archive)):
+                       ("tag-index", paths.tag), ("archive-index", paths.archive), ("search", paths.search)):
         outputs.append(Output(f"{word}/index.html", kind))
+    outputs.append(Output("feed.xml", "feed"))
+    for kind in FEED_KINDS:
+        for slug, term in terms_by_kind(site)[kind].items():
+            outputs.append(Output(feed_url(term.url).lstrip("/"), "feed", f"{kind}/{slug}"))
     chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
     outputs.append(Output("robots.txt", "robots"))
     outputs.append(Output("sitemap.xml", "sitemap", page=0 if chunks > 1 else 1, pages=chunks))
@@ -133,6 +140,7 @@ class Renderer:
                 "sections": [(t.name, t.url) for t in self.site.sections.values()],
                 "topics": [(t.name, t.url) for t in self.site.topics.values()],
                 "paths": config.paths,
+                "image": self._site_image(),
             },
             "t": config.strings,
             "url": self.url,
@@ -142,6 +150,11 @@ class Renderer:
             "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
             "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
         }
+
+    def _site_image(self) -> str:
+        """The share image of pages without a cover: site.toml `image`, an asset or a URL."""
+        image = self.config.image
+        return self.assets.get(image, image) if image and "://" not in image else image
 
     def url(self, path: str) -> str:
         """A site path as a link that works under the base URL's path; other URLs as they are."""
@@ -171,11 +184,14 @@ class Renderer:
         """The bytes of one output file."""
         if output.kind == "sitemap":
             return self._sitemap(output)
+        if output.kind == "feed":
+            return self._feed(output)
         if output.kind == "robots":
             return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('/sitemap.xml')}\n".encode()
         handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
         template, context = handler(output)
         context.setdefault("canonical", "/" + output.path.removesuffix("index.html"))
+        context["feeds"] = self._feed_links(output)
         try:
             return self.template(template).render(context).encode("utf-8")
         except jinja2.TemplateError as exc:
@@ -188,16 +204,20 @@ class Renderer:
         site = self.site
         article = site.articles[output.key]
         neighbours = site.neighbours[article.key]
+        province = self.province_of(article)
         return "article.html", {
             "article": article,
             "section": site.sections[article.section],
-            "province": self.province_of(article),
+            "province": province,
+            "current_province": site.provinces[self.provinces.by_slug[province.slug].part_of],
+            "folded_words": folded_words(article, plain_text(article.body_html)),
             "related": self.articles(site.related.get(article.key, ())),
             "latest": self.articles([k for k in site.latest if k != article.key][: self.config.latest_count]),
             "previous": site.articles[neighbours.previous] if neighbours.previous else None,
             "next": site.articles[neighbours.next] if neighbours.next else None,
             "page_title": article.title,
             "description": article.summary,
+            "image": article.image,
         }
 
     def _list(self, output: Output, term: Term, heading: str, note: dict[str, Any] | None = None
@@ -281,6 +301,29 @@ class Renderer:
         return "terms.html", {"kind": "archive", "years": years,
                               "page_title": self.config.strings["archive"], "description": ""}
 
+    def _search(self, output: Output) -> tuple[str, dict[str, Any]]:
+        site, config = self.site, self.config
+        shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+
+        def options(terms: list[Term]) -> list[dict[str, str]]:
+            return [{"slug": term.slug, "name": term.name} for term in terms]
+
+        current = [p.slug for p in self.provinces.current()]
+        former = [p.slug for p in self.provinces.by_slug.values() if not p.is_current]
+        return "search.html", {
+            "shards": [shard.name for shard in shards],
+            "search_strings": {k.removeprefix("search_"): v for k, v in config.strings.items()
+                               if k.startswith("search_")},
+            "filters": {
+                "provinces": options([site.provinces[s] for s in current]),
+                "former": options([site.provinces[s] for s in former if site.provinces[s].articles]),
+                "topics": options(list(site.topics.values())),
+                "sections": options(list(site.sections.values())),
+                "years": options(list(site.years.values())),
+            },
+            "page_title": config.strings["search"], "description": "",
+        }
+
     def _alias(self, output: Output) -> tuple[str, dict[str, Any]]:
         article = self.site.articles[output.key]
         return "alias.html", {"article": article, "canonical": article.url, "page_title": article.title,
@@ -302,6 +345,41 @@ class Renderer:
             entries.append(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>")
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
                 + "\n".join(entries) + "\n</urlset>\n").encode()
+
+    def _feed_info(self, key: str) -> FeedInfo:
+        """The feed of the whole site (key "") or of one section, province or topic ("topic/y-te")."""
+        site, config = self.site, self.config
+
+        def categories(article: Article) -> list[tuple[str, str]]:
+            province = self.province_of(article)
+            topic_slug = site.topic_slugs[article.topic]
+            return [(f"{config.paths.province}/{province.slug}", province.name),
+                    (f"{config.paths.topic}/{topic_slug}", article.topic),
+                    *((f"{config.paths.tag}/{site.tag_slugs[tag]}", tag) for tag in article.tags)]
+
+        if not key:
+            return FeedInfo(config.title, "/", feed_url("/"), categories)
+        kind, slug = key.split("/", 1)
+        term = terms_by_kind(site)[kind][slug]
+        return FeedInfo(f"{term.name} – {config.title}", term.url, feed_url(term.url), categories)
+
+    def _feed(self, output: Output) -> bytes:
+        terms = terms_by_kind(self.site)
+        info = self._feed_info(output.key)
+        if output.key:
+            kind, slug = output.key.split("/", 1)
+            keys = terms[kind][slug].articles
+        else:
+            keys = tuple(self.site.articles)
+        return atom_feed(info, self.articles(keys[: self.config.feeds.entries]), self.config)
+
+    def _feed_links(self, output: Output) -> list[tuple[str, str]]:
+        """(title, URL) of the feeds a page announces: the site's, and its list's own."""
+        links = [(self.config.title, feed_url("/"))]
+        if output.kind in FEED_KINDS:
+            info = self._feed_info(f"{output.kind}/{output.key}")
+            links.append((info.title, info.feed_url))
+        return links
 
     def _last_change(self, output: Output) -> datetime | None:
         """Date of the newest article a page shows."""

@@ -67,18 +67,22 @@ class Project:
         return (self.out / (path if path.endswith(".html") else path + "index.html")).read_text(encoding="utf-8")
 
 
+def make_project(root: Path, files: dict[str, str] | None = None, site_toml: str = SITE_TOML) -> Project:
+    """A project in `root` with the repository's layouts and assets, and the given files."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "layouts", root / "layouts")
+    shutil.copytree(REPO / "assets", root / "assets")
+    (root / "site.toml").write_text(site_toml, encoding="utf-8")
+    result = Project(root)
+    result.write(files or {})
+    return result
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[..., Project]:
     """make(files, site_toml=...) -> Project with the repository's layouts and assets."""
 
     def make(files: dict[str, str] | None = None, site_toml: str = SITE_TOML) -> Project:
-        root = tmp_path / "site"
-        root.mkdir()
-        shutil.copytree(REPO / "layouts", root / "layouts")
-        shutil.copytree(REPO / "assets", root / "assets")
-        (root / "site.toml").write_text(site_toml, encoding="utf-8")
-        result = Project(root)
-        result.write(files or {})
-        return result
+        return make_project(tmp_path / "site", files, site_toml)
 
     return make

@@ -1,0 +1,218 @@
+// The search page: Pagefind's JavaScript API over the index shards, with a Vietnamese interface.
+// The query and filters live in the URL (?q=…&tinh=…), so a search can be shared and the back
+// button works. Everything here runs in the reader's browser; there is no server.
+
+const root = document.querySelector("[data-search]");
+const form = root.querySelector("form");
+const input = form.elements.q;
+const status = root.querySelector(".search-status");
+const list = root.querySelector(".search-results");
+const more = root.querySelector(".search-more");
+const strings = JSON.parse(root.dataset.strings);
+const base = root.dataset.base;
+const shards = JSON.parse(root.dataset.shards);
+const PAGE = 10;
+
+// Pagefind's ranking, chosen by measuring the benchmark corpus (README, "Search").
+const RANKING = { diacriticSimilarity: 1.0 };
+
+// Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
+function fold(text) {
+  return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
+
+// Two Pagefind instances over the same shards: one folds accents, one keeps them exact.
+// Pagefind sets exactDiacritics per index when it is merged, so each needs its own module
+// (the "?exact" import); both fetch the same files, which the browser caches once.
+const instances = {};
+function loadPagefind(exact) {
+  instances[exact] ??= (async () => {
+    if (!shards.length) return null;
+    const pf = await import(`${base}pagefind/${shards[0]}/pagefind.js${exact ? "?exact" : ""}`);
+    const options = { baseUrl: base, ranking: RANKING, exactDiacritics: exact };
+    await pf.options(options);
+    for (const shard of shards.slice(1)) await pf.mergeIndex(`${base}pagefind/${shard}/`, options);
+    return pf;
+  })();
+  return instances[exact];
+}
+
+function say(template, values = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+}
+
+function selectedFilters() {
+  const filters = {};
+  for (const select of form.querySelectorAll("select[data-filter-key]")) {
+    const option = select.selectedOptions[0];
+    if (option && option.dataset.filter) filters[select.dataset.filterKey] = [option.dataset.filter];
+  }
+  return filters;
+}
+
+// URL <-> form
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") ?? "";
+  for (const select of form.querySelectorAll("select")) {
+    const value = params.get(select.name) ?? "";
+    select.value = [...select.options].some((o) => o.value === value) ? value : "";
+  }
+}
+
+function writeUrl(push) {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const select of form.querySelectorAll("select")) if (select.value) params.set(select.name, select.value);
+  const query = params.toString();
+  const url = location.pathname + (query ? `?${query}` : "");
+  if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+// An excerpt of the page's own text (never the hidden folded copy) with the query's words marked.
+function excerpt(data, query) {
+  const words = data.content.split(/\s+/);
+  const shown = words.slice(0, Math.max(1, words.length - Number(data.meta.folded || 0)));
+  const wanted = fold(query).replace(/"/g, "").split(/\s+/).filter(Boolean);
+  const strip = (w) => fold(w).replace(/[^\p{L}\p{N}]/gu, "");
+  const matches = (w) => wanted.some((q) => strip(w) === q || strip(w).startsWith(q) && q === wanted.at(-1));
+  const first = shown.findIndex(matches);
+  const start = Math.max(0, first - 10);
+  const span = shown.slice(start, start + 32);
+  const fragment = document.createDocumentFragment();
+  if (start > 0) fragment.append("… ");
+  span.forEach((word, i) => {
+    if (i) fragment.append(" ");
+    if (matches(word)) {
+      const mark = document.createElement("mark");
+      mark.textContent = word;
+      fragment.append(mark);
+    } else fragment.append(word);
+  });
+  if (start + span.length < shown.length) fragment.append(" …");
+  return fragment;
+}
+
+function resultItem(data, query) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  if (data.meta.image) {
+    const image = document.createElement("img");
+    image.src = data.meta.image;
+    image.alt = data.meta.image_alt || "";
+    image.loading = "lazy";
+    item.append(image);
+  }
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  meta.textContent = [data.meta.date, data.meta.province].filter(Boolean).join(" · ");
+  const text = document.createElement("p");
+  text.append(excerpt(data, query));
+  item.append(heading, meta, text);
+  return item;
+}
+
+let current = 0; // the latest search wins; older ones stop when they finish
+let pending = [];
+let looseCount = 0;
+const SEPARATOR = { separator: true };
+
+// Pagefind folds accents, and a page that holds some of the query's words may still match,
+// so "Đà Nẵng" alone matches thousands of pages ("đa năng", "năng lực"). Results come in two
+// tiers, each page once: precise (a query of several words as a phrase; an accented query
+// with its diacritics exact), then the loose rest, under a heading of its own.
+async function searchInTiers(query, filters, sort) {
+  const words = query.replace(/"/g, " ").split(/\s+/).filter(Boolean);
+  const accented = hasDiacritics(query);
+  const phrase = !query.includes('"') && words.length > 1 ? `"${words.join(" ")}"` : query;
+  const seen = new Set();
+  const take = (found) => (found ? found.results.filter((r) => !seen.has(r.id) && seen.add(r.id)) : []);
+  const run = async (exact, term) => (await loadPagefind(exact)).search(term || null, { filters, sort });
+  const precise = take(await run(accented, phrase));
+  const loose = [];
+  if (phrase !== query && accented) loose.push(...take(await run(true, query)));
+  if (accented || phrase !== query) loose.push(...take(await run(false, query)));
+  return { precise, loose };
+}
+
+async function showMore(run, query) {
+  const batch = pending.splice(0, PAGE);
+  const items = await Promise.all(batch.map((result) => (result === SEPARATOR ? result : result.data())));
+  if (run !== current) return;
+  for (const data of items) {
+    if (data === SEPARATOR) {
+      const heading = document.createElement("li");
+      heading.className = "search-loose";
+      heading.textContent = say(strings.loose, { count: looseCount.toLocaleString("vi-VN") });
+      list.append(heading);
+    } else list.append(resultItem(data, query));
+  }
+  more.hidden = pending.length === 0;
+}
+
+async function search() {
+  const run = ++current;
+  const query = input.value.trim().normalize("NFC");
+  const filters = selectedFilters();
+  const sort = form.elements["sap-xep"].value === "moi-nhat" ? { date: "desc" } : undefined;
+  list.replaceChildren();
+  more.hidden = true;
+  pending = [];
+  if (!query && !Object.keys(filters).length) {
+    status.textContent = "";
+    root.dataset.state = "done";
+    return;
+  }
+  status.textContent = strings.loading;
+  let tiers;
+  try {
+    tiers = await searchInTiers(query, filters, sort);
+  } catch (error) {
+    tiers = null; // no index: the site was built with --no-search, or the bundle is missing
+  }
+  if (!tiers) {
+    if (run !== current) return;
+    status.textContent = strings.unavailable;
+    root.dataset.state = "done";
+    return;
+  }
+  const { precise, loose } = tiers;
+  if (run !== current) return;
+  pending = precise.length ? [...precise, SEPARATOR, ...loose] : loose;
+  if (pending.at(-1) === SEPARATOR) pending.pop();
+  looseCount = precise.length ? loose.length : 0;
+  const count = precise.length || loose.length;
+  status.textContent = say(count ? strings.found : strings.none, { count: count.toLocaleString("vi-VN"), query });
+  await showMore(run, query);
+  if (run === current) root.dataset.state = "done"; // for tests and styling: the current query's results are shown
+}
+
+let typing;
+input.addEventListener("input", () => {
+  clearTimeout(typing);
+  root.dataset.state = "typing";
+  typing = setTimeout(() => { writeUrl(false); search(); }, 250);
+});
+form.addEventListener("change", (event) => {
+  if (event.target.tagName === "SELECT") { root.dataset.state = "typing"; writeUrl(true); search(); }
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(typing);
+  root.dataset.state = "typing";
+  writeUrl(true);
+  search();
+});
+more.addEventListener("click", () => showMore(current, input.value.trim()));
+window.addEventListener("popstate", () => { readUrl(); search(); });
+
+readUrl();
+if (input.value || location.search) search();
+if (!input.value) input.focus();

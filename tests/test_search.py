@@ -1,0 +1,146 @@
+"""What the build emits for Pagefind, the shards it plans, and re-indexing only what changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import bantin.search
+from bantin.config import load_config
+from bantin.errors import BuildFailed
+from bantin.pipeline import BuildOptions, load
+from bantin.search import fold, plan_shards
+
+from conftest import SITE_TOML, article
+from html_helpers import Page
+
+FILES = {
+    "content/tin-tuc/2023/dak-lak.md": article(
+        "Đổi mới ở Đắk Lắk", "2023-05-10", province="Đắk Lắk", tags=["Đổi mới", "Hội thảo"],
+        body="Trí thức Đắk Lắk bàn về đổi mới.", image="/anh/bia.jpg", image_alt='"Ảnh bìa"',
+        summary='"Lời dẫn của bài."', author='"Ngọc Ánh"'),
+    "content/tin-tuc/2021/ha-giang.md": article("Hà Giang trước sáp nhập", "2021-03-01", province="Hà Giang"),
+    "content/bao-cao/2016/cu.md": article("Báo cáo năm 2016", "2016-12-30", province="Sơn La"),
+}
+
+
+def test_fold_removes_every_vietnamese_diacritic_including_d_bar():
+    assert fold("Đắk Lắk") == "dak lak"
+    assert fold("đổi mới sáng tạo") == "doi moi sang tao"
+    assert fold("Liên hiệp hội Thừa Thiên Huế") == "lien hiep hoi thua thien hue"
+    assert fold("ƯỚC MƠ ở Ơ") == "uoc mo o o"
+
+
+def test_article_pages_carry_the_search_attributes(project):
+    site = project(FILES)
+    site.build(search=False)
+    page = Page(site.page("/tin-tuc/2023/dak-lak/"))
+    body = page.find(**{"data-pagefind-body": ""})
+    assert body["tag"] == "article"
+    filters = sorted((e["attrs"]["data-pagefind-filter"], e["attrs"]["content"])
+                     for e in page.find_all("meta") if "data-pagefind-filter" in e["attrs"])
+    assert filters == [("province[content]", "Đắk Lắk"), ("section[content]", "Tin tức"),
+                       ("tag[content]", "Hội thảo"), ("tag[content]", "Đổi mới"),
+                       ("topic[content]", "Chuyển đổi số"), ("year[content]", "2023")]
+    meta = {e["attrs"]["data-pagefind-meta"]: e["attrs"]["content"]
+            for e in page.find_all("meta") if "data-pagefind-meta" in e["attrs"]}
+    assert meta["date[content]"] == "10/05/2023" and meta["province[content]"] == "Đắk Lắk"
+    assert meta["image[content]"] == "/anh/bia.jpg" and meta["image_alt[content]"] == "Ảnh bìa"
+    assert page.find("meta", **{"data-pagefind-sort": "date[content]"})["attrs"]["content"].startswith("2023-05-10")
+    # only the title, lead and body are indexed: the rest of the article is ignored
+    ignored = {e["attrs"].get("class", "") for e in page.elements if "data-pagefind-ignore" in e["attrs"]}
+    assert {"meta", "byline", "tags", "share", "prev-next", "cover"} <= ignored
+    inside = [e for e in page.elements if body["id"] in e["parents"]]
+    assert not any(e["attrs"].get("class") == "sidebar" for e in inside)  # Xem thêm, Tin mới stay out
+    assert any(e["attrs"].get("class") == "lead" for e in inside)
+    # the words with đ, folded, in a hidden paragraph; its length tells search.js where text ends
+    hidden = [e for e in inside if "hidden" in e["attrs"]]
+    assert len(hidden) == 1 and hidden[0]["text"].split() == ["doi", "dak"]
+    assert meta["folded[content]"] == "2"
+
+
+def test_a_former_province_is_also_filed_under_todays(project):
+    site = project(FILES)
+    site.build(search=False)
+    page = Page(site.page("/tin-tuc/2021/ha-giang/"))
+    provinces = [e["attrs"]["content"] for e in page.find_all("meta") if
+                 e["attrs"].get("data-pagefind-filter") == "province[content]"]
+    assert provinces == ["Hà Giang", "Tuyên Quang"]
+
+
+def test_list_pages_are_not_search_results(project):
+    site = project(FILES)
+    site.build(search=False)
+    for url in ("/", "/tin-tuc/", "/tinh/dak-lak/", "/the/", "/luu-tru/2023/", "/tim-kiem/", "/404.html"):
+        html = site.page(url)
+        assert "data-pagefind-body" not in html and "data-pagefind-filter" not in html, url
+
+
+def test_the_search_page_knows_its_shards_and_filters(project):
+    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site.build(search=False)
+    page = Page(site.page("/tim-kiem/"))
+    root = page.find("div", cls="search-page")
+    assert json.loads(root["attrs"]["data-shards"]) == ["2020-2024", "2015-2019"]  # newest first
+    assert root["attrs"]["data-base"] == "/"
+    assert json.loads(root["attrs"]["data-strings"])["none"] == "Không tìm thấy kết quả nào cho “{query}”."
+    provinces = [o["attrs"]["value"] for o in page.find_all("option") if o["attrs"].get("data-filter")]
+    assert "tuyen-quang" in provinces and "ha-giang" in provinces  # former units with news are offered
+    assert "bac-kan" not in provinces  # a former unit without news is not
+    assert page.find("meta", name="robots")["attrs"]["content"] == "noindex"
+
+
+def test_shards_follow_calendar_periods_and_split_when_too_big(project):
+    files = {f"content/tin-tuc/{year}/bai-{year}-{n}.md": article(f"Bài {year} số {n}", f"{year}-0{n}-01")
+             for year in (2019, 2020, 2021, 2024) for n in range(1, 4)}
+    site = project(files)
+    assembled = load(load_config(site.root), BuildOptions(), jobs=1).site
+    shards = plan_shards(assembled, period_years=4, max_articles=100)
+    assert [(s.name, len(s.keys)) for s in shards] == [("2024-2027", 3), ("2020-2023", 6), ("2016-2019", 3)]
+    # too many for one shard: the period splits into years, a year into months
+    shards = plan_shards(assembled, period_years=4, max_articles=3)
+    assert [s.name for s in shards] == ["2024-2027", "2021", "2020", "2016-2019"]
+    # 3 articles in 2024 (January, February, March), at most 2 per shard: two runs of 2 months
+    shards = plan_shards(assembled, period_years=4, max_articles=2)
+    assert [(s.name, len(s.keys)) for s in shards][:2] == [("2024-03", 1), ("2024-01", 2)]
+    shards = plan_shards(assembled, period_years=4, max_articles=1)
+    assert [s.name for s in shards][:3] == ["2024-03", "2024-02", "2024-01"]
+    assert sum(len(s.keys) for s in shards) == 12
+
+
+def test_only_changed_shards_are_indexed_again(project):
+    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    first = site.build()
+    assert first.search is not None
+    assert sorted(first.search.indexed) == ["2015-2019", "2020-2024"]
+    bundle = site.out / "pagefind" / "2020-2024" / "pagefind-entry.json"
+    assert bundle.is_file() and (site.out / "pagefind" / "2015-2019" / "pagefind.js").is_file()
+
+    unchanged = site.build()
+    assert unchanged.search is not None and unchanged.search.indexed == ()
+    assert bundle.is_file()  # reused from .bantin-cache, not lost with the old output
+
+    path = site.root / "content" / "tin-tuc" / "2023" / "dak-lak.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("bàn về đổi mới", "bàn về chuyển đổi số"),
+                    encoding="utf-8")
+    edited = site.build()
+    assert edited.search is not None and edited.search.indexed == ("2020-2024",)
+    cache = sorted(p.name.rsplit("-", 1)[0] for p in (site.root / ".bantin-cache" / "search").iterdir())
+    assert cache == ["2015-2019", "2020-2024"]  # the stale bundle of the edited shard is gone
+
+
+def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, monkeypatch, tmp_path):
+    site = project(FILES)
+    site.build(search=False)
+    before = site.page("/")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(bantin.search, "pagefind_executable", lambda: str(broken))
+    monkeypatch.setattr(bantin.search, "_version", lambda executable: "broken")
+    with pytest.raises(BuildFailed) as failed:
+        site.build()
+    assert "Pagefind failed on shard" in str(failed.value) and "out of memory" in str(failed.value)
+    assert site.page("/") == before
+    assert not list(site.root.glob("_site.staging-*"))

@@ -1,0 +1,205 @@
+"""Search in a real browser: a small site built with its Pagefind shards, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from browser import browser, serve, skip_without_browser
+from conftest import SITE_TOML, article, make_project
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = {
+    "content/tin-tuc/2023/dak-lak.md": article(
+        "Hội thảo chuyển đổi số tại Đắk Lắk", "2023-05-10", province="Đắk Lắk", tags=["Hội thảo"],
+        body="Liên hiệp hội tỉnh tổ chức hội thảo về đổi mới sáng tạo cho trí thức trẻ ở Buôn Ma Thuột."),
+    "content/tin-tuc/2023/son-la.md": article(
+        "Hội thảo khoa học nông nghiệp ở Sơn La", "2023-03-02", province="Sơn La", topic="Hoạt động Liên hiệp hội",
+        body="Các nhà khoa học trao đổi tại hội thảo về cây ăn quả vùng cao."),
+    "content/tin-tuc/2021/son-la-cu.md": article(
+        "Hội thảo giống cà phê tại Sơn La", "2021-08-20", province="Sơn La",
+        body="Một hội thảo cũ hơn, cũng ở Sơn La, về cà phê chè."),
+    "content/tin-tuc/2022/da-nang.md": article(
+        "Tọa đàm trí thức Đà Nẵng", "2022-06-01", province="Đà Nẵng",
+        body="Trí thức thành phố Đà Nẵng gặp mặt đầu năm."),
+    "content/tin-tuc/2022/nang-luong.md": article(
+        "Nâng cao năng lực về năng lượng tái tạo", "2022-09-09", province="Hà Tĩnh",
+        body="Khóa tập huấn nâng cao năng lực, nặng về thực hành năng lượng mặt trời."),
+    "content/tin-tuc/2022/da-nang-gia.md": article(
+        "Máy gặt đa năng cho nông dân", "2022-10-10", province="An Giang", topic="Hoạt động Liên hiệp hội",
+        body="Hội giới thiệu máy gặt đa năng, nâng năng suất."),
+    "content/bao-cao/2020/bao-cao.md": article(
+        "Báo cáo tổng kết công tác tư vấn", "2020-12-30", province="Hà Giang", topic="Y tế",
+        body=unicodedata.normalize("NFD", "Báo cáo về công tác phản biện xã hội của tỉnh Hà Giang.")),
+}
+
+# one shard per year: the browser merges four shards, so every check here crosses shards
+SHARDED = SITE_TOML + "\n[search]\nshard_years = 1\n"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    skip_without_browser()
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = make_project(tmp_path_factory.mktemp("search") / "site", ARTICLES, SHARDED)
+    report = project.build()
+    assert report.search is not None and report.search.shards == 4
+    with serve(project.out) as origin:
+        yield origin
+
+
+@pytest.fixture
+def page(chromium: object) -> Iterator[object]:
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def results(page: object, loose: bool = False) -> list[dict[str, str]]:
+    """Wait for the search to settle, then the results as shown: title, link, meta line.
+
+    Only the precise results, unless `loose`: those after the "other results" heading too.
+    """
+    page.wait_for_selector("[data-search][data-state=done]")  # type: ignore[attr-defined]
+    shown = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".search-results > li", """items => items.map(li => li.matches('.search-loose') ? {separator: true} : ({
+            title: li.querySelector('h2 a').textContent, href: li.querySelector('h2 a').getAttribute('href'),
+            meta: li.querySelector('.meta').textContent, excerpt: li.querySelector('p:last-child').innerHTML}))""")
+    cut = next((i for i, item in enumerate(shown) if item.get("separator")), len(shown))
+    return [item for item in shown if not item.get("separator")] if loose else shown[:cut]
+
+
+def search(page: object, origin: str, query: str, **filters: str) -> list[dict[str, str]]:
+    params = "&".join(f"{k.replace('_', '-')}={v}" for k, v in {"q": query, **filters}.items())
+    page.goto(f"{origin}/tim-kiem/?{params}")  # type: ignore[attr-defined]
+    return results(page)
+
+
+def titles(found: list[dict[str, str]]) -> list[str]:
+    return [r["title"] for r in found]
+
+
+def test_an_exact_title_word_finds_its_article_first(page, site):
+    found = search(page, site, "Buôn Ma Thuột")
+    assert titles(found)[0] == "Hội thảo chuyển đổi số tại Đắk Lắk"
+    assert found[0]["href"] == "/tin-tuc/2023/dak-lak/"
+    assert found[0]["meta"] == "10/05/2023 · Đắk Lắk"  # date in Vietnamese form, province
+    assert "<mark>" in found[0]["excerpt"]
+
+
+@pytest.mark.parametrize("query, title", [
+    ("tri thuc tre", "Hội thảo chuyển đổi số tại Đắk Lắk"),
+    ("dak lak", "Hội thảo chuyển đổi số tại Đắk Lắk"),  # đ has no decomposition: folded by the build
+    ("doi moi sang tao", "Hội thảo chuyển đổi số tại Đắk Lắk"),
+    ("phan bien xa hoi", "Báo cáo tổng kết công tác tư vấn"),  # source text stored in NFD
+    (unicodedata.normalize("NFD", "phản biện"), "Báo cáo tổng kết công tác tư vấn"),  # NFD query
+])
+def test_queries_without_diacritics_or_in_nfd_find_the_accented_text(page, site, query, title):
+    assert title in titles(search(page, site, query))
+
+
+def test_the_folded_copy_never_shows_in_excerpts(page, site):
+    found = search(page, site, "dak lak")
+    assert found and all("dak lak" not in r["excerpt"].lower().replace("<mark>", "").replace("</mark>", "")
+                         for r in found)
+
+
+def test_an_accented_query_ranks_the_exact_words_first(page, site):
+    # "Đà Nẵng" folds to "da nang" like "đa năng": the article that says Đà Nẵng is the precise result
+    found = search(page, site, "Đà Nẵng")
+    assert titles(found) == ["Tọa đàm trí thức Đà Nẵng"]
+    # the loose matches follow under their own heading
+    assert "Máy gặt đa năng cho nông dân" in titles(results(page, loose=True))[1:]
+    assert page.text_content(".search-loose").endswith("kết quả khác chứa một phần từ khóa")
+
+
+def test_a_quoted_phrase_matches_the_phrase(page, site):
+    assert titles(search(page, site, '"trí thức trẻ"')) == ["Hội thảo chuyển đổi số tại Đắk Lắk"]
+
+
+def test_filters_narrow_results_across_shards(page, site):
+    everything = titles(search(page, site, "hội thảo"))
+    assert len(everything) == 3  # 2021, 2023 and 2023: two shards
+    # and pages with only some of the words ("Hội giới thiệu", "xã hội"), under the heading
+    assert len(results(page, loose=True)) == 5
+    in_son_la = titles(search(page, site, "hội thảo", tinh="son-la"))
+    assert sorted(in_son_la) == ["Hội thảo giống cà phê tại Sơn La", "Hội thảo khoa học nông nghiệp ở Sơn La"]
+    assert titles(search(page, site, "hội thảo", tinh="son-la", nam="2023")) == [
+        "Hội thảo khoa học nông nghiệp ở Sơn La"]
+    # the select shows the filter taken from the URL
+    assert page.input_value("select[name=tinh]") == "son-la"
+
+
+def test_newest_first_sorting(page, site):
+    found = titles(search(page, site, "hội thảo", sap_xep="moi-nhat"))
+    assert found == ["Hội thảo chuyển đổi số tại Đắk Lắk", "Hội thảo khoa học nông nghiệp ở Sơn La",
+                     "Hội thảo giống cà phê tại Sơn La"]
+
+
+def test_a_query_with_no_result_says_so_in_vietnamese(page, site):
+    assert search(page, site, "xyzzyq") == []
+    assert page.text_content(".search-status") == "Không tìm thấy kết quả nào cho “xyzzyq”."
+
+
+def test_the_header_box_leads_to_the_results_page_with_the_query_kept(page, site):
+    page.goto(f"{site}/tin-tuc/2022/da-nang/")
+    page.fill("#header-search", "Sơn La")
+    page.press("#header-search", "Enter")
+    page.wait_for_url("**/tim-kiem/**")
+    assert parse_qs(urlparse(page.url).query)["q"] == ["Sơn La"]
+    assert page.input_value("#search-q") == "Sơn La"
+    assert len(results(page)) == 2
+
+
+def test_typing_updates_the_url_and_back_returns_to_the_previous_search(page, site):
+    search(page, site, "Sơn La")
+    page.fill("#search-q", "Đắk Lắk")
+    page.press("#search-q", "Enter")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'Đắk Lắk'")
+    assert titles(results(page))[0] == "Hội thảo chuyển đổi số tại Đắk Lắk"
+    page.go_back()
+    page.wait_for_function("document.querySelector('#search-q').value === 'Sơn La'")
+    assert len(results(page)) == 2
+
+
+def test_search_works_under_a_sub_path(chromium, tmp_path):
+    toml = SITE_TOML.replace('base_url = "https://example.org/"', 'base_url = "https://example.org/lhh/"')
+    project = make_project(tmp_path / "site", ARTICLES, toml + "\n[search]\nshard_years = 2\n")
+    project.build()
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "lhh").symlink_to(project.out, target_is_directory=True)
+    tab = chromium.new_page()
+    with serve(served) as origin:
+        tab.goto(f"{origin}/lhh/")
+        tab.fill("#header-search", "dak lak")
+        tab.press("#header-search", "Enter")
+        tab.wait_for_url("**/lhh/tim-kiem/**")
+        found = results(tab)
+        assert found[0]["href"] == "/lhh/tin-tuc/2023/dak-lak/"
+        response = tab.goto(origin + found[0]["href"])
+        assert response.status == 200 and "Đắk Lắk" in tab.title()
+    tab.close()
+
+
+def test_a_site_built_without_search_says_search_is_unavailable(chromium, tmp_path: Path):
+    project = make_project(tmp_path / "site", ARTICLES)
+    project.build(search=False)
+    assert not (project.out / "pagefind").exists()
+    tab = chromium.new_page()
+    with serve(project.out) as origin:
+        tab.goto(f"{origin}/tim-kiem/?q=hội+thảo")
+        assert results(tab) == []
+        assert "chưa sẵn sàng" in tab.text_content(".search-status")
+    tab.close()
