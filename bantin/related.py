@@ -52,40 +52,83 @@ def related(documents: Sequence[Document], count: int, half_life_days: float,
     """
     if count <= 0 or not documents:
         return {d.key: () for d in documents}
-    # order by time, then key: index order is time order, and every posting list is sorted
-    order = sorted(documents, key=lambda d: (d.timestamp, d.key))
-    rank = {d.key: i for i, d in enumerate(sorted(documents, key=lambda d: d.key))}
-    term_ids: dict[str, int] = {}
-    term_weights: list[float] = []
-    postings: list[list[int]] = []
-    doc_terms: list[frozenset[int]] = []
-    for index, document in enumerate(order):
-        ids: set[int] = set()
-        for term, weight in document.terms:
-            if weight <= 0:
-                continue
-            term_id = term_ids.get(term)
-            if term_id is None:
-                term_id = term_ids[term] = len(term_weights)
-                term_weights.append(weight)
-                postings.append([])
-            elif term_weights[term_id] != weight:
-                raise ValueError(f"term {term!r} has two weights")
-            if term_id not in ids:
-                ids.add(term_id)
-                postings[term_id].append(index)
-        doc_terms.append(frozenset(ids))
-    finder = _Finder(
-        times=[d.timestamp for d in order],
-        ranks=[rank[d.key] for d in order],
-        doc_terms=doc_terms,
-        term_weights=term_weights,
-        postings=postings,
-        count=count,
-        half_life=half_life_days * DAY,
-        max_reach=max_reach,
-    )
-    return {order[i].key: tuple(order[j].key for j in finder.best(i)) for i in range(len(order))}
+    index = _Index(documents, count, half_life_days, max_reach)
+    return {key: index.best(key) for key in index.keys}
+
+
+def related_update(documents: Sequence[Document], previous_documents: dict[str, Document],
+                   previous: dict[str, tuple[str, ...]], count: int, half_life_days: float,
+                   max_reach: int = 16) -> dict[str, tuple[str, ...]]:
+    """related(documents, ...), recomputing only the lists an edit can have changed.
+
+    `previous` is the answer for `previous_documents` with the same settings. A document's
+    list depends only on the documents that share a term with it (their times, terms and
+    keys), so when documents are added, removed or changed, only they and the documents
+    sharing a term with their old or new terms are searched again; the rest is reused.
+    """
+    current = {d.key: d for d in documents}
+    changed = {k for k in current.keys() | previous_documents.keys()
+               if current.get(k) != previous_documents.get(k)}
+    if count <= 0 or not documents or not changed:
+        return {key: previous.get(key, ()) for key in current} if count > 0 else {k: () for k in current}
+    index = _Index(documents, count, half_life_days, max_reach)
+    terms = {term for key in changed for d in (current.get(key), previous_documents.get(key)) if d
+             for term, weight in d.terms if weight > 0}
+    affected = (changed & current.keys()) | index.sharing(terms)
+    return {key: index.best(key) if key in affected else previous[key] for key in index.keys}
+
+
+class _Index:
+    """Documents in time order and the posting list of every term, ready for `best`."""
+
+    def __init__(self, documents: Sequence[Document], count: int, half_life_days: float, max_reach: int) -> None:
+        # order by time, then key: index order is time order, and every posting list is sorted
+        self.order = sorted(documents, key=lambda d: (d.timestamp, d.key))
+        self.keys = [d.key for d in self.order]
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        rank = {d.key: i for i, d in enumerate(sorted(documents, key=lambda d: d.key))}
+        self.term_ids: dict[str, int] = {}
+        term_weights: list[float] = []
+        postings: list[list[int]] = []
+        doc_terms: list[frozenset[int]] = []
+        for index, document in enumerate(self.order):
+            ids: set[int] = set()
+            for term, weight in document.terms:
+                if weight <= 0:
+                    continue
+                term_id = self.term_ids.get(term)
+                if term_id is None:
+                    term_id = self.term_ids[term] = len(term_weights)
+                    term_weights.append(weight)
+                    postings.append([])
+                elif term_weights[term_id] != weight:
+                    raise ValueError(f"term {term!r} has two weights")
+                if term_id not in ids:
+                    ids.add(term_id)
+                    postings[term_id].append(index)
+            doc_terms.append(frozenset(ids))
+        self.finder = _Finder(
+            times=[d.timestamp for d in self.order],
+            ranks=[rank[d.key] for d in self.order],
+            doc_terms=doc_terms,
+            term_weights=term_weights,
+            postings=postings,
+            count=count,
+            half_life=half_life_days * DAY,
+            max_reach=max_reach,
+        )
+
+    def best(self, key: str) -> tuple[str, ...]:
+        return tuple(self.keys[j] for j in self.finder.best(self.position[key]))
+
+    def sharing(self, terms: set[str]) -> set[str]:
+        """Keys of the documents that carry any of these terms."""
+        found: set[str] = set()
+        for term in terms:
+            term_id = self.term_ids.get(term)
+            if term_id is not None:
+                found.update(self.keys[i] for i in self.finder.postings[term_id])
+        return found
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,12 @@ def folded_words(article: Article, body_text: str) -> list[str]:
     """Words with đ, folded, for the hidden copy Pagefind indexes: 'đổi' -> 'doi'.
 
     Pagefind already matches 'tri thuc' to 'trí thức' but keeps 'đ' apart from 'd', so
-    'dak lak' misses 'Đắk Lắk' unless the page also holds the folded word.
+    'dak lak' misses 'Đắk Lắk' unless the page also holds the folded word. (Pagefind's
+    phrase search does not match in this copy, so only words are needed, each once.)
     """
-    words = f"{article.title} {article.lead} {body_text}".split()
     seen: dict[str, None] = {}
-    for word in words:
-        if any(c in word for c in WORD_CHARS):
+    for word in f"{article.title} {article.lead} {body_text}".split():
+        if "đ" in word or "Đ" in word:
             folded = "".join(c for c in fold(word) if c.isalnum())
             if folded:
                 seen[folded] = None

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -33,10 +34,10 @@ from run import cold_build, make_project  # noqa: E402
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
 
 
-def build(root: Path, shard_years: int) -> tuple[float, float, int, str]:
-    """(build seconds, peak RSS MB, shards, summary) of a cold build with shards of shard_years."""
+def build(root: Path, shard_years: int, shard_max: int) -> tuple[float, float, int, str]:
+    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards."""
     toml = (REPO / "site.toml").read_text(encoding="utf-8")
-    (root / "site.toml").write_text(toml + f"\n[search]\nshard_years = {shard_years}\nshard_max = 1000000\n",
+    (root / "site.toml").write_text(toml + f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n",
                                     encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
     shards = int(re.search(r"search: (\d+) shards", summary).group(1))  # type: ignore[union-attr]
@@ -79,6 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--shard-years", type=int, nargs="+", default=[1, 3, 4, 6, 12])
+    parser.add_argument("--shard-max", type=int, default=1_000_000, help="articles per shard before it splits")
     parser.add_argument("--runs", type=int, default=3, help="browser runs per query (median)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
@@ -88,7 +90,7 @@ def main() -> int:
     print(f"{'years':>5} {'shards':>6} {'build s':>7} {'peak MB':>7}  {'query':<14} {'KB':>6} {'req':>4} "
           f"{'ms':>5} {'found':>6} {'exact@10':>8}")
     for years in args.shard_years:
-        seconds, peak, shards, _ = build(root, years)
+        seconds, peak, shards, _ = build(root, years, args.shard_max)
         with serve(root / "_site") as origin, browser() as chromium:
             for query in QUERIES:
                 runs = [first_query(chromium, origin, query) for _ in range(args.runs)]

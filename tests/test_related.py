@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bantin.related import DAY, Document, related
+from bantin.related import DAY, Document, related, related_update
 
 
 def brute_force(documents, count, half_life_days):
@@ -63,3 +63,28 @@ def test_ties_are_broken_by_date_then_key():
 def test_unrelated_documents_are_never_listed():
     documents = [Document("a", 0, (("tag:x", 1.0),)), Document("b", DAY, (("tag:y", 1.0),))]
     assert related(documents, 5, 30) == {"a": (), "b": ()}
+
+
+def test_updating_after_edits_equals_computing_from_scratch():
+    # with the work cap on: the update must reproduce the capped answer exactly, not just a good one
+    rng = random.Random(11)
+    documents = random_documents(3, 400)
+    previous = related(documents, 5, 90)
+    for step in range(30):
+        edited = list(documents)
+        action = step % 4
+        if action == 0:  # add
+            edited.append(Document(f"new{step}", rng.randint(0, 3000) * DAY,
+                                   (("tag:tag1", 3.0), (f"topic:{rng.randint(0, 3)}", 2.0))))
+        elif action == 1:  # delete
+            edited.pop(rng.randrange(len(edited)))
+        elif action == 2:  # change the terms
+            i = rng.randrange(len(edited))
+            edited[i] = Document(edited[i].key, edited[i].timestamp, ((f"tag:tag{rng.randint(0, 11)}", 3.0),))
+        else:  # move in time
+            i = rng.randrange(len(edited))
+            edited[i] = Document(edited[i].key, rng.randint(0, 3000) * DAY, edited[i].terms)
+        updated = related_update(edited, {d.key: d for d in documents}, previous, 5, 90)
+        assert updated == related(edited, 5, 90), step
+        documents, previous = edited, updated
+    assert related_update(documents, {d.key: d for d in documents}, previous, 5, 90) == previous

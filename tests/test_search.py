@@ -54,7 +54,8 @@ def test_article_pages_carry_the_search_attributes(project):
     inside = [e for e in page.elements if body["id"] in e["parents"]]
     assert not any(e["attrs"].get("class") == "sidebar" for e in inside)  # Xem thêm, Tin mới stay out
     assert any(e["attrs"].get("class") == "lead" for e in inside)
-    # the words with đ, folded, in a hidden paragraph; its length tells search.js where text ends
+    # the words with đ, folded, each once, in a hidden paragraph; its length tells search.js
+    # where the page's own text ends
     hidden = [e for e in inside if "hidden" in e["attrs"]]
     assert len(hidden) == 1 and hidden[0]["text"].split() == ["doi", "dak"]
     assert meta["folded[content]"] == "2"

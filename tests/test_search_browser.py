@@ -124,6 +124,14 @@ def test_an_accented_query_ranks_the_exact_words_first(page, site):
     assert page.text_content(".search-loose").endswith("kết quả khác chứa một phần từ khóa")
 
 
+def test_words_that_never_meet_give_no_precise_result_but_list_partial_matches(page, site):
+    assert search(page, site, "Sơn La Đắk Lắk") == []
+    assert page.text_content(".search-status") == "Không tìm thấy kết quả nào cho “Sơn La Đắk Lắk”."
+    partial = titles(results(page, loose=True))
+    assert "Hội thảo giống cà phê tại Sơn La" in partial  # which partial matches: Pagefind's ranking
+    assert page.text_content(".search-loose").startswith(f"{len(partial)} kết quả khác")
+
+
 def test_a_quoted_phrase_matches_the_phrase(page, site):
     assert titles(search(page, site, '"trí thức trẻ"')) == ["Hội thảo chuyển đổi số tại Đắk Lắk"]
 
