@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import time
@@ -11,16 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bantin import cache
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, parse_article, project_relative, read_source
+from bantin.deps import output_fingerprints
 from bantin.errors import BuildFailed, ContentError
 from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer, plan
-from bantin.search import IndexReport, index_site, plan_shards
-from bantin.site import assemble
-from bantin.write import copy_assets, copy_file, staging, write_bytes
+from bantin.search import BUNDLE_DIR, IndexReport, index_site, install_bundle, layouts_digest, plan_shards
+from bantin.site import assemble, related_documents
+from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
@@ -107,7 +110,13 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     articles = [a for a in articles if a.key not in left_out]
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
-    site, site_errors = assemble(articles, config, provinces, with_related=options.write)
+    #    Related news is recomputed only where documents changed since the cached answer.
+    related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
+    previous = cache.load(config.root, "related", related_settings) if options.write else None
+    site, site_errors = assemble(articles, config, provinces, with_related=options.write, previous=previous)
+    if options.write and not site_errors:
+        documents = related_documents(site.articles.values(), site.tag_slugs, provinces, config)
+        cache.save(config.root, "related", related_settings, ({d.key: d for d in documents}, site.related))
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     errors += site_errors + plan_errors + _static_collisions(static, outputs, config)
@@ -116,30 +125,100 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     return Plan(site, outputs, static, provinces, len(drafts), len(future))
 
 
+@dataclass(frozen=True)
+class Written:
+    """What the output folder holds, as recorded after a build (.bantin-cache/output)."""
+
+    pages: dict[str, str]  # output path -> fingerprint of what it shows (bantin/deps.py)
+    assets: dict[str, str]  # assets/ name -> hashed site path
+    static: dict[str, tuple[int, int]]  # static file -> (size, mtime_ns) of its source
+    search: dict[str, str] | None  # shard -> bundle folder name; None: built without search
+
+
 def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
-    """Build the whole site into config.output_dir, or raise BuildFailed with every error."""
+    """Build the site into config.output_dir, or raise BuildFailed with every error.
+
+    Incremental: pages whose fingerprint is unchanged since the last build are not rendered
+    again (see bantin/deps.py); the result is the same, byte for byte, as a clean build.
+    """
     started = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
     loaded = load(config, options, jobs)
     site, outputs = loaded.site, loaded.outputs
+    if not options.write:
+        return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
+                      time.perf_counter() - started)
 
-    # 4. Render and write into a staging folder, swapped in only when all went well.
-    files = 0
+    shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+    assets = asset_names(config.assets_dir)
+    global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config),
+                                      layouts_digest(config), assets)
+    fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards))
+    static = {relative: _stamp(source) for relative, source in loaded.static.items()}
+    manifest_key = cache.fingerprint(config.output_dir)
+    before: Written | None = cache.load(config.root, "output", manifest_key)
+    if before is not None and not _intact(config.output_dir, before):
+        before = None  # the output folder was changed by hand, or is gone: build it whole
+
+    todo = [o for o in outputs if before is None or before.pages.get(o.path) != fingerprints[o.path]]
+    page_of = {o.key: o.path for o in outputs if o.kind == "article"}
     search: IndexReport | None = None
-    if options.write:
+    bundles: dict[str, Path] = {}
+    if before is None:
+        # 4. Render and write into a staging folder, swapped in only when all went well.
         with staging(config.output_dir) as stage:
-            assets = copy_assets(config.assets_dir, stage)
+            copy_assets(config.assets_dir, stage)
             for relative, source in loaded.static.items():
                 copy_file(stage, relative, source)
             render_all(outputs, site, config, loaded.provinces, assets, stage, jobs, progress)
-            files = len(assets) + len(loaded.static)
             # 5. Index the article pages for search, shard by shard, reusing unchanged shards.
             if options.search:
-                shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
-                pages = {o.key: o.path for o in outputs if o.kind == "article"}
-                search = index_site(site, config, shards, stage, pages, config.root)
-    return Report(len(site.articles), len(outputs) if options.write else 0, files,
+                search, bundles = index_site(site, config, shards, lambda rel: stage / rel, page_of)
+                for name, bundle in bundles.items():
+                    install_bundle(bundle, stage / BUNDLE_DIR / name)
+    else:
+        # 4. Only what changed: render into a staging folder, then move into the site.
+        with overlay(config.output_dir) as changes:
+            stage = changes.stage
+            for path in before.pages.keys() - fingerprints.keys():
+                changes.remove(path)
+            if assets != before.assets:
+                copy_assets(config.assets_dir, stage)
+                for path in set(before.assets.values()) - set(assets.values()):
+                    changes.remove(path.lstrip("/"))
+            for relative, source in loaded.static.items():
+                if before.static.get(relative) != static[relative]:
+                    copy_file(stage, relative, source)
+            for relative in before.static.keys() - static.keys():
+                changes.remove(relative)
+            render_all(todo, site, config, loaded.provinces, assets, stage, jobs, progress, plan=outputs)
+            # 5. Re-index the shards whose articles changed; replace their bundles whole.
+            if options.search:
+                written = config.output_dir
+                search, bundles = index_site(
+                    site, config, shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                    page_of)
+                for name, bundle in bundles.items():
+                    if (before.search or {}).get(name) != bundle.name:
+                        install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
+            for name in (before.search or {}).keys() - bundles.keys():
+                changes.remove(f"{BUNDLE_DIR}/{name}")
+    cache.save(config.root, "output", manifest_key, Written(
+        fingerprints, assets, static, {name: b.name for name, b in bundles.items()} if options.search else None))
+    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static),
                   loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _intact(output_dir: Path, written: Written) -> bool:
+    """Does the output folder still hold every file the last build wrote?"""
+    paths = [*written.pages, *(p.lstrip("/") for p in written.assets.values()), *written.static,
+             *(f"{BUNDLE_DIR}/{name}/pagefind-entry.json" for name in written.search or {})]
+    return output_dir.is_dir() and all((output_dir / path).is_file() for path in paths)
 
 
 def _static_collisions(static: dict[str, Path], outputs: list[Output], config: Config) -> list[ContentError]:
@@ -180,7 +259,39 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
 
 def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
               jobs: int) -> tuple[list[Article], list[ContentError]]:
-    """Parse every source, in worker processes when there are many."""
+    """Parse every source, in worker processes when there are many.
+
+    Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
+    unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
+    """
+    settings = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config))
+    stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings) or {}
+    kept: dict[str, tuple[bytes, Article]] = {}
+    digests: dict[str, bytes] = {}
+    todo: list[Path] = []
+    for path in paths:
+        rel = project_relative(path, config.root)
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        hit = stored.get(rel)
+        if hit is not None and hit[0] == digest:
+            kept[rel] = hit
+        else:
+            digests[rel] = digest
+            todo.append(path)
+    articles, errors = _parse_fresh(todo, config, provinces, jobs)
+    for article in articles:
+        kept[article.key] = (digests[article.key], article)
+    if todo or len(kept) != len(stored):
+        cache.save(config.root, "articles", settings, kept)
+    return [article for _, article in kept.values()], errors
+
+
+def _provinces_bytes(config: Config) -> bytes:
+    return config.provinces_file.read_bytes() if config.provinces_file else b""
+
+
+def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
+                 jobs: int) -> tuple[list[Article], list[ContentError]]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         return _parse_paths(paths, config, provinces, MarkdownRenderer(config.base_path))
     articles: list[Article] = []
@@ -212,11 +323,16 @@ def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path) 
 
 
 def render_all(outputs: list[Output], site: Site, config: Config, provinces: ProvinceList,
-               assets: dict[str, str], stage: Path, jobs: int, progress: Progress | None) -> None:
-    """Render every output into the staging folder, in worker processes when there are many."""
+               assets: dict[str, str], stage: Path, jobs: int, progress: Progress | None,
+               plan: list[Output] | None = None) -> None:
+    """Render these outputs into the staging folder, in worker processes when there are many.
+
+    `plan` is every output of the site (the sitemap lists them), when `outputs` are only some.
+    """
     total = len(outputs)
+    plan = outputs if plan is None else plan
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        renderer = Renderer(site, config, provinces, assets, outputs)
+        renderer = Renderer(site, config, provinces, assets, plan)
         done = 0
         for chunk in _chunks(outputs, max(1, total // 100)):
             done += _render_outputs(chunk, renderer, stage)
@@ -225,7 +341,7 @@ def render_all(outputs: list[Output], site: Site, config: Config, provinces: Pro
         return
     done = 0
     # fork: the workers inherit the assembled site instead of receiving a pickled copy
-    with _pool(jobs, _init_renderer, (site, config, provinces, assets, outputs, stage)) as pool:
+    with _pool(jobs, _init_renderer, (site, config, provinces, assets, plan, stage)) as pool:
         for count in pool.map(_render_chunk, _chunks(outputs, jobs * 16)):
             done += count
             if progress:

@@ -47,6 +47,15 @@ def sitemap_pages(outputs: list[Output]) -> list[Output]:
     return [o for o in outputs if o.path.endswith(".html") and o.kind not in ("404", "alias")]
 
 
+def last_change(output: Output, site: Site) -> datetime | None:
+    """Date of the newest article a page shows (the sitemap's lastmod)."""
+    if output.kind in ("article", "alias"):
+        return site.articles[output.key].date
+    terms = terms_by_kind(site).get(output.kind)
+    keys = terms[output.key].articles if terms is not None else tuple(site.articles)
+    return site.articles[keys[0]].date if keys else None
+
+
 def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     """Every page of the site, and an error for every path claimed twice (aliases included)."""
     outputs = [Output("index.html", "home"), Output("404.html", "404")]
@@ -339,7 +348,7 @@ class Renderer:
         part = sitemap_pages(self.outputs)[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
         entries = []
         for page in part:
-            modified = self._last_change(page)
+            modified = last_change(page, self.site)
             lastmod = f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>" if modified else ""
             loc = self.absolute_url("/" + page.path.removesuffix("index.html"))
             entries.append(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>")
@@ -380,15 +389,6 @@ class Renderer:
             info = self._feed_info(f"{output.kind}/{output.key}")
             links.append((info.title, info.feed_url))
         return links
-
-    def _last_change(self, output: Output) -> datetime | None:
-        """Date of the newest article a page shows."""
-        site = self.site
-        if output.kind == "article":
-            return site.articles[output.key].date
-        terms = terms_by_kind(site).get(output.kind)
-        keys = terms[output.key].articles if terms is not None else tuple(site.articles)
-        return site.articles[keys[0]].date if keys else None
 
     def _404(self, output: Output) -> tuple[str, dict[str, Any]]:
         return "404.html", {"page_title": self.config.strings["not_found_title"], "description": "",

@@ -9,6 +9,7 @@ shard is reused instead of re-indexed. The browser merges the shards with mergeI
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -17,15 +18,18 @@ import subprocess
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, ContentError
 from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
-CACHE_DIR = ".bantin-cache/search"
+CACHE_DIR = f"{cache.CACHE_DIR}/search"
 WORD_CHARS = "đĐ"  # Pagefind folds accents by decomposing; these two do not decompose
 
 
@@ -125,43 +129,49 @@ def layouts_digest(config: Config) -> str:
     return digest.hexdigest()
 
 
-def index_site(site: Site, config: Config, shards: list[Shard], stage: Path, page_of: dict[str, str],
-               cache_root: Path) -> IndexReport:
-    """Put a Pagefind bundle for every shard under stage/pagefind/, indexing only changed shards.
+def index_site(site: Site, config: Config, shards: list[Shard], page_file: Callable[[str], Path],
+               page_of: dict[str, str]) -> tuple[IndexReport, dict[str, Path]]:
+    """A Pagefind bundle for every shard, in the cache; only shards whose inputs changed are indexed.
 
-    page_of maps an article key to its page's path in stage. Bundles are built in the cache
-    and hard-linked (or copied) into the output, so an unchanged shard costs a copy.
+    page_of maps an article key to its page's path in the site, page_file such a path to the
+    written file. Returns the report and each shard's bundle folder, to be linked into the
+    site under pagefind/<shard>/ (see install_bundle).
     """
     started = time.perf_counter()
     executable = pagefind_executable()
     version = _version(executable)
-    cache = cache_root / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
+    folder = config.root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     layouts = layouts_digest(config)
     indexed = []
-    keep = set()
+    bundles = {}
     for shard in shards:
-        bundle = cache / f"{shard.name}-{shard_digest(shard, site, config, layouts, version)}"
-        keep.add(bundle.name)
+        bundle = folder / f"{shard.name}-{shard_digest(shard, site, config, layouts, version)}"
         if not (bundle / "pagefind-entry.json").is_file():
-            _index_shard(executable, shard, stage, page_of, bundle, config)
+            _index_shard(executable, shard, page_file, page_of, bundle, config)
             indexed.append(shard.name)
-        _link_tree(bundle, stage / BUNDLE_DIR / shard.name)
-    for old in cache.iterdir():  # bundles of shards that changed or no longer exist
+        bundles[shard.name] = bundle
+    keep = {bundle.name for bundle in bundles.values()}
+    for old in folder.iterdir():  # bundles of shards that changed or no longer exist
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return IndexReport(len(shards), tuple(indexed), time.perf_counter() - started)
+    return IndexReport(len(shards), tuple(indexed), time.perf_counter() - started), bundles
 
 
-def _index_shard(executable: str, shard: Shard, stage: Path, page_of: dict[str, str], bundle: Path,
-                 config: Config) -> None:
+def install_bundle(bundle: Path, target: Path) -> None:
+    """Hard-link (or copy) a shard's bundle from the cache into the site."""
+    _link_tree(bundle, target)
+
+
+def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
+                 bundle: Path, config: Config) -> None:
     """Run Pagefind over one shard's pages, gathered (hard-linked) in a folder of their own."""
     work = bundle.with_name(bundle.name + ".work")
     shutil.rmtree(work, ignore_errors=True)
     pages = work / "site"
     for key in shard.keys:
         relative = page_of[key]
-        _link_file(stage / relative, pages / relative)
+        _link_file(page_file(relative), pages / relative)
     result = subprocess.run(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
          "--force-language", config.language],
@@ -173,6 +183,7 @@ def _index_shard(executable: str, shard: Shard, stage: Path, page_of: dict[str, 
         raise BuildFailed([ContentError(CACHE_DIR, None, None,
                                         f"Pagefind failed on shard {shard.name}: {' / '.join(message)}",
                                         hint="build with --no-search to skip the search index")])
+    canonical_bundle(work / "bundle")
     (work / "bundle").rename(bundle)
     shutil.rmtree(work, ignore_errors=True)
 
@@ -198,3 +209,101 @@ def _link_tree(source: Path, target: Path) -> None:
     for path in sorted(source.rglob("*")):
         if path.is_file() and path.name not in UNUSED_FILES:
             _link_file(path, target / path.relative_to(source))
+
+
+# --- a deterministic bundle -------------------------------------------------------------
+# Pagefind 1.5.2 writes the values of each filter in hash-map order, which changes from run
+# to run: the same pages give different filter files, and so a different pf_meta (which
+# names them) and pagefind-entry.json. We sort the values, rename the files by their new
+# contents, and update the references, so the same content gives the same bundle.
+# The files are gzip("pagefind_dcd" + CBOR); only arrays, text and integers occur.
+_MAGIC = b"pagefind_dcd"
+
+
+def canonical_bundle(bundle: Path) -> None:
+    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        renamed = {}
+        for filter_path in sorted((bundle / "filter").glob(f"{language}_*.pf_filter")):
+            name, values = _read_cbor(filter_path)
+            values = sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])
+            new_name = _write_cbor(filter_path.parent, language, 7, ".pf_filter", [name, values])
+            if new_name != filter_path.stem:
+                filter_path.unlink()
+            renamed[filter_path.stem] = new_name
+        # meta: [version, index chunks, fragments, ..., filter chunks [[name, chunk]], sorts, meta fields]
+        for position, item in enumerate(meta):
+            if isinstance(item, list) and item and all(
+                    isinstance(x, list) and len(x) == 2 and isinstance(x[1], str) and x[1] in renamed for x in item):
+                meta[position] = sorted([name, renamed[chunk]] for name, chunk in item)
+        meta_name = _write_cbor(bundle, f"pagefind.{language}", 10, ".pf_meta", meta)
+        if f"{meta_name}.pf_meta" != meta_path.name:
+            meta_path.unlink()
+        info["hash"] = meta_name.removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_cbor(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_MAGIC):
+        raise ValueError(f"{path}: not a Pagefind data file")
+    value, end = _cbor_decode(data, len(_MAGIC))
+    if end != len(data):
+        raise ValueError(f"{path}: trailing data")
+    return value
+
+
+def _write_cbor(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
+    """Write gzip(magic + CBOR) named by its content; return the name without the suffix."""
+    data = _MAGIC + _cbor_encode(value)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def _cbor_head(data: bytes, at: int) -> tuple[int, int, int]:
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        return major, info, at
+    size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+    return major, int.from_bytes(data[at: at + size], "big"), at + size
+
+
+def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
+    major, argument, at = _cbor_head(data, at)
+    if major == 0:
+        return argument, at
+    if major == 3:
+        return data[at: at + argument].decode("utf-8"), at + argument
+    if major == 4:
+        items = []
+        for _ in range(argument):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unexpected CBOR major type {major}")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, bool) or not isinstance(value, int | str | list):
+        raise TypeError(f"cannot encode {value!r}")
+    if isinstance(value, int):
+        return _cbor_header(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_header(3, len(raw)) + raw
+    return _cbor_header(4, len(value)) + b"".join(_cbor_encode(item) for item in value)
+
+
+def _cbor_header(major: int, argument: int) -> bytes:
+    if argument < 24:
+        return bytes([major << 5 | argument])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if argument < 1 << (8 * size):
+            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
+    raise ValueError("integer too large")

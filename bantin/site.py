@@ -9,7 +9,7 @@ from bantin.config import Config, slug_of
 from bantin.errors import ContentError
 from bantin.model import Article, Neighbours, Site, Term
 from bantin.provinces import ProvinceList
-from bantin.related import Document, related
+from bantin.related import Document, related, related_update
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -17,11 +17,15 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.key))
 
 
+RelatedMemo = tuple[dict[str, Document], dict[str, tuple[str, ...]]]  # a previous build's documents and answer
+
+
 def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
-             with_related: bool = True) -> tuple[Site, list[ContentError]]:
+             with_related: bool = True, previous: RelatedMemo | None = None) -> tuple[Site, list[ContentError]]:
     """Build the Site from parsed articles; report URL and tag collisions.
 
     `check` passes with_related=False: related news cannot fail, so it need not be computed.
+    `previous` (same settings) lets related news be recomputed only where an edit reaches.
     """
     ordered = newest_first(articles)
     errors = _url_collisions(ordered)
@@ -59,16 +63,27 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         tags=tags,
         months=months,
         years=years,
-        related=related(
-            [_document(a, tag_slugs, provinces, config) for a in ordered],
-            config.related.count, config.related.half_life_days,
-        ) if with_related else {},
+        related=_related(related_documents(ordered, tag_slugs, provinces, config), config, previous)
+        if with_related else {},
         neighbours=_neighbours(ordered),
         latest=tuple(a.key for a in ordered[: config.latest_count + 1]),  # one spare: a page never lists itself
         tag_slugs=tag_slugs,
         topic_slugs=topic_slugs,
     )
     return site, errors
+
+
+def _related(documents: list[Document], config: Config, previous: RelatedMemo | None) -> dict[str, tuple[str, ...]]:
+    count, half_life = config.related.count, config.related.half_life_days
+    if previous is None:
+        return related(documents, count, half_life)
+    return related_update(documents, previous[0], previous[1], count, half_life)
+
+
+def related_documents(articles: Iterable[Article], tag_slugs: dict[str, str], provinces: ProvinceList,
+                      config: Config) -> list[Document]:
+    """What related news knows of each article: its time and weighted terms."""
+    return [_document(a, tag_slugs, provinces, config) for a in articles]
 
 
 def _document(article: Article, tag_slugs: dict[str, str], provinces: ProvinceList,

@@ -1,7 +1,10 @@
 """The only module that writes into the output folder.
 
-A build writes into a staging folder beside the output and swaps it in only when every
-page was written, so a failed build leaves the previous site as it was.
+A cold build writes the whole site into a staging folder beside the output and swaps it in
+only when every page was written. An incremental build writes only the changed files into a
+staging folder, then moves them into the output, keeping what they replace until the end:
+if a move fails, the replaced files go back. Either way a failed build leaves the previous
+site as it was.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ def safe_target(root: Path, relative: str) -> Path:
 
 
 def write_bytes(root: Path, relative: str, data: bytes) -> None:
-    """Write one file under root."""
+    """Write one file under root (a new file: never through a hard link into an older site)."""
     target = safe_target(root, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
     target.write_bytes(data)
 
 
@@ -50,15 +54,25 @@ def hashed_name(relative: str, data: bytes) -> str:
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
+def _asset_files(assets_dir: Path) -> Iterator[tuple[str, Path]]:
+    if not assets_dir.is_dir():
+        return
+    for source in sorted(p for p in assets_dir.rglob("*") if p.is_file()):
+        relative = source.relative_to(assets_dir).as_posix()
+        if not any(part.startswith(".") for part in relative.split("/")):
+            yield relative, source
+
+
+def asset_names(assets_dir: Path) -> dict[str, str]:
+    """name -> site path of every file of assets/, with its content hash: '/assets/css/site.1a2b.css'."""
+    return {relative: "/assets/" + hashed_name(relative, source.read_bytes())
+            for relative, source in _asset_files(assets_dir)}
+
+
 def copy_assets(assets_dir: Path, root: Path) -> dict[str, str]:
     """Copy assets/ under root/assets/ with content-hashed names; return name -> site path."""
     manifest: dict[str, str] = {}
-    if not assets_dir.is_dir():
-        return manifest
-    for source in sorted(p for p in assets_dir.rglob("*") if p.is_file()):
-        relative = source.relative_to(assets_dir).as_posix()
-        if any(part.startswith(".") for part in relative.split("/")):
-            continue
+    for relative, source in _asset_files(assets_dir):
         data = source.read_bytes()
         target = "assets/" + hashed_name(relative, data)
         write_bytes(root, target, data)
@@ -85,3 +99,70 @@ def staging(output_dir: Path) -> Iterator[Path]:
         output_dir.rename(old)
     stage.rename(output_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+class Overlay:
+    """Changes to an existing output folder, gathered before any is made (see `overlay`)."""
+
+    def __init__(self, output_dir: Path, stage: Path) -> None:
+        self.output_dir = output_dir
+        self.stage = stage  # write changed files here, at their paths in the site
+        self.removed: set[str] = set()  # files and folders of the site to delete
+        self.replaced_dirs: set[str] = set()  # folders of stage that replace the output's whole
+
+    def remove(self, relative: str) -> None:
+        safe_target(self.output_dir, relative)
+        self.removed.add(relative)
+
+    def replace_dir(self, relative: str) -> Path:
+        """A folder of the stage that will replace the output's folder of that name, whole."""
+        self.replaced_dirs.add(relative)
+        return safe_target(self.stage, relative)
+
+    def changes(self) -> list[str]:
+        """Paths to move in: the replaced folders, and every staged file outside them."""
+        moves = sorted(self.replaced_dirs)
+        for path in sorted(self.stage.rglob("*")):
+            relative = path.relative_to(self.stage).as_posix()
+            if path.is_file() and not any(relative.startswith(d + "/") for d in self.replaced_dirs):
+                moves.append(relative)
+        return moves
+
+
+@contextmanager
+def overlay(output_dir: Path) -> Iterator[Overlay]:
+    """Stage changes to output_dir; on success apply them, undoing all if one move fails."""
+    output_dir = output_dir.resolve()
+    stage = output_dir.with_name(f"{output_dir.name}.staging-{os.getpid()}")
+    backup = output_dir.with_name(f"{output_dir.name}.previous-{os.getpid()}")
+    for folder in (stage, backup):
+        shutil.rmtree(folder, ignore_errors=True)
+    stage.mkdir()
+    changes = Overlay(output_dir, stage)
+    try:
+        yield changes
+        done: list[tuple[Path, Path | None]] = []  # (target, its backup or None if it was new)
+        try:
+            for relative in sorted(changes.removed) + changes.changes():
+                target = safe_target(output_dir, relative)
+                kept = None
+                if target.exists() or target.is_symlink():
+                    kept = backup / relative
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    target.rename(kept)
+                done.append((target, kept))
+                if relative not in changes.removed:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    (stage / relative).rename(target)
+        except BaseException:
+            for target, kept in reversed(done):  # put the previous site back as it was
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+                if kept is not None:
+                    kept.rename(target)
+            raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)

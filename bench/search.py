@@ -70,7 +70,7 @@ def first_query(chromium: object, origin: str, query: str) -> dict[str, float]:
     elapsed = (time.perf_counter() - started) * 1000
     page.wait_for_load_state("networkidle")
     total = page.eval_on_selector(".search-status", "e => e.textContent")
-    found = [int(n.replace(".", "")) for n in re.findall(r"[\d.]+", total)[:1]] or [0]
+    found = [int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*", total)[:1]] or [0]
     urls = page.eval_on_selector_all(".search-result h2 a", "links => links.map(a => a.getAttribute('href'))")
     context.close()
     return {"kb": sum(sizes) / 1024, "requests": len(sizes), "ms": elapsed, "found": found[0], "urls": urls}

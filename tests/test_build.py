@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import pytest
 
@@ -142,6 +143,9 @@ def test_two_builds_are_byte_identical(project, tmp_path):
     site = project(five_articles())
 
     def digest() -> dict[str, str]:
+        # cold builds: no output, no cache (else the second would reuse the first's work)
+        shutil.rmtree(site.out, ignore_errors=True)
+        shutil.rmtree(site.root / ".bantin-cache", ignore_errors=True)
         site.build()
         return {p.relative_to(site.out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(site.out.rglob("*")) if p.is_file()}
@@ -152,6 +156,7 @@ def test_two_builds_are_byte_identical(project, tmp_path):
         path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     assert digest() == first
     assert len(first) > 50
+    assert any(path.startswith("pagefind/") and path.endswith(".pf_filter") for path in first)
 
 
 def test_parallel_build_equals_serial_build(project, monkeypatch):
@@ -162,6 +167,8 @@ def test_parallel_build_equals_serial_build(project, monkeypatch):
     monkeypatch.setattr("bantin.pipeline.PARALLEL_THRESHOLD", 10)
     site.build(jobs=1)
     serial = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
+    shutil.rmtree(site.root / ".bantin-cache")  # a cold build again, in worker processes
+    shutil.rmtree(site.out)
     site.build(jobs=2)
     parallel = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
     assert serial == parallel

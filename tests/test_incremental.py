@@ -1,0 +1,115 @@
+"""Incremental builds: after any edit, the output equals a clean build of the same content."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bantin.errors import BuildFailed
+
+from conftest import SITE_TOML, Project, article
+
+PROVINCES = ["Hà Tĩnh", "Hà Giang", "Tuyên Quang", "Sơn La", "Đắk Lắk", "Trung ương"]
+TOPICS = ["Hoạt động Liên hiệp hội", "Chuyển đổi số", "Y tế"]
+TAGS = ["Trí thức", "Hội thảo", "Đổi mới", "Nông nghiệp", "Sáng tạo"]
+
+
+def random_article(rng: random.Random, n: int) -> str:
+    date = f"20{rng.randint(19, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+    return article(f"Bài số {n} về {rng.choice(TAGS).lower()}", date,
+                   province=rng.choice(PROVINCES), topic=rng.choice(TOPICS), tags=rng.sample(TAGS, rng.randint(0, 3)),
+                   body=f"Đoạn {n}: {rng.choice(['trí thức trẻ', 'đổi mới sáng tạo', 'Đắk Lắk', 'hội thảo'])}.")
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path, tmp: Path, search: bool) -> dict[str, bytes]:
+    clean = tmp / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("_site*", ".bantin-cache"))
+    Project(clean).build(search=search)
+    return snapshot(clean / "_site")
+
+
+@pytest.mark.parametrize("search", [False, True])
+def test_random_edits_rebuild_to_the_same_bytes_as_a_clean_build(project, tmp_path, search):
+    rng = random.Random(5 if search else 4)
+    files = {f"content/tin-tuc/bai-{n}.md": random_article(rng, n) for n in range(24)}
+    site = project(files, SITE_TOML + "\n[search]\nshard_years = 2\n")
+    site.build(search=search)
+    content = site.root / "content" / "tin-tuc"
+    serial = 100
+    for step in range(16 if search else 40):
+        paths = sorted(content.glob("*.md"))
+        path = rng.choice(paths)
+        action = ["add", "edit", "rename", "delete", "tags", "province", "date", "title"][step % 8]
+        text = path.read_text(encoding="utf-8")
+        if action == "add":
+            serial += 1
+            (content / f"moi-{serial}.md").write_text(random_article(rng, serial), encoding="utf-8")
+        elif action == "edit":
+            path.write_text(text.replace("Đoạn", "Đoạn sửa"), encoding="utf-8")
+        elif action == "rename":
+            path.rename(content / f"doi-ten-{serial}-{path.name}")
+            serial += 1
+        elif action == "delete" and len(paths) > 5:
+            path.unlink()
+        elif action == "tags":
+            path.write_text(text.replace("tags: [", f'tags: ["{rng.choice(TAGS)}", ', 1), encoding="utf-8")
+        elif action == "province":
+            old = next(p for p in PROVINCES if f'province: "{p}"' in text)
+            path.write_text(text.replace(old, rng.choice(PROVINCES), 1), encoding="utf-8")
+        elif action == "date":
+            path.write_text(re.sub(r"date: \d{4}", f"date: 20{rng.randint(19, 24)}", text, count=1),
+                            encoding="utf-8")
+        else:
+            path.write_text(text.replace("Bài số", "Tin số", 1), encoding="utf-8")
+        report = site.build(search=search)
+        assert snapshot(site.out) == clean_build(site.root, tmp_path, search), (step, action)
+        assert report.pages < 200  # incremental: not every page again
+    # no leftovers beside the output
+    assert sorted(p.name for p in site.root.iterdir() if p.name.startswith("_site")) == ["_site"]
+
+
+def test_a_build_with_nothing_changed_renders_nothing(project):
+    site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(5)})
+    first = site.build()
+    assert first.pages > 40
+    again = site.build()
+    assert again.pages == 0 and again.search is not None and again.search.indexed == ()
+
+
+def test_a_changed_layout_renders_every_page_that_uses_it(project):
+    site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(5)})
+    first = site.build()
+    layout = site.root / "layouts" / "base.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("<main", "<main data-v=\"2\""), encoding="utf-8")
+    again = site.build()
+    assert again.pages == first.pages  # layouts are site-wide inputs: every page again
+    assert 'data-v="2"' in site.page("/tinh/ha-tinh/")
+
+
+def test_a_failed_incremental_build_keeps_the_previous_site(project):
+    site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(3)})
+    site.build()
+    before = snapshot(site.out)
+    (site.root / "content" / "tin-tuc" / "bai-1.md").write_text(article("Bài 1 sửa", "2023-01-11"), encoding="utf-8")
+    (site.root / "content" / "tin-tuc" / "hong.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        site.build()
+    assert snapshot(site.out) == before
+
+
+def test_an_output_folder_changed_by_hand_is_rebuilt_whole(project):
+    site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(3)})
+    first = site.build(search=False)
+    (site.out / "tinh" / "ha-tinh" / "index.html").unlink()
+    again = site.build(search=False)
+    assert again.pages == first.pages
+    assert (site.out / "tinh" / "ha-tinh" / "index.html").is_file()
