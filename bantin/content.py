@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 import unicodedata
@@ -68,10 +69,8 @@ def discover(config: Config) -> Discovery:
     errors: list[ContentError] = []
     if not root.is_dir():
         return Discovery([], [], [ContentError("content", None, None, "no content/ folder")])
-    for path in sorted(root.rglob("*")):
+    for path in _files(root):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
         if path.suffix.lower() != ".md":
             static.append(path)
         elif len(relative.parts) < 2 or relative.parts[0] not in config.sections:
@@ -83,6 +82,15 @@ def discover(config: Config) -> Discovery:
         else:
             sources.append(path)
     return Discovery(sources, static, errors)
+
+
+def _files(root: Path) -> list[Path]:
+    """Every file under root, hidden files and folders left out, in a stable order."""
+    found = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [os.path.join(folder, f) for f in files if not f.startswith(".")]
+    return [Path(p) for p in sorted(found)]
 
 
 def project_relative(path: Path, root: Path) -> str:

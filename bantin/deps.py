@@ -27,9 +27,12 @@ def _digest(*parts: object) -> bytes:
 
 
 def output_fingerprints(outputs: list[Output], site: Site, config: Config, global_digest: str,
-                        shards: Iterable[str]) -> dict[str, str]:
-    """Output path -> fingerprint of everything the page shows."""
-    articles = {key: _digest(article) for key, article in site.articles.items()}
+                        shards: Iterable[str], articles: dict[str, bytes]) -> dict[str, str]:
+    """Output path -> fingerprint of everything the page shows.
+
+    `articles` holds a digest of each article: that of its source file, which (with the
+    settings and code in `global_digest`) decides every field of the parsed article.
+    """
     kinds = terms_by_kind(site)
 
     def counts(terms: dict[str, Term]) -> bytes:
@@ -79,7 +82,7 @@ def output_fingerprints(outputs: list[Output], site: Site, config: Config, globa
             parts.append(shared[kind])
         digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16)
         for key in keys:
-            if key is not None:
-                digest.update(articles[key])
+            if key is not None:  # the key too: a renamed file has new URLs, the same bytes
+                digest.update(key.encode() + b"\0" + articles[key])
         fingerprints[output.path] = digest.hexdigest()
     return fingerprints

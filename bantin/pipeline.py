@@ -22,7 +22,7 @@ from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer, plan
 from bantin.search import BUNDLE_DIR, IndexReport, index_site, install_bundle, layouts_digest, plan_shards
-from bantin.site import assemble, related_documents
+from bantin.site import assemble
 from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
@@ -90,6 +90,7 @@ class Plan:
     provinces: ProvinceList
     skipped_drafts: int
     skipped_future: int
+    digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
 
 
 def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
@@ -99,7 +100,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
 
     # 1. Read and check every article; gather all errors before stopping.
     found = discover(config)
-    articles, errors = parse_all(found.sources, config, provinces, jobs)
+    articles, errors, digests = parse_all(found.sources, config, provinces, jobs)
     errors = found.errors + errors
 
     # 2. Leave out drafts and articles dated in the future, unless asked for.
@@ -113,16 +114,16 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     #    Related news is recomputed only where documents changed since the cached answer.
     related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
     previous = cache.load(config.root, "related", related_settings) if options.write else None
-    site, site_errors = assemble(articles, config, provinces, with_related=options.write, previous=previous)
-    if options.write and not site_errors:
-        documents = related_documents(site.articles.values(), site.tag_slugs, provinces, config)
-        cache.save(config.root, "related", related_settings, ({d.key: d for d in documents}, site.related))
+    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous)
+    if memo is not None and not site_errors and memo != previous:
+        cache.save(config.root, "related", related_settings, memo)
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     errors += site_errors + plan_errors + _static_collisions(static, outputs, config)
     if errors:
         raise BuildFailed(errors)
-    return Plan(site, outputs, static, provinces, len(drafts), len(future))
+    return Plan(site, outputs, static, provinces, len(drafts), len(future),
+                {key: digests[key] for key in site.articles})
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     assets = asset_names(config.assets_dir)
     global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config),
                                       layouts_digest(config), assets)
-    fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards))
+    fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards),
+                                       loaded.digests)
     static = {relative: _stamp(source) for relative, source in loaded.static.items()}
     manifest_key = cache.fingerprint(config.output_dir)
     before: Written | None = cache.load(config.root, "output", manifest_key)
@@ -218,7 +220,8 @@ def _intact(output_dir: Path, written: Written) -> bool:
     """Does the output folder still hold every file the last build wrote?"""
     paths = [*written.pages, *(p.lstrip("/") for p in written.assets.values()), *written.static,
              *(f"{BUNDLE_DIR}/{name}/pagefind-entry.json" for name in written.search or {})]
-    return output_dir.is_dir() and all((output_dir / path).is_file() for path in paths)
+    root = f"{output_dir}{os.sep}"
+    return output_dir.is_dir() and all(os.path.isfile(root + path) for path in paths)
 
 
 def _static_collisions(static: dict[str, Path], outputs: list[Output], config: Config) -> list[ContentError]:
@@ -258,8 +261,8 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
 
 
 def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
-              jobs: int) -> tuple[list[Article], list[ContentError]]:
-    """Parse every source, in worker processes when there are many.
+              jobs: int) -> tuple[list[Article], list[ContentError], dict[str, bytes]]:
+    """Parse every source, in worker processes when there are many; also each source's digest.
 
     Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
@@ -283,7 +286,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
         kept[article.key] = (digests[article.key], article)
     if todo or len(kept) != len(stored):
         cache.save(config.root, "articles", settings, kept)
-    return [article for _, article in kept.values()], errors
+    return [article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()}
 
 
 def _provinces_bytes(config: Config) -> bytes:

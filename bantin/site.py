@@ -21,11 +21,13 @@ RelatedMemo = tuple[dict[str, Document], dict[str, tuple[str, ...]]]  # a previo
 
 
 def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
-             with_related: bool = True, previous: RelatedMemo | None = None) -> tuple[Site, list[ContentError]]:
+             with_related: bool = True, previous: RelatedMemo | None = None
+             ) -> tuple[Site, list[ContentError], RelatedMemo | None]:
     """Build the Site from parsed articles; report URL and tag collisions.
 
     `check` passes with_related=False: related news cannot fail, so it need not be computed.
-    `previous` (same settings) lets related news be recomputed only where an edit reaches.
+    `previous` (a memo returned by an earlier call, same settings) lets related news be
+    recomputed only where an edit reaches; the new memo is returned for the next build.
     """
     ordered = newest_first(articles)
     errors = _url_collisions(ordered)
@@ -55,6 +57,10 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     }
     tags = _tag_terms(ordered, tag_slugs, paths.tag)
     months, years = _archives(ordered, paths.archive)
+    memo = None
+    if with_related:
+        documents = related_documents(ordered, tag_slugs, provinces, config)
+        memo = ({d.key: d for d in documents}, _related(documents, config, previous))
     site = Site(
         articles=by_key,
         sections=sections,
@@ -63,14 +69,13 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         tags=tags,
         months=months,
         years=years,
-        related=_related(related_documents(ordered, tag_slugs, provinces, config), config, previous)
-        if with_related else {},
+        related=memo[1] if memo else {},
         neighbours=_neighbours(ordered),
         latest=tuple(a.key for a in ordered[: config.latest_count + 1]),  # one spare: a page never lists itself
         tag_slugs=tag_slugs,
         topic_slugs=topic_slugs,
     )
-    return site, errors
+    return site, errors, memo
 
 
 def _related(documents: list[Document], config: Config, previous: RelatedMemo | None) -> dict[str, tuple[str, ...]]:

@@ -163,6 +163,7 @@ async function showMore(run, query) {
 
 async function search() {
   const run = ++current;
+  root.dataset.state = "searching"; // until this search's results are shown ("done")
   const query = input.value.trim().normalize("NFC");
   const filters = selectedFilters();
   const sort = form.elements["sap-xep"].value === "moi-nhat" ? { date: "desc" } : undefined;
