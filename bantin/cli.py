@@ -13,8 +13,9 @@ from bantin.errors import BuildFailed
 from bantin.importer import ImportFailed, import_text
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.provinces import load_provinces
+from bantin.serve import main_log, serve
 
-COMMANDS = ("build", "check", "new", "import-text")
+COMMANDS = ("build", "check", "serve", "new", "import-text")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(root)
         if args.command in ("build", "check"):
             return _build(config, args)
+        if args.command == "serve":
+            options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
+                                   search=not args.no_search)
+            return serve(root, options, args.host, args.port, log=main_log)
         if args.command == "new":
             return _new(config, args)
         return _import(config, args)
@@ -48,16 +53,22 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--root", default=".", help="project folder holding site.toml (default: .)")
 
     for name, help_text in (("build", "build the site (the default command)"),
-                            ("check", "validate content and site.toml without writing anything")):
+                            ("check", "validate content and site.toml without writing anything"),
+                            ("serve", "build, serve on loopback, rebuild and reload pages on every change")):
         command = commands.add_parser(name, help=help_text)
         common(command)
         command.add_argument("--drafts", action="store_true", help="include articles with draft: true")
         command.add_argument("--future", action="store_true", help="include articles dated in the future")
         command.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
         command.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
-        if name == "build":
+        if name in ("build", "serve"):
             command.add_argument("--no-search", action="store_true",
                                  help="skip the search index (faster while writing; search then says so)")
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
+            command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+            continue
+        if name == "build":
             command.add_argument("--base-url", default=None,
                                  help="publish under this URL instead of site.toml's base_url "
                                       "(CI passes the GitHub Pages URL)")

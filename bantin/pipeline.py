@@ -54,6 +54,8 @@ class Report:
     skipped_future: int
     seconds: float
     search: IndexReport | None = None
+    written: tuple[str, ...] = ()  # output paths rendered by this build
+    plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
 
     def summary(self) -> str:
         skipped = []
@@ -203,12 +205,17 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                 for name, bundle in bundles.items():
                     if (before.search or {}).get(name) != bundle.name:
                         install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
-            for name in (before.search or {}).keys() - bundles.keys():
-                changes.remove(f"{BUNDLE_DIR}/{name}")
-    cache.save(config.root, "output", manifest_key, Written(
-        fingerprints, assets, static, {name: b.name for name, b in bundles.items()} if options.search else None))
+                for name in (before.search or {}).keys() - bundles.keys():
+                    changes.remove(f"{BUNDLE_DIR}/{name}")
+    # without --no-search the index is current; with it, an index already there stays as it was
+    if options.search:
+        indexed: dict[str, str] | None = {name: bundle.name for name, bundle in bundles.items()}
+    else:
+        indexed = before.search if before is not None else None
+    cache.save(config.root, "output", manifest_key, Written(fingerprints, assets, static, indexed))
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static),
-                  loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search)
+                  loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
+                  tuple(o.path for o in todo), loaded)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -267,7 +274,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
     Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
     """
-    settings = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config))
+    settings = cache.fingerprint(cache.code_digest(), _parse_settings(config), _provinces_bytes(config))
     stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings) or {}
     kept: dict[str, tuple[bytes, Article]] = {}
     digests: dict[str, bytes] = {}
@@ -287,6 +294,11 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
     if todo or len(kept) != len(stored):
         cache.save(config.root, "articles", settings, kept)
     return [article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()}
+
+
+def _parse_settings(config: Config) -> tuple[object, ...]:
+    """What parsing an article reads of the config (serve's own base URL keeps the cache if the path is the same)."""
+    return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths)
 
 
 def _provinces_bytes(config: Config) -> bytes:

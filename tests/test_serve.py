@@ -1,0 +1,204 @@
+"""`serve`: pages, safety, live reload, the error overlay and recovery, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from bantin.pipeline import BuildOptions
+from bantin.serve import EVENTS_PATH, is_editor_noise, resolve, serve
+
+from browser import browser, skip_without_browser
+from conftest import Project, article
+
+FILES = {
+    "content/tin-tuc/2023/hoi-thao.md": article("Hội thảo chuyển đổi số", "2023-05-10", tags=["Hội thảo"]),
+    "content/tin-tuc/2023/toa-dam.md": article("Tọa đàm trí thức", "2023-04-01", tags=["Hội thảo"]),
+}
+
+
+class Served:
+    """A running `serve` of a project, and a way to talk to it."""
+
+    def __init__(self, project: Project, origin: str) -> None:
+        self.project = project
+        self.origin = origin
+        self.host, self.port = urlsplit(origin).hostname, urlsplit(origin).port
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """GET a raw path (sent as written: no normalising of '..' or %-escapes)."""
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        result = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        connection.close()
+        return result
+
+    def events(self) -> Iterator[dict]:
+        """The site states the server streams to open pages."""
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=20)
+        connection.request("GET", EVENTS_PATH)
+        response = connection.getresponse()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("data: "):
+                yield json.loads(line[6:])
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.project.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def served(project) -> Iterator[Served]:
+    site = project(FILES)
+    started = threading.Event()
+    stop = threading.Event()
+    origins: list[str] = []
+    messages: list[str] = []
+
+    def ready(origin: str) -> None:
+        origins.append(origin)
+        started.set()
+
+    thread = threading.Thread(target=serve, args=(site.root, BuildOptions(jobs=1, search=False), "127.0.0.1", 0),
+                              kwargs={"log": messages.append, "ready": ready, "stop": stop}, daemon=True)
+    thread.start()
+    assert started.wait(30), messages
+    result = Served(site, origins[0].rstrip("/"))
+    result.messages = messages  # type: ignore[attr-defined]
+    yield result
+    stop.set()
+    thread.join(timeout=10)
+
+
+def next_state(events: Iterator[dict], until, timeout: float = 15) -> dict:
+    """The first streamed state for which until(state) holds."""
+    deadline = time.monotonic() + timeout
+    for state in events:
+        if until(state):
+            return state
+        assert time.monotonic() < deadline, state
+    raise AssertionError("event stream ended")
+
+
+def test_pretty_urls_content_types_and_the_reload_script_only_when_served(served):
+    status, headers, body = served.get("/tin-tuc/2023/hoi-thao/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert "Hội thảo chuyển đổi số".encode() in body and EVENTS_PATH.encode() in body
+    on_disk = (served.project.out / "tin-tuc/2023/hoi-thao/index.html").read_bytes()
+    assert EVENTS_PATH.encode() not in on_disk  # built files never carry it
+    status, headers, _ = served.get("/tin-tuc/2023/hoi-thao")
+    assert status == 301 and headers["location"] == "/tin-tuc/2023/hoi-thao/"
+    css = next((served.project.out / "assets" / "css").glob("site.*.css")).name
+    status, headers, _ = served.get(f"/assets/css/{css}")
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
+    assert served.get("/feed.xml")[1]["content-type"] == "application/atom+xml; charset=utf-8"
+
+
+def test_missing_pages_get_the_404_page(served):
+    status, _, body = served.get("/khong-co/")
+    assert status == 404 and "Không tìm thấy trang".encode() in body
+
+
+@pytest.mark.parametrize("path", [
+    "/../site.toml", "/%2e%2e/site.toml", "/..%2fsite.toml", "/tin-tuc/../../site.toml",
+    "/%2E%2E/%2E%2E/etc/passwd", "/..\\site.toml", "/%00", "/lien-ket/site.toml",
+])
+def test_nothing_outside_the_output_folder_is_served(served, path):
+    (served.project.out / "lien-ket").symlink_to(served.project.root, target_is_directory=True)
+    status, _, body = served.get(path)
+    assert status == 404 and b"[sections]" not in body and b"root:" not in body
+
+
+def test_resolve_refuses_symlinks_that_leave_the_folder(tmp_path: Path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    (tmp_path / "out" / "ok.txt").write_text("ok")
+    (tmp_path / "out" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    assert resolve(tmp_path / "out", "/ok.txt")[0] == (tmp_path / "out" / "ok.txt").resolve()
+    assert resolve(tmp_path / "out", "/leak.txt") == (None, False)
+
+
+def test_editor_temporary_files_are_ignored():
+    for name in (".hoi-thao.md.swp", "hoi-thao.md~", ".#hoi-thao.md", "#hoi-thao.md#", "4913", "x.swx"):
+        assert is_editor_noise(name), name
+    assert not is_editor_noise("hoi-thao.md")
+
+
+def test_an_edit_rebuilds_and_reloads_the_pages_it_changed(served):
+    events = served.events()
+    first = next(events)
+    served.write("content/tin-tuc/2023/hoi-thao.md",
+                 article("Hội thảo chuyển đổi số (cập nhật)", "2023-05-10", tags=["Hội thảo"]))
+    state = next_state(events, lambda s: s["version"] > first["version"] and "/the/hoi-thao/" in s["pages"])
+    assert "/tin-tuc/2023/hoi-thao/" in state["pages"] and state["error"] is None
+    assert "(cập nhật)".encode() in served.get("/tin-tuc/2023/hoi-thao/")[2]
+    assert "(cập nhật)".encode() in served.get("/the/hoi-thao/")[2]  # the lists that show it, too
+
+
+def test_new_and_deleted_articles_update_every_list(served):
+    events = served.events()
+    first = next(events)
+    served.write("content/tin-tuc/2023/moi.md", article("Bài mới toanh", "2023-06-01", tags=["Hội thảo"]))
+    second = next_state(events, lambda s: s["version"] > first["version"] and "/tin-tuc/2023/moi/" in s["pages"])
+    assert served.get("/tin-tuc/2023/moi/")[0] == 200
+    for page in ("/", "/tin-tuc/", "/the/hoi-thao/", "/feed.xml"):
+        assert "Bài mới toanh".encode() in served.get(page)[2], page
+    (served.project.root / "content/tin-tuc/2023/moi.md").unlink()
+    next_state(events, lambda s: s["version"] > second["version"] and "/" in s["pages"])
+    assert served.get("/tin-tuc/2023/moi/")[0] == 404
+    assert "Bài mới toanh".encode() not in served.get("/tin-tuc/")[2]
+
+
+def test_a_bad_edit_keeps_the_last_good_site_and_reports_file_line_and_field(served):
+    events = served.events()
+    next(events)
+    served.write("content/tin-tuc/2023/hoi-thao.md",
+                 article("Hội thảo", "2023-05-10", province="Tỉnh Không Có"))
+    state = next_state(events, lambda s: s["error"] is not None)
+    assert "content/tin-tuc/2023/hoi-thao.md:4: [province] unknown province" in state["error"]
+    status, _, body = served.get("/tin-tuc/2023/hoi-thao/")
+    assert status == 200 and "Hội thảo chuyển đổi số".encode() in body  # the last good page
+    assert any("build failed" in m for m in served.messages)  # type: ignore[attr-defined]
+    served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo đã sửa", "2023-05-10"))
+    state = next_state(events, lambda s: s["error"] is None)
+    assert "/tin-tuc/2023/hoi-thao/" in state["pages"]
+    assert "Hội thảo đã sửa".encode() in served.get("/tin-tuc/2023/hoi-thao/")[2]
+
+
+def test_temporary_files_and_bursts_of_saves_do_not_rebuild_each_time(served):
+    events = served.events()
+    first = next(events)
+    served.write("content/tin-tuc/2023/.hoi-thao.md.swp", "rác của vim")
+    served.write("content/tin-tuc/2023/hoi-thao.md~", "bản sao lưu")
+    for n in range(5):  # a burst of saves: one rebuild
+        served.write("content/tin-tuc/2023/toa-dam.md", article(f"Tọa đàm lần {n}", "2023-04-01"))
+    state = next_state(events, lambda s: s["version"] > first["version"])
+    assert "Tọa đàm lần 4".encode() in served.get("/tin-tuc/2023/toa-dam/")[2]
+    assert state["version"] <= first["version"] + 2  # the quick preview of the page, then the build
+
+
+@pytest.mark.browser
+def test_the_browser_reloads_and_shows_the_error_overlay(served):
+    skip_without_browser()
+    with browser() as chromium:
+        page = chromium.new_page()
+        page.goto(served.origin + "/tin-tuc/2023/hoi-thao/")
+        page.wait_for_timeout(300)  # the event stream connects
+        served.write("content/tin-tuc/2023/hoi-thao.md", "---\ntitle: [không đóng\n---\n")
+        overlay = page.wait_for_selector("#bantin-error", timeout=15000)
+        assert "content/tin-tuc/2023/hoi-thao.md:3: invalid YAML" in overlay.text_content()
+        assert page.title().startswith("Hội thảo chuyển đổi số")  # the last good page under it
+        served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo sau khi sửa", "2023-05-10"))
+        page.wait_for_function("document.title.startsWith('Hội thảo sau khi sửa')", timeout=15000)
+        assert page.query_selector("#bantin-error") is None
