@@ -226,6 +226,8 @@ class _Changes(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder "changes" whenever a file in it does: the file's own event says what
         paths = {Path(os.fsdecode(event.src_path))}
         if getattr(event, "dest_path", ""):
             paths.add(Path(os.fsdecode(event.dest_path)))
