@@ -2,11 +2,13 @@
 
     python3 bench/run.py                      # 1,000 and 10,000 articles, 3 runs each
     python3 bench/run.py --counts 1000 --runs 5
+    python3 bench/run.py --no-search          # without the search index
 
 For each size it writes the corpus with ../shared/bench/make_corpus.py (seed 1) into a
 temporary project that uses this repository's site.toml, layouts and assets, then runs
-`build.py build` in a child process, deleting the output first (a cold build), and prints
-the median wall time, pages written, pages per second and the child's peak RSS.
+`build.py build` in a child process, deleting the output and .bantin-cache/ first (a cold
+build), and prints the median wall time, pages written, pages per second and the peak RSS
+of the child and its workers (Pagefind included).
 """
 
 from __future__ import annotations
@@ -38,12 +40,12 @@ def make_project(count: int, work: Path) -> Path:
     return root
 
 
-def cold_build(root: Path) -> tuple[float, int, str]:
+def cold_build(root: Path, *flags: str) -> tuple[float, int, str]:
     """(seconds, peak RSS in KiB of the build and its workers, summary line) of one cold build."""
     shutil.rmtree(root / "_site", ignore_errors=True)
     shutil.rmtree(root / ".bantin-cache", ignore_errors=True)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root)],
+    child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root), *flags],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
@@ -63,6 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-search", action="store_true", help="leave out the search index (Pagefind)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -70,7 +73,7 @@ def main() -> int:
     per_article = {}
     for count in args.counts:
         root = make_project(count, args.work)
-        runs = [cold_build(root) for _ in range(args.runs)]
+        runs = [cold_build(root, *(["--no-search"] if args.no_search else [])) for _ in range(args.runs)]
         median = statistics.median(r[0] for r in runs)
         pages = pages_of(runs[0][2])
         peak = max(r[1] for r in runs) / 1024

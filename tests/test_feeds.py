@@ -116,7 +116,7 @@ def test_pages_announce_their_feeds_in_the_head(project):
 def test_share_image_falls_back_to_the_site_default(project):
     site = project({**FILES, "content/tin-tuc/2023/anh.md": article(
         "Bài có ảnh bìa", "2023-01-01", image="/anh/bia.jpg")}, 'image = "img/share.png"\n' + SITE_TOML)
-    (site.root / "assets" / "img").mkdir()
+    (site.root / "assets" / "img").mkdir(exist_ok=True)
     (site.root / "assets" / "img" / "share.png").write_bytes(b"\x89PNG fake")
     site.build()
 

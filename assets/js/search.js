@@ -13,9 +13,6 @@ const base = root.dataset.base;
 const shards = JSON.parse(root.dataset.shards);
 const PAGE = 10;
 
-// Pagefind's ranking, chosen by measuring the benchmark corpus (README, "Search").
-const RANKING = { diacriticSimilarity: 1.0 };
-
 // Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
 function fold(text) {
   return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -31,7 +28,8 @@ function loadPagefind(exact) {
   instances[exact] ??= (async () => {
     if (!shards.length) return null;
     const pf = await import(`${base}pagefind/${shards[0]}/pagefind.js${exact ? "?exact" : ""}`);
-    const options = { baseUrl: base, ranking: RANKING, exactDiacritics: exact };
+    // Pagefind's own ranking weights; precision comes from the tiers below (README, "Search")
+    const options = { baseUrl: base, exactDiacritics: exact };
     await pf.options(options);
     for (const shard of shards.slice(1)) await pf.mergeIndex(`${base}pagefind/${shard}/`, options);
     return pf;
