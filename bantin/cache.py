@@ -7,6 +7,7 @@ is ignored, never trusted. Deleting .bantin-cache/ is always safe: the next buil
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -21,6 +22,7 @@ CACHE_DIR = ".bantin-cache"
 FORMAT = 1  # bump when the layout of a store changes
 
 
+@functools.cache
 def code_digest() -> str:
     """Digest of bantin's own source and the Markdown version: new code, new cache."""
     digest = hashlib.sha256(f"{FORMAT}:{markdown.__version__}".encode())

@@ -30,7 +30,6 @@ from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
-WORD_CHARS = "đĐ"  # Pagefind folds accents by decomposing; these two do not decompose
 
 
 def fold(text: str) -> str:
@@ -109,11 +108,15 @@ def pagefind_executable() -> str:
 
 
 def shard_digest(shard: Shard, site: Site, config: Config, layouts_digest: str, version: str) -> str:
-    """Digest of everything that decides a shard's index: its articles, the layouts, the settings."""
+    """Digest of everything that decides a shard's index: its articles, the layouts, bantin's
+    code and the settings its pages show (the base path of image links, section names, the
+    province list); not the host of base_url, so `serve` and `build` share the shards."""
     digest = hashlib.sha256()
-    settings = {"version": version, "base_url": config.base_url, "language": config.language,
-                "layouts": layouts_digest, "shard": shard.name}
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    provinces = config.provinces_file.read_bytes() if config.provinces_file else b""
+    settings = {"version": version, "base_path": config.base_path, "language": config.language,
+                "sections": config.sections, "layouts": layouts_digest, "shard": shard.name,
+                "code": cache.code_digest(), "provinces": hashlib.sha256(provinces).hexdigest()}
+    digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False).encode())
     for key in shard.keys:
         a = site.articles[key]
         record = [a.key, a.url, a.title, a.lead, a.body_html, a.date.isoformat(), a.province, a.topic,
