@@ -154,8 +154,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
 
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
     assets = asset_names(config.assets_dir)
-    global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config),
-                                      layouts_digest(config), assets)
+    layouts = layouts_digest(config)
+    global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), layouts, assets)
     fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards),
                                        loaded.digests)
     static = {relative: _stamp(source) for relative, source in loaded.static.items()}
@@ -177,7 +177,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             render_all(outputs, site, config, loaded.provinces, assets, stage, jobs, progress)
             # 5. Index the article pages for search, shard by shard, reusing unchanged shards.
             if options.search:
-                search, bundles = index_site(site, config, shards, lambda rel: stage / rel, page_of)
+                search, bundles = index_site(site, config, shards, lambda rel: stage / rel, page_of, layouts)
                 for name, bundle in bundles.items():
                     install_bundle(bundle, stage / BUNDLE_DIR / name)
     else:
@@ -201,7 +201,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                 written = config.output_dir
                 search, bundles = index_site(
                     site, config, shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                    page_of)
+                    page_of, layouts)
                 for name, bundle in bundles.items():
                     if (before.search or {}).get(name) != bundle.name:
                         install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))

@@ -366,21 +366,22 @@ class Renderer:
                     (f"{config.paths.topic}/{topic_slug}", article.topic),
                     *((f"{config.paths.tag}/{site.tag_slugs[tag]}", tag) for tag in article.tags)]
 
-        if not key:
+        term = self._feed_term(key)
+        if term is None:
             return FeedInfo(config.title, "/", feed_url("/"), categories)
-        kind, slug = key.split("/", 1)
-        term = terms_by_kind(site)[kind][slug]
         return FeedInfo(f"{term.name} – {config.title}", term.url, feed_url(term.url), categories)
 
+    def _feed_term(self, key: str) -> Term | None:
+        """The list a feed follows: None for the whole site, else a section, province or topic."""
+        if not key:
+            return None
+        kind, slug = key.split("/", 1)
+        return terms_by_kind(self.site)[kind][slug]
+
     def _feed(self, output: Output) -> bytes:
-        terms = terms_by_kind(self.site)
-        info = self._feed_info(output.key)
-        if output.key:
-            kind, slug = output.key.split("/", 1)
-            keys = terms[kind][slug].articles
-        else:
-            keys = tuple(self.site.articles)
-        return atom_feed(info, self.articles(keys[: self.config.feeds.entries]), self.config)
+        term = self._feed_term(output.key)
+        keys = term.articles if term is not None else tuple(self.site.articles)
+        return atom_feed(self._feed_info(output.key), self.articles(keys[: self.config.feeds.entries]), self.config)
 
     def _feed_links(self, output: Output) -> list[tuple[str, str]]:
         """(title, URL) of the feeds a page announces: the site's, and its list's own."""

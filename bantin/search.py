@@ -133,19 +133,18 @@ def layouts_digest(config: Config) -> str:
 
 
 def index_site(site: Site, config: Config, shards: list[Shard], page_file: Callable[[str], Path],
-               page_of: dict[str, str]) -> tuple[IndexReport, dict[str, Path]]:
+               page_of: dict[str, str], layouts: str) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose inputs changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
-    written file. Returns the report and each shard's bundle folder, to be linked into the
-    site under pagefind/<shard>/ (see install_bundle).
+    written file; layouts is layouts_digest(config). Returns the report and each shard's
+    bundle folder, to be linked into the site under pagefind/<shard>/ (see install_bundle).
     """
     started = time.perf_counter()
     executable = pagefind_executable()
     version = _version(executable)
     folder = config.root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    layouts = layouts_digest(config)
     indexed = []
     bundles = {}
     for shard in shards:
