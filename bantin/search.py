@@ -185,7 +185,13 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
         raise BuildFailed([ContentError(CACHE_DIR, None, None,
                                         f"Pagefind failed on shard {shard.name}: {' / '.join(message)}",
                                         hint="build with --no-search to skip the search index")])
-    canonical_bundle(work / "bundle")
+    try:
+        canonical_bundle(work / "bundle")
+    except (ValueError, KeyError, TypeError, OSError) as exc:  # another Pagefind than the one pinned
+        shutil.rmtree(work, ignore_errors=True)
+        hint = "bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)"
+        raise BuildFailed([ContentError(CACHE_DIR, None, None,
+                                        f"unexpected Pagefind output in shard {shard.name}: {exc}", hint)]) from None
     (work / "bundle").rename(bundle)
     shutil.rmtree(work, ignore_errors=True)
 

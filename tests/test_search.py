@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -10,7 +11,7 @@ import bantin.search
 from bantin.config import load_config
 from bantin.errors import BuildFailed
 from bantin.pipeline import BuildOptions, load
-from bantin.search import fold, plan_shards
+from bantin.search import canonical_bundle, fold, pagefind_executable, plan_shards
 
 from conftest import SITE_TOML, article
 from html_helpers import Page
@@ -145,3 +146,28 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, 
     assert "Pagefind failed on shard" in str(failed.value) and "out of memory" in str(failed.value)
     assert site.page("/") == before
     assert not list(site.root.glob("_site.staging-*"))
+
+
+def test_the_bundle_is_rewritten_in_a_stable_order(tmp_path):
+    # Pagefind 1.5.2 writes filter values in a different order on each run: the same pages
+    # indexed three times give different filter files until canonical_bundle sorts them
+    site = tmp_path / "site"
+    for n in range(6):
+        page = site / f"bai-{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html lang="vi"><head><meta data-pagefind-filter="province[content]" content="Tỉnh {n % 3}">'
+                        f'<meta data-pagefind-filter="tag[content]" content="Thẻ {n}"></head>'
+                        f"<body><article data-pagefind-body><h1>Bài {n}</h1><p>Nội dung {n}</p></article>"
+                        "</body></html>",
+                        encoding="utf-8")
+
+    def index(name: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        subprocess.run([pagefind_executable(), "--site", str(site), "--output-path", str(out), "--quiet"],
+                       check=True, capture_output=True)
+        canonical_bundle(out)
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    first, second, third = index("a"), index("b"), index("c")
+    assert first == second == third
+    assert len([p for p in first if p.startswith("filter/")]) == 2
