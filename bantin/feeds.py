@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 
 from bantin.config import Config
 from bantin.model import Article
@@ -35,9 +36,12 @@ def feed_url(list_url: str) -> str:
     return f"{list_url}{FEED_FILE}"
 
 
-def atom_feed(info: FeedInfo, articles: Iterable[Article], config: Config) -> bytes:
-    """The Atom document of `articles` (newest first), with absolute URLs throughout."""
-    absolute = _absolute_url(config)
+def atom_feed(info: FeedInfo, articles: Iterable[Article], config: Config,
+              absolute: Callable[[str], str]) -> bytes:
+    """The Atom document of `articles` (newest first), with absolute URLs throughout.
+
+    `absolute` turns a site path into an absolute URL (the renderer's absolute_url).
+    """
     origin = config.base_url[: len(config.base_url) - len(config.base_path) + 1]
     entries = list(articles)[: config.feeds.entries]
     updated = max((a.date for a in entries), default=EPOCH)
@@ -79,16 +83,12 @@ def _full_html(article: Article, absolute: Callable[[str], str], origin: str) ->
     """The article as one HTML fragment: cover, lead, body, with links that work outside the site."""
     parts = []
     if article.image:
-        parts.append(f'<p><img src="{_attr(absolute(article.image))}" alt="{_attr(article.image_alt)}"></p>')
+        parts.append(f'<p><img src="{escape(absolute(article.image))}" alt="{escape(article.image_alt)}"></p>')
     if article.lead:
-        parts.append(f"<p><strong>{_attr(article.lead)}</strong></p>")
+        parts.append(f"<p><strong>{escape(article.lead)}</strong></p>")
     # body links are root-relative ("/lhh/x"): readers that ignore xml:base need the origin
     parts.append(_ROOT_LINK.sub(lambda m: f"{m.group(1)}{origin}", article.body_html))
     return "\n".join(parts)
-
-
-def _absolute_url(config: Config) -> Callable[[str], str]:
-    return lambda path: path if "://" in path else config.base_url + path.lstrip("/")
 
 
 def _timestamp(moment: datetime) -> str:
@@ -101,6 +101,3 @@ def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Elem
     element.text = text
     return element
 
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")

@@ -381,7 +381,8 @@ class Renderer:
     def _feed(self, output: Output) -> bytes:
         term = self._feed_term(output.key)
         keys = term.articles if term is not None else tuple(self.site.articles)
-        return atom_feed(self._feed_info(output.key), self.articles(keys[: self.config.feeds.entries]), self.config)
+        return atom_feed(self._feed_info(output.key), self.articles(keys[: self.config.feeds.entries]), self.config,
+                         self.absolute_url)
 
     def _feed_links(self, output: Output) -> list[tuple[str, str]]:
         """(title, URL) of the feeds a page announces: the site's, and its list's own."""

@@ -160,11 +160,6 @@ def index_site(site: Site, config: Config, shards: list[Shard], page_file: Calla
     return IndexReport(len(shards), tuple(indexed), time.perf_counter() - started), bundles
 
 
-def install_bundle(bundle: Path, target: Path) -> None:
-    """Hard-link (or copy) a shard's bundle from the cache into the site."""
-    _link_tree(bundle, target)
-
-
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
                  bundle: Path, config: Config) -> None:
     """Run Pagefind over one shard's pages, gathered (hard-linked) in a folder of their own."""
@@ -213,10 +208,11 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
+def install_bundle(bundle: Path, target: Path) -> None:
+    """Hard-link (or copy) a shard's bundle from the cache into the site, without Pagefind's UI files."""
+    for path in sorted(bundle.rglob("*")):
         if path.is_file() and path.name not in UNUSED_FILES:
-            _link_file(path, target / path.relative_to(source))
+            _link_file(path, target / path.relative_to(bundle))
 
 
 # --- a deterministic bundle -------------------------------------------------------------
