@@ -3,6 +3,10 @@
 Each store is one pickle, written atomically, tagged with a fingerprint of everything that
 decides its contents (bantin's own code, the settings); a store whose fingerprint differs
 is ignored, never trusted. Deleting .bantin-cache/ is always safe: the next build is cold.
+
+Loading a pickle can run code, and a cache folder could come from elsewhere (committed by a
+pull request, restored by CI), so stores are read by an unpickler that builds only bantin's
+own data classes and a few standard values; anything else makes the store count as absent.
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import markdown
 
@@ -41,12 +48,52 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+# The only classes a store may hold; bantin.model's frozen dataclasses are allowed as a module.
+_ALLOWED_CLASSES = {
+    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
+    ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
+    ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
+    ("bantin.related", "Document"), ("bantin.pipeline", "Written"),
+}
+
+
+class _DataUnpickler(pickle.Unpickler):
+    """An unpickler that refuses every global but plain data classes (no os.system, no eval)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED_CLASSES or (module == "bantin.model" and "." not in name):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the build cache")
+
+
+class _DataPickler(pickle.Pickler):
+    """Pickles a time zone by its name, so that loading it needs no getattr (see _DataUnpickler)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ZoneInfo):
+            return ZoneInfo, (obj.key,)
+        return NotImplemented
+
+
+def committed(root: Path) -> list[str]:
+    """Files of .bantin-cache/ that git tracks: a cache from a commit is never trusted."""
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists() or not (root / CACHE_DIR).exists():
+        return []
+    try:
+        listed = subprocess.run([git, "-C", str(root), "ls-files", "-z", "--", CACHE_DIR],
+                                capture_output=True, check=False, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(name for name in listed.decode("utf-8", "replace").split("\0") if name)
+
+
 def load(root: Path, name: str, expected: str) -> Any | None:
     """The stored value of `name`, if it was stored under the same fingerprint."""
     path = root / CACHE_DIR / f"{name}.pickle"
     try:
         with path.open("rb") as file:
-            stored_fingerprint, value = pickle.load(file)
+            stored_fingerprint, value = _DataUnpickler(file).load()
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return None
     return value if stored_fingerprint == expected else None
@@ -58,5 +105,5 @@ def save(root: Path, name: str, fingerprint_: str, value: Any) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{name}.{os.getpid()}.tmp"
     with temporary.open("wb") as file:
-        pickle.dump((fingerprint_, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        _DataPickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
     temporary.replace(folder / f"{name}.pickle")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,11 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slugify import slugify
 
 from bantin.errors import BuildFailed, ContentError, line_of_key
+from bantin.inputs import check_file, refusal
+from bantin.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
 from bantin.strings import DEFAULT_STRINGS
 
 CONFIG_FILE = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OFFSET_RE = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 BASE_URL_RE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
 
 
@@ -71,6 +75,14 @@ class Search:
 
 
 @dataclass(frozen=True)
+class MarkdownSettings:
+    """What happens to HTML written inside articles: see bantin/sanitize.py."""
+
+    raw_html: str = "safe"  # "safe": sanitised; "trusted": kept as it is; "escape": shown as text
+    iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS  # hosts whose https iframes (videos) are kept
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a build needs to know about the site, validated."""
 
@@ -95,6 +107,7 @@ class Config:
     home: Home = field(default_factory=Home)
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
+    markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
     strings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STRINGS))
 
@@ -120,7 +133,7 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings", "feeds", "image", "search",
+    "strings", "feeds", "image", "search", "markdown",
 }
 
 
@@ -135,6 +148,9 @@ def with_base_url(config: Config, base_url: str) -> Config:
 def load_config(root: Path) -> Config:
     """Read and validate `root/site.toml`."""
     path = root / CONFIG_FILE
+    problem = check_file(path, root) if os.path.lexists(path) else None
+    if problem is not None:
+        raise BuildFailed([problem])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -210,9 +226,13 @@ class _Validator:
         provinces = self.take(data, "provinces", str, "")
         provinces_file = None
         if provinces:
-            provinces_file = (self.root / provinces).resolve()
-            if not provinces_file.is_file():
+            provinces_file = self.root / provinces
+            problem = refusal(provinces_file, self.root) if os.path.lexists(provinces_file) else None
+            if not os.path.lexists(provinces_file):
                 self.error("provinces", f"province list {provinces!r} not found")
+            elif problem is not None:
+                self.error("provinces", f"province list {provinces!r} may not be read: {problem}",
+                           "copy the list into the project folder and name it relative to site.toml")
         page_size = self.take(data, "page_size", int, 20)
         self.positive("page_size", page_size)
         latest_count = self.take(data, "latest_count", int, 5)
@@ -240,6 +260,7 @@ class _Validator:
             home=self.home(self.take(data, "home", dict, {})),
             feeds=self.feeds(self.take(data, "feeds", dict, {})),
             search=self.search(self.take(data, "search", dict, {})),
+            markdown=self.markdown(self.take(data, "markdown", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             strings=self.strings(self.take(data, "strings", dict, {})),
         )
@@ -360,10 +381,37 @@ class _Validator:
             self.positive(f"search.{name}", value)
         return Search(**values)
 
+    def markdown(self, data: dict[str, Any]) -> MarkdownSettings:
+        defaults = MarkdownSettings()
+        self.unknown(data, set(defaults.__dataclass_fields__), "markdown.")
+        mode = self.take(data, "raw_html", str, defaults.raw_html, "markdown.")
+        if mode not in RAW_HTML_MODES:
+            self.error("markdown.raw_html", f"expected one of {', '.join(map(repr, RAW_HTML_MODES))}, got {mode!r}",
+                       "\"safe\" keeps tables, figures and videos and removes script; \"escape\" shows HTML as text")
+            mode = defaults.raw_html
+        hosts = self.take(data, "iframe_hosts", list, list(defaults.iframe_hosts), "markdown.")
+        if not all(isinstance(h, str) and HOST_RE.match(h) for h in hosts):
+            self.error("markdown.iframe_hosts", "expected a list of host names",
+                       "iframe_hosts = [\"www.youtube-nocookie.com\", \"www.facebook.com\"]")
+            hosts = list(defaults.iframe_hosts)
+        return MarkdownSettings(raw_html=mode, iframe_hosts=tuple(h.lower() for h in hosts))
+
     def image(self, value: str) -> str:
-        if value and "://" not in value and not (self.root / "assets" / value).is_file():
-            self.error("image", f"share image {value!r} not found in assets/",
-                       "give a path inside assets/, such as \"img/share.png\", or an absolute URL")
+        if not value:
+            return value
+        if "://" in value or value.startswith("//"):
+            if not re.match(r"^https?://[^\s/]+/?\S*$", value):
+                self.error("image", f"share image {value!r} is not an http(s) URL")
+        else:
+            path = self.root / "assets" / value
+            if not os.path.lexists(path):
+                problem: str | None = "not found in assets/"
+            else:
+                reason = refusal(path, self.root)
+                problem = f"may not be read: {reason}" if reason else None
+            if problem is not None:
+                self.error("image", f"share image {value!r} {problem}",
+                           "give a path inside assets/, such as \"img/share.png\", or an absolute URL")
         return value
 
     def strings(self, data: dict[str, Any]) -> dict[str, str]:

@@ -17,6 +17,7 @@ import yaml
 
 from bantin.config import Config, slug_of
 from bantin.errors import ContentError, line_of_key
+from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer, first_paragraph_text
 from bantin.model import Article, Source
 from bantin.provinces import ProvinceList
@@ -26,6 +27,8 @@ KNOWN_FIELDS = (
     "image", "image_alt", "slug", "draft", "aliases",
 )
 REQUIRED_FIELDS = ("title", "date", "province", "topic")
+_HTTP_URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # control characters (a space is fine)
 _DATE_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
@@ -66,10 +69,11 @@ def discover(config: Config) -> Discovery:
     root = config.content_dir
     sources: list[Path] = []
     static: list[Path] = []
-    errors: list[ContentError] = []
-    if not root.is_dir():
+    if not os.path.lexists(root):
         return Discovery([], [], [ContentError("content", None, None, "no content/ folder")])
-    for path in _files(root):
+    found = input_files(root, config.root)
+    errors: list[ContentError] = list(found.errors)
+    for path in found.files:
         relative = path.relative_to(root)
         if path.suffix.lower() != ".md":
             static.append(path)
@@ -84,15 +88,6 @@ def discover(config: Config) -> Discovery:
     return Discovery(sources, static, errors)
 
 
-def _files(root: Path) -> list[Path]:
-    """Every file under root, hidden files and folders left out, in a stable order."""
-    found = []
-    for folder, folders, files in os.walk(root):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        found += [os.path.join(folder, f) for f in files if not f.startswith(".")]
-    return [Path(p) for p in sorted(found)]
-
-
 def project_relative(path: Path, root: Path) -> str:
     """POSIX path relative to the project root (for messages and keys)."""
     try:
@@ -102,7 +97,7 @@ def project_relative(path: Path, root: Path) -> str:
 
 
 def read_source(path: Path, config: Config) -> Source:
-    """Read one file as NFC text with LF line endings; a BOM is dropped."""
+    """Read one file found by `discover` (so already checked) as NFC text with LF line endings."""
     rel = project_relative(path, config.root)
     raw = path.read_bytes()
     try:
@@ -129,6 +124,11 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
     raise ArticleInvalid([ContentError(rel, 1, None, "the front-matter is never closed",
                                        hint="did you forget the closing '---' line?")])
+
+
+def markdown_renderer(config: Config) -> MarkdownRenderer:
+    """The Markdown converter for this site: its base path and its raw HTML policy."""
+    return MarkdownRenderer(config.base_path, config.markdown.raw_html, config.markdown.iframe_hosts)
 
 
 def parse_article(source: Source, config: Config, provinces: ProvinceList,
@@ -221,7 +221,7 @@ class _Fields:
             author=self.text("author"),
             source_name=source_name,
             source_url=source_url,
-            image=self.text("image"),
+            image=self.image(),
             image_alt=self.text("image_alt") or title,
             draft=draft,
             aliases=tuple(a for a in aliases if a),
@@ -289,6 +289,17 @@ class _Fields:
                        "set slug: to a few words in Latin letters")
         return slug
 
+    def image(self) -> str:
+        """The cover image: an http(s) URL or a site path; anything else could run script."""
+        value = self.text("image")
+        if not value or _HTTP_URL_RE.match(value):
+            return value
+        if not value.startswith("/") or value.startswith("//") or "\\" in value or _CONTROL_RE.search(value):
+            self.error("image", f"{value!r} is not an http(s) URL or a site path",
+                       "write a site path such as /anh/2023/hoi-thao.jpg, or a URL starting with https://")
+            return ""
+        return value
+
     def alias(self, value: str) -> str:
         parsed = urlparse(value)
         if parsed.scheme or parsed.netloc or not value.startswith("/"):
@@ -320,8 +331,8 @@ class _Fields:
         else:
             self.error("source", "expected a name, a URL or {name: ..., url: ...}")
             return "", ""
-        if url and not re.match(r"^https?://\S+$", url):
-            self.error("source", f"{url!r} is not an http(s) URL")
+        if url and not _HTTP_URL_RE.match(url):
+            self.error("source", f"{url!r} is not an http(s) URL", "write the address as it starts: https://...")
             url = ""
         return unicodedata.normalize("NFC", name), url
 

@@ -12,6 +12,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from slugify import slugify
 
+from bantin.sanitize import DEFAULT_IFRAME_HOSTS, Sanitizer
+
 _TAG_RE = re.compile(r"<[^>]+>")
 _PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.S)
 _SPACE_RE = re.compile(r"\s+")
@@ -67,20 +69,31 @@ class _BantinExtension(Extension):
 
 
 class MarkdownRenderer:
-    """One reusable converter; not thread-safe, so one per process."""
+    """One reusable converter; not thread-safe, so one per process.
 
-    def __init__(self, base_path: str = "/") -> None:
+    raw_html decides what becomes of HTML written in the Markdown: "safe" sanitises the
+    result (bantin/sanitize.py), "escape" shows it as text (and sanitises the rest: links
+    and attribute lists can carry script too), "trusted" keeps it as it is.
+    """
+
+    def __init__(self, base_path: str = "/", raw_html: str = "safe",
+                 iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS) -> None:
         self._md = markdown.Markdown(
             extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists",
                         _BantinExtension(base_path)],
             extension_configs={"toc": {"slugify": heading_id}},
             output_format="html",
         )
+        if raw_html == "escape":
+            # without these, Python-Markdown escapes HTML like any other text
+            self._md.preprocessors.deregister("html_block")
+            self._md.inlinePatterns.deregister("html")
+        self._sanitizer = Sanitizer("safe" if raw_html == "escape" else raw_html, iframe_hosts)
 
     def render(self, text: str) -> str:
-        """Convert one article body to HTML."""
+        """Convert one article body to HTML, sanitised as the site's raw_html setting says."""
         self._md.reset()
-        return self._md.convert(text)
+        return self._sanitizer.clean(self._md.convert(text))
 
 
 def first_paragraph_text(body_html: str) -> str:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from bantin import cache
 from bantin.config import Config
-from bantin.content import ArticleInvalid, discover, parse_article, project_relative, read_source
+from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
 from bantin.deps import output_fingerprints
 from bantin.errors import BuildFailed, ContentError
+from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
@@ -97,13 +98,22 @@ class Plan:
 
 def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
+    # 0. A build cache that came with the content (committed to git) could inject pages.
+    tracked = cache.committed(config.root)
+    if tracked:
+        raise BuildFailed([ContentError(
+            tracked[0], None, None, f".bantin-cache/ is committed to the repository ({len(tracked)} files)",
+            hint="the cache is the build's own state and is never taken from content: "
+                 "git rm -r --cached .bantin-cache, then commit")])
     provinces = load_provinces(config.provinces_file, project_relative(config.provinces_file, config.root)
                                if config.provinces_file else "")
 
     # 1. Read and check every article; gather all errors before stopping.
+    #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
     articles, errors, digests = parse_all(found.sources, config, provinces, jobs)
-    errors = found.errors + errors
+    errors = (found.errors + input_files(config.layouts_dir, config.root).errors
+              + input_files(config.assets_dir, config.root).errors + errors)
 
     # 2. Leave out drafts and articles dated in the future, unless asked for.
     now = build_time(options)
@@ -153,7 +163,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                       time.perf_counter() - started)
 
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
-    assets = asset_names(config.assets_dir)
+    assets = asset_names(config.assets_dir, config.root)
     layouts = layouts_digest(config)
     global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), layouts, assets)
     fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards),
@@ -171,7 +181,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     if before is None:
         # 4. Render and write into a staging folder, swapped in only when all went well.
         with staging(config.output_dir) as stage:
-            copy_assets(config.assets_dir, stage)
+            copy_assets(config.assets_dir, config.root, stage)
             for relative, source in loaded.static.items():
                 copy_file(stage, relative, source)
             render_all(outputs, site, config, loaded.provinces, assets, stage, jobs, progress)
@@ -187,7 +197,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             for path in before.pages.keys() - fingerprints.keys():
                 changes.remove(path)
             if assets != before.assets:
-                copy_assets(config.assets_dir, stage)
+                copy_assets(config.assets_dir, config.root, stage)
                 for path in set(before.assets.values()) - set(assets.values()):
                     changes.remove(path.lstrip("/"))
             for relative, source in loaded.static.items():
@@ -248,7 +258,7 @@ _worker: dict[str, object] = {}
 
 
 def _init_parser(config: Config, provinces: ProvinceList) -> None:
-    _worker["parse"] = (config, provinces, MarkdownRenderer(config.base_path))
+    _worker["parse"] = (config, provinces, markdown_renderer(config))
 
 
 def _parse_chunk(paths: Sequence[Path]) -> tuple[list[Article], list[ContentError]]:
@@ -298,7 +308,8 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
 
 def _parse_settings(config: Config) -> tuple[object, ...]:
     """What parsing an article reads of the config (serve's own base URL keeps the cache if the path is the same)."""
-    return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths)
+    return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths,
+            config.markdown)
 
 
 def _provinces_bytes(config: Config) -> bytes:
@@ -308,7 +319,7 @@ def _provinces_bytes(config: Config) -> bytes:
 def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
                  jobs: int) -> tuple[list[Article], list[ContentError]]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return _parse_paths(paths, config, provinces, MarkdownRenderer(config.base_path))
+        return _parse_paths(paths, config, provinces, markdown_renderer(config))
     articles: list[Article] = []
     errors: list[ContentError] = []
     with _pool(jobs, _init_parser, (config, provinces)) as pool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +12,13 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bantin.config import Config
 from bantin.errors import BuildFailed, ContentError
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
+from bantin.inputs import refusal
 from bantin.markup import plain_text
 from bantin.model import Article, Output, Site, Term
 from bantin.provinces import ProvinceList
@@ -412,10 +416,29 @@ def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> Conte
     return ContentError(where, line, None, f"{type(exc).__name__}: {exc.message or exc} ({doing})")
 
 
+class LayoutLoader(jinja2.FileSystemLoader):
+    """layouts/, read only after bantin/inputs.py's check: a link out of the project is an error."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(str(config.layouts_dir))
+        self.project = config.root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        reason = refusal(path, self.project) if os.path.lexists(path) else None
+        if reason is not None:
+            raise jinja2.TemplateError(f"layout {template!r} may not be read: {reason}")
+        return super().get_source(environment, template)
+
+
 def make_environment(config: Config, globals_: dict[str, Any]) -> jinja2.Environment:
-    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.layouts_dir)),
+    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
+
+    Layouts may come from a pull request, so they run sandboxed: no access to Python's
+    internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=LayoutLoader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

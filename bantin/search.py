@@ -26,6 +26,7 @@ from typing import Any
 from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, ContentError
+from bantin.inputs import input_files
 from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
@@ -127,7 +128,7 @@ def shard_digest(shard: Shard, site: Site, config: Config, layouts_digest: str, 
 
 def layouts_digest(config: Config) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in config.layouts_dir.rglob("*") if p.is_file()):
+    for path in input_files(config.layouts_dir, config.root).files:
         digest.update(path.relative_to(config.layouts_dir).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

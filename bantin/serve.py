@@ -26,9 +26,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
-from bantin.content import ArticleInvalid, parse_article, project_relative, read_source
+from bantin.content import ArticleInvalid, markdown_renderer, parse_article, project_relative, read_source
 from bantin.errors import BuildFailed
-from bantin.markup import MarkdownRenderer
+from bantin.inputs import check_file
 from bantin.model import Output
 from bantin.pipeline import BuildOptions, Plan, Report, build
 from bantin.render import Renderer
@@ -338,15 +338,16 @@ class Builder:
         if plan is None or config is None or self.live.error is not None or len(changed) != 1:
             return
         (path,) = changed
-        if path.suffix != ".md" or not path.is_file() or not path.is_relative_to(config.content_dir):
-            return
+        if path.suffix != ".md" or not path.is_relative_to(config.content_dir) \
+                or check_file(path, config.root) is not None:
+            return  # not an article, or one that may not be read: the build reports it
         key = project_relative(path, config.root)
         old = plan.site.articles.get(key)
         if old is None:
             return
         try:
             article = parse_article(read_source(path, config), config, plan.provinces,
-                                    MarkdownRenderer(config.base_path))
+                                    markdown_renderer(config))
         except ArticleInvalid:
             return  # the build reports it
         if article.url != old.url:
@@ -354,7 +355,8 @@ class Builder:
         site = dataclasses.replace(plan.site, articles={**plan.site.articles, key: article})
         output = next(o for o in plan.outputs if o.kind == "article" and o.key == key)
         try:
-            data = Renderer(site, config, plan.provinces, asset_names(config.assets_dir), plan.outputs).render(
+            assets = asset_names(config.assets_dir, config.root)
+            data = Renderer(site, config, plan.provinces, assets, plan.outputs).render(
                 Output(output.path, "article", key))
         except BuildFailed:
             return
