@@ -30,6 +30,10 @@ class BuildFailed(Exception):
         self.errors = sorted(set(errors), key=_sort_key)
         super().__init__(format_errors(self.errors))
 
+    def __reduce__(self) -> tuple:
+        # rebuilt from the errors, not from the message: a worker process's error crosses intact
+        return (BuildFailed, (self.errors,))
+
 
 def _sort_key(error: ContentError) -> tuple:
     return (error.path, error.line or 0, error.field or "", error.message)

@@ -116,3 +116,30 @@ def test_config_errors_are_listed_together(project):
     assert {"title", "base_url", "page_size", "topics", "timezone", "unknown_key"} <= fields
     assert all(e.path == "site.toml" for e in errors)
     assert next(e for e in errors if e.field == "unknown_key").line == 6
+
+
+def test_a_layout_error_in_a_parallel_render_keeps_its_file_and_line(project):
+    files = {f"content/tin-tuc/2023/bai-{n:03}.md": article(f"Bài {n}", f"2023-{n % 12 + 1:02}-{n % 27 + 1:02}",
+                                                           tags=[f"thẻ {n % 40}"])
+             for n in range(120)}
+    site = project(files)
+    layout = site.root / "layouts/article.html"
+    lines = layout.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if "<h1>" in line)
+    lines.insert(at + 1, "{{ article.no_such_field }}")
+    layout.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        site.build(jobs=2, search=False)  # 200 pages or more: rendered in worker processes
+    (error,) = failed.value.errors
+    assert (error.path, error.line) == ("layouts/article.html", at + 2)
+    assert "no_such_field" in error.message
+
+
+def test_errors_survive_pickling():
+    import pickle
+
+    from bantin.errors import ContentError
+
+    failed = BuildFailed([ContentError("content/a.md", 3, "date", "bad date", "a hint")])
+    again = pickle.loads(pickle.dumps(failed))
+    assert again.errors == failed.errors and str(again) == str(failed)
