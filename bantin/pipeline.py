@@ -22,6 +22,7 @@ from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer, plan
+from bantin.sanitize import active_file
 from bantin.search import BUNDLE_DIR, IndexReport, index_site, install_bundle, layouts_digest, plan_shards
 from bantin.site import assemble
 from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, write_bytes
@@ -131,7 +132,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
         cache.save(config.root, "related", related_settings, memo)
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
-    errors += site_errors + plan_errors + _static_collisions(static, outputs, config)
+    errors += site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
     if errors:
         raise BuildFailed(errors)
     return Plan(site, outputs, static, provinces, len(drafts), len(future),
@@ -239,6 +240,17 @@ def _intact(output_dir: Path, written: Written) -> bool:
              *(f"{BUNDLE_DIR}/{name}/pagefind-entry.json" for name in written.search or {})]
     root = f"{output_dir}{os.sep}"
     return output_dir.is_dir() and all(os.path.isfile(root + path) for path in paths)
+
+
+def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]:
+    """An HTML, SVG or script file under content/ would reach readers unsanitised."""
+    return [
+        ContentError(project_relative(source, config.root), None, None,
+                     "a file a browser opens as a page with its own script would be published as it is",
+                     hint="write the page as a Markdown article, or use a photo format (JPEG, PNG, WebP) for images; "
+                          "[markdown] raw_html = \"trusted\" allows such files")
+        for relative, source in static.items() if active_file(relative, config.markdown.raw_html)
+    ]
 
 
 def _static_collisions(static: dict[str, Path], outputs: list[Output], config: Config) -> list[ContentError]:

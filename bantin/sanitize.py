@@ -42,6 +42,17 @@ _TEXT_ALIGN = re.compile(r"^\s*text-align:\s*(?:left|right|center|justify)\s*;?\
 _DATA_IMAGE = re.compile(r"^\s*data:image/", re.IGNORECASE)
 
 
+# Files a browser runs as a document of the site's own origin (script included) when opened
+# directly: under content/ they would be pages nobody sanitised, so only "trusted" copies them.
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl",
+                             ".xslt", ".js", ".mjs", ".swf"})
+
+
+def active_file(name: str, mode: str) -> bool:
+    """Would copying this file from content/ publish script that the raw_html mode forbids?"""
+    return mode != "trusted" and any(name.lower().endswith(suffix) for suffix in ACTIVE_SUFFIXES)
+
+
 class Sanitizer:
     """Cleans article HTML under one policy; cheap to build, safe to keep for a whole build."""
 

@@ -61,6 +61,9 @@ def make_hostile(case: dict, root: Path, outside: Path) -> str:
         server = socket.socket(socket.AF_UNIX)
         server.bind(str(path))
         server.close()
+    elif case["make"] == "file":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(case["text"], encoding="utf-8")
     elif case["make"] == "site":
         site_toml = case["line"] + "\n" + SITE_TOML
     return site_toml
@@ -89,6 +92,12 @@ def test_hostile_input_is_refused_with_a_clear_error_and_the_site_kept(case, tmp
     assert snapshot(site.out) == before  # the previous site is untouched
     assert not any(p.name.startswith("_site.") for p in site.root.iterdir())  # no staging left behind
     assert "SECRET-OUTSIDE" not in printed.err
+
+
+def test_trusted_sites_may_publish_html_files_from_content(project):
+    site = project({**GOOD, "content/trang/a.html": "<p>trang</p>"}, SITE_TOML + '\n[markdown]\nraw_html = "trusted"\n')
+    site.build(search=False)
+    assert (site.out / "trang/a.html").read_text() == "<p>trang</p>"
 
 
 def test_links_that_stay_inside_the_project_are_followed(project):
