@@ -314,11 +314,22 @@ class _Validator:
     def output_dir(self, value: str) -> Path:
         path = (self.root / value).resolve()
         root = self.root.resolve()
+        hint = "use a folder of its own inside the project, such as \"_site\""
+        # A build replaces the output folder whole, so a site.toml from a pull request must
+        # not be able to point it at the build machine's files or at the project's own.
+        if not path.is_relative_to(root):
+            self.error("output_dir", f"{value!r} is outside the project folder", hint)
+            return path
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            self.error("output_dir", f"{value!r} is a hidden folder (such as .git)", hint)
+            return path
+        if path.exists() and not path.is_dir():
+            self.error("output_dir", f"{value!r} is a file, not a folder", hint)
+            return path
         guarded = [root, root / "content", root / "layouts", root / "assets"]
         for guarded_path in guarded:
             if path == guarded_path or guarded_path.is_relative_to(path):
-                self.error("output_dir", f"{value!r} would overwrite {guarded_path.name or guarded_path}",
-                           "use a folder of its own, such as \"_site\"")
+                self.error("output_dir", f"{value!r} would overwrite {guarded_path.name or guarded_path}", hint)
                 break
         return path
 
