@@ -80,25 +80,6 @@ def check_file(path: Path, root: Path) -> ContentError | None:
     return _error(str(path), str(root), reason) if reason else None
 
 
-def read_file(path: Path, root: Path) -> bytes:
-    """The bytes of a project file, after `check_file`; raises InputRefused otherwise."""
-    problem = check_file(path, root)
-    if problem is not None:
-        raise InputRefused(problem)
-    return path.read_bytes()
-
-
-class InputRefused(Exception):
-    """A file that may not be read, with the error that says why."""
-
-    def __init__(self, error: ContentError) -> None:
-        self.error = error
-        super().__init__(str(error))
-
-    def __reduce__(self) -> tuple:
-        return (InputRefused, (self.error,))
-
-
 def input_files(folder: Path, root: Path) -> InputFiles:
     """Every regular file under `folder` (hidden entries left out), sorted; links checked.
 
