@@ -1,88 +1,138 @@
-"""What each page shows, as a fingerprint: an incremental build re-renders a page only when
-its fingerprint differs from the one recorded when it was last written.
+"""What each page read while it rendered: recorded, stored with digests, checked next build.
 
-A page's fingerprint covers the site-wide inputs (bantin's code, site.toml, the layouts, the
-assets, the province list) and the articles it shows, each by a digest of all its fields:
-an article page shows itself, its related news, the latest news and its neighbours; a list
-page the articles of its page, its term and the counts; the home page its blocks; index
-pages, the search page and the sitemap the counts and dates they list. The default layouts
-show nothing else; a layout that reads more (say, the body of every article of a list)
-should be matched here, and the equality test of incremental and clean builds would show it.
+Nobody lists by hand what a layout shows. While an output renders, every read of the site's
+data is recorded as a dependency: a layout reading `article.title` or `term.articles` goes
+through the sandbox's attribute hook (render.LayoutEnvironment), and the renderer's own
+Python records the lists it hands over (related news, latest news, a list page's slice).
+A dependency is a small query, such as ("term-articles", "tag", "tri-thuc"), that
+`Dependencies.digest` answers on any site; an incremental build re-renders an output only
+when its plan entry, or the answer to one of its recorded queries, has changed. Site-wide
+inputs (bantin's code, site.toml, the layouts, the assets, the province list) are part of
+every plan entry, so changing one renders everything: a rebuild can never be stale.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from bantin.config import Config
 from bantin.model import Output, Site, Term
-from bantin.render import last_change, sitemap_pages, terms_by_kind
 
-LIST_KINDS = ("section", "province", "topic", "tag", "month", "year")
+Dep = tuple[str, ...]
+
+# The queries a page can depend on, and what each answers:
+ARTICLE = "article"  # (ARTICLE, key): every field of the article (its key and source digest);
+#                      (ARTICLE, key, field): one field, as a layout reads it (article.title)
+TERM = "term"  # (TERM, kind, slug): a term's name and URL
+TERM_ARTICLES = "term-articles"  # (TERM_ARTICLES, kind, slug): the keys of its articles, in order
+TERMS = "terms"  # (TERMS, kind): the slugs of every term of a kind, in order
+RELATED = "related"  # (RELATED, key): the keys of an article's related news
+NEIGHBOURS = "neighbours"  # (NEIGHBOURS, key): the previous and next article of its section
+LATEST = "latest"  # (LATEST,): the keys of "Tin mới"
+NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
+SHARDS = "shards"  # (SHARDS,): the names of the search shards
+SITEMAP = "sitemap"  # (SITEMAP,): every page of the sitemap with its last change
 
 
-def _digest(*parts: object) -> bytes:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+class Recorder:
+    """Collects the dependencies of the output being rendered (one per renderer, one output at a time)."""
+
+    def __init__(self) -> None:
+        self.reads: set[Dep] | None = None
+
+    def start(self) -> None:
+        self.reads = set()
+
+    def stop(self) -> frozenset[Dep]:
+        reads, self.reads = self.reads or set(), None
+        return frozenset(reads)
+
+    def add(self, dep: Dep) -> None:
+        if self.reads is not None:
+            self.reads.add(dep)
+
+    def term(self, term: Term, articles: bool = False) -> None:
+        """A read of a term: its name and URL, and its article list too when `articles`."""
+        if self.reads is not None:
+            self.reads.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
 
 
-def output_fingerprints(outputs: list[Output], site: Site, config: Config, global_digest: str,
-                        shards: Iterable[str], articles: dict[str, bytes]) -> dict[str, str]:
-    """Output path -> fingerprint of everything the page shows.
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
-    `articles` holds a digest of each article: that of its source file, which (with the
-    settings and code in `global_digest`) decides every field of the parsed article.
-    """
-    kinds = terms_by_kind(site)
 
-    def counts(terms: dict[str, Term]) -> bytes:
-        return _digest([(slug, term.name, term.url, len(term.articles)) for slug, term in terms.items()])
+class Dependencies:
+    """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
 
-    shared = {
-        "province-index": counts(site.provinces),
-        "topic-index": counts(site.topics),
-        "tag-index": counts(site.tags),
-        "archive-index": _digest(counts(site.years), counts(site.months)),
-        "search": _digest(counts(site.provinces), counts(site.years), list(shards)),
-        # every page in the sitemap with the date of the newest article it shows
-        "sitemap": _digest([(o.path, last_change(o, site)) for o in sitemap_pages(outputs)]),
-    }
-    home = config.home
-    latest = site.latest
-    fingerprints = {}
+    def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[str],
+                 sitemap: list[tuple[str, object]]) -> None:
+        self.site = site
+        self.sources = sources  # article key -> digest of its source file
+        self.shards = tuple(shards)
+        self.sitemap = sitemap  # (path, last change) of every page in the sitemap
+        self._terms = {"section": site.sections, "province": site.provinces, "topic": site.topics,
+                       "tag": site.tags, "month": site.months, "year": site.years}
+        self._memo: dict[Dep, bytes] = {}
+
+    def digest(self, dep: Dep) -> bytes:
+        """The digest of the answer to one query on this site ("missing" things answer too)."""
+        found = self._memo.get(dep)
+        if found is None:
+            found = self._memo[dep] = _digest(self._answer(dep))
+        return found
+
+    def _answer(self, dep: Dep) -> object:
+        site, kind = self.site, dep[0]
+        if kind == ARTICLE:
+            if len(dep) == 3:
+                article = site.articles.get(dep[1])
+                return None if article is None else repr(getattr(article, dep[2], None))
+            return self.sources.get(dep[1])
+        if kind in (TERM, TERM_ARTICLES):
+            term = self._terms[dep[1]].get(dep[2])
+            if term is None:
+                return None
+            return term.articles if kind == TERM_ARTICLES else (term.name, term.url)
+        if kind == TERMS:
+            return tuple(self._terms[dep[1]])
+        if kind == RELATED:
+            return site.related.get(dep[1])
+        if kind == NEIGHBOURS:
+            return site.neighbours.get(dep[1])
+        if kind == LATEST:
+            return site.latest
+        if kind == NEWEST:
+            return tuple(list(site.articles)[: int(dep[1])])
+        if kind == SHARDS:
+            return self.shards
+        if kind == SITEMAP:
+            return self.sitemap
+        raise ValueError(f"unknown dependency {dep!r}")
+
+
+def plan_entry(output: Output, site_wide: str) -> bytes:
+    """The digest of an output's place in the plan and of everything every page depends on."""
+    return _digest((site_wide, output.path, output.kind, output.key, output.page, output.pages))
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """What the manifest keeps of one written output."""
+
+    entry: bytes  # plan_entry() when it was rendered
+    deps: frozenset[Dep]  # what it read
+    digest: bytes  # digest of its bytes
+    search_digest: bytes | None = None  # article pages: digest of what Pagefind reads of them
+
+
+def stale(outputs: list[Output], entries: dict[str, bytes], before: dict[str, PageRecord],
+          then: dict[Dep, bytes], now: Dependencies) -> list[Output]:
+    """The outputs to render: new ones, moved ones, and those whose recorded reads changed."""
+    changed = {dep for dep, digest in then.items() if now.digest(dep) != digest}
+    todo = []
     for output in outputs:
-        parts: list[object] = [global_digest, output.kind, output.key, output.page, output.pages]
-        keys: Iterable[str | None] = ()
-        kind = output.kind
-        if kind == "article":
-            neighbours = site.neighbours[output.key]
-            keys = [output.key, *site.related.get(output.key, ()), *latest, neighbours.previous, neighbours.next]
-        elif kind == "alias":
-            keys = [output.key]
-        elif kind in LIST_KINDS:
-            term = kinds[kind][output.key]
-            start = (output.page - 1) * config.page_size
-            keys = term.articles[start: start + config.page_size]
-            parts += [term.name, term.url, len(term.articles)]
-            if kind == "year":
-                parts.append(counts({k: m for k, m in site.months.items() if k.startswith(output.key + "/")}))
-        elif kind == "home":
-            parts.append(shared["topic-index"])  # "Xem tất cả (N)" under each topic block
-            keys = [*list(site.articles)[: home.latest],
-                    *(k for term in site.topics.values() for k in term.articles[: home.per_topic])]
-        elif kind == "feed":
-            if output.key:
-                feed_kind, slug = output.key.split("/", 1)
-                term = kinds[feed_kind][slug]
-                parts += [term.name, term.url]
-                keys = term.articles[: config.feeds.entries]
-            else:
-                keys = list(site.articles)[: config.feeds.entries]
-        elif kind in shared:
-            parts.append(shared[kind])
-        digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16)
-        for key in keys:
-            if key is not None:  # the key too: a renamed file has new URLs, the same bytes
-                digest.update(key.encode() + b"\0" + articles[key])
-        fingerprints[output.path] = digest.hexdigest()
-    return fingerprints
+        record = before.get(output.path)
+        if record is None or record.entry != entries[output.path] or not changed.isdisjoint(record.deps):
+            todo.append(output)
+    return todo

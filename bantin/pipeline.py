@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -15,15 +16,15 @@ from pathlib import Path
 from bantin import cache
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
-from bantin.deps import output_fingerprints
+from bantin.deps import Dep, Dependencies, PageRecord, plan_entry, stale
 from bantin.errors import BuildFailed, ContentError
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
-from bantin.render import Renderer, plan
+from bantin.render import Renderer, last_change, plan, sitemap_pages
 from bantin.sanitize import active_file
-from bantin.search import BUNDLE_DIR, IndexReport, index_site, install_bundle, layouts_digest, plan_shards
+from bantin.search import BUNDLE_DIR, IndexReport, Shard, index_site, install_bundle, page_digest, plan_shards
 from bantin.site import assemble
 from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, write_bytes
 
@@ -56,7 +57,7 @@ class Report:
     skipped_future: int
     seconds: float
     search: IndexReport | None = None
-    written: tuple[str, ...] = ()  # output paths rendered by this build
+    written: tuple[str, ...] = ()  # output paths whose bytes this build changed
     plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
 
     def summary(self) -> str:
@@ -95,6 +96,7 @@ class Plan:
     skipped_drafts: int
     skipped_future: int
     digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
+    shards: list[Shard]  # the search index's shards, newest first
 
 
 def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
@@ -135,25 +137,31 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     errors += site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
     if errors:
         raise BuildFailed(errors)
+    shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
     return Plan(site, outputs, static, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles})
+                {key: digests[key] for key in site.articles}, shards)
 
 
 @dataclass(frozen=True)
 class Written:
     """What the output folder holds, as recorded after a build (.bantin-cache/output)."""
 
-    pages: dict[str, str]  # output path -> fingerprint of what it shows (bantin/deps.py)
+    pages: dict[str, PageRecord]  # output path -> what it was rendered from and what it read
+    deps: dict[Dep, bytes]  # every dependency a page recorded -> the digest of its answer then
     assets: dict[str, str]  # assets/ name -> hashed site path
     static: dict[str, tuple[int, int]]  # static file -> (size, mtime_ns) of its source
     search: dict[str, str] | None  # shard -> bundle folder name; None: built without search
 
 
+NOTHING_WRITTEN = Written({}, {}, {}, {}, None)  # what a cold build starts from
+
+
 def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
-    Incremental: pages whose fingerprint is unchanged since the last build are not rendered
-    again (see bantin/deps.py); the result is the same, byte for byte, as a clean build.
+    A cold build is an incremental build from an empty manifest: only the outputs whose
+    plan entry or recorded dependencies changed are rendered (bantin/deps.py), and the
+    result is the same, byte for byte, as a clean build.
     """
     started = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
@@ -163,70 +171,66 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
                       time.perf_counter() - started)
 
-    shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+    # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
     assets = asset_names(config.assets_dir, config.root)
-    layouts = layouts_digest(config)
-    global_digest = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), layouts, assets)
-    fingerprints = output_fingerprints(outputs, site, config, global_digest, (s.name for s in shards),
-                                       loaded.digests)
+    site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
+                                  assets)
+    entries = {o.path: plan_entry(o, site_wide) for o in outputs}
+    now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards),
+                       [(o.path, last_change(o, site)) for o in sitemap_pages(outputs)])
     static = {relative: _stamp(source) for relative, source in loaded.static.items()}
     manifest_key = cache.fingerprint(config.output_dir)
     before: Written | None = cache.load(config.root, "output", manifest_key)
     if before is not None and not _intact(config.output_dir, before):
         before = None  # the output folder was changed by hand, or is gone: build it whole
+    then = before or NOTHING_WRITTEN
+    todo = stale(outputs, entries, then.pages, then.deps, now)
 
-    todo = [o for o in outputs if before is None or before.pages.get(o.path) != fingerprints[o.path]]
-    page_of = {o.key: o.path for o in outputs if o.kind == "article"}
+    # 5. Render and copy what changed into a staging folder: a whole new site (swapped in at
+    #    the end) or the changed files (moved in at the end); either way all or nothing.
     search: IndexReport | None = None
     bundles: dict[str, Path] = {}
-    if before is None:
-        # 4. Render and write into a staging folder, swapped in only when all went well.
-        with staging(config.output_dir) as stage:
+    with (staging if before is None else overlay)(config.output_dir) as changes:
+        stage = changes.stage
+        for path in then.pages.keys() - entries.keys():
+            changes.remove(path)
+        if assets != then.assets:
             copy_assets(config.assets_dir, config.root, stage)
-            for relative, source in loaded.static.items():
+            for path in set(then.assets.values()) - set(assets.values()):
+                changes.remove(path.lstrip("/"))
+        for relative, source in loaded.static.items():
+            if then.static.get(relative) != static[relative]:
                 copy_file(stage, relative, source)
-            render_all(outputs, site, config, loaded.provinces, assets, stage, jobs, progress)
-            # 5. Index the article pages for search, shard by shard, reusing unchanged shards.
-            if options.search:
-                search, bundles = index_site(site, config, shards, lambda rel: stage / rel, page_of, layouts)
-                for name, bundle in bundles.items():
-                    install_bundle(bundle, stage / BUNDLE_DIR / name)
-    else:
-        # 4. Only what changed: render into a staging folder, then move into the site.
-        with overlay(config.output_dir) as changes:
-            stage = changes.stage
-            for path in before.pages.keys() - fingerprints.keys():
-                changes.remove(path)
-            if assets != before.assets:
-                copy_assets(config.assets_dir, config.root, stage)
-                for path in set(before.assets.values()) - set(assets.values()):
-                    changes.remove(path.lstrip("/"))
-            for relative, source in loaded.static.items():
-                if before.static.get(relative) != static[relative]:
-                    copy_file(stage, relative, source)
-            for relative in before.static.keys() - static.keys():
-                changes.remove(relative)
-            render_all(todo, site, config, loaded.provinces, assets, stage, jobs, progress, plan=outputs)
-            # 5. Re-index the shards whose articles changed; replace their bundles whole.
-            if options.search:
-                written = config.output_dir
-                search, bundles = index_site(
-                    site, config, shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                    page_of, layouts)
-                for name, bundle in bundles.items():
-                    if (before.search or {}).get(name) != bundle.name:
-                        install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
-                for name in (before.search or {}).keys() - bundles.keys():
-                    changes.remove(f"{BUNDLE_DIR}/{name}")
-    # without --no-search the index is current; with it, an index already there stays as it was
-    if options.search:
-        indexed: dict[str, str] | None = {name: bundle.name for name, bundle in bundles.items()}
-    else:
-        indexed = before.search if before is not None else None
-    cache.save(config.root, "output", manifest_key, Written(fingerprints, assets, static, indexed))
+        for relative in then.static.keys() - static.keys():
+            changes.remove(relative)
+        previous = {path: record.digest for path, record in then.pages.items()}
+        rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress)
+        pages = {path: record for path, record in then.pages.items() if path in entries} | {
+            path: dataclasses.replace(record, entry=entries[path]) for path, record in rendered.items()}
+
+        # 6. Index the article pages for search, reusing the shards whose pages are unchanged.
+        if options.search:
+            page_of = {o.key: o.path for o in outputs if o.kind == "article"}
+            search_digests = {key: pages[path].search_digest or b"" for key, path in page_of.items()}
+            written = config.output_dir
+            search, bundles = index_site(
+                config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                page_of, search_digests)
+            for name, bundle in bundles.items():
+                if (then.search or {}).get(name) != bundle.name:
+                    install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
+            for name in (then.search or {}).keys() - bundles.keys():
+                changes.remove(f"{BUNDLE_DIR}/{name}")
+
+    # 7. Record what the output folder now holds, with the answers its pages depended on.
+    #    Without --no-search the index is current; with it, an index already there stays.
+    indexed = {name: bundle.name for name, bundle in bundles.items()} if options.search else then.search
+    deps = {dep: now.digest(dep) for dep in set().union(*(record.deps for record in pages.values()))}
+    cache.save(config.root, "output", manifest_key, Written(pages, deps, assets, static, indexed))
+    changed_pages = tuple(sorted(path for path, record in rendered.items() if record.digest != previous.get(path)))
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static),
                   loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
-                  tuple(o.path for o in todo), loaded)
+                  changed_pages, loaded)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -324,6 +328,14 @@ def _parse_settings(config: Config) -> tuple[object, ...]:
             config.markdown)
 
 
+def _layouts_digest(config: Config) -> str:
+    """Digest of every file of layouts/: a changed layout renders every page again."""
+    digest = hashlib.sha256()
+    for path in input_files(config.layouts_dir, config.root).files:
+        digest.update(path.relative_to(config.layouts_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _provinces_bytes(config: Config) -> bytes:
     return config.provinces_file.read_bytes() if config.provinces_file else b""
 
@@ -342,48 +354,62 @@ def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
 
 
 # --- parallel rendering -----------------------------------------------------------------
-def _init_renderer(site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                   outputs: list[Output], stage: Path) -> None:
-    _worker["render"] = (Renderer(site, config, provinces, assets, outputs), stage)
+def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
+                   previous: dict[str, bytes]) -> None:
+    renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.outputs,
+                        tuple(s.name for s in loaded.shards))
+    _worker["render"] = (renderer, stage, previous)
 
 
-def _render_chunk(outputs: Sequence[Output]) -> int:
-    renderer, stage = _worker["render"]  # type: ignore[misc]
-    return _render_outputs(outputs, renderer, stage)
+def _render_chunk(outputs: Sequence[Output]) -> dict[str, PageRecord]:
+    renderer, stage, previous = _worker["render"]  # type: ignore[misc]
+    return _render_outputs(outputs, renderer, stage, previous)
 
 
-def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path) -> int:
-    count = 0
+def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
+                    previous: dict[str, bytes]) -> dict[str, PageRecord]:
+    """Render outputs, recording what each read; write only those whose bytes changed."""
+    origin = renderer.config.base_url.removesuffix(renderer.config.base_path.lstrip("/"))
+    records = {}
     for output in outputs:
-        write_bytes(stage, output.path, renderer.render(output))
-        count += 1
-    return count
+        data, reads = renderer.render_recorded(output)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if previous.get(output.path) != digest:
+            write_bytes(stage, output.path, data)
+        search = page_digest(data, origin) if output.kind == "article" else None
+        records[output.path] = PageRecord(b"", reads, digest, search)
+    return records
 
 
-def render_all(outputs: list[Output], site: Site, config: Config, provinces: ProvinceList,
-               assets: dict[str, str], stage: Path, jobs: int, progress: Progress | None,
-               plan: list[Output] | None = None) -> None:
+def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
+               previous: dict[str, bytes], jobs: int, progress: Progress | None) -> dict[str, PageRecord]:
     """Render these outputs into the staging folder, in worker processes when there are many.
 
-    `plan` is every output of the site (the sitemap lists them), when `outputs` are only some.
+    `previous` holds the digest of each page as last written: a page rendered to the same
+    bytes is not written again. Returns what each output read (its record, entry to be set).
     """
     total = len(outputs)
-    plan = outputs if plan is None else plan
+    records: dict[str, PageRecord] = {}
+    interned: dict[Dep, Dep] = {}  # one object per dependency: the manifest stays small
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        renderer = Renderer(site, config, provinces, assets, plan)
-        done = 0
-        for chunk in _chunks(outputs, max(1, total // 100)):
-            done += _render_outputs(chunk, renderer, stage)
+        _init_renderer(loaded, config, assets, stage, previous)
+        chunks = map(_render_chunk, _chunks(outputs, max(1, total // 100)))
+        pool = None
+    else:
+        # fork: the workers inherit the assembled site instead of receiving a pickled copy
+        pool = _pool(jobs, _init_renderer, (loaded, config, assets, stage, previous))
+        chunks = pool.map(_render_chunk, _chunks(outputs, jobs * 16))
+    try:
+        for chunk in chunks:
+            for path, record in chunk.items():
+                deps = frozenset(interned.setdefault(dep, dep) for dep in record.deps)
+                records[path] = dataclasses.replace(record, deps=deps)
             if progress:
-                progress(done, total)
-        return
-    done = 0
-    # fork: the workers inherit the assembled site instead of receiving a pickled copy
-    with _pool(jobs, _init_renderer, (site, config, provinces, assets, plan, stage)) as pool:
-        for count in pool.map(_render_chunk, _chunks(outputs, jobs * 16)):
-            done += count
-            if progress:
-                progress(done, total)
+                progress(len(records), total)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return records
 
 
 def _pool(jobs: int, initializer: Callable[..., None], args: tuple) -> ProcessPoolExecutor:

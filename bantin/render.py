@@ -16,13 +16,27 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bantin.config import Config
+from bantin.deps import (
+    ARTICLE,
+    LATEST,
+    NEIGHBOURS,
+    NEWEST,
+    RELATED,
+    SHARDS,
+    SITEMAP,
+    TERM,
+    TERM_ARTICLES,
+    TERMS,
+    Dep,
+    Recorder,
+)
 from bantin.errors import BuildFailed, ContentError
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
 from bantin.inputs import refusal
 from bantin.markup import plain_text
 from bantin.model import Article, Output, Site, Term
 from bantin.provinces import ProvinceList
-from bantin.search import folded_words, plan_shards
+from bantin.search import folded_words
 from bantin.strings import vietnamese_date, vietnamese_datetime
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -133,13 +147,15 @@ class Renderer:
     """Renders outputs with the Jinja2 layouts. Build one per process."""
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                 outputs: list[Output]) -> None:
+                 outputs: list[Output], shards: tuple[str, ...] = ()) -> None:
         self.site = site
         self.outputs = outputs  # the plan, for the sitemap
+        self.shards = shards  # names of the search shards, newest first
         self.config = config
         self.provinces = provinces
         self.assets = assets
-        self.env = make_environment(config, self._globals())
+        self.recorder = Recorder()  # what the output being rendered reads (bantin/deps.py)
+        self.env = make_environment(config, self._globals(), self.recorder)
         self._templates: dict[str, jinja2.Template] = {}
 
     def _globals(self) -> dict[str, Any]:
@@ -186,12 +202,22 @@ class Renderer:
 
     def province_of(self, article: Article) -> Term:
         """The province term an article was written with."""
+        self.recorder.add((ARTICLE, article.key, "province"))  # the answer follows the article's province
         return self.site.provinces[article.province]
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._templates:
             self._templates[name] = self.env.get_template(name)
         return self._templates[name]
+
+    def render_recorded(self, output: Output) -> tuple[bytes, frozenset[Dep]]:
+        """The bytes of one output file, and everything it read of the site to make them."""
+        self.recorder.start()
+        try:
+            data = self.render(output)
+        finally:
+            reads = self.recorder.stop()
+        return data, reads
 
     def render(self, output: Output) -> bytes:
         """The bytes of one output file."""
@@ -214,10 +240,14 @@ class Renderer:
         return [self.site.articles[k] for k in keys]
 
     def _article(self, output: Output) -> tuple[str, dict[str, Any]]:
-        site = self.site
+        site, record = self.site, self.recorder.add
         article = site.articles[output.key]
         neighbours = site.neighbours[article.key]
         province = self.province_of(article)
+        record((ARTICLE, article.key))  # its body, for the folded words
+        record((RELATED, article.key))
+        record((LATEST,))
+        record((NEIGHBOURS, article.key))
         return "article.html", {
             "article": article,
             "section": site.sections[article.section],
@@ -237,6 +267,7 @@ class Renderer:
               ) -> tuple[str, dict[str, Any]]:
         size = self.config.page_size
         start = (output.page - 1) * size
+        self.recorder.term(term, articles=True)  # its slice, the count and the page URLs
         urls = tuple(page_url(term.url, n, self.config.paths.page) for n in range(1, output.pages + 1))
         title = heading if output.page == 1 else f"{heading} – {self.config.strings['page']} {output.page}"
         return "list.html", {
@@ -279,6 +310,7 @@ class Renderer:
     def _year(self, output: Output) -> tuple[str, dict[str, Any]]:
         term = self.site.years[output.key]
         months = [m for k, m in self.site.months.items() if k.startswith(output.key + "/")]
+        self.recorder.add((TERMS, "month"))
         template, context = self._list(output, term, f"{self.config.strings['year']} {output.key}")
         context["months"] = months
         return template, context
@@ -286,6 +318,9 @@ class Renderer:
     def _home(self, output: Output) -> tuple[str, dict[str, Any]]:
         home = self.config.home
         keys = list(self.site.articles)[: home.latest]
+        self.recorder.add((NEWEST, str(home.latest)))
+        for term in self.site.topics.values():
+            self.recorder.term(term, articles=True)
         blocks = [(term, self.articles(term.articles[: home.per_topic]))
                   for term in self.site.topics.values() if term.articles and home.per_topic]
         return "home.html", {"latest": self.articles(keys), "topic_blocks": blocks,
@@ -305,26 +340,34 @@ class Renderer:
 
     def _tag_index(self, output: Output) -> tuple[str, dict[str, Any]]:
         terms = sorted(self.site.tags.values(), key=lambda t: (-len(t.articles), t.slug))
+        self.recorder.add((TERMS, "tag"))
+        for term in terms:  # ordered by their counts
+            self.recorder.term(term, articles=True)
         return "terms.html", {"kind": "tag", "terms": terms,
                               "page_title": self.config.strings["tags"], "description": ""}
 
     def _archive_index(self, output: Output) -> tuple[str, dict[str, Any]]:
         years = [(term, [m for k, m in self.site.months.items() if k.startswith(key + "/")])
                  for key, term in self.site.years.items()]
+        self.recorder.add((TERMS, "year"))
+        self.recorder.add((TERMS, "month"))
         return "terms.html", {"kind": "archive", "years": years,
                               "page_title": self.config.strings["archive"], "description": ""}
 
     def _search(self, output: Output) -> tuple[str, dict[str, Any]]:
         site, config = self.site, self.config
-        shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+        self.recorder.add((SHARDS,))
+        self.recorder.add((TERMS, "year"))
 
         def options(terms: list[Term]) -> list[dict[str, str]]:
             return [{"slug": term.slug, "name": term.name} for term in terms]
 
         current = [p.slug for p in self.provinces.current()]
         former = [p.slug for p in self.provinces.by_slug.values() if not p.is_current]
+        for slug in former:  # offered only when they have articles
+            self.recorder.term(site.provinces[slug], articles=True)
         return "search.html", {
-            "shards": [shard.name for shard in shards],
+            "shards": list(self.shards),
             "search_strings": {k.removeprefix("search_"): v for k, v in config.strings.items()
                                if k.startswith("search_")},
             "filters": {
@@ -339,11 +382,13 @@ class Renderer:
 
     def _alias(self, output: Output) -> tuple[str, dict[str, Any]]:
         article = self.site.articles[output.key]
+        self.recorder.add((ARTICLE, article.key))
         return "alias.html", {"article": article, "canonical": article.url, "page_title": article.title,
                               "description": article.summary}
 
     def _sitemap(self, output: Output) -> bytes:
         """sitemap.xml: every page with its last change; an index of parts past 50,000 URLs."""
+        self.recorder.add((SITEMAP,))
         if output.page == 0:
             parts = "".join(f"<sitemap><loc>{escape(self.absolute_url(f'/sitemap-{n}.xml'))}</loc></sitemap>"
                             for n in range(1, output.pages + 1))
@@ -371,6 +416,8 @@ class Renderer:
                     *((f"{config.paths.tag}/{site.tag_slugs[tag]}", tag) for tag in article.tags)]
 
         term = self._feed_term(key)
+        if term is not None:
+            self.recorder.term(term)
         if term is None:
             return FeedInfo(config.title, "/", feed_url("/"), categories)
         return FeedInfo(f"{term.name} – {config.title}", term.url, feed_url(term.url), categories)
@@ -385,6 +432,13 @@ class Renderer:
     def _feed(self, output: Output) -> bytes:
         term = self._feed_term(output.key)
         keys = term.articles if term is not None else tuple(self.site.articles)
+        if term is not None:
+            self.recorder.term(term, articles=True)
+        else:
+            self.recorder.add((NEWEST, str(self.config.feeds.entries)))
+        for key in keys[: self.config.feeds.entries]:  # read whole, with their province's name
+            self.recorder.add((ARTICLE, key))
+            self.recorder.term(self.province_of(self.site.articles[key]))
         return atom_feed(self._feed_info(output.key), self.articles(keys[: self.config.feeds.entries]), self.config,
                          self.absolute_url)
 
@@ -432,14 +486,36 @@ class LayoutLoader(jinja2.FileSystemLoader):
 
 
 class LayoutEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with a quick answer for the site's own frozen values.
+    """Jinja's immutable sandbox, recording what layouts read of the site's own values.
 
-    The sandbox checks every attribute a layout reads; for an Article or a Term (frozen
-    dataclasses with no methods) only a leading underscore can make an attribute unsafe, so
-    the full check is skipped for them (measured: a third of what the sandbox costs).
+    Every `x.attr` and `x["attr"]` in a layout passes through getattr/getitem here, so a
+    read of an Article or a Term is recorded as a dependency of the page (bantin/deps.py),
+    whatever layout, partial or macro makes it. The sandbox checks every attribute a layout
+    reads; for an Article or a Term (frozen dataclasses with no methods) only a leading
+    underscore can make an attribute unsafe, so the full check is skipped for them
+    (measured: a third of what the sandbox costs).
     """
 
     _PLAIN_VALUES = frozenset({Article, Term})
+
+    def __init__(self, recorder: Recorder, **options: Any) -> None:
+        super().__init__(**options)
+        self.recorder = recorder
+
+    def _record(self, obj: Any, name: Any) -> None:
+        kind = type(obj)
+        if kind is Article:  # the field read, so that editing a body re-renders only what shows bodies
+            self.recorder.add((ARTICLE, obj.key, name) if isinstance(name, str) else (ARTICLE, obj.key))
+        elif kind is Term:
+            self.recorder.add((TERM_ARTICLES if name == "articles" else TERM, obj.kind, obj.slug))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self._record(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self._record(obj, argument)
+        return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if type(obj) in self._PLAIN_VALUES:
@@ -447,13 +523,14 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
 
-def make_environment(config: Config, globals_: dict[str, Any]) -> jinja2.Environment:
+def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None) -> jinja2.Environment:
     """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
 
     Layouts may come from a pull request, so they run sandboxed: no access to Python's
     internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
     """
     env = LayoutEnvironment(
+        recorder or Recorder(),
         loader=LayoutLoader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

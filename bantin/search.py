@@ -26,7 +26,6 @@ from typing import Any
 from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, ContentError
-from bantin.inputs import input_files
 from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
@@ -108,38 +107,31 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def shard_digest(shard: Shard, site: Site, config: Config, layouts_digest: str, version: str) -> str:
-    """Digest of everything that decides a shard's index: its articles, the layouts, bantin's
-    code and the settings its pages show (the base path of image links, section names, the
-    province list); not the host of base_url, so `serve` and `build` share the shards."""
-    digest = hashlib.sha256()
-    provinces = config.provinces_file.read_bytes() if config.provinces_file else b""
-    settings = {"version": version, "base_path": config.base_path, "language": config.language,
-                "sections": config.sections, "layouts": layouts_digest, "shard": shard.name,
-                "code": cache.code_digest(), "provinces": hashlib.sha256(provinces).hexdigest()}
-    digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False).encode())
+def page_digest(data: bytes, origin: str) -> bytes:
+    """Digest of what Pagefind reads of a page: its bytes without the site's origin.
+
+    Pagefind never reads the absolute URLs of the head (canonical, Open Graph), so `serve`
+    (at http://127.0.0.1:PORT) and `build` (at the site's address) share their shards.
+    """
+    return hashlib.blake2b(data.replace(origin.encode(), b""), digest_size=16).digest()
+
+
+def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, bytes]) -> str:
+    """Digest of everything that decides a shard's index: Pagefind's version and language,
+    bantin's code (which rewrites the bundle) and what Pagefind reads of each of its pages."""
+    digest = hashlib.sha256(f"{version}\0{language}\0{cache.code_digest()}\0{shard.name}".encode())
     for key in shard.keys:
-        a = site.articles[key]
-        record = [a.key, a.url, a.title, a.lead, a.body_html, a.date.isoformat(), a.province, a.topic,
-                  list(a.tags), a.section, a.image, a.image_alt]
-        digest.update(json.dumps(record, ensure_ascii=False).encode())
+        digest.update(key.encode() + b"\0" + pages[key])
     return digest.hexdigest()[:20]
 
 
-def layouts_digest(config: Config) -> str:
-    digest = hashlib.sha256()
-    for path in input_files(config.layouts_dir, config.root).files:
-        digest.update(path.relative_to(config.layouts_dir).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def index_site(site: Site, config: Config, shards: list[Shard], page_file: Callable[[str], Path],
-               page_of: dict[str, str], layouts: str) -> tuple[IndexReport, dict[str, Path]]:
-    """A Pagefind bundle for every shard, in the cache; only shards whose inputs changed are indexed.
+def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
+               page_of: dict[str, str], pages: dict[str, bytes]) -> tuple[IndexReport, dict[str, Path]]:
+    """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
-    written file; layouts is layouts_digest(config). Returns the report and each shard's
-    bundle folder, to be linked into the site under pagefind/<shard>/ (see install_bundle).
+    written file, pages an article key to its page_digest(). Returns the report and each
+    shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     """
     started = time.perf_counter()
     executable = pagefind_executable()
@@ -149,7 +141,7 @@ def index_site(site: Site, config: Config, shards: list[Shard], page_file: Calla
     indexed = []
     bundles = {}
     for shard in shards:
-        bundle = folder / f"{shard.name}-{shard_digest(shard, site, config, layouts, version)}"
+        bundle = folder / f"{shard.name}-{shard_digest(shard, version, config.language, pages)}"
         if not (bundle / "pagefind-entry.json").is_file():
             _index_shard(executable, shard, page_file, page_of, bundle, config)
             indexed.append(shard.name)

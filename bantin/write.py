@@ -79,8 +79,22 @@ def copy_assets(assets_dir: Path, project: Path, root: Path) -> dict[str, str]:
     return manifest
 
 
+class WholeSite:
+    """A whole new site, staged beside the output (see `staging`): the same calls as Overlay."""
+
+    def __init__(self, stage: Path) -> None:
+        self.stage = stage  # write every file of the site here
+
+    def remove(self, relative: str) -> None:
+        """Nothing to remove from a site built whole."""
+
+    def replace_dir(self, relative: str) -> Path:
+        """A folder of the new site, written whole."""
+        return safe_target(self.stage, relative)
+
+
 @contextmanager
-def staging(output_dir: Path) -> Iterator[Path]:
+def staging(output_dir: Path) -> Iterator[WholeSite]:
     """A fresh folder to build into; on success it replaces output_dir, on failure it goes away."""
     output_dir = output_dir.resolve()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -89,7 +103,7 @@ def staging(output_dir: Path) -> Iterator[Path]:
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir()
     try:
-        yield stage
+        yield WholeSite(stage)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

@@ -37,6 +37,39 @@ def clean_build(root: Path, tmp: Path, search: bool) -> dict[str, bytes]:
     return snapshot(clean / "_site")
 
 
+ACTIONS = ("add", "edit", "rename", "delete", "tags", "province", "date", "title")
+
+
+def random_edit(rng: random.Random, content: Path, action: str, serial: int) -> int:
+    """One edit of a random article of `content` (or a new one); returns the next serial number."""
+    paths = sorted(content.glob("*.md"))
+    path = rng.choice(paths)
+    text = path.read_text(encoding="utf-8")
+    if action == "add":
+        serial += 1
+        (content / f"moi-{serial}.md").write_text(random_article(rng, serial), encoding="utf-8")
+    elif action == "edit":
+        path.write_text(text.replace("Đoạn", f"Đoạn {serial} sửa"), encoding="utf-8")
+    elif action == "rename":
+        path.rename(content / f"doi-ten-{serial}-{path.name}")
+        serial += 1
+    elif action == "delete" and len(paths) > 5:
+        path.unlink()
+    elif action == "tags":
+        path.write_text(text.replace("tags: [", f'tags: ["{rng.choice(TAGS)}", ', 1), encoding="utf-8")
+    elif action == "province":
+        old = next(p for p in PROVINCES if f'province: "{p}"' in text)
+        path.write_text(text.replace(old, rng.choice(PROVINCES), 1), encoding="utf-8")
+    elif action == "topic":
+        old = next(t for t in TOPICS if f'topic: "{t}"' in text)
+        path.write_text(text.replace(old, rng.choice(TOPICS), 1), encoding="utf-8")
+    elif action == "date":
+        path.write_text(re.sub(r"date: \d{4}", f"date: 20{rng.randint(19, 24)}", text, count=1), encoding="utf-8")
+    elif action == "title":
+        path.write_text(text.replace("Bài số", "Tin số", 1), encoding="utf-8")
+    return serial
+
+
 @pytest.mark.parametrize("search", [False, True])
 def test_random_edits_rebuild_to_the_same_bytes_as_a_clean_build(project, tmp_path, search):
     rng = random.Random(5 if search else 4)
@@ -46,30 +79,8 @@ def test_random_edits_rebuild_to_the_same_bytes_as_a_clean_build(project, tmp_pa
     content = site.root / "content" / "tin-tuc"
     serial = 100
     for step in range(16 if search else 40):
-        paths = sorted(content.glob("*.md"))
-        path = rng.choice(paths)
-        action = ["add", "edit", "rename", "delete", "tags", "province", "date", "title"][step % 8]
-        text = path.read_text(encoding="utf-8")
-        if action == "add":
-            serial += 1
-            (content / f"moi-{serial}.md").write_text(random_article(rng, serial), encoding="utf-8")
-        elif action == "edit":
-            path.write_text(text.replace("Đoạn", "Đoạn sửa"), encoding="utf-8")
-        elif action == "rename":
-            path.rename(content / f"doi-ten-{serial}-{path.name}")
-            serial += 1
-        elif action == "delete" and len(paths) > 5:
-            path.unlink()
-        elif action == "tags":
-            path.write_text(text.replace("tags: [", f'tags: ["{rng.choice(TAGS)}", ', 1), encoding="utf-8")
-        elif action == "province":
-            old = next(p for p in PROVINCES if f'province: "{p}"' in text)
-            path.write_text(text.replace(old, rng.choice(PROVINCES), 1), encoding="utf-8")
-        elif action == "date":
-            path.write_text(re.sub(r"date: \d{4}", f"date: 20{rng.randint(19, 24)}", text, count=1),
-                            encoding="utf-8")
-        else:
-            path.write_text(text.replace("Bài số", "Tin số", 1), encoding="utf-8")
+        action = ACTIONS[step % len(ACTIONS)]
+        serial = random_edit(rng, content, action, serial)
         report = site.build(search=search)
         assert snapshot(site.out) == clean_build(site.root, tmp_path, search), (step, action)
         assert report.pages < 200  # incremental: not every page again

@@ -364,3 +364,16 @@ def test_http_urls_and_site_paths_are_accepted(project):
     page = Page(site.page("/tin-tuc/2023/u/"))
     assert page.find("figure", cls="cover")
     assert "https://vusta.vn/" in page.links()
+
+
+def test_the_cache_unpickler_reads_every_store_a_build_writes(project):
+    """A class missing from the allow-list would make every build silently cold."""
+    from bantin import cache
+
+    site = project(GOOD)
+    site.build()
+    stores = sorted((site.root / ".bantin-cache").glob("*.pickle"))
+    assert {s.stem for s in stores} >= {"articles", "related", "output"}
+    for store in stores:
+        with store.open("rb") as file:
+            cache._DataUnpickler(file).load()

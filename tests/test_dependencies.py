@@ -1,0 +1,112 @@
+"""Recorded dependencies: a page is rendered again exactly when something it read changed.
+
+Nobody keeps a list of what layouts show: these tests customise the layouts the way an
+association would (counts of a term, another article's fields, a new partial, a layout
+that stops reading something) and check that every incremental build equals a clean one.
+"""
+
+from __future__ import annotations
+
+import random
+
+from test_incremental import clean_build, random_article, random_edit, snapshot
+
+from conftest import article
+
+
+def customise(root) -> None:
+    """Layouts that read more than the default ones."""
+    layouts = root / "layouts"
+    page = layouts / "article.html"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace("<h1>{{ article.title }}</h1>",
+                        "<h1>{{ article.title }}</h1>\n"
+                        "<p class=\"province-count\">{{ province_of(article).articles|length }}</p>\n"
+                        "{% include \"partials/extra.html\" %}", 1)
+    page.write_text(text, encoding="utf-8")
+    (layouts / "partials").mkdir()
+    (layouts / "partials" / "extra.html").write_text(
+        "{% for other in related %}<p class=\"other-body\">{{ other.body_html|safe }}</p>{% endfor %}\n"
+        "<p class=\"tag-counts\">{% for tag in article.tags %}{{ tag_url(tag) }} {% endfor %}</p>\n",
+        encoding="utf-8")
+    listing = layouts / "list.html"
+    text = listing.read_text(encoding="utf-8")
+    text = text.replace("{% for article in items %}{{ article_card(article) }}{% endfor %}",
+                        "{% for article in items %}{{ article_card(article) }}"
+                        "<div class=\"full\">{{ article.body_html|safe }}</div>{% endfor %}", 1)
+    listing.write_text(text, encoding="utf-8")
+
+
+def test_custom_layouts_that_read_more_rebuild_to_the_same_bytes_as_a_clean_build(project, tmp_path):
+    rng = random.Random(11)
+    site = project({f"content/tin-tuc/bai-{n}.md": random_article(rng, n) for n in range(30)})
+    customise(site.root)
+    site.build(search=False)
+    content = site.root / "content" / "tin-tuc"
+    serial = 100
+    for step in range(24):
+        action = ("add", "province", "edit", "tags", "rename", "delete", "date", "topic")[step % 8]
+        serial = random_edit(rng, content, action, serial)
+        report = site.build(search=False)
+        assert snapshot(site.out) == clean_build(site.root, tmp_path, False), step
+        assert report.pages < 250  # still incremental
+    # a layout that stops reading something: every page again, and still equal
+    extra = site.root / "layouts" / "partials" / "extra.html"
+    extra.write_text("<p>ít hơn</p>\n", encoding="utf-8")
+    site.build(search=False)
+    (next(content.glob("*.md"))).write_text(random_article(rng, 999), encoding="utf-8")
+    site.build(search=False)
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+
+
+def five() -> dict[str, str]:
+    return {
+        "content/tin-tuc/a.md": article("Bài A", "2023-01-10", province="Hà Giang", topic="Y tế", tags=["Hội thảo"],
+                                        summary="Tóm tắt A.", body="Thân bài A.\n\nĐoạn hai của A."),
+        "content/tin-tuc/b.md": article("Bài B", "2023-02-10", province="Sơn La", topic="Chuyển đổi số",
+                                        tags=["Trí thức"], body="Thân bài B."),
+        "content/tin-tuc/c.md": article("Bài C", "2023-03-10", province="Sơn La", topic="Chuyển đổi số",
+                                        tags=["Trí thức"], body="Thân bài C."),
+        "content/bao-cao/d.md": article("Báo cáo D", "2022-05-10", province="Đắk Lắk", topic="Chuyển đổi số",
+                                        body="Thân bài D."),
+    }
+
+
+def test_nothing_changed_renders_nothing(project):
+    site = project(five())
+    site.build(search=False)
+    again = site.build(search=False)
+    assert (again.pages, again.written) == (0, ())
+
+
+def test_editing_a_body_renders_exactly_the_pages_that_show_it(project):
+    site = project(five())
+    site.build(search=False)
+    path = site.root / "content/tin-tuc/a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Đoạn hai của A.", "Đoạn hai của A, đã sửa."),
+                    encoding="utf-8")
+    report = site.build(search=False)
+    # A has a summary of its own, so only what shows A's body changes: its page, and the
+    # Atom feeds that carry whole articles (the site's, its section's, province's, topic's).
+    # Hà Giang is now part of Tuyên Quang, whose feed follows it too.
+    assert set(report.written) == {
+        "tin-tuc/2023/a/index.html",
+        "feed.xml", "tin-tuc/feed.xml", "tinh/ha-giang/feed.xml", "tinh/tuyen-quang/feed.xml",
+        "chu-de/y-te/feed.xml",
+    }
+
+
+def test_editing_a_title_renders_every_page_that_lists_it(project):
+    site = project(five())
+    site.build(search=False)
+    path = site.root / "content/tin-tuc/b.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('title: "Bài B"', 'title: "Bài Bê"'), encoding="utf-8")
+    report = site.build(search=False)
+    written = set(report.written)
+    for page in ("tin-tuc/2023/b/index.html", "index.html", "tin-tuc/index.html", "tinh/son-la/index.html",
+                 "chu-de/chuyen-doi-so/index.html", "the/tri-thuc/index.html", "luu-tru/2023/02/index.html",
+                 "luu-tru/2023/index.html", "tin-tuc/2023/c/index.html",  # B is C's neighbour and related
+                 "feed.xml"):
+        assert page in written, page
+    assert "the/hoi-thao/index.html" not in written and "luu-tru/2023/01/index.html" not in written
+    assert "bao-cao/2022/d/index.html" in written  # "Tin mới" beside D lists B
