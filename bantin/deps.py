@@ -16,14 +16,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bantin.model import Output, Site, Term
+from bantin.model import Article, Output, Site, Term
+
+if TYPE_CHECKING:
+    from bantin.pipeline import Written
 
 Dep = tuple[str, ...]
 
 # The queries a page can depend on, and what each answers:
-ARTICLE = "article"  # (ARTICLE, key): every field of the article (its key and source digest);
-#                      (ARTICLE, key, field): one field, as a layout reads it (article.title)
+ARTICLE = "article"  # (ARTICLE, key): every field of the article;
+#                      (ARTICLE, key, fields): the fields a layout read (("title", "url"))
 TERM = "term"  # (TERM, kind, slug): a term's name and URL
 TERM_ARTICLES = "term-articles"  # (TERM_ARTICLES, kind, slug): the keys of its articles, in order
 TERMS = "terms"  # (TERMS, kind): the slugs of every term of a kind, in order
@@ -40,13 +44,22 @@ class Recorder:
 
     def __init__(self) -> None:
         self.reads: set[Dep] | None = None
+        self.fields: dict[str, set[str]] = {}  # article key -> the fields read
 
     def start(self) -> None:
-        self.reads = set()
+        self.reads, self.fields = set(), {}
 
     def stop(self) -> frozenset[Dep]:
         reads, self.reads = self.reads or set(), None
+        # one dependency per article shown, naming the fields read: a body edit then
+        # re-renders only the pages that read bodies
+        reads.update((ARTICLE, key, tuple(sorted(names))) for key, names in self.fields.items())
         return frozenset(reads)
+
+    def field(self, key: str, name: str) -> None:
+        """A read of one field of an article."""
+        if self.reads is not None:
+            self.fields.setdefault(key, set()).add(name)
 
     def add(self, dep: Dep) -> None:
         if self.reads is not None:
@@ -85,9 +98,6 @@ class Dependencies:
     def _answer(self, dep: Dep) -> object:
         site, kind = self.site, dep[0]
         if kind == ARTICLE:
-            if len(dep) == 3:
-                article = site.articles.get(dep[1])
-                return None if article is None else repr(getattr(article, dep[2], None))
             return self.sources.get(dep[1])
         if kind in (TERM, TERM_ARTICLES):
             term = self._terms[dep[1]].get(dep[2])
@@ -126,13 +136,55 @@ class PageRecord:
     search_digest: bytes | None = None  # article pages: digest of what Pagefind reads of them
 
 
-def stale(outputs: list[Output], entries: dict[str, bytes], before: dict[str, PageRecord],
-          then: dict[Dep, bytes], now: Dependencies) -> list[Output]:
-    """The outputs to render: new ones, moved ones, and those whose recorded reads changed."""
-    changed = {dep for dep, digest in then.items() if now.digest(dep) != digest}
+_MISSING = object()
+
+
+def stale(outputs: list[Output], entries: dict[str, bytes], then: Written, now: Dependencies,
+          replaced: dict[str, tuple[bytes, Article]]) -> list[Output]:
+    """The outputs to render: new ones, moved ones, and those whose recorded reads changed.
+
+    Articles answer by their fields: an article whose source file is unchanged reads as
+    before (its fields follow from the file and the site-wide inputs); for an edited one,
+    the fields are compared with its previous parse (`replaced`), or all count as changed.
+    """
+    edited = {key for key, digest in now.sources.items() if then.sources.get(key) != digest}
+    edited |= then.sources.keys() - now.sources.keys()
+    changed = {dep for dep, digest in then.deps.items() if now.digest(dep) != digest}
+    fields: dict[Dep, bool] = {}
+
+    def article_changed(dep: Dep) -> bool:
+        if dep not in fields:
+            old = replaced.get(dep[1])
+            new = now.site.articles.get(dep[1])
+            if len(dep) == 2 or old is None or new is None or old[0] != then.sources.get(dep[1]):
+                fields[dep] = True  # the whole article, or its previous parse unknown
+            else:
+                fields[dep] = any(getattr(old[1], name, _MISSING) != getattr(new, name, _MISSING) for name in dep[2])
+        return fields[dep]
+
     todo = []
     for output in outputs:
-        record = before.get(output.path)
-        if record is None or record.entry != entries[output.path] or not changed.isdisjoint(record.deps):
+        record = then.pages.get(output.path)
+        if record is None or record.entry != entries[output.path] or not changed.isdisjoint(record.deps) or (
+                edited and any(dep[0] == ARTICLE and dep[1] in edited and article_changed(dep) for dep in record.deps)):
             todo.append(output)
     return todo
+
+
+def answers(pages: dict[str, PageRecord], rendered: Iterable[str], then: dict[Dep, bytes],
+            now: Dependencies) -> dict[Dep, bytes]:
+    """The digest of every query the pages depend on, for the next build's `stale`.
+
+    A page that was not rendered read nothing that changed, so its answers are the stored
+    ones; only the queries of rendered pages are asked (and queries nobody reads dropped).
+    """
+    rendered = list(rendered)
+    if not rendered:
+        return then
+    kept = set().union(*(record.deps for record in pages.values()))
+    answers = {dep: digest for dep, digest in then.items() if dep in kept}
+    for path in rendered:
+        for dep in pages[path].deps:
+            if dep[0] != ARTICLE:  # articles answer by their fields (see stale)
+                answers[dep] = now.digest(dep)
+    return answers

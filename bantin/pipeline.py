@@ -16,7 +16,7 @@ from pathlib import Path
 from bantin import cache
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
-from bantin.deps import Dep, Dependencies, PageRecord, plan_entry, stale
+from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
 from bantin.errors import BuildFailed, ContentError
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer
@@ -97,6 +97,7 @@ class Plan:
     skipped_future: int
     digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
     shards: list[Shard]  # the search index's shards, newest first
+    replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
 
 
 def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
@@ -114,7 +115,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     # 1. Read and check every article; gather all errors before stopping.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    articles, errors, digests = parse_all(found.sources, config, provinces, jobs)
+    articles, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
@@ -139,7 +140,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
         raise BuildFailed(errors)
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
     return Plan(site, outputs, static, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards)
+                {key: digests[key] for key in site.articles}, shards, replaced)
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,14 @@ class Written:
     """What the output folder holds, as recorded after a build (.bantin-cache/output)."""
 
     pages: dict[str, PageRecord]  # output path -> what it was rendered from and what it read
-    deps: dict[Dep, bytes]  # every dependency a page recorded -> the digest of its answer then
+    deps: dict[Dep, bytes]  # every dependency a page recorded (but articles') -> the digest of its answer then
+    sources: dict[str, bytes]  # article key -> digest of its source file then (articles answer by their fields)
     assets: dict[str, str]  # assets/ name -> hashed site path
     static: dict[str, tuple[int, int]]  # static file -> (size, mtime_ns) of its source
     search: dict[str, str] | None  # shard -> bundle folder name; None: built without search
 
 
-NOTHING_WRITTEN = Written({}, {}, {}, {}, None)  # what a cold build starts from
+NOTHING_WRITTEN = Written({}, {}, {}, {}, {}, None)  # what a cold build starts from
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
@@ -184,7 +186,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     if before is not None and not _intact(config.output_dir, before):
         before = None  # the output folder was changed by hand, or is gone: build it whole
     then = before or NOTHING_WRITTEN
-    todo = stale(outputs, entries, then.pages, then.deps, now)
+    todo = stale(outputs, entries, then, now, loaded.replaced)
 
     # 5. Render and copy what changed into a staging folder: a whole new site (swapped in at
     #    the end) or the changed files (moved in at the end); either way all or nothing.
@@ -225,8 +227,9 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     # 7. Record what the output folder now holds, with the answers its pages depended on.
     #    Without --no-search the index is current; with it, an index already there stays.
     indexed = {name: bundle.name for name, bundle in bundles.items()} if options.search else then.search
-    deps = {dep: now.digest(dep) for dep in set().union(*(record.deps for record in pages.values()))}
-    cache.save(config.root, "output", manifest_key, Written(pages, deps, assets, static, indexed))
+    after = Written(pages, answers(pages, rendered, then.deps, now), loaded.digests, assets, static, indexed)
+    if after != before:  # a build that changed nothing need not write its record again
+        cache.save(config.root, "output", manifest_key, after)
     changed_pages = tuple(sorted(path for path, record in rendered.items() if record.digest != previous.get(path)))
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static),
                   loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
@@ -293,9 +296,10 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
     return articles, errors
 
 
-def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
-              jobs: int) -> tuple[list[Article], list[ContentError], dict[str, bytes]]:
-    """Parse every source, in worker processes when there are many; also each source's digest.
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int
+              ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]]]:
+    """Parse every source, in worker processes when there are many; also each source's digest,
+    and the previous parse (with its source digest) of every article edited or removed since.
 
     Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
@@ -319,7 +323,9 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList,
         kept[article.key] = (digests[article.key], article)
     if todo or len(kept) != len(stored):
         cache.save(config.root, "articles", settings, kept)
-    return [article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()}
+    replaced = {key: hit for key, hit in stored.items() if kept.get(key, (None,))[0] != hit[0]}
+    return ([article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()},
+            replaced)
 
 
 def _parse_settings(config: Config) -> tuple[object, ...]:

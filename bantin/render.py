@@ -202,7 +202,7 @@ class Renderer:
 
     def province_of(self, article: Article) -> Term:
         """The province term an article was written with."""
-        self.recorder.add((ARTICLE, article.key, "province"))  # the answer follows the article's province
+        self.recorder.field(article.key, "province")  # the answer follows the article's province
         return self.site.provinces[article.province]
 
     def template(self, name: str) -> jinja2.Template:
@@ -504,8 +504,11 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
 
     def _record(self, obj: Any, name: Any) -> None:
         kind = type(obj)
-        if kind is Article:  # the field read, so that editing a body re-renders only what shows bodies
-            self.recorder.add((ARTICLE, obj.key, name) if isinstance(name, str) else (ARTICLE, obj.key))
+        if kind is Article:
+            if isinstance(name, str):
+                self.recorder.field(obj.key, name)
+            else:
+                self.recorder.add((ARTICLE, obj.key))
         elif kind is Term:
             self.recorder.add((TERM_ARTICLES if name == "articles" else TERM, obj.kind, obj.slug))
 
