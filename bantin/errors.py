@@ -56,3 +56,7 @@ def line_of_key(text: str, key: str, first_line: int = 1) -> int | None:
             if rest.startswith((":", "=")):
                 return first_line + offset
     return None
+
+
+class Cancelled(Exception):
+    """A build given up because a newer change arrived (serve); nothing was written."""

@@ -17,8 +17,8 @@ from bantin import cache
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
 from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
-from bantin.errors import BuildFailed, ContentError
-from bantin.inputs import input_files
+from bantin.errors import BuildFailed, Cancelled, ContentError
+from bantin.inputs import check_file, input_files
 from bantin.markup import MarkdownRenderer
 from bantin.model import Article, Output, Site
 from bantin.provinces import ProvinceList, load_provinces
@@ -32,6 +32,12 @@ from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, 
 PARALLEL_THRESHOLD = 200
 
 Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]  # asked between steps: True gives the build up (serve, after a newer save)
+
+
+def _check(cancelled: Cancel | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled()
 
 
 @dataclass(frozen=True)
@@ -158,12 +164,14 @@ class Written:
 NOTHING_WRITTEN = Written({}, {}, {}, {}, {}, None)  # what a cold build starts from
 
 
-def build(config: Config, options: BuildOptions, progress: Progress | None = None) -> Report:
+def build(config: Config, options: BuildOptions, progress: Progress | None = None,
+          cancelled: Cancel | None = None) -> Report:
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
     A cold build is an incremental build from an empty manifest: only the outputs whose
     plan entry or recorded dependencies changed are rendered (bantin/deps.py), and the
-    result is the same, byte for byte, as a clean build.
+    result is the same, byte for byte, as a clean build. `cancelled` is asked between
+    steps; when it says so the build stops with Cancelled and the output stays as it was.
     """
     started = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
@@ -172,6 +180,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     if not options.write:
         return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
                       time.perf_counter() - started)
+
+    _check(cancelled)
 
     # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
     assets = asset_names(config.assets_dir, config.root)
@@ -206,7 +216,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         for relative in then.static.keys() - static.keys():
             changes.remove(relative)
         previous = {path: record.digest for path, record in then.pages.items()}
-        rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress)
+        rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
         pages = {path: record for path, record in then.pages.items() if path in entries} | {
             path: dataclasses.replace(record, entry=entries[path]) for path, record in rendered.items()}
 
@@ -217,12 +227,13 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests)
+                page_of, search_digests, cancelled)
             for name, bundle in bundles.items():
                 if (then.search or {}).get(name) != bundle.name:
                     install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
             for name in (then.search or {}).keys() - bundles.keys():
                 changes.remove(f"{BUNDLE_DIR}/{name}")
+        _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
     # 7. Record what the output folder now holds, with the answers its pages depended on.
     #    Without --no-search the index is current; with it, an index already there stays.
@@ -388,7 +399,8 @@ def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
 
 
 def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
-               previous: dict[str, bytes], jobs: int, progress: Progress | None) -> dict[str, PageRecord]:
+               previous: dict[str, bytes], jobs: int, progress: Progress | None,
+               cancelled: Cancel | None = None) -> dict[str, PageRecord]:
     """Render these outputs into the staging folder, in worker processes when there are many.
 
     `previous` holds the digest of each page as last written: a page rendered to the same
@@ -412,9 +424,10 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
                 records[path] = dataclasses.replace(record, deps=deps)
             if progress:
                 progress(len(records), total)
+            _check(cancelled)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if pool is not None:  # given up: chunks not started are dropped, running ones end on their own
+            pool.shutdown(wait=False, cancel_futures=True)
     return records
 
 
@@ -428,3 +441,33 @@ def _chunks(items: Sequence, count: int) -> list[Sequence]:
     """Split items into about `count` contiguous chunks."""
     size = max(1, -(-len(items) // max(1, count)))
     return [items[i: i + size] for i in range(0, len(items), size)]
+
+
+def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | None:
+    """One edited article's own page, rendered at once with the last built site around it.
+
+    For `serve`: (output path, bytes), or None when the file is not an article of that site,
+    may not be read, is invalid or has moved (the full build that follows reports and does
+    the rest). The page is written by write.replace_file; the next build brings every page
+    that shows the article, this one included, up to date.
+    """
+    if path.suffix != ".md" or not path.is_relative_to(config.content_dir) or check_file(path, config.root):
+        return None
+    key = project_relative(path, config.root)
+    old = loaded.site.articles.get(key)
+    if old is None:
+        return None
+    try:
+        article = parse_article(read_source(path, config), config, loaded.provinces, markdown_renderer(config))
+    except ArticleInvalid:
+        return None
+    if article.url != old.url:
+        return None
+    site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
+    output = next(o for o in loaded.outputs if o.kind == "article" and o.key == key)
+    renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
+                        loaded.outputs, tuple(s.name for s in loaded.shards))
+    try:
+        return output.path, renderer.render(output)
+    except BuildFailed:
+        return None

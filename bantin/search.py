@@ -25,7 +25,7 @@ from typing import Any
 
 from bantin import cache
 from bantin.config import Config
-from bantin.errors import BuildFailed, ContentError
+from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
@@ -126,12 +126,14 @@ def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, byt
 
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
-               page_of: dict[str, str], pages: dict[str, bytes]) -> tuple[IndexReport, dict[str, Path]]:
+               page_of: dict[str, str], pages: dict[str, bytes],
+               cancelled: Callable[[], bool] | None = None) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
     written file, pages an article key to its page_digest(). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
+    `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
     """
     started = time.perf_counter()
     executable = pagefind_executable()
@@ -143,7 +145,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     for shard in shards:
         bundle = folder / f"{shard.name}-{shard_digest(shard, version, config.language, pages)}"
         if not (bundle / "pagefind-entry.json").is_file():
-            _index_shard(executable, shard, page_file, page_of, bundle, config)
+            _index_shard(executable, shard, page_file, page_of, bundle, config, cancelled)
             indexed.append(shard.name)
         bundles[shard.name] = bundle
     keep = {bundle.name for bundle in bundles.values()}
@@ -154,7 +156,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
 
 
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
-                 bundle: Path, config: Config) -> None:
+                 bundle: Path, config: Config, cancelled: Callable[[], bool] | None = None) -> None:
     """Run Pagefind over one shard's pages, gathered (hard-linked) in a folder of their own."""
     work = bundle.with_name(bundle.name + ".work")
     shutil.rmtree(work, ignore_errors=True)
@@ -162,11 +164,9 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
     for key in shard.keys:
         relative = page_of[key]
         _link_file(page_file(relative), pages / relative)
-    result = subprocess.run(
+    result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
-         "--force-language", config.language],
-        capture_output=True, text=True, check=False,
-    )
+         "--force-language", config.language], cancelled, work)
     if result.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         message = (result.stderr or result.stdout).strip().splitlines()[-5:]
@@ -182,6 +182,23 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
                                         f"unexpected Pagefind output in shard {shard.name}: {exc}", hint)]) from None
     (work / "bundle").rename(bundle)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_cancellable(command: list[str], cancelled: Callable[[], bool] | None,
+                     work: Path) -> subprocess.CompletedProcess[str]:
+    """Run Pagefind; if `cancelled` says so while it runs, kill it, drop its work and raise Cancelled."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled is not None and cancelled():
+                    process.kill()
+                    process.communicate()
+                    shutil.rmtree(work, ignore_errors=True)
+                    raise Cancelled() from None
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def _version(executable: str) -> str:

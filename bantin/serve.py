@@ -1,18 +1,15 @@
-"""The editors' loop: build, serve the site on loopback, watch the sources, rebuild, reload.
+"""serve: the built site over HTTP on loopback, with live reload and the error overlay.
 
-Three kinds of threads share one LiveSite: the HTTP server's (one per request; the event
-stream of each open page waits on the LiveSite), the watchdog observer's (which only notes
-what changed), and one builder (which debounces a burst of saves into one incremental
-build). A failed build leaves the last good site in place and shows its errors on every
-open page; the live-reload script is added to HTML as it is served, never to built files.
+The HTTP server's threads (one per request; the event stream of each open page waits on
+the LiveSite) only read the output folder; bantin/rebuild.py keeps it up to date and tells
+the LiveSite what changed. The live-reload script is added to HTML as it is served, never
+to built files.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import mimetypes
-import os
 import sys
 import threading
 import time
@@ -22,22 +19,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
-from bantin.content import ArticleInvalid, markdown_renderer, parse_article, project_relative, read_source
-from bantin.errors import BuildFailed
-from bantin.inputs import check_file
-from bantin.model import Output
-from bantin.pipeline import BuildOptions, Plan, Report, build
-from bantin.render import Renderer
-from bantin.write import asset_names, safe_target
+from bantin.config import load_config
+from bantin.pipeline import BuildOptions
+from bantin.rebuild import Changes, Rebuilder
 
 EVENTS_PATH = "/__bantin/events"
-DEBOUNCE_SECONDS = 0.1  # a burst of saves (an editor writing a swap file, then the file) is one rebuild
-SEARCH_DELAY_SECONDS = 3.0  # the search index is brought up to date once edits pause this long
-ALL_PAGES = "*"
 mimetypes.add_type("application/octet-stream", ".pagefind")
 mimetypes.add_type("application/octet-stream", ".pf_meta")
 mimetypes.add_type("application/octet-stream", ".pf_index")
@@ -45,12 +33,6 @@ mimetypes.add_type("application/octet-stream", ".pf_fragment")
 mimetypes.add_type("application/octet-stream", ".pf_filter")
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/atom+xml", ".xml")
-
-
-def is_editor_noise(name: str) -> bool:
-    """Temporary files of editors: vim (.swp, 4913, x~), emacs (.#x, #x#), and other hidden files."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part"))
-            or name == "4913")
 
 
 class LiveSite:
@@ -216,157 +198,6 @@ class DevServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-class _Changes(FileSystemEventHandler):
-    """Notes which source files changed; the builder thread does the work."""
-
-    def __init__(self, config: Config, notify: Callable[[set[Path]], None]) -> None:
-        self.config = config
-        self.notify = notify
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return  # a folder "changes" whenever a file in it does: the file's own event says what
-        paths = {Path(os.fsdecode(event.src_path))}
-        if getattr(event, "dest_path", ""):
-            paths.add(Path(os.fsdecode(event.dest_path)))
-        wanted = {path for path in paths if self._watched(path)}
-        if wanted:
-            self.notify(wanted)
-
-    def _watched(self, path: Path) -> bool:
-        if is_editor_noise(path.name):
-            return False
-        if path.parent == self.config.root:
-            return path.name == CONFIG_FILE
-        return any(path.is_relative_to(folder) for folder in
-                   (self.config.content_dir, self.config.layouts_dir, self.config.assets_dir))
-
-
-class Builder:
-    """Rebuilds after changes, one build at a time; a quick preview first for one edited article."""
-
-    def __init__(self, root: Path, options: BuildOptions, base_url: str, live: LiveSite,
-                 log: Callable[[str], None]) -> None:
-        self.root = root
-        self.options = options
-        self.base_url = base_url
-        self.live = live
-        self.log = log
-        self.wake = threading.Condition()
-        self.pending: set[Path] = set()
-        self.last_change = 0.0
-        self.search_due: float | None = None
-        self.plan: Plan | None = None
-        self.config: Config | None = None
-        self.stopped = False
-
-    def config_now(self) -> Config:
-        return with_base_url(load_config(self.root), self.base_url)
-
-    def first_build(self) -> Report | None:
-        return self._build(search=self.options.search, changed=None)
-
-    def notify(self, paths: set[Path]) -> None:
-        with self.wake:
-            self.pending |= paths
-            self.last_change = time.monotonic()
-            self.wake.notify_all()
-
-    def stop(self) -> None:
-        with self.wake:
-            self.stopped = True
-            self.wake.notify_all()
-
-    def run(self) -> None:
-        while True:
-            with self.wake:
-                while not self.stopped and not self.pending and not self._search_is_due():
-                    timeout = None if self.search_due is None else max(0.0, self.search_due - time.monotonic())
-                    self.wake.wait(timeout)
-                if self.stopped:
-                    return
-                if self.pending:  # wait for the burst of saves to end
-                    while time.monotonic() - self.last_change < DEBOUNCE_SECONDS:
-                        self.wake.wait(DEBOUNCE_SECONDS)
-                    changed, self.pending = self.pending, set()
-                else:
-                    changed = set()
-            if changed:
-                self._preview(changed)
-                self._build(search=False, changed=changed)
-                if self.options.search:
-                    self.search_due = time.monotonic() + SEARCH_DELAY_SECONDS
-            else:
-                self.search_due = None
-                self._build(search=True, changed=set())
-
-    def _search_is_due(self) -> bool:
-        return self.search_due is not None and time.monotonic() >= self.search_due
-
-    def _build(self, search: bool, changed: set[Path] | None) -> Report | None:
-        started = time.perf_counter()
-        try:
-            config = self.config_now()
-            report = build(config, dataclasses.replace(self.options, search=search))
-        except BuildFailed as failed:
-            self.log(f"build failed, still serving the last good site:\n{failed}")
-            self.live.publish(error=str(failed))
-            return None
-        self.config, self.plan = config, report.plan
-        site_wide = changed is None or any(not path.is_relative_to(config.content_dir) for path in changed)
-        if site_wide or len(report.written) > 2000:
-            pages: tuple[str, ...] = (ALL_PAGES,)  # layouts, assets, site.toml: every page may look different
-        else:
-            pages = tuple("/" + path.removesuffix("index.html") for path in report.written)
-        if pages or self.live.error is not None:
-            self.live.publish(pages)
-        what = f"{len(report.written)} pages" + (
-            f", search: {len(report.search.indexed)} shards re-indexed" if report.search else "")
-        if changed is None or report.written or (report.search and report.search.indexed):
-            self.log(f"{time.strftime('%H:%M:%S')} built: {what} in {time.perf_counter() - started:.2f} s")
-        return report
-
-    def _preview(self, changed: set[Path]) -> None:
-        """One article edited: write its own page at once, before the full incremental build.
-
-        The page is rendered with the last built site around it (related news, lists); the
-        build that follows brings every page, this one included, up to date.
-        """
-        config, plan = self.config, self.plan
-        if plan is None or config is None or self.live.error is not None or len(changed) != 1:
-            return
-        (path,) = changed
-        if path.suffix != ".md" or not path.is_relative_to(config.content_dir) \
-                or check_file(path, config.root) is not None:
-            return  # not an article, or one that may not be read: the build reports it
-        key = project_relative(path, config.root)
-        old = plan.site.articles.get(key)
-        if old is None:
-            return
-        try:
-            article = parse_article(read_source(path, config), config, plan.provinces,
-                                    markdown_renderer(config))
-        except ArticleInvalid:
-            return  # the build reports it
-        if article.url != old.url:
-            return
-        site = dataclasses.replace(plan.site, articles={**plan.site.articles, key: article})
-        output = next(o for o in plan.outputs if o.kind == "article" and o.key == key)
-        try:
-            assets = asset_names(config.assets_dir, config.root)
-            data = Renderer(site, config, plan.provinces, assets, plan.outputs).render(
-                Output(output.path, "article", key))
-        except BuildFailed:
-            return
-        target = safe_target(config.output_dir, output.path)
-        temporary = target.with_name(f".{target.name}.preview")
-        temporary.write_bytes(data)
-        temporary.replace(target)
-        self.live.publish(("/" + output.path.removesuffix("index.html"),))
-
-
 def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable[[str], None] = print,
           ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> int:
     """Build, serve and rebuild until interrupted (or until `stop` is set, for tests)."""
@@ -374,17 +205,18 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
     config = load_config(root)
     server = DevServer((host, port), config.output_dir, live)
     origin = f"http://{host}:{server.server_address[1]}/"
-    builder = Builder(root, options, origin, live, log)
+    builder = Rebuilder(root, options, origin, live, log)
     if builder.first_build() is None and not config.output_dir.is_dir():
         log("fix the errors above; the site will be built as soon as they are fixed")
     observer = Observer()
-    handler = _Changes(config, builder.notify)
+    handler = Changes(config, builder.notify)
     observer.schedule(handler, str(config.root), recursive=False)
     for folder in (config.content_dir, config.layouts_dir, config.assets_dir):
         if folder.is_dir():
             observer.schedule(handler, str(folder), recursive=True)
     observer.start()
-    threads = [threading.Thread(target=builder.run, daemon=True, name="bantin-builder"),
+    threads = [threading.Thread(target=builder.run_builds, daemon=True, name="bantin-builder"),
+               threading.Thread(target=builder.run_previews, daemon=True, name="bantin-previewer"),
                threading.Thread(target=server.serve_forever, daemon=True, name="bantin-http")]
     for thread in threads:
         thread.start()

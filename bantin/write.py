@@ -179,3 +179,12 @@ def overlay(output_dir: Path) -> Iterator[Overlay]:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def replace_file(output_dir: Path, relative: str, data: bytes) -> None:
+    """Replace one file of the site at once (serve's preview): readers see the old or the new."""
+    target = safe_target(output_dir, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
+    temporary.write_bytes(data)
+    temporary.replace(target)

@@ -7,13 +7,15 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from bantin.pipeline import BuildOptions
-from bantin.serve import EVENTS_PATH, is_editor_noise, resolve, serve
+from bantin.rebuild import is_editor_noise
+from bantin.serve import EVENTS_PATH, resolve, serve
 
 from browser import browser, skip_without_browser
 from conftest import Project, article
@@ -58,9 +60,9 @@ class Served:
         path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture
-def served(project) -> Iterator[Served]:
-    site = project(FILES)
+@contextmanager
+def running(site: Project, jobs: int = 1) -> Iterator[Served]:
+    """`serve` of a project in a thread, until the block ends."""
     started = threading.Event()
     stop = threading.Event()
     origins: list[str] = []
@@ -70,15 +72,23 @@ def served(project) -> Iterator[Served]:
         origins.append(origin)
         started.set()
 
-    thread = threading.Thread(target=serve, args=(site.root, BuildOptions(jobs=1, search=False), "127.0.0.1", 0),
+    thread = threading.Thread(target=serve, args=(site.root, BuildOptions(jobs=jobs, search=False), "127.0.0.1", 0),
                               kwargs={"log": messages.append, "ready": ready, "stop": stop}, daemon=True)
     thread.start()
-    assert started.wait(30), messages
+    assert started.wait(60), messages
     result = Served(site, origins[0].rstrip("/"))
     result.messages = messages  # type: ignore[attr-defined]
-    yield result
-    stop.set()
-    thread.join(timeout=10)
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(project) -> Iterator[Served]:
+    with running(project(FILES)) as result:
+        yield result
 
 
 def next_state(events: Iterator[dict], until, timeout: float = 15) -> dict:
@@ -207,3 +217,31 @@ def test_the_browser_reloads_and_shows_the_error_overlay(served):
         served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo sau khi sửa", "2023-05-10"))
         page.wait_for_function("document.title.startsWith('Hội thảo sau khi sửa')", timeout=15000)
         assert page.query_selector("#bantin-error") is None
+
+
+def test_a_save_is_previewed_while_a_long_build_runs(project):
+    """The page of a saved article does not wait for the build in progress (a layout change
+    re-rendering every page here): the build is cancelled and redone with the save."""
+    files = {f"content/tin-tuc/2023/bai-{n:03}.md": article(f"Bài số {n}", f"2023-{n % 12 + 1:02}-{n % 28 + 1:02}",
+                                                           tags=[f"Thẻ {n % 30}"]) for n in range(400)}
+    with running(project(files)) as served:
+        site = served.project
+        page = site.out / "tin-tuc/2023/bai-007/index.html"
+        listing = site.out / "the/the-7/index.html"
+        base = site.root / "layouts/base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("<body>", "<body data-layout=\"2\">", 1),
+                        encoding="utf-8")
+        time.sleep(0.6)  # the layout's build is under way: every page (1,000 or so) again
+        assert b'data-layout="2"' not in listing.read_bytes()
+        saved = time.monotonic()
+        # the newest article of its tag after the save, so the tag's first page lists it
+        served.write("content/tin-tuc/2023/bai-007.md", article("Bài số 7 đã sửa", "2023-12-31", tags=["Thẻ 7"]))
+        while "Bài số 7 đã sửa".encode() not in page.read_bytes():
+            assert time.monotonic() - saved < 1.5, "the preview waited for the build"
+            time.sleep(0.01)
+        assert b'data-layout="2"' not in listing.read_bytes()  # the full build had not finished
+        deadline = time.monotonic() + 60
+        while b'data-layout="2"' not in listing.read_bytes() or "Bài số 7 đã sửa".encode() not in listing.read_bytes():
+            assert time.monotonic() < deadline, served.messages  # type: ignore[attr-defined]
+            time.sleep(0.05)
+        assert b'data-layout="2"' in page.read_bytes()  # in the end every page has both changes

@@ -1,0 +1,187 @@
+"""serve's editor loop: watch the sources, preview each save at once, rebuild, index for search.
+
+Three threads, none of which waits for another's work:
+- the watchdog observer only notes what changed (`Rebuilder.notify`);
+- the previewer writes the page of an edited article as soon as a burst of saves ends,
+  with the last built site around it (pipeline.preview, write.replace_file);
+- the builder runs incremental builds (pipeline.build). A newer save cancels a build in
+  progress (the output stays as it was) and starts the next one; the search index is
+  brought up to date once edits pause, in Pagefind's own process, and a save cancels that
+  too. So a save never waits behind a build or the search index.
+A failed build leaves the last good site in place and shows its errors on every open page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
+from bantin.errors import BuildFailed, Cancelled
+from bantin.pipeline import BuildOptions, Plan, Report, build, preview
+from bantin.write import replace_file
+
+if TYPE_CHECKING:
+    from bantin.serve import LiveSite
+
+DEBOUNCE_SECONDS = 0.1  # a burst of saves (an editor writing a swap file, then the file) is one rebuild
+SEARCH_DELAY_SECONDS = 3.0  # the search index is brought up to date once edits pause this long
+ALL_PAGES = "*"  # what open pages are told when every page may have changed
+
+
+def is_editor_noise(name: str) -> bool:
+    """Temporary files of editors: vim (.swp, 4913, x~), emacs (.#x, #x#), and other hidden files."""
+    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part"))
+            or name == "4913")
+
+
+class Changes(FileSystemEventHandler):
+    """Notes which source files changed; the previewer and the builder do the work."""
+
+    def __init__(self, config: Config, notify: Callable[[set[Path]], None]) -> None:
+        self.config = config
+        self.notify = notify
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder "changes" whenever a file in it does: the file's own event says what
+        paths = {Path(os.fsdecode(event.src_path))}
+        if getattr(event, "dest_path", ""):
+            paths.add(Path(os.fsdecode(event.dest_path)))
+        wanted = {path for path in paths if self._watched(path)}
+        if wanted:
+            self.notify(wanted)
+
+    def _watched(self, path: Path) -> bool:
+        if is_editor_noise(path.name):
+            return False
+        if path.parent == self.config.root:
+            return path.name == CONFIG_FILE
+        return any(path.is_relative_to(folder) for folder in
+                   (self.config.content_dir, self.config.layouts_dir, self.config.assets_dir))
+
+
+class Rebuilder:
+    """Keeps the served site up to date with the sources (see the module's docstring)."""
+
+    def __init__(self, root: Path, options: BuildOptions, base_url: str, live: LiveSite,
+                 log: Callable[[str], None]) -> None:
+        self.root = root
+        self.options = options
+        self.base_url = base_url
+        self.live = live
+        self.log = log
+        self.wake = threading.Condition()
+        self.to_build: set[Path] = set()
+        self.to_preview: set[Path] = set()
+        self.last_change = 0.0
+        self.saves = 0  # counts notifications: a build started at one count is stale at the next
+        self.search_due: float | None = None
+        self.built: tuple[Config, Plan] | None = None  # the last good build, for previews
+        self.stopped = False
+
+    def first_build(self) -> Report | None:
+        return self._build(search=self.options.search, changed=None, saves=self.saves)
+
+    def notify(self, paths: set[Path]) -> None:
+        with self.wake:
+            self.to_build |= paths
+            self.to_preview |= paths
+            self.last_change = time.monotonic()
+            self.saves += 1
+            self.wake.notify_all()
+
+    def stop(self) -> None:
+        with self.wake:
+            self.stopped = True
+            self.wake.notify_all()
+
+    def _settled(self, pending: set[Path]) -> bool:
+        """Wait (holding `wake`) for a burst of saves to end; False when stopping."""
+        while not self.stopped and (not pending or time.monotonic() - self.last_change < DEBOUNCE_SECONDS):
+            self.wake.wait(DEBOUNCE_SECONDS if pending else None)
+        return not self.stopped
+
+    def run_previews(self) -> None:
+        """The previewer thread: one edited article's page, written at once after each burst."""
+        while True:
+            with self.wake:
+                if not self._settled(self.to_preview):
+                    return
+                changed, self.to_preview = self.to_preview, set()
+            built = self.built
+            if built is None or self.live.error is not None or len(changed) != 1:
+                continue
+            config, loaded = built
+            page = preview(loaded, config, next(iter(changed)))
+            if page is not None:
+                replace_file(config.output_dir, *page)
+                self.live.publish(("/" + page[0].removesuffix("index.html"),))
+
+    def run_builds(self) -> None:
+        """The builder thread: incremental builds after saves, the search index after a pause."""
+        while True:
+            with self.wake:
+                while not self.stopped and not self.to_build and not self._search_is_due():
+                    timeout = None if self.search_due is None else max(0.0, self.search_due - time.monotonic())
+                    self.wake.wait(timeout)
+                if self.stopped:
+                    return
+                if self.to_build:
+                    if not self._settled(self.to_build):
+                        return
+                    changed, self.to_build = self.to_build, set()
+                else:
+                    changed = set()
+                saves = self.saves
+            if changed:
+                report = self._build(search=False, changed=changed, saves=saves)
+                if report is False:  # cancelled by a newer save: build again with it
+                    with self.wake:
+                        self.to_build |= changed
+                elif self.options.search:
+                    self.search_due = time.monotonic() + SEARCH_DELAY_SECONDS
+            else:
+                self.search_due = None
+                if self._build(search=True, changed=set(), saves=saves) is False:
+                    self.search_due = time.monotonic() + SEARCH_DELAY_SECONDS
+
+    def _search_is_due(self) -> bool:
+        return self.search_due is not None and time.monotonic() >= self.search_due
+
+    def _build(self, search: bool, changed: set[Path] | None, saves: int) -> Report | bool | None:
+        """One build; None if it failed (errors shown), False if a newer save cancelled it."""
+        started = time.perf_counter()
+        try:
+            config = with_base_url(load_config(self.root), self.base_url)
+            report = build(config, dataclasses.replace(self.options, search=search),
+                           cancelled=None if changed is None else lambda: self.saves != saves)
+        except Cancelled:
+            return False
+        except BuildFailed as failed:
+            self.log(f"build failed, still serving the last good site:\n{failed}")
+            self.live.publish(error=str(failed))
+            return None
+        assert report.plan is not None
+        self.built = (config, report.plan)
+        site_wide = changed is None or any(not path.is_relative_to(config.content_dir) for path in changed)
+        if site_wide or len(report.written) > 2000:
+            pages: tuple[str, ...] = (ALL_PAGES,)  # layouts, assets, site.toml: every page may look different
+        else:
+            pages = tuple("/" + path.removesuffix("index.html") for path in report.written)
+        if pages or self.live.error is not None:
+            self.live.publish(pages)
+        what = f"{len(report.written)} pages" + (
+            f", search: {len(report.search.indexed)} shards re-indexed" if report.search else "")
+        if changed is None or report.written or (report.search and report.search.indexed):
+            self.log(f"{time.strftime('%H:%M:%S')} built: {what} in {time.perf_counter() - started:.2f} s")
+        return report
