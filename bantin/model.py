@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +87,38 @@ class Site:
     topic_slugs: dict[str, str]  # topic name -> slug
 
 
+class Kind(StrEnum):
+    """What an output is: the one vocabulary of page kinds (plan, render, deps, search)."""
+
+    HOME = "home"
+    NOT_FOUND = "404"
+    ARTICLE = "article"
+    ALIAS = "alias"  # a redirect from an old URL of an article
+    SECTION = "section"  # the list pages of a term, one kind per kind of term
+    PROVINCE = "province"
+    TOPIC = "topic"
+    TAG = "tag"
+    MONTH = "month"
+    YEAR = "year"
+    PROVINCE_INDEX = "province-index"  # all provinces, topics, tags, the archive
+    TOPIC_INDEX = "topic-index"
+    TAG_INDEX = "tag-index"
+    ARCHIVE_INDEX = "archive-index"
+    SEARCH = "search"
+    FEED = "feed"
+    ROBOTS = "robots"
+    SITEMAP = "sitemap"
+
+
+LIST_KINDS = (Kind.SECTION, Kind.PROVINCE, Kind.TOPIC, Kind.TAG, Kind.MONTH, Kind.YEAR)  # also Term.kind
+
+
 @dataclass(frozen=True)
 class Output:
     """One file to write: what it is, where it goes, and what it shows."""
 
     path: str  # output-relative POSIX path, "tin-tuc/2023/slug/index.html"
-    kind: str  # "article" | "list" | "home" | "terms" | "archive" | "alias" | "404"
+    kind: Kind
     key: str = ""  # the article key or term key it shows
     page: int = 1  # page number for paginated lists
     pages: int = 1  # total pages of that list

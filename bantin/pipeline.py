@@ -20,9 +20,10 @@ from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stal
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.markup import MarkdownRenderer
-from bantin.model import Article, Output, Site
+from bantin.model import Article, Kind, Output, Site
+from bantin.plan import last_change, plan, sitemap_pages
 from bantin.provinces import ProvinceList, load_provinces
-from bantin.render import Renderer, last_change, plan, sitemap_pages
+from bantin.render import Renderer
 from bantin.sanitize import active_file
 from bantin.search import BUNDLE_DIR, IndexReport, Shard, index_site, install_bundle, page_digest, plan_shards
 from bantin.site import assemble
@@ -222,7 +223,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
 
         # 6. Index the article pages for search, reusing the shards whose pages are unchanged.
         if options.search:
-            page_of = {o.key: o.path for o in outputs if o.kind == "article"}
+            page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
             search_digests = {key: pages[path].search_digest or b"" for key, path in page_of.items()}
             written = config.output_dir
             search, bundles = index_site(
@@ -393,7 +394,7 @@ def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
         digest = hashlib.blake2b(data, digest_size=16).digest()
         if previous.get(output.path) != digest:
             write_bytes(stage, output.path, data)
-        search = page_digest(data, origin) if output.kind == "article" else None
+        search = page_digest(data, origin) if output.kind == Kind.ARTICLE else None
         records[output.path] = PageRecord(b"", reads, digest, search)
     return records
 
@@ -464,7 +465,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if article.url != old.url:
         return None
     site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
-    output = next(o for o in loaded.outputs if o.kind == "article" and o.key == key)
+    output = next(o for o in loaded.outputs if o.kind == Kind.ARTICLE and o.key == key)
     renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
                         loaded.outputs, tuple(s.name for s in loaded.shards))
     try:

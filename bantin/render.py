@@ -1,19 +1,16 @@
-"""Planning and rendering pages: plan(site) lists every output; Renderer turns one into bytes."""
+"""Page views: the Renderer turns one planned output into bytes, with the layouts.
+
+Each kind of page has a view (`_article`, `_list`, ...) that picks what the page shows and
+hands it to its layout; the renderer records what it reads (bantin/deps.py).
+"""
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import jinja2
-from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bantin.config import Config
 from bantin.deps import (
@@ -24,95 +21,19 @@ from bantin.deps import (
     RELATED,
     SHARDS,
     SITEMAP,
-    TERM,
-    TERM_ARTICLES,
     TERMS,
     Dep,
     Recorder,
 )
-from bantin.errors import BuildFailed, ContentError
+from bantin.errors import BuildFailed
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
-from bantin.inputs import refusal
+from bantin.layouts import layout_error, make_environment
 from bantin.markup import plain_text
-from bantin.model import Article, Output, Site, Term
+from bantin.model import Article, Kind, Output, Site, Term
+from bantin.plan import page_url, terms_by_kind
 from bantin.provinces import ProvinceList
 from bantin.search import folded_words
-from bantin.strings import vietnamese_date, vietnamese_datetime
-
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
-
-
-def output_path(url: str) -> str:
-    """'/tin-tuc/2023/x/' -> 'tin-tuc/2023/x/index.html'; '/old.html' -> 'old.html'."""
-    path = url.lstrip("/")
-    return path if path.endswith(".html") else f"{path}index.html"
-
-
-def page_url(term_url: str, page: int, page_word: str) -> str:
-    """URL of page `page` of a list whose first page is `term_url`."""
-    return term_url if page == 1 else f"{term_url}{page_word}/{page}/"
-
-
-def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
-    """The site's terms by the kind of list page that shows them."""
-    return {"section": site.sections, "province": site.provinces, "topic": site.topics,
-            "tag": site.tags, "month": site.months, "year": site.years}
-
-
-def sitemap_pages(outputs: list[Output]) -> list[Output]:
-    """The pages a search engine should index: not the 404 page, redirects or non-HTML files."""
-    return [o for o in outputs if o.path.endswith(".html") and o.kind not in ("404", "alias")]
-
-
-def last_change(output: Output, site: Site) -> datetime | None:
-    """Date of the newest article a page shows (the sitemap's lastmod)."""
-    if output.kind in ("article", "alias"):
-        return site.articles[output.key].date
-    terms = terms_by_kind(site).get(output.kind)
-    keys = terms[output.key].articles if terms is not None else tuple(site.articles)
-    return site.articles[keys[0]].date if keys else None
-
-
-def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
-    """Every page of the site, and an error for every path claimed twice (aliases included)."""
-    outputs = [Output("index.html", "home"), Output("404.html", "404")]
-    for article in site.articles.values():
-        outputs.append(Output(output_path(article.url), "article", article.key))
-    for kind, terms in terms_by_kind(site).items():
-        for slug, term in terms.items():
-            pages = max(1, math.ceil(len(term.articles) / config.page_size))
-            for page in range(1, pages + 1):
-                url = page_url(term.url, page, config.paths.page)
-                outputs.append(Output(output_path(url), kind, slug, page, pages))
-    paths = config.paths
-    for kind, word in (("province-index", paths.province), ("topic-index", paths.topic),
-                       ("tag-index", paths.tag), ("archive-index", paths.archive), ("search", paths.search)):
-        outputs.append(Output(f"{word}/index.html", kind))
-    outputs.append(Output("feed.xml", "feed"))
-    for kind in FEED_KINDS:
-        for slug, term in terms_by_kind(site)[kind].items():
-            outputs.append(Output(feed_url(term.url).lstrip("/"), "feed", f"{kind}/{slug}"))
-    chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
-    outputs.append(Output("robots.txt", "robots"))
-    outputs.append(Output("sitemap.xml", "sitemap", page=0 if chunks > 1 else 1, pages=chunks))
-    if chunks > 1:
-        outputs += [Output(f"sitemap-{n}.xml", "sitemap", page=n, pages=chunks) for n in range(1, chunks + 1)]
-    claimed = {o.path: o for o in outputs}
-    errors = []
-    for article in sorted(site.articles.values(), key=lambda a: a.key):
-        for alias in article.aliases:
-            path = output_path(alias)
-            other = claimed.get(path)
-            if other is not None:
-                what = f"the article {other.key}" if other.kind in ("article", "alias") else f"the page /{path}"
-                errors.append(ContentError(article.key, None, "aliases",
-                                           f"alias {alias} collides with {what}",
-                                           hint="remove the alias or choose another old URL"))
-                continue
-            claimed[path] = Output(path, "alias", article.key)
-            outputs.append(claimed[path])
-    return outputs, errors
+from bantin.sitemap import sitemap_xml
 
 
 @dataclass(frozen=True)
@@ -221,11 +142,12 @@ class Renderer:
 
     def render(self, output: Output) -> bytes:
         """The bytes of one output file."""
-        if output.kind == "sitemap":
-            return self._sitemap(output)
-        if output.kind == "feed":
+        if output.kind == Kind.SITEMAP:
+            self.recorder.add((SITEMAP,))
+            return sitemap_xml(output, self.outputs, self.site, self.absolute_url)
+        if output.kind == Kind.FEED:
             return self._feed(output)
-        if output.kind == "robots":
+        if output.kind == Kind.ROBOTS:
             return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('/sitemap.xml')}\n".encode()
         handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
         template, context = handler(output)
@@ -386,24 +308,6 @@ class Renderer:
         return "alias.html", {"article": article, "canonical": article.url, "page_title": article.title,
                               "description": article.summary}
 
-    def _sitemap(self, output: Output) -> bytes:
-        """sitemap.xml: every page with its last change; an index of parts past 50,000 URLs."""
-        self.recorder.add((SITEMAP,))
-        if output.page == 0:
-            parts = "".join(f"<sitemap><loc>{escape(self.absolute_url(f'/sitemap-{n}.xml'))}</loc></sitemap>"
-                            for n in range(1, output.pages + 1))
-            return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">'
-                    f"{parts}</sitemapindex>\n").encode()
-        part = sitemap_pages(self.outputs)[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
-        entries = []
-        for page in part:
-            modified = last_change(page, self.site)
-            lastmod = f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>" if modified else ""
-            loc = self.absolute_url("/" + page.path.removesuffix("index.html"))
-            entries.append(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>")
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
-                + "\n".join(entries) + "\n</urlset>\n").encode()
-
     def _feed_info(self, key: str) -> FeedInfo:
         """The feed of the whole site (key "") or of one section, province or topic ("topic/y-te")."""
         site, config = self.site, self.config
@@ -455,94 +359,3 @@ class Renderer:
                             "canonical": "/404.html"}
 
 
-def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> ContentError:
-    """A template error as a ContentError pointing at the layout file and line."""
-    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if name is None:  # runtime errors: find the innermost frame that ran a layout
-        trace = exc.__traceback__
-        while trace is not None:
-            filename = trace.tb_frame.f_code.co_filename
-            if filename.startswith(str(config.layouts_dir)):
-                name, line = filename, trace.tb_lineno
-            trace = trace.tb_next
-    where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
-        f"layouts/{name}" if name else "layouts")
-    return ContentError(where, line, None, f"{type(exc).__name__}: {exc.message or exc} ({doing})")
-
-
-class LayoutLoader(jinja2.FileSystemLoader):
-    """layouts/, read only after bantin/inputs.py's check: a link out of the project is an error."""
-
-    def __init__(self, config: Config) -> None:
-        super().__init__(str(config.layouts_dir))
-        self.project = config.root
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = Path(self.searchpath[0], *split_template_path(template))
-        reason = refusal(path, self.project) if os.path.lexists(path) else None
-        if reason is not None:
-            raise jinja2.TemplateError(f"layout {template!r} may not be read: {reason}")
-        return super().get_source(environment, template)
-
-
-class LayoutEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, recording what layouts read of the site's own values.
-
-    Every `x.attr` and `x["attr"]` in a layout passes through getattr/getitem here, so a
-    read of an Article or a Term is recorded as a dependency of the page (bantin/deps.py),
-    whatever layout, partial or macro makes it. The sandbox checks every attribute a layout
-    reads; for an Article or a Term (frozen dataclasses with no methods) only a leading
-    underscore can make an attribute unsafe, so the full check is skipped for them
-    (measured: a third of what the sandbox costs).
-    """
-
-    _PLAIN_VALUES = frozenset({Article, Term})
-
-    def __init__(self, recorder: Recorder, **options: Any) -> None:
-        super().__init__(**options)
-        self.recorder = recorder
-
-    def _record(self, obj: Any, name: Any) -> None:
-        kind = type(obj)
-        if kind is Article:
-            if isinstance(name, str):
-                self.recorder.field(obj.key, name)
-            else:
-                self.recorder.add((ARTICLE, obj.key))
-        elif kind is Term:
-            self.recorder.add((TERM_ARTICLES if name == "articles" else TERM, obj.kind, obj.slug))
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        self._record(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        self._record(obj, argument)
-        return super().getitem(obj, argument)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if type(obj) in self._PLAIN_VALUES:
-            return not attr.startswith("_")
-        return super().is_safe_attribute(obj, attr, value)
-
-
-def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
-
-    Layouts may come from a pull request, so they run sandboxed: no access to Python's
-    internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
-    """
-    env = LayoutEnvironment(
-        recorder or Recorder(),
-        loader=LayoutLoader(config),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals.update(globals_)
-    env.filters["vn_datetime"] = vietnamese_datetime
-    env.filters["vn_date"] = vietnamese_date
-    env.filters["isodate"] = lambda moment: moment.isoformat()
-    return env

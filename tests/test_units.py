@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bantin.render import Pagination, output_path, page_url
+from bantin.plan import output_path, page_url
+from bantin.render import Pagination
 from bantin.strings import vietnamese_datetime
 from bantin.write import UnsafePath, hashed_name, safe_target
 

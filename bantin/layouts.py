@@ -1,0 +1,113 @@
+"""The Jinja2 environment of layouts/: loaded through the input check, run in a sandbox
+that records what each page reads, errors reported with the layout's file and line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bantin.config import Config
+from bantin.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder
+from bantin.errors import ContentError
+from bantin.inputs import refusal
+from bantin.model import Article, Term
+from bantin.strings import vietnamese_date, vietnamese_datetime
+
+
+def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> ContentError:
+    """A template error as a ContentError pointing at the layout file and line."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:  # runtime errors: find the innermost frame that ran a layout
+        trace = exc.__traceback__
+        while trace is not None:
+            filename = trace.tb_frame.f_code.co_filename
+            if filename.startswith(str(config.layouts_dir)):
+                name, line = filename, trace.tb_lineno
+            trace = trace.tb_next
+    where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
+        f"layouts/{name}" if name else "layouts")
+    return ContentError(where, line, None, f"{type(exc).__name__}: {exc.message or exc} ({doing})")
+
+
+class LayoutLoader(jinja2.FileSystemLoader):
+    """layouts/, read only after bantin/inputs.py's check: a link out of the project is an error."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(str(config.layouts_dir))
+        self.project = config.root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        reason = refusal(path, self.project) if os.path.lexists(path) else None
+        if reason is not None:
+            raise jinja2.TemplateError(f"layout {template!r} may not be read: {reason}")
+        return super().get_source(environment, template)
+
+
+class LayoutEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, recording what layouts read of the site's own values.
+
+    Every `x.attr` and `x["attr"]` in a layout passes through getattr/getitem here, so a
+    read of an Article or a Term is recorded as a dependency of the page (bantin/deps.py),
+    whatever layout, partial or macro makes it. The sandbox checks every attribute a layout
+    reads; for an Article or a Term (frozen dataclasses with no methods) only a leading
+    underscore can make an attribute unsafe, so the full check is skipped for them
+    (measured: a third of what the sandbox costs).
+    """
+
+    _PLAIN_VALUES = frozenset({Article, Term})
+
+    def __init__(self, recorder: Recorder, **options: Any) -> None:
+        super().__init__(**options)
+        self.recorder = recorder
+
+    def _record(self, obj: Any, name: Any) -> None:
+        kind = type(obj)
+        if kind is Article:
+            if isinstance(name, str):
+                self.recorder.field(obj.key, name)
+            else:
+                self.recorder.add((ARTICLE, obj.key))
+        elif kind is Term:
+            self.recorder.add((TERM_ARTICLES if name == "articles" else TERM, obj.kind, obj.slug))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self._record(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self._record(obj, argument)
+        return super().getitem(obj, argument)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if type(obj) in self._PLAIN_VALUES:
+            return not attr.startswith("_")
+        return super().is_safe_attribute(obj, attr, value)
+
+
+def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
+
+    Layouts may come from a pull request, so they run sandboxed: no access to Python's
+    internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
+    """
+    env = LayoutEnvironment(
+        recorder or Recorder(),
+        loader=LayoutLoader(config),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    env.filters["vn_datetime"] = vietnamese_datetime
+    env.filters["vn_date"] = vietnamese_date
+    env.filters["isodate"] = lambda moment: moment.isoformat()
+    return env
