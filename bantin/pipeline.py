@@ -20,8 +20,8 @@ from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stal
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.markup import MarkdownRenderer
-from bantin.model import Article, Kind, Output, Site
-from bantin.plan import last_change, plan, sitemap_pages
+from bantin.model import Article, Kind, Neighbours, Output, Site
+from bantin.plan import last_change, output_path, plan, sitemap_pages
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
 from bantin.sanitize import active_file
@@ -445,30 +445,30 @@ def _chunks(items: Sequence, count: int) -> list[Sequence]:
 
 
 def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | None:
-    """One edited article's own page, rendered at once with the last built site around it.
+    """One edited article's own page, rendered at once with an earlier built site around it.
 
-    For `serve`: (output path, bytes), or None when the file is not an article of that site,
-    may not be read, is invalid or has moved (the full build that follows reports and does
-    the rest). The page is written by write.replace_file; the next build brings every page
-    that shows the article, this one included, up to date.
+    For `serve`: (output path, bytes), or None when the file is not an article, may not be
+    read, is invalid, or would take another page's place (the full build that follows
+    reports and does the rest). A new article, or one whose URL changed, gets its page too.
+    The page is written by write.replace_file; the next build brings every page that shows
+    the article, this one included, up to date.
     """
     if path.suffix != ".md" or not path.is_relative_to(config.content_dir) or check_file(path, config.root):
         return None
     key = project_relative(path, config.root)
-    old = loaded.site.articles.get(key)
-    if old is None:
-        return None
     try:
         article = parse_article(read_source(path, config), config, loaded.provinces, markdown_renderer(config))
     except ArticleInvalid:
         return None
-    if article.url != old.url:
+    output = Output(output_path(article.url), Kind.ARTICLE, key)
+    if any(o.path == output.path and (o.kind != Kind.ARTICLE or o.key != key) for o in loaded.outputs):
         return None
     site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
-    output = next(o for o in loaded.outputs if o.kind == Kind.ARTICLE and o.key == key)
+    if key not in site.neighbours:
+        site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
                         loaded.outputs, tuple(s.name for s in loaded.shards))
     try:
         return output.path, renderer.render(output)
-    except BuildFailed:
+    except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong
         return None

@@ -3,30 +3,34 @@
 Three threads, none of which waits for another's work:
 - the watchdog observer only notes what changed (`Rebuilder.notify`);
 - the previewer writes the page of an edited article as soon as a burst of saves ends,
-  with the last built site around it (pipeline.preview, write.replace_file);
-- the builder runs incremental builds (pipeline.build). A newer save cancels a build in
-  progress (the output stays as it was) and starts the next one; the search index is
-  brought up to date once edits pause, in Pagefind's own process, and a save cancels that
-  too. So a save never waits behind a build or the search index.
+  with the site of the first build around it (pipeline.preview, write.replace_file);
+- the builder runs each incremental build (pipeline.build) in a child process, so that its
+  long steps (loading a large cache holds Python's lock for seconds at 100,000 articles)
+  never hold up a preview. A newer save cancels a build in progress (the output stays as
+  it was) and starts the next one; the search index is brought up to date once edits
+  pause, in Pagefind's own process, and a save cancels that too. So a save never waits
+  behind a build or the search index.
 A failed build leaves the last good site in place and shows its errors on every open page.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
 from bantin.errors import BuildFailed, Cancelled
-from bantin.pipeline import BuildOptions, Plan, Report, build, preview
-from bantin.write import replace_file
+from bantin.pipeline import BuildOptions, Plan, build, preview
+from bantin.write import remove_file, replace_file
 
 if TYPE_CHECKING:
     from bantin.serve import LiveSite
@@ -86,10 +90,11 @@ class Rebuilder:
         self.last_change = 0.0
         self.saves = 0  # counts notifications: a build started at one count is stale at the next
         self.search_due: float | None = None
-        self.built: tuple[Config, Plan] | None = None  # the last good build, for previews
+        self.built: tuple[Config, Plan] | None = None  # the first good build, for previews
+        self.previewed: set[str] = set()  # pages written by previews that the first build did not plan
         self.stopped = False
 
-    def first_build(self) -> Report | None:
+    def first_build(self) -> Built | bool | None:
         return self._build(search=self.options.search, changed=None, saves=self.saves)
 
     def notify(self, paths: set[Path]) -> None:
@@ -122,10 +127,15 @@ class Rebuilder:
             if built is None or self.live.error is not None or len(changed) != 1:
                 continue
             config, loaded = built
-            page = preview(loaded, config, next(iter(changed)))
-            if page is not None:
-                replace_file(config.output_dir, *page)
-                self.live.publish(("/" + page[0].removesuffix("index.html"),))
+            try:
+                page = preview(loaded, config, next(iter(changed)))
+                if page is not None:
+                    if not any(o.path == page[0] for o in loaded.outputs):
+                        self.previewed.add(page[0])  # a new article: the next build checks it is planned
+                    replace_file(config.output_dir, *page)
+                    self.live.publish(("/" + page[0].removesuffix("index.html"),))
+            except OSError as error:  # the output folder went away: the build will say more
+                self.log(f"preview failed: {error}")
 
     def run_builds(self) -> None:
         """The builder thread: incremental builds after saves, the search index after a pause."""
@@ -158,22 +168,41 @@ class Rebuilder:
     def _search_is_due(self) -> bool:
         return self.search_due is not None and time.monotonic() >= self.search_due
 
-    def _build(self, search: bool, changed: set[Path] | None, saves: int) -> Report | bool | None:
-        """One build; None if it failed (errors shown), False if a newer save cancelled it."""
+    def _build(self, search: bool, changed: set[Path] | None, saves: int) -> Built | bool | None:
+        """One build; None if it failed (errors shown), False if a newer save cancelled it.
+
+        The first build runs here (its site is what previews are rendered with); later ones
+        run in a child process (see the module's docstring).
+        """
         started = time.perf_counter()
-        try:
-            config = with_base_url(load_config(self.root), self.base_url)
-            report = build(config, dataclasses.replace(self.options, search=search),
-                           cancelled=None if changed is None else lambda: self.saves != saves)
-        except Cancelled:
+        options = dataclasses.replace(self.options, search=search)
+        outcome: Built | str | None
+        if changed is None:
+            try:
+                config = with_base_url(load_config(self.root), self.base_url)
+                report = build(config, options)
+            except BuildFailed as failed:
+                outcome = str(failed)
+            else:
+                assert report.plan is not None
+                self.built = (config, report.plan)
+                outcome = Built(report.written, report.search.indexed if report.search else None,
+                                config.content_dir)
+        else:
+            outcome = self._build_in_child(options, lambda: self.saves != saves)
+        if outcome is None:
             return False
-        except BuildFailed as failed:
-            self.log(f"build failed, still serving the last good site:\n{failed}")
-            self.live.publish(error=str(failed))
+        if isinstance(outcome, Built) and outcome.unplanned:  # previews of articles since removed or moved
+            config = with_base_url(load_config(self.root), self.base_url)
+            for path in outcome.unplanned:
+                remove_file(config.output_dir, path)
+            self.previewed -= set(outcome.unplanned)
+        if isinstance(outcome, str):
+            self.log(f"build failed, still serving the last good site:\n{outcome}")
+            self.live.publish(error=outcome)
             return None
-        assert report.plan is not None
-        self.built = (config, report.plan)
-        site_wide = changed is None or any(not path.is_relative_to(config.content_dir) for path in changed)
+        report = outcome
+        site_wide = changed is None or any(not path.is_relative_to(report.content_dir) for path in changed)
         if site_wide or len(report.written) > 2000:
             pages: tuple[str, ...] = (ALL_PAGES,)  # layouts, assets, site.toml: every page may look different
         else:
@@ -181,7 +210,67 @@ class Rebuilder:
         if pages or self.live.error is not None:
             self.live.publish(pages)
         what = f"{len(report.written)} pages" + (
-            f", search: {len(report.search.indexed)} shards re-indexed" if report.search else "")
-        if changed is None or report.written or (report.search and report.search.indexed):
+            f", search: {len(report.indexed)} shards re-indexed" if report.indexed is not None else "")
+        if changed is None or report.written or report.indexed:
             self.log(f"{time.strftime('%H:%M:%S')} built: {what} in {time.perf_counter() - started:.2f} s")
         return report
+
+    def _build_in_child(self, options: BuildOptions, superseded: Callable[[], bool]) -> Built | str | None:
+        """Run one build in a child process: what it wrote, its errors, or None if cancelled."""
+        # spawn, not fork: a process forked while the HTTP and preview threads hold locks
+        # could wait forever on one of them; a fresh interpreter costs about 0.3 s a build
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        stop = context.Event()
+        child = context.Process(target=_child_build,
+                                args=(self.root, self.base_url, options, frozenset(self.previewed), stop, send),
+                                daemon=True, name="bantin-build")
+        child.start()
+        send.close()
+        try:
+            while not receive.poll(0.02):
+                if superseded():
+                    stop.set()  # the child gives up at its next step; the output stays as it was
+                if not child.is_alive() and not receive.poll(0.05):
+                    return f"the build process ended unexpectedly (exit status {child.exitcode})"
+            return receive.recv()
+        finally:
+            receive.close()
+            child.join()
+
+
+@dataclasses.dataclass(frozen=True)
+class Built:
+    """What a build in serve did, as the open pages and the log need it."""
+
+    written: tuple[str, ...]  # output paths whose bytes changed
+    indexed: tuple[str, ...] | None  # search shards re-indexed; None: built without search
+    content_dir: Path
+    unplanned: tuple[str, ...] = ()  # pages written by previews that this build did not plan
+
+
+def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Callable[[], bool],
+                previewed: frozenset[str] = frozenset()) -> Built | str | None:
+    """One build: Built, the errors as text, or None if cancelled."""
+    try:
+        config = with_base_url(load_config(root), base_url)
+        report = build(config, options, cancelled=cancelled)
+    except Cancelled:
+        return None
+    except BuildFailed as failed:
+        return str(failed)
+    assert report.plan is not None
+    planned = {o.path for o in report.plan.outputs} if previewed else set()
+    return Built(report.written, report.search.indexed if report.search else None, config.content_dir,
+                 tuple(sorted(previewed - planned)))
+
+
+def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: frozenset[str], stop: Any,
+                 send: Any) -> None:
+    """A build in a child process, its outcome sent back through the pipe."""
+    try:
+        result = _build_once(root, base_url, options, stop.is_set, previewed)
+    except Exception:  # a bug: shown like a build error, so that serve goes on
+        result = f"internal error in bantin:\n{traceback.format_exc()}"
+    send.send(result)
+    send.close()

@@ -188,3 +188,8 @@ def replace_file(output_dir: Path, relative: str, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
     temporary.write_bytes(data)
     temporary.replace(target)
+
+
+def remove_file(output_dir: Path, relative: str) -> None:
+    """Remove one file of the site (serve: a preview's page that no build planned)."""
+    safe_target(output_dir, relative).unlink(missing_ok=True)

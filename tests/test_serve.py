@@ -160,7 +160,8 @@ def test_new_and_deleted_articles_update_every_list(served):
     events = served.events()
     first = next(events)
     served.write("content/tin-tuc/2023/moi.md", article("Bài mới toanh", "2023-06-01", tags=["Hội thảo"]))
-    second = next_state(events, lambda s: s["version"] > first["version"] and "/tin-tuc/2023/moi/" in s["pages"])
+    # the new page is previewed at once; the build then publishes every list that shows it
+    second = next_state(events, lambda s: s["version"] > first["version"] and "/" in s["pages"])
     assert served.get("/tin-tuc/2023/moi/")[0] == 200
     for page in ("/", "/tin-tuc/", "/the/hoi-thao/", "/feed.xml"):
         assert "Bài mới toanh".encode() in served.get(page)[2], page
@@ -245,3 +246,19 @@ def test_a_save_is_previewed_while_a_long_build_runs(project):
             assert time.monotonic() < deadline, served.messages  # type: ignore[attr-defined]
             time.sleep(0.05)
         assert b'data-layout="2"' in page.read_bytes()  # in the end every page has both changes
+
+
+def test_a_new_article_is_previewed_and_leaves_nothing_behind_when_deleted(served):
+    page = served.project.out / "tin-tuc/2023/vua-viet/index.html"
+    saved = time.monotonic()
+    served.write("content/tin-tuc/2023/vua-viet.md", article("Bài vừa viết", "2023-07-01", tags=["Hội thảo"]))
+    while not page.exists():
+        assert time.monotonic() - saved < 5
+        time.sleep(0.01)
+    assert "Bài vừa viết".encode() in page.read_bytes()
+    (served.project.root / "content/tin-tuc/2023/vua-viet.md").unlink()  # before or after its build
+    deadline = time.monotonic() + 20
+    while page.exists() or served.get("/tin-tuc/2023/vua-viet/")[0] != 404:
+        assert time.monotonic() < deadline, served.messages  # type: ignore[attr-defined]
+        time.sleep(0.05)
+    assert "Bài vừa viết".encode() not in served.get("/the/hoi-thao/")[2]
