@@ -3,6 +3,7 @@
     python3 bench/run.py                      # 1,000 and 10,000 articles, 3 runs each
     python3 bench/run.py --counts 1000 --runs 5
     python3 bench/run.py --no-search          # without the search index
+    python3 bench/run.py --vs-hugo --counts 10000   # against Hugo 0.168, with and without related content
 
 For each size it writes the corpus with ../shared/bench/make_corpus.py (seed 1) into a
 temporary project that uses this repository's site.toml, layouts and assets, then runs
@@ -66,9 +67,13 @@ def main() -> int:
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-search", action="store_true", help="leave out the search index (Pagefind)")
+    parser.add_argument("--vs-hugo", action="store_true",
+                        help="time Hugo 0.168 on the same corpus too (no search), alternating, and print the ratios")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.vs_hugo:
+        return versus_hugo(args.counts, args.runs, args.work)
     print(f"{'articles':>8} {'median s':>9} {'min s':>7} {'pages':>7} {'pages/s':>8} {'peak RSS MB':>11}")
     per_article = {}
     for count in args.counts:
@@ -84,6 +89,30 @@ def main() -> int:
         smallest, largest = min(per_article), max(per_article)
         ratio = per_article[largest] / per_article[smallest]
         print(f"cost per article at {largest} / at {smallest}: {ratio:.2f} (1.00 is linear)")
+    return 0
+
+
+def versus_hugo(counts: list[int], runs: int, work: Path) -> int:
+    """Cold builds of bantin (related news, no search) and of Hugo with and without related
+    content, the three alternating run by run so that the machine's drift hits them alike."""
+    from hugo import hugo_build, make_hugo_site
+
+    print(f"{'articles':>8} {'builder':<22} {'median s':>9} {'pages':>7} {'peak RSS MB':>11}")
+    for count in counts:
+        root = make_project(count, work)
+        site = make_hugo_site(root, work)
+        times: dict[str, list[tuple[float, int, int]]] = {"bantin": [], "hugo, related": [], "hugo, no related": []}
+        for _ in range(runs):
+            seconds, peak, summary = cold_build(root, "--no-search")
+            times["bantin"].append((seconds, peak, pages_of(summary)))
+            times["hugo, related"].append(hugo_build(site, related=True))
+            times["hugo, no related"].append(hugo_build(site, related=False))
+        medians = {name: statistics.median(r[0] for r in result) for name, result in times.items()}
+        for name, result in times.items():
+            print(f"{count:>8} {name:<22} {medians[name]:>9.2f} {result[0][2]:>7} "
+                  f"{max(r[1] for r in result) / 1024:>11.0f}")
+        print(f"{count:>8} bantin / hugo with related content: {medians['bantin'] / medians['hugo, related']:.2f}; "
+              f"/ hugo without: {medians['bantin'] / medians['hugo, no related']:.2f} (median of {runs} each)")
     return 0
 
 
