@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bantin.config import Config
@@ -76,6 +77,11 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
                 self.recorder.add((ARTICLE, obj.key))
         elif kind is Term:
             self.recorder.add((TERM_ARTICLES if name == "articles" else TERM, obj.kind, obj.slug))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        # a layout's own macros are safe to call; asking them for the sandbox's markers
+        # (unsafe_callable, alters_data) raises and catches two AttributeErrors per call
+        return type(obj) is Macro or super().is_safe_callable(obj)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self._record(obj, attribute)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -137,7 +138,8 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     #    Related news is recomputed only where documents changed since the cached answer.
     related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
     previous = cache.load(config.root, "related", related_settings) if options.write else None
-    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous)
+    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous,
+                                       mapper=functools.partial(_parallel_map, jobs=jobs))
     if memo is not None and not site_errors and memo != previous:
         cache.save(config.root, "related", related_settings, memo)
     outputs, plan_errors = plan(site, config)
@@ -369,6 +371,24 @@ def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
             articles.extend(chunk_articles)
             errors.extend(chunk_errors)
     return articles, errors
+
+
+# --- parallel related news ---------------------------------------------------------------
+def _init_search(search: Callable[[str], tuple[str, ...]]) -> None:
+    _worker["related"] = search
+
+
+def _search_chunk(keys: Sequence[str]) -> list[tuple[str, ...]]:
+    search = _worker["related"]
+    return [search(key) for key in keys]  # type: ignore[operator]
+
+
+def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], jobs: int) -> list[tuple[str, ...]]:
+    """map(search, keys) in worker processes when there are many keys (they inherit the index)."""
+    if jobs <= 1 or len(keys) < PARALLEL_THRESHOLD * 10:
+        return list(map(search, keys))
+    with _pool(jobs, _init_search, (search,)) as pool:
+        return [found for chunk in pool.map(_search_chunk, _chunks(keys, jobs * 4)) for found in chunk]
 
 
 # --- parallel rendering -----------------------------------------------------------------

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 DAY = 86400.0
@@ -43,17 +43,21 @@ class Document:
     terms: tuple[tuple[str, float], ...]  # (term, weight), e.g. ("tag:trí thức", 3.0)
 
 
+Mapper = Callable[[Callable[[str], tuple[str, ...]], list[str]], Iterable[tuple[str, ...]]]
+
+
 def related(documents: Sequence[Document], count: int, half_life_days: float,
-            max_reach: int = 16) -> dict[str, tuple[str, ...]]:
+            max_reach: int = 16, mapper: Mapper = map) -> dict[str, tuple[str, ...]]:
     """Map each document key to the keys of its `count` best related documents, best first.
 
     `max_reach` caps the work per document (see the module docstring); a huge value makes
-    every answer exact.
+    every answer exact. `mapper` applies the search to every key: `map`, or a parallel map
+    (the searches are independent).
     """
     if count <= 0 or not documents:
         return {d.key: () for d in documents}
     index = _Index(documents, count, half_life_days, max_reach)
-    return {key: index.best(key) for key in index.keys}
+    return dict(zip(index.keys, mapper(index.best, index.keys), strict=True))
 
 
 def related_update(documents: Sequence[Document], previous_documents: dict[str, Document],

@@ -9,6 +9,7 @@ shard is reused instead of re-indexed. The browser merges the shards with mergeI
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -48,10 +49,16 @@ def folded_words(article: Article, body_text: str) -> list[str]:
     seen: dict[str, None] = {}
     for word in f"{article.title} {article.lead} {body_text}".split():
         if "đ" in word or "Đ" in word:
-            folded = "".join(c for c in fold(word) if c.isalnum())
+            folded = _folded_word(word)
             if folded:
                 seen[folded] = None
     return list(seen)
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    """One word folded, letters and digits only; remembered, for the same words recur in every article."""
+    return "".join(c for c in fold(word) if c.isalnum())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from bantin.config import Config, slug_of
 from bantin.errors import ContentError
 from bantin.model import Article, Neighbours, Site, Term
 from bantin.provinces import ProvinceList
-from bantin.related import Document, related, related_update
+from bantin.related import Document, Mapper, related, related_update
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -21,13 +21,14 @@ RelatedMemo = tuple[dict[str, Document], dict[str, tuple[str, ...]]]  # a previo
 
 
 def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
-             with_related: bool = True, previous: RelatedMemo | None = None
+             with_related: bool = True, previous: RelatedMemo | None = None, mapper: Mapper = map
              ) -> tuple[Site, list[ContentError], RelatedMemo | None]:
     """Build the Site from parsed articles; report URL and tag collisions.
 
     `check` passes with_related=False: related news cannot fail, so it need not be computed.
     `previous` (a memo returned by an earlier call, same settings) lets related news be
     recomputed only where an edit reaches; the new memo is returned for the next build.
+    `mapper` runs the related-news searches of a cold build (a parallel map, from the pipeline).
     """
     ordered = newest_first(articles)
     errors = _url_collisions(ordered)
@@ -60,7 +61,7 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     memo = None
     if with_related:
         documents = related_documents(ordered, tag_slugs, provinces, config)
-        memo = ({d.key: d for d in documents}, _related(documents, config, previous))
+        memo = ({d.key: d for d in documents}, _related(documents, config, previous, mapper))
     site = Site(
         articles=by_key,
         sections=sections,
@@ -78,10 +79,11 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     return site, errors, memo
 
 
-def _related(documents: list[Document], config: Config, previous: RelatedMemo | None) -> dict[str, tuple[str, ...]]:
+def _related(documents: list[Document], config: Config, previous: RelatedMemo | None,
+             mapper: Mapper) -> dict[str, tuple[str, ...]]:
     count, half_life = config.related.count, config.related.half_life_days
     if previous is None:
-        return related(documents, count, half_life)
+        return related(documents, count, half_life, mapper=mapper)
     return related_update(documents, previous[0], previous[1], count, half_life)
 
 

@@ -25,18 +25,24 @@ class UnsafePath(ValueError):
 
 def safe_target(root: Path, relative: str) -> Path:
     """root/relative, refusing absolute paths, '..', and anything that resolves outside root."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in relative or "\x00" in relative or not pure.parts:
-        raise UnsafePath(f"refusing to write {relative!r}: it would leave the output folder")
-    target = root.joinpath(*pure.parts)
+    target = _stage_target(root, relative)
     if not target.resolve().is_relative_to(root.resolve()):
         raise UnsafePath(f"refusing to write {relative!r}: it resolves outside the output folder")
     return target
 
 
-def write_bytes(root: Path, relative: str, data: bytes) -> None:
-    """Write one file under root (a new file: never through a hard link into an older site)."""
-    target = safe_target(root, relative)
+def _stage_target(stage: Path, relative: str) -> Path:
+    """stage/relative, checked by its words only. Enough for a staging folder: this module
+    makes it and puts no links in it, so nothing there resolves elsewhere (a resolve() a page saved)."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in relative or "\x00" in relative or not pure.parts:
+        raise UnsafePath(f"refusing to write {relative!r}: it would leave the output folder")
+    return stage.joinpath(*pure.parts)
+
+
+def write_bytes(stage: Path, relative: str, data: bytes) -> None:
+    """Write one file into a staging folder (a new file: never through a hard link into an older site)."""
+    target = _stage_target(stage, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     target.write_bytes(data)
