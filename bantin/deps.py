@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bantin.model import Article, Output, Site, Term
+from bantin.plan import terms_by_kind
 
 if TYPE_CHECKING:
     from bantin.pipeline import Written
@@ -84,8 +85,7 @@ class Dependencies:
         self.sources = sources  # article key -> digest of its source file
         self.shards = tuple(shards)
         self.sitemap = sitemap  # (path, last change) of every page in the sitemap
-        self._terms = {"section": site.sections, "province": site.provinces, "topic": site.topics,
-                       "tag": site.tags, "month": site.months, "year": site.years}
+        self._terms = terms_by_kind(site)
         self._memo: dict[Dep, bytes] = {}
 
     def digest(self, dep: Dep) -> bytes:
@@ -96,9 +96,8 @@ class Dependencies:
         return found
 
     def _answer(self, dep: Dep) -> object:
+        """Articles are not asked here: they answer field by field (see `stale`)."""
         site, kind = self.site, dep[0]
-        if kind == ARTICLE:
-            return self.sources.get(dep[1])
         if kind in (TERM, TERM_ARTICLES):
             term = self._terms[dep[1]].get(dep[2])
             if term is None:

@@ -176,26 +176,15 @@ class Rebuilder:
         """
         started = time.perf_counter()
         options = dataclasses.replace(self.options, search=search)
-        outcome: Built | str | None
         if changed is None:
-            try:
-                config = with_base_url(load_config(self.root), self.base_url)
-                report = build(config, options)
-            except BuildFailed as failed:
-                outcome = str(failed)
-            else:
-                assert report.plan is not None
-                self.built = (config, report.plan)
-                outcome = Built(report.written, report.search.indexed if report.search else None,
-                                config.content_dir)
+            outcome = _build_once(self.root, self.base_url, options, keep=self._keep)
         else:
             outcome = self._build_in_child(options, lambda: self.saves != saves)
         if outcome is None:
             return False
         if isinstance(outcome, Built) and outcome.unplanned:  # previews of articles since removed or moved
-            config = with_base_url(load_config(self.root), self.base_url)
             for path in outcome.unplanned:
-                remove_file(config.output_dir, path)
+                remove_file(outcome.output_dir, path)
             self.previewed -= set(outcome.unplanned)
         if isinstance(outcome, str):
             self.log(f"build failed, still serving the last good site:\n{outcome}")
@@ -215,10 +204,13 @@ class Rebuilder:
             self.log(f"{time.strftime('%H:%M:%S')} built: {what} in {time.perf_counter() - started:.2f} s")
         return report
 
+    def _keep(self, config: Config, loaded: Plan) -> None:
+        self.built = (config, loaded)
+
     def _build_in_child(self, options: BuildOptions, superseded: Callable[[], bool]) -> Built | str | None:
         """Run one build in a child process: what it wrote, its errors, or None if cancelled."""
         # spawn, not fork: a process forked while the HTTP and preview threads hold locks
-        # could wait forever on one of them; a fresh interpreter costs about 0.3 s a build
+        # could wait forever on one of them; a fresh interpreter costs about 0.15 s a build
         context = multiprocessing.get_context("spawn")
         receive, send = context.Pipe(duplex=False)
         stop = context.Event()
@@ -232,7 +224,8 @@ class Rebuilder:
                 if superseded():
                     stop.set()  # the child gives up at its next step; the output stays as it was
                 if not child.is_alive() and not receive.poll(0.05):
-                    return f"the build process ended unexpectedly (exit status {child.exitcode})"
+                    return (f"the build process ended unexpectedly (exit status {child.exitcode})\n"
+                            "    hint: save a file to build again, or run `python3 build.py build` to see why")
             return receive.recv()
         finally:
             receive.close()
@@ -246,12 +239,14 @@ class Built:
     written: tuple[str, ...]  # output paths whose bytes changed
     indexed: tuple[str, ...] | None  # search shards re-indexed; None: built without search
     content_dir: Path
+    output_dir: Path
     unplanned: tuple[str, ...] = ()  # pages written by previews that this build did not plan
 
 
-def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Callable[[], bool],
-                previewed: frozenset[str] = frozenset()) -> Built | str | None:
-    """One build: Built, the errors as text, or None if cancelled."""
+def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Callable[[], bool] | None = None,
+                previewed: frozenset[str] = frozenset(),
+                keep: Callable[[Config, Plan], None] | None = None) -> Built | str | None:
+    """One build: Built, the errors as text, or None if cancelled; `keep` is handed the built site."""
     try:
         config = with_base_url(load_config(root), base_url)
         report = build(config, options, cancelled=cancelled)
@@ -260,9 +255,11 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
     except BuildFailed as failed:
         return str(failed)
     assert report.plan is not None
+    if keep is not None:
+        keep(config, report.plan)
     planned = {o.path for o in report.plan.outputs} if previewed else set()
     return Built(report.written, report.search.indexed if report.search else None, config.content_dir,
-                 tuple(sorted(previewed - planned)))
+                 config.output_dir, tuple(sorted(previewed - planned)))
 
 
 def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: frozenset[str], stop: Any,
@@ -270,7 +267,10 @@ def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: fr
     """A build in a child process, its outcome sent back through the pipe."""
     try:
         result = _build_once(root, base_url, options, stop.is_set, previewed)
-    except Exception:  # a bug: shown like a build error, so that serve goes on
-        result = f"internal error in bantin:\n{traceback.format_exc()}"
+    except Exception as error:  # a bug: the details go to the terminal, a sentence to the pages, serve goes on
+        traceback.print_exc()
+        result = (f"bantin stopped on an internal error, not a problem in your content: "
+                  f"{type(error).__name__}: {error}\n"
+                  "    hint: please report it with the details printed in the terminal where serve runs")
     send.send(result)
     send.close()

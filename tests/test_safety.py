@@ -145,11 +145,16 @@ def test_a_layout_cannot_include_a_file_outside_layouts(project, tmp_path):
     site = project(GOOD)
     (tmp_path / "secret.html").write_text("SECRET-OUTSIDE")
     layout = site.root / "layouts/404.html"
-    for name in ("../../secret.html", "/etc/passwd"):
-        layout.write_text('{% include "' + name + '" %}', encoding="utf-8")
+    # a hidden partial is not walked by the build's check of layouts/: the loader must refuse it itself
+    os.symlink(tmp_path / "secret.html", site.root / "layouts/.secret.html")
+    for name in ("../../secret.html", "/etc/passwd", ".secret.html"):
+        layout.write_text('{% extends "base.html" %}{% block main %}{% include "' + name + '" %}{% endblock %}',
+                          encoding="utf-8")
         with pytest.raises(BuildFailed) as failed:
             site.build(search=False)
         assert "SECRET-OUTSIDE" not in str(failed.value) and "root:" not in str(failed.value)
+        assert not (site.out / "404.html").exists() or "SECRET-OUTSIDE" not in (site.out / "404.html").read_text()
+    assert "layout '.secret.html' may not be read: it leads outside the project" in str(failed.value)
 
 
 # --- the build cache ------------------------------------------------------------------------
