@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bantin.authoring import new_article
 from bantin.config import Config, load_config, with_base_url
-from bantin.errors import BuildFailed
+from bantin.errors import BuildFailed, ContentError
 from bantin.importer import ImportFailed, import_text
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.provinces import load_provinces
@@ -103,12 +103,21 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     report = build(config, options, progress)
     if progress:
         sys.stderr.write("\r\033[K")
+    print_warnings(report.warnings)
     if not args.quiet:
         if args.command == "check":
             print(f"ok: {report.articles} articles checked, no errors ({report.seconds:.2f} s)")
         else:
             print(f"built {config.output_dir.name}/: {report.summary()}")
     return 0
+
+
+def print_warnings(warnings: tuple[ContentError, ...], shown: int = 20) -> None:
+    """Warnings on stderr: the first few in full, then how many more (a corpus can have thousands)."""
+    for warning in warnings[:shown]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(warnings) > shown:
+        print(f"warning: ... and {len(warnings) - shown} more like these", file=sys.stderr)
 
 
 def _progress_bar(done: int, total: int) -> None:

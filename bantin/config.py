@@ -82,6 +82,25 @@ class MarkdownSettings:
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS  # hosts whose https iframes (videos) are kept
 
 
+IMAGE_FORMATS = ("webp", "avif")  # besides the JPEG or PNG fallback every browser shows
+MISSING_IMAGE = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Images:
+    """The photo pipeline (bantin/images.py): sizes, formats and quality of what readers download."""
+
+    widths: tuple[int, ...] = (480, 800, 1200, 1600)  # widths made of every photo (never enlarged)
+    formats: tuple[str, ...] = ("webp",)  # modern formats offered before the JPEG/PNG fallback
+    quality: int = 80  # 1-100, for every lossy format
+    thumbnail_ratio: tuple[int, int] = (3, 2)  # list thumbnails are cropped to this width:height
+    thumbnail_widths: tuple[int, ...] = (360, 720)
+    sizes: str = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"  # how wide a body photo shows
+    missing: str = "error"  # a reference to a photo that does not exist: "error" or "warning"
+    warn_megapixels: int = 30  # an original larger than this is a warning (still processed)
+    warn_megabytes: int = 20
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything a build needs to know about the site, validated."""
@@ -108,6 +127,7 @@ class Config:
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
+    images: Images = field(default_factory=Images)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
     strings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STRINGS))
 
@@ -133,7 +153,7 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings", "feeds", "image", "search", "markdown",
+    "strings", "feeds", "image", "search", "markdown", "images",
 }
 
 
@@ -261,6 +281,7 @@ class _Validator:
             feeds=self.feeds(self.take(data, "feeds", dict, {})),
             search=self.search(self.take(data, "search", dict, {})),
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
+            images=self.images(self.take(data, "images", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             strings=self.strings(self.take(data, "strings", dict, {})),
         )
@@ -406,6 +427,46 @@ class _Validator:
                        "iframe_hosts = [\"www.youtube-nocookie.com\", \"www.facebook.com\"]")
             hosts = list(defaults.iframe_hosts)
         return MarkdownSettings(raw_html=mode, iframe_hosts=tuple(h.lower() for h in hosts))
+
+    def images(self, data: dict[str, Any]) -> Images:
+        defaults, prefix = Images(), "images."
+        self.unknown(data, set(defaults.__dataclass_fields__), prefix)
+
+        def widths(name: str) -> tuple[int, ...]:
+            value = self.take(data, name, list, list(getattr(defaults, name)), prefix)
+            if not value or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192
+                                    for w in value):
+                self.error(prefix + name, f"expected a list of widths in pixels (16 to 8192), got {value!r}",
+                           f"for example {name} = {list(getattr(defaults, name))}")
+                return getattr(defaults, name)
+            return tuple(sorted(set(value)))
+
+        formats = self.take(data, "formats", list, list(defaults.formats), prefix)
+        if not all(f in IMAGE_FORMATS for f in formats):
+            self.error(prefix + "formats", f"expected a list of {' and '.join(map(repr, IMAGE_FORMATS))}, "
+                       f"got {formats!r}", "JPEG or PNG is always made as the fallback; formats = [\"webp\"]")
+            formats = list(defaults.formats)
+        quality = self.take(data, "quality", int, defaults.quality, prefix)
+        if not 1 <= quality <= 100:
+            self.error(prefix + "quality", f"expected 1 to 100, got {quality}", "80 suits photos")
+            quality = defaults.quality
+        ratio_text = self.take(data, "thumbnail_ratio", str, "3:2", prefix)
+        match = re.fullmatch(r"\s*(\d{1,3})\s*:\s*(\d{1,3})\s*", ratio_text)
+        ratio = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+        if not all(ratio):
+            self.error(prefix + "thumbnail_ratio", f"expected width:height such as \"3:2\", got {ratio_text!r}")
+            ratio = defaults.thumbnail_ratio
+        missing = self.take(data, "missing", str, defaults.missing, prefix)
+        if missing not in MISSING_IMAGE:
+            self.error(prefix + "missing", f"expected \"error\" or \"warning\", got {missing!r}")
+            missing = defaults.missing
+        limits = {name: self.take(data, name, int, getattr(defaults, name), prefix)
+                  for name in ("warn_megapixels", "warn_megabytes")}
+        for name, value in limits.items():
+            self.positive(prefix + name, value)
+        return Images(widths=widths("widths"), formats=tuple(dict.fromkeys(formats)), quality=quality,
+                      thumbnail_ratio=ratio, thumbnail_widths=widths("thumbnail_widths"),
+                      sizes=self.take(data, "sizes", str, defaults.sizes, prefix), missing=missing, **limits)
 
     def image(self, value: str) -> str:
         if not value:

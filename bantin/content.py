@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import yaml
 
@@ -20,6 +20,7 @@ from bantin.errors import ContentError, line_of_key
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer, first_paragraph_text
 from bantin.model import Article, Source
+from bantin.pictures import body_images, site_path
 from bantin.provinces import ProvinceList
 
 KNOWN_FIELDS = (
@@ -134,7 +135,7 @@ def markdown_renderer(config: Config) -> MarkdownRenderer:
 def parse_article(source: Source, config: Config, provinces: ProvinceList,
                   markdown: MarkdownRenderer) -> Article:
     """Validate one source and render its body; raise ArticleInvalid with every problem."""
-    front, body, _ = split_front_matter(source.text, source.rel)
+    front, body, body_line = split_front_matter(source.text, source.rel)
     try:
         data = yaml.load(front, Loader=_Loader) if front.strip() else {}
     except yaml.YAMLError as exc:
@@ -146,7 +147,7 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
     if not isinstance(data, dict):
         raise ArticleInvalid([ContentError(source.rel, 2, None, "the front-matter must be 'field: value' lines")])
     fields = _Fields(source, front, data)
-    article = fields.article(config, provinces, markdown, body)
+    article = fields.article(config, provinces, markdown, body, body_line)
     if fields.errors:
         raise ArticleInvalid(fields.errors)
     assert article is not None
@@ -187,7 +188,7 @@ class _Fields:
         return f"add a line '{field}: ...' to the front-matter"
 
     def article(self, config: Config, provinces: ProvinceList, markdown: MarkdownRenderer,
-                body: str) -> Article | None:
+                body: str, body_line: int) -> Article | None:
         title = self.text("title", required=True)
         moment = self.date(config.tz)
         province = self.province(provinces)
@@ -205,6 +206,10 @@ class _Fields:
         body_html = markdown.render(body)
         lead = self.text("summary")
         url = f"/{self.source.section}/{moment.year}/{slug}/"
+        image = self.image()
+        cover = site_path(image, "/", url) if image.startswith("/") else None
+        images = ([(cover, line_of_key(self.front, "image", first_line=2) or 1, "image")] if cover else []) + [
+            (path, _line_of(path, body, body_line), "body") for path in body_images(body_html, config.base_path, url)]
         return Article(
             key=self.source.rel,
             section=self.source.section,
@@ -221,7 +226,8 @@ class _Fields:
             author=self.text("author"),
             source_name=source_name,
             source_url=source_url,
-            image=self.image(),
+            image=image,
+            images=tuple(images),
             image_alt=self.text("image_alt") or title,
             draft=draft,
             aliases=tuple(a for a in aliases if a),
@@ -335,6 +341,15 @@ class _Fields:
             self.error("source", f"{url!r} is not an http(s) URL", "write the address as it starts: https://...")
             url = ""
         return unicodedata.normalize("NFC", name), url
+
+
+def _line_of(path: str, body: str, first_line: int) -> int:
+    """The line of the body that names this path (as written, or percent-encoded), for messages."""
+    name = path.rsplit("/", 1)[-1]
+    for index, line in enumerate(body.split("\n")):
+        if name in line or quote(name) in line:
+            return first_line + index
+    return first_line
 
 
 def parse_date(value: Any, tz: tzinfo) -> datetime:

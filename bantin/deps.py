@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bantin.model import Article, Output, Site, Term
+from bantin.model import Article, Output, Picture, Site, Term
 from bantin.plan import terms_by_kind
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ LATEST = "latest"  # (LATEST,): the keys of "Tin mới"
 NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
 SHARDS = "shards"  # (SHARDS,): the names of the search shards
 SITEMAP = "sitemap"  # (SITEMAP,): every page of the sitemap with its last change
+IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
 
 
 class Recorder:
@@ -80,11 +81,12 @@ class Dependencies:
     """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
 
     def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[str],
-                 sitemap: list[tuple[str, object]]) -> None:
+                 sitemap: list[tuple[str, object]], pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
         self.sources = sources  # article key -> digest of its source file
         self.shards = tuple(shards)
         self.sitemap = sitemap  # (path, last change) of every page in the sitemap
+        self.pictures = pictures or {}
         self._terms = terms_by_kind(site)
         self._memo: dict[Dep, bytes] = {}
 
@@ -117,6 +119,8 @@ class Dependencies:
             return self.shards
         if kind == SITEMAP:
             return self.sitemap
+        if kind == IMAGE:
+            return self.pictures.get(dep[1])
         raise ValueError(f"unknown dependency {dep!r}")
 
 

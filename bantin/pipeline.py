@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bantin import cache
+from bantin import cache, images
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
 from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.markup import MarkdownRenderer
-from bantin.model import Article, Kind, Neighbours, Output, Site
+from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
 from bantin.plan import last_change, output_path, plan, sitemap_pages
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
@@ -67,6 +67,8 @@ class Report:
     search: IndexReport | None = None
     written: tuple[str, ...] = ()  # output paths whose bytes this build changed
     plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
+    warnings: tuple[ContentError, ...] = ()  # what an editor should know, though the build succeeded
+    encoded: int = 0  # photos encoded (not found in the cache)
 
     def summary(self) -> str:
         skipped = []
@@ -79,8 +81,9 @@ class Report:
         if self.search:
             search = (f"; search: {self.search.shards} shards, {len(self.search.indexed)} re-indexed "
                       f"in {self.search.seconds:.2f} s")
+        photos = f"; {self.encoded} photos encoded" if self.encoded else ""
         return (f"{self.articles} articles, {self.pages} pages and {self.files} files written "
-                f"in {self.seconds:.2f} s{left_out}{search}")
+                f"in {self.seconds:.2f} s{left_out}{photos}{search}")
 
 
 def build_time(options: BuildOptions) -> datetime:
@@ -100,6 +103,8 @@ class Plan:
     site: Site
     outputs: list[Output]
     static: dict[str, Path]  # output path -> file under content/ copied as it is
+    pictures: dict[str, Picture]  # site path -> a photo an article uses, and the files made of it
+    warnings: list[ContentError]
     provinces: ProvinceList
     skipped_drafts: int
     skipped_future: int
@@ -123,16 +128,16 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     # 1. Read and check every article; gather all errors before stopping.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    articles, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs)
+    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
     # 2. Leave out drafts and articles dated in the future, unless asked for.
     now = build_time(options)
-    drafts = [a for a in articles if a.draft and not options.drafts]
-    future = [a for a in articles if a.date > now and not options.future]
+    drafts = [a for a in parsed if a.draft and not options.drafts]
+    future = [a for a in parsed if a.date > now and not options.future]
     left_out = {a.key for a in drafts + future}
-    articles = [a for a in articles if a.key not in left_out]
+    articles = [a for a in parsed if a.key not in left_out]
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.
@@ -144,11 +149,16 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
         cache.save(config.root, "related", related_settings, memo)
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
-    errors += site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
+    # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
+    photos = images.catalogue(parsed, static, config)
+    errors += (site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
+               + photos.errors)
     if errors:
         raise BuildFailed(errors)
+    static = {path: source for path, source in static.items()
+              if not ("/" + path in photos.pictures and not photos.pictures["/" + path].copied)}
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
-    return Plan(site, outputs, static, provinces, len(drafts), len(future),
+    return Plan(site, outputs, static, photos.pictures, photos.warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)
 
 
@@ -161,10 +171,11 @@ class Written:
     sources: dict[str, bytes]  # article key -> digest of its source file then (articles answer by their fields)
     assets: dict[str, str]  # assets/ name -> hashed site path
     static: dict[str, tuple[int, int]]  # static file -> (size, mtime_ns) of its source
+    images: dict[str, str]  # file made of a photo -> the token of the photo and settings it was made from
     search: dict[str, str] | None  # shard -> bundle folder name; None: built without search
 
 
-NOTHING_WRITTEN = Written({}, {}, {}, {}, {}, None)  # what a cold build starts from
+NOTHING_WRITTEN = Written({}, {}, {}, {}, {}, {}, None)  # what a cold build starts from
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -182,9 +193,10 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     site, outputs = loaded.site, loaded.outputs
     if not options.write:
         return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, warnings=tuple(loaded.warnings))
 
     _check(cancelled)
+    encoded = encode_photos(loaded, config, jobs, cancelled)
 
     # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
     assets = asset_names(config.assets_dir, config.root)
@@ -192,8 +204,9 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
     now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards),
-                       [(o.path, last_change(o, site)) for o in sitemap_pages(outputs)])
+                       [(o.path, last_change(o, site)) for o in sitemap_pages(outputs)], loaded.pictures)
     static = {relative: _stamp(source) for relative, source in loaded.static.items()}
+    photo_files = images.outputs(loaded.pictures, config.root)
     manifest_key = cache.fingerprint(config.output_dir)
     before: Written | None = cache.load(config.root, "output", manifest_key)
     if before is not None and not _intact(config.output_dir, before):
@@ -216,7 +229,12 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         for relative, source in loaded.static.items():
             if then.static.get(relative) != static[relative]:
                 copy_file(stage, relative, source)
-        for relative in then.static.keys() - static.keys():
+        for relative in then.static.keys() - static.keys() - photo_files.keys():
+            changes.remove(relative)
+        for relative, (token, source) in photo_files.items():
+            if then.images.get(relative) != token or relative in then.static:
+                copy_file(stage, relative, source)
+        for relative in then.images.keys() - photo_files.keys() - static.keys():
             changes.remove(relative)
         previous = {path: record.digest for path, record in then.pages.items()}
         rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
@@ -241,13 +259,15 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     # 7. Record what the output folder now holds, with the answers its pages depended on.
     #    Without --no-search the index is current; with it, an index already there stays.
     indexed = {name: bundle.name for name, bundle in bundles.items()} if options.search else then.search
-    after = Written(pages, answers(pages, rendered, then.deps, now), loaded.digests, assets, static, indexed)
+    after = Written(pages, answers(pages, rendered, then.deps, now), loaded.digests, assets, static,
+                    {relative: token for relative, (token, _) in photo_files.items()}, indexed)
     if after != before:  # a build that changed nothing need not write its record again
         cache.save(config.root, "output", manifest_key, after)
+        images.prune(loaded.pictures, config.root)
     changed_pages = tuple(sorted(path for path, record in rendered.items() if record.digest != previous.get(path)))
-    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static),
+    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static) + len(photo_files),
                   loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
-                  changed_pages, loaded)
+                  changed_pages, loaded, tuple(loaded.warnings), encoded)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -257,7 +277,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def _intact(output_dir: Path, written: Written) -> bool:
     """Does the output folder still hold every file the last build wrote?"""
-    paths = [*written.pages, *(p.lstrip("/") for p in written.assets.values()), *written.static,
+    paths = [*written.pages, *(p.lstrip("/") for p in written.assets.values()), *written.static, *written.images,
              *(f"{BUNDLE_DIR}/{name}/pagefind-entry.json" for name in written.search or {})]
     root = f"{output_dir}{os.sep}"
     return output_dir.is_dir() and all(os.path.isfile(root + path) for path in paths)
@@ -373,6 +393,51 @@ def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
     return articles, errors
 
 
+# --- parallel photo encoding ------------------------------------------------------------
+def _encode(job: tuple[Picture, Path, Config]) -> str | None:
+    picture, source, config = job
+    return images.encode(picture, source, config.images, config.root)
+
+
+def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None) -> int:
+    """Encode the photos whose variants are not cached yet, one per core; BuildFailed names
+    the articles that show a photo that turns out unreadable. Returns how many were encoded."""
+    todo = images.missing(loaded.pictures, config.root)
+    if not todo:
+        return 0
+    work = [(picture, config.root / picture.source, config) for picture in todo]
+    failed: dict[str, str] = {}
+    pool = _pool(min(jobs, len(work)), _init_nothing, ()) if jobs > 1 and len(work) > 1 else None
+    try:
+        results = pool.map(_encode, work) if pool is not None else map(_encode, work)
+        for (picture, _, _), problem in zip(work, results, strict=True):
+            if problem is not None:
+                failed[picture.token] = problem
+            _check(cancelled)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    if failed:
+        raise BuildFailed([
+            ContentError(key, line, field, f"the image {picture.path} cannot be used: {failed[picture.token]}",
+                         hint="replace the file with a JPEG or PNG photo")
+            for picture in loaded.pictures.values() if picture.token in failed
+            for key, line, field in _showing(loaded, picture)])
+    return len(todo)
+
+
+def _showing(loaded: Plan, picture: Picture) -> list[tuple[str, int | None, str | None]]:
+    """(article, line, field) of every reference to a photo; the photo itself if only drafts show it."""
+    found: list[tuple[str, int | None, str | None]] = [
+        (article.key, line, field) for article in loaded.site.articles.values()
+        for path, line, field in article.images if path == picture.path]
+    return found or [(picture.source, None, None)]
+
+
+def _init_nothing() -> None:
+    """Encoding workers need nothing set up."""
+
+
 # --- parallel related news ---------------------------------------------------------------
 def _init_search(search: Callable[[str], tuple[str, ...]]) -> None:
     _worker["related"] = search
@@ -395,7 +460,7 @@ def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], job
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
     renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.outputs,
-                        tuple(s.name for s in loaded.shards))
+                        tuple(s.name for s in loaded.shards), loaded.pictures)
     _worker["render"] = (renderer, stage, previous)
 
 
@@ -487,7 +552,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
-                        loaded.outputs, tuple(s.name for s in loaded.shards))
+                        loaded.outputs, tuple(s.name for s in loaded.shards), loaded.pictures)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from bantin.config import Config
 from bantin.deps import (
     ARTICLE,
+    IMAGE,
     LATEST,
     NEIGHBOURS,
     NEWEST,
@@ -29,7 +31,8 @@ from bantin.errors import BuildFailed
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
 from bantin.layouts import layout_error, make_environment
 from bantin.markup import plain_text
-from bantin.model import Article, Kind, Output, Site, Term
+from bantin.model import Article, Kind, Output, Picture, Site, Term
+from bantin.pictures import expand_images, picture_html
 from bantin.plan import page_url, terms_by_kind
 from bantin.provinces import ProvinceList
 from bantin.search import folded_words
@@ -68,8 +71,10 @@ class Renderer:
     """Renders outputs with the Jinja2 layouts. Build one per process."""
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                 outputs: list[Output], shards: tuple[str, ...] = ()) -> None:
+                 outputs: list[Output], shards: tuple[str, ...] = (),
+                 pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
+        self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/pictures.py)
         self.outputs = outputs  # the plan, for the sitemap
         self.shards = shards  # names of the search shards, newest first
         self.config = config
@@ -97,6 +102,8 @@ class Renderer:
             "absolute_url": self.absolute_url,
             "asset": self.asset,
             "province_of": self.province_of,
+            "picture": self.picture,
+            "image_tag": self.image_tag,
             "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
             "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
         }
@@ -120,6 +127,30 @@ class Renderer:
             return self.url(self.assets[name])
         except KeyError:
             raise jinja2.TemplateError(f"asset {name!r} not found in assets/") from None
+
+    def picture(self, path: str) -> Picture | None:
+        """The variants made of a photo of the site, or None (an image elsewhere, or not a photo)."""
+        if not path or "://" in path:
+            return None
+        self.recorder.add((IMAGE, path))
+        return self.pictures.get(path)
+
+    def image_tag(self, path: str, alt: str, sizes: str | None = None, crop: bool = False,
+                  priority: bool = False) -> Markup:
+        """A photo as <picture> with every variant (`crop`: the list thumbnail); other images as <img>."""
+        picture = self.picture(path)
+        sizes = sizes or self.config.images.sizes
+        if picture is not None:
+            return Markup(picture_html(picture, alt, self.url, sizes, crop=crop, priority=priority))
+        loading = 'fetchpriority="high"' if priority else 'loading="lazy"'
+        return Markup('<img src="{}" alt="{}" {} decoding="async">').format(self.url(path), alt, Markup(loading))
+
+    def share_image(self, path: str) -> dict[str, Any] | None:
+        """What a link preview shows of a page: the photo's 1200x630 crop, or the image as it is."""
+        picture = self.picture(path)
+        if picture is not None and picture.share is not None:
+            return {"url": picture.share.url, "width": picture.share.width, "height": picture.share.height}
+        return {"url": path} if path else None
 
     def province_of(self, article: Article) -> Term:
         """The province term an article was written with."""
@@ -183,6 +214,10 @@ class Renderer:
             "page_title": article.title,
             "description": article.summary,
             "image": article.image,
+            "share": self.share_image(article.image),
+            # the body's photos as <picture>; the first is fetched first (a phone shows it at once)
+            "body": Markup(expand_images(article.body_html, self.picture, self.url, self.config.images.sizes,
+                                         self.config.base_path, article.url, priority_first=True)),
         }
 
     def _list(self, output: Output, term: Term, heading: str, note: dict[str, Any] | None = None

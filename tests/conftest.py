@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import random
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from bantin.config import load_config
 from bantin.pipeline import BuildOptions, Report, build
@@ -41,17 +44,45 @@ def article(title: str, date: str, province: str = "Hà Tĩnh", topic: str = "Ch
     return "\n".join(lines)
 
 
+def photo(width: int = 320, height: int = 240, orientation: int = 1, gps: bool = False, kind: str = "JPEG",
+          seed: int = 1) -> bytes:
+    """A photo-like image made here (gradients and noise compress like a photo; a flat colour does not),
+    with an EXIF orientation and a GPS position when asked; its top-left quarter is red, to tell its way up."""
+    small = (max(1, width // 8), max(1, height // 8))
+    noise = Image.frombytes("L", small, random.Random(seed).randbytes(small[0] * small[1])).resize((width, height))
+    ramp = Image.linear_gradient("L").resize((width, height))
+    image = Image.merge("RGB", [ramp, noise, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+    image.paste((255, 0, 0), (0, 0, width // 2, height // 2))
+    exif = Image.Exif()
+    if orientation != 1:
+        exif[0x0112] = orientation
+    if gps:
+        gps_info = exif.get_ifd(0x8825)
+        gps_info[1], gps_info[2] = "N", (21.0, 1.0, 30.0)  # latitude: Hà Nội
+        gps_info[3], gps_info[4] = "E", (105.0, 51.0, 0.0)
+        exif[0x010F] = "PhoneMaker"
+    out = io.BytesIO()
+    if kind == "PNG":
+        image.convert("RGBA").save(out, "PNG")
+    else:
+        image.save(out, kind, quality=90, exif=exif)
+    return out.getvalue()
+
+
 class Project:
     """A bantin project in a temporary folder."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def write(self, files: dict[str, str]) -> None:
-        for relative, text in files.items():
+    def write(self, files: dict[str, str | bytes]) -> None:
+        for relative, content in files.items():
             path = self.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
 
     def build(self, **options: object) -> Report:
         options.setdefault("jobs", 1)
@@ -67,7 +98,7 @@ class Project:
         return (self.out / (path if path.endswith(".html") else path + "index.html")).read_text(encoding="utf-8")
 
 
-def make_project(root: Path, files: dict[str, str] | None = None, site_toml: str = SITE_TOML) -> Project:
+def make_project(root: Path, files: dict[str, str | bytes] | None = None, site_toml: str = SITE_TOML) -> Project:
     """A project in `root` with the repository's layouts and assets, and the given files."""
     root.mkdir(parents=True)
     shutil.copytree(REPO / "layouts", root / "layouts")

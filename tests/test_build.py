@@ -9,12 +9,13 @@ import pytest
 
 from bantin.errors import BuildFailed
 
-from conftest import SITE_TOML, article
+from conftest import SITE_TOML, article, photo
 from html_helpers import Page
 
 
-def five_articles() -> dict[str, str]:
+def five_articles() -> dict[str, str | bytes]:
     return {
+        "content/anh/hoi-thao.jpg": photo(),
         "content/tin-tuc/2023/hoi-thao-chuyen-doi-so.md": article(
             "Hà Tĩnh: Hội thảo chuyển đổi số", "2023-06-02T00:03:00+07:00", "Hà Tĩnh", "Chuyển đổi số",
             ["chuyển đổi số", "trí thức"],
@@ -181,7 +182,9 @@ def test_sub_path_base_url(project):
     internal = [link for link in page.links() if not link.startswith(("http", "#"))]
     assert internal and all(link.startswith("/lhh/") for link in internal)
     assert page.find("figure").get("tag") == "figure"
-    assert page.find("img")["attrs"]["src"] == "/lhh/anh/hoi-thao.jpg"
+    image = page.find("img")["attrs"]
+    assert image["src"].startswith("/lhh/anh/hoi-thao.") and (site.out / image["src"][5:]).is_file()
+    assert all(entry.startswith("/lhh/anh/hoi-thao.") for entry in image["srcset"].split(", "))
     assert page.find("link", rel="canonical")["attrs"]["href"] == \
         "https://example.org/lhh/tin-tuc/2023/hoi-thao-chuyen-doi-so/"
 
@@ -196,11 +199,13 @@ def test_assets_have_content_hashed_names(project):
 
 
 def test_static_files_under_content_are_copied(project):
-    site = project(five_articles())
-    (site.root / "content/anh").mkdir(parents=True)
-    (site.root / "content/anh/hoi-thao.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    """Files no article shows as an image are published as they are: documents, photos linked to."""
+    unused = photo(seed=2)
+    site = project({**five_articles(), "content/tai-lieu/bao-cao.pdf": b"%PDF-1.4 not really a pdf",
+                    "content/anh/khong-dung.jpg": unused})
     site.build()
-    assert (site.out / "anh/hoi-thao.jpg").read_bytes() == b"\xff\xd8 not really a jpeg"
+    assert (site.out / "tai-lieu/bao-cao.pdf").read_bytes() == b"%PDF-1.4 not really a pdf"
+    assert (site.out / "anh/khong-dung.jpg").read_bytes() == unused
 
 
 def test_aliases_redirect_to_the_article(project):

@@ -7,15 +7,17 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from PIL import Image
 
 from bantin.cli import main
 
-from conftest import SITE_TOML, article
+from conftest import SITE_TOML, article, photo
 from html_helpers import Page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 FILES = {
+    "content/anh/hoi-nghi.jpg": photo(),
     "content/tin-tuc/2023/moi.md": article(
         "Bài mới nhất", "2023-06-02T08:30", tags=["Trí thức"], topic="Y tế",
         body="Đoạn đầu có [liên kết](/tin-tuc/2021/cu/) và ảnh.\n\n![Hội nghị](/anh/hoi-nghi.jpg)"),
@@ -115,7 +117,8 @@ def test_pages_announce_their_feeds_in_the_head(project):
 
 def test_share_image_falls_back_to_the_site_default(project):
     site = project({**FILES, "content/tin-tuc/2023/anh.md": article(
-        "Bài có ảnh bìa", "2023-01-01", image="/anh/bia.jpg")}, 'image = "img/share.png"\n' + SITE_TOML)
+        "Bài có ảnh bìa", "2023-01-01", image="/anh/bia.jpg"), "content/anh/bia.jpg": photo(1600, 1200)},
+        'image = "img/share.png"\n' + SITE_TOML)
     (site.root / "assets" / "img").mkdir(exist_ok=True)
     (site.root / "assets" / "img" / "share.png").write_bytes(b"\x89PNG fake")
     site.build()
@@ -126,9 +129,15 @@ def test_share_image_falls_back_to_the_site_default(project):
                 "twitter": page.find("meta", name="twitter:image")["attrs"]["content"],
                 "kind": page.find("meta", name="twitter:card")["attrs"]["content"]}
 
+    # a cover is shared as its 1200x630 crop, with its size
     cover = card("/tin-tuc/2023/anh/")
-    assert cover == {"og": "https://example.org/anh/bia.jpg", "twitter": "https://example.org/anh/bia.jpg",
-                     "kind": "summary_large_image"}
+    assert cover["og"].startswith("https://example.org/anh/bia.share.") and cover["twitter"] == cover["og"]
+    assert cover["kind"] == "summary_large_image"
+    page = Page(site.page("/tin-tuc/2023/anh/"))
+    assert [page.find("meta", property=f"og:image:{side}")["attrs"]["content"] for side in ("width", "height")] \
+        == ["1200", "630"]
+    with Image.open(site.out / cover["og"].removeprefix("https://example.org/")) as shared:
+        assert shared.size == (1200, 630)
     default = card("/tin-tuc/2023/moi/")
     assert default["og"].startswith("https://example.org/assets/img/share.") and default["og"].endswith(".png")
     assert card("/")["og"] == default["og"]

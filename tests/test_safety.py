@@ -22,7 +22,7 @@ from bantin.config import parse_config
 from bantin.content import markdown_renderer
 from bantin.errors import BuildFailed
 
-from conftest import REPO, SITE_TOML, article, make_project
+from conftest import REPO, SITE_TOML, article, make_project, photo
 from html_helpers import Page
 
 HOSTILE = REPO / "tests" / "hostile"
@@ -233,8 +233,18 @@ def executable_parts(page: Page, iframe_hosts: tuple[str, ...] = ("www.youtube-n
 
 def vectors_site(project, raw_html: str = "safe"):
     body = "\n\n".join(f"Vector {n}: {vector}" for n, vector in enumerate(VECTORS, start=1))
-    toml = SITE_TOML + f'\n[markdown]\nraw_html = "{raw_html}"\n'
-    return project({"content/tin-tuc/2023/xss.md": article("Thử XSS", "2023-05-01", body=body)}, toml)
+    return project(vectors_files(body), vectors_toml(raw_html))
+
+
+def vectors_files(body: str) -> dict[str, str | bytes]:
+    """The vectors' page, and the one photo of the site they show (so photo markup meets them too)."""
+    return {"content/tin-tuc/2023/xss.md": article("Thử XSS", "2023-05-01", body=body), "content/anh/a.jpg": photo()}
+
+
+def vectors_toml(raw_html: str) -> str:
+    # vectors point at images that do not exist (src=x): the page is about script, not broken images
+    return SITE_TOML + f'\n[markdown]\nraw_html = "{raw_html}"\n[images]\nmissing = "warning"\n'
+
 
 
 def test_there_are_at_least_25_vectors():
@@ -300,7 +310,8 @@ def test_allowed_html_survives_safe_mode_unchanged(project, tmp_path):
     pages = {}
     for mode in ("trusted", "safe"):
         site = make_project(tmp_path / mode, {"content/tin-tuc/2023/ok.md": article("OK", "2023-05-01",
-                                                                                  body=ALLOWED_HTML)},
+                                                                                  body=ALLOWED_HTML),
+                                              "content/anh/a.jpg": photo(800, 600)},
                             SITE_TOML + f'\n[markdown]\nraw_html = "{mode}"\n')
         site.build(search=False)
         pages[mode] = body_of(site.page("/tin-tuc/2023/ok/"))
@@ -364,7 +375,7 @@ def test_url_fields_accept_only_http_urls_and_site_paths(project, field, value, 
 def test_http_urls_and_site_paths_are_accepted(project):
     site = project({"content/tin-tuc/2023/u.md": article(
         "U", "2023-05-01", image="/anh/a.jpg", source="{name: VUSTA, url: 'https://vusta.vn/'}",
-        aliases='["/tin/cu/"]')})
+        aliases='["/tin/cu/"]'), "content/anh/a.jpg": photo()})
     site.build(search=False)
     page = Page(site.page("/tin-tuc/2023/u/"))
     assert page.find("figure", cls="cover")

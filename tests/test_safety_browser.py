@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_safety import VECTORS
+from test_safety import VECTORS, vectors_files, vectors_toml
 
 from browser import browser, serve, skip_without_browser
-from conftest import SITE_TOML, article, make_project
+from conftest import make_project
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ PROVOKE = """() => {
 def visit(tmp_path, raw_html: str) -> tuple[list[str], list[str], list[str], str]:
     """(dialogs raised, requests made, URLs in the body, final URL) for the vectors' page."""
     body = "\n\n".join(f"Vector {n}: {vector}" for n, vector in enumerate(VECTORS, start=1))
-    site = make_project(tmp_path / raw_html, {"content/tin-tuc/2023/xss.md": article("XSS", "2023-05-01", body=body)},
-                        SITE_TOML + f'\n[markdown]\nraw_html = "{raw_html}"\n')
+    site = make_project(tmp_path / raw_html, vectors_files(body), vectors_toml(raw_html))
     site.build(search=False)
     dialogs: list[str] = []
     requests: list[str] = []

@@ -13,10 +13,11 @@ from bantin.errors import BuildFailed
 from bantin.pipeline import BuildOptions, load
 from bantin.search import canonical_bundle, fold, pagefind_executable, plan_shards
 
-from conftest import SITE_TOML, article
+from conftest import SITE_TOML, article, photo
 from html_helpers import Page
 
 FILES = {
+    "content/anh/bia.jpg": photo(),
     "content/tin-tuc/2023/dak-lak.md": article(
         "Đổi mới ở Đắk Lắk", "2023-05-10", province="Đắk Lắk", tags=["Đổi mới", "Hội thảo"],
         body="Trí thức Đắk Lắk bàn về đổi mới.", image="/anh/bia.jpg", image_alt='"Ảnh bìa"',
@@ -47,7 +48,9 @@ def test_article_pages_carry_the_search_attributes(project):
     meta = {e["attrs"]["data-pagefind-meta"]: e["attrs"]["content"]
             for e in page.find_all("meta") if "data-pagefind-meta" in e["attrs"]}
     assert meta["date[content]"] == "10/05/2023" and meta["province[content]"] == "Đắk Lắk"
-    assert meta["image[content]"] == "/anh/bia.jpg" and meta["image_alt[content]"] == "Ảnh bìa"
+    # results show the cover's small thumbnail, not the original
+    assert meta["image[content]"].startswith("/anh/bia.thumb") and meta["image_alt[content]"] == "Ảnh bìa"
+    assert (site.out / meta["image[content]"].lstrip("/")).is_file()
     assert page.find("meta", **{"data-pagefind-sort": "date[content]"})["attrs"]["content"].startswith("2023-05-10")
     # only the title, lead and body are indexed: the rest of the article is ignored
     ignored = {e["attrs"].get("class", "") for e in page.elements if "data-pagefind-ignore" in e["attrs"]}
