@@ -29,15 +29,14 @@ sys.path.insert(0, str(REPO / "bench"))
 from bantin.search import fold  # noqa: E402
 
 from browser import browser, serve  # noqa: E402
-from run import cold_build, make_project  # noqa: E402
+from run import cold_build, corpus_toml, make_project  # noqa: E402
 
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
 
 
 def build(root: Path, shard_years: int, shard_max: int) -> tuple[float, float, int, str]:
     """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards."""
-    toml = (REPO / "site.toml").read_text(encoding="utf-8")
-    (root / "site.toml").write_text(toml + f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n",
+    (root / "site.toml").write_text(corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n"),
                                     encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
     shards = int(re.search(r"search: (\d+) shards", summary).group(1))  # type: ignore[union-attr]
