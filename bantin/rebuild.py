@@ -124,11 +124,13 @@ class Rebuilder:
                     return
                 changed, self.to_preview = self.to_preview, set()
             built = self.built
-            if built is None or self.live.error is not None or len(changed) != 1:
+            # one article saved (perhaps with its new photos, which the build that follows brings)
+            articles = [path for path in changed if path.suffix == ".md"]
+            if built is None or self.live.error is not None or len(articles) != 1:
                 continue
             config, loaded = built
             try:
-                page = preview(loaded, config, next(iter(changed)))
+                page = preview(loaded, config, articles[0])
                 if page is not None:
                     if not any(o.path == page[0] for o in loaded.outputs):
                         self.previewed.add(page[0])  # a new article: the next build checks it is planned

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from bantin.rebuild import is_editor_noise
 from bantin.serve import EVENTS_PATH, resolve, serve
 
 from browser import browser, skip_without_browser
-from conftest import Project, article
+from conftest import Project, article, photo
 
 FILES = {
     "content/tin-tuc/2023/hoi-thao.md": article("Hội thảo chuyển đổi số", "2023-05-10", tags=["Hội thảo"]),
@@ -262,3 +263,27 @@ def test_a_new_article_is_previewed_and_leaves_nothing_behind_when_deleted(serve
         assert time.monotonic() < deadline, served.messages  # type: ignore[attr-defined]
         time.sleep(0.05)
     assert "Bài vừa viết".encode() not in served.get("/the/hoi-thao/")[2]
+
+
+def test_a_new_photo_shows_within_seconds_and_the_text_preview_does_not_wait_for_it(served):
+    for n in range(3):  # three phone photos: encoding them takes a while on one core
+        (served.project.root / f"content/anh/moi-{n}.jpg").parent.mkdir(parents=True, exist_ok=True)
+        (served.project.root / f"content/anh/moi-{n}.jpg").write_bytes(photo(4000, 3000, orientation=6, seed=n))
+    page = served.project.out / "tin-tuc/2023/hoi-thao/index.html"
+    saved = time.monotonic()
+    body = "Ảnh mới của hội thảo.\n\n" + "\n\n".join(f"![Ảnh {n}](/anh/moi-{n}.jpg)" for n in range(3))
+    served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo chuyển đổi số", "2023-05-10",
+                                                             tags=["Hội thảo"], body=body))
+    previewed = pictured = None
+    while pictured is None:
+        assert time.monotonic() - saved < 30, served.messages  # type: ignore[attr-defined]
+        html = page.read_bytes() if page.exists() else b""
+        if previewed is None and "Ảnh mới của hội thảo".encode() in html:
+            previewed = time.monotonic() - saved
+        if b"<picture>" in html and html.count(b"moi-") >= 3:
+            pictured = time.monotonic() - saved
+        time.sleep(0.01)
+    assert previewed is not None and previewed < pictured
+    sources = re.findall(r'srcset="([^"]+)"', html.decode())
+    urls = {entry.split(" ")[0] for srcset in sources for entry in srcset.split(", ")}
+    assert len(urls) >= 3 * 8 and all(served.get(url)[0] == 200 for url in urls)
