@@ -207,7 +207,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                        [(o.path, last_change(o, site)) for o in sitemap_pages(outputs)], loaded.pictures)
     static = {relative: _stamp(source) for relative, source in loaded.static.items()}
     photo_files = images.outputs(loaded.pictures, config.root)
-    manifest_key = cache.fingerprint(config.output_dir)
+    # another bantin may have recorded it differently: then the output is built whole again
+    manifest_key = cache.fingerprint(cache.code_digest(), config.output_dir)
     before: Written | None = cache.load(config.root, "output", manifest_key)
     if before is not None and not _intact(config.output_dir, before):
         before = None  # the output folder was changed by hand, or is gone: build it whole

@@ -214,7 +214,8 @@ class Renderer:
             "page_title": article.title,
             "description": article.summary,
             "image": article.image,
-            "share": self.share_image(article.image),
+            # shared with its cover, or else the first photo of its body
+            "share": self.share_image(article.images[0][0] if article.images else article.image),
             # the body's photos as <picture>; the first is fetched first (a phone shows it at once)
             "body": Markup(expand_images(article.body_html, self.picture, self.url, self.config.images.sizes,
                                          self.config.base_path, article.url, priority_first=True)),

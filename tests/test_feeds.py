@@ -138,7 +138,9 @@ def test_share_image_falls_back_to_the_site_default(project):
         == ["1200", "630"]
     with Image.open(site.out / cover["og"].removeprefix("https://example.org/")) as shared:
         assert shared.size == (1200, 630)
-    default = card("/tin-tuc/2023/moi/")
+    # without a cover, the first photo of the body; without any photo, the site's image
+    assert card("/tin-tuc/2023/moi/")["og"].startswith("https://example.org/anh/hoi-nghi.share.")
+    default = card("/tin-tuc/2022/giua/")
     assert default["og"].startswith("https://example.org/assets/img/share.") and default["og"].endswith(".png")
     assert card("/")["og"] == default["og"]
     assert (site.out / default["og"].removeprefix("https://example.org/")).is_file()
