@@ -11,7 +11,7 @@ import pytest
 
 from bantin.errors import BuildFailed
 
-from conftest import SITE_TOML, Project, article
+from conftest import SITE_TOML, Project, article, photo
 
 PROVINCES = ["Hà Tĩnh", "Hà Giang", "Tuyên Quang", "Sơn La", "Đắk Lắk", "Trung ương"]
 TOPICS = ["Hoạt động Liên hiệp hội", "Chuyển đổi số", "Y tế"]
@@ -37,7 +37,7 @@ def clean_build(root: Path, tmp: Path, search: bool) -> dict[str, bytes]:
     return snapshot(clean / "_site")
 
 
-ACTIONS = ("add", "edit", "rename", "delete", "tags", "province", "date", "title")
+ACTIONS = ("add", "edit", "photo", "rename", "delete", "tags", "rephoto", "province", "date", "unphoto", "title")
 
 
 def random_edit(rng: random.Random, content: Path, action: str, serial: int) -> int:
@@ -67,7 +67,29 @@ def random_edit(rng: random.Random, content: Path, action: str, serial: int) -> 
         path.write_text(re.sub(r"date: \d{4}", f"date: 20{rng.randint(19, 24)}", text, count=1), encoding="utf-8")
     elif action == "title":
         path.write_text(text.replace("Bài số", "Tin số", 1), encoding="utf-8")
+    elif action in ("photo", "rephoto", "unphoto"):
+        _photo_edit(rng, content, path, text, action, serial)
     return serial
+
+
+def _photo_edit(rng: random.Random, content: Path, path: Path, text: str, action: str, serial: int) -> None:
+    """A photo shown as a cover or in the body, a photo's file replaced, or an article's photos removed."""
+    photos = content.parent / "anh"
+    photos.mkdir(exist_ok=True)
+    if action == "photo":
+        name = f"anh-{rng.randint(1, 4)}.jpg"
+        if not (photos / name).exists():
+            (photos / name).write_bytes(photo(160, 120, seed=serial))
+        if "image:" not in text and rng.random() < 0.5:
+            text = text.replace("\ntopic:", f"\nimage: /anh/{name}\ntopic:", 1)
+        else:
+            text = text.rstrip("\n") + f"\n\n![Ảnh {serial}](/anh/{name})\n"
+        path.write_text(text, encoding="utf-8")
+    elif action == "rephoto" and list(photos.glob("*.jpg")):
+        rng.choice(sorted(photos.glob("*.jpg"))).write_bytes(photo(160, 120, seed=serial + 1000))
+    elif action == "unphoto":
+        lines = [line for line in text.split("\n") if not line.startswith(("image:", "![Ảnh"))]
+        path.write_text("\n".join(lines), encoding="utf-8")
 
 
 @pytest.mark.parametrize("search", [False, True])
