@@ -93,6 +93,7 @@ class Rebuilder:
         self.built: tuple[Config, Plan] | None = None  # the first good build, for previews
         self.previewed: set[str] = set()  # pages written by previews that the first build did not plan
         self.stopped = False
+        self.warned: set[str] = set()  # the warnings of the last build, already shown
 
     def first_build(self) -> Built | bool | None:
         return self._build(search=self.options.search, changed=None, saves=self.saves)
@@ -193,6 +194,9 @@ class Rebuilder:
             self.live.publish(error=outcome)
             return None
         report = outcome
+        for warning in [w for w in report.warnings if w not in self.warned][:20]:  # each once, not every save
+            self.log(f"warning: {warning}")
+        self.warned = set(report.warnings)
         site_wide = changed is None or any(not path.is_relative_to(report.content_dir) for path in changed)
         if site_wide or len(report.written) > 2000:
             pages: tuple[str, ...] = (ALL_PAGES,)  # layouts, assets, site.toml: every page may look different
@@ -243,6 +247,7 @@ class Built:
     content_dir: Path
     output_dir: Path
     unplanned: tuple[str, ...] = ()  # pages written by previews that this build did not plan
+    warnings: tuple[str, ...] = ()  # what the editor should know, though the build succeeded
 
 
 def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Callable[[], bool] | None = None,
@@ -261,7 +266,7 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
         keep(config, report.plan)
     planned = {o.path for o in report.plan.outputs} if previewed else set()
     return Built(report.written, report.search.indexed if report.search else None, config.content_dir,
-                 config.output_dir, tuple(sorted(previewed - planned)))
+                 config.output_dir, tuple(sorted(previewed - planned)), tuple(map(str, report.warnings)))
 
 
 def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: frozenset[str], stop: Any,
