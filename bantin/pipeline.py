@@ -28,7 +28,7 @@ from bantin.render import Renderer
 from bantin.sanitize import active_file
 from bantin.search import BUNDLE_DIR, IndexReport, Shard, index_site, install_bundle, page_digest, plan_shards
 from bantin.site import assemble
-from bantin.write import asset_names, copy_assets, copy_file, overlay, staging, write_bytes
+from bantin.write import asset_names, copy_assets, copy_file, link_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
@@ -234,7 +234,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             changes.remove(relative)
         for relative, (token, source) in photo_files.items():
             if then.images.get(relative) != token or relative in then.static:
-                copy_file(stage, relative, source)
+                link_file(stage, relative, source)
         for relative in then.images.keys() - photo_files.keys() - static.keys():
             changes.remove(relative)
         previous = {path: record.digest for path, record in then.pages.items()}

@@ -55,6 +55,18 @@ def copy_file(root: Path, relative: str, source: Path) -> None:
     shutil.copyfile(source, target)
 
 
+def link_file(root: Path, relative: str, source: Path) -> None:
+    """Put a file made once and never changed (a photo's variant in the cache) under root: a hard
+    link, which costs no copying, or a copy where the two folders are on different disks."""
+    target = safe_target(root, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def hashed_name(relative: str, data: bytes) -> str:
     """'css/site.css' -> 'css/site.1a2b3c4d.css': a new name whenever the content changes."""
     digest = hashlib.sha256(data).hexdigest()[:10]
