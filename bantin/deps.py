@@ -39,6 +39,7 @@ NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
 SHARDS = "shards"  # (SHARDS,): the names of the search shards
 SITEMAP = "sitemap"  # (SITEMAP,): every page of the sitemap with its last change
 IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
+FIELD = "field"  # only in Recorder.captures: (FIELD, key, name), a read of one field of an article
 
 
 class Recorder:
@@ -47,6 +48,9 @@ class Recorder:
     def __init__(self) -> None:
         self.reads: set[Dep] | None = None
         self.fields: dict[str, set[str]] = {}  # article key -> the fields read
+        # reads made inside the macro calls being remembered (layouts.LayoutEnvironment), innermost last;
+        # a field read is (FIELD, key, name), any other read its dependency
+        self.captures: list[list[Dep]] = []
 
     def start(self) -> None:
         self.reads, self.fields = set(), {}
@@ -60,17 +64,28 @@ class Recorder:
 
     def field(self, key: str, name: str) -> None:
         """A read of one field of an article."""
+        for capture in self.captures:
+            capture.append((FIELD, key, name))
         if self.reads is not None:
             self.fields.setdefault(key, set()).add(name)
 
     def add(self, dep: Dep) -> None:
+        for capture in self.captures:
+            capture.append(dep)
         if self.reads is not None:
             self.reads.add(dep)
 
     def term(self, term: Term, articles: bool = False) -> None:
         """A read of a term: its name and URL, and its article list too when `articles`."""
-        if self.reads is not None:
-            self.reads.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
+        self.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
+
+    def replay(self, reads: tuple[Dep, ...]) -> None:
+        """Record again what a remembered macro call read when it ran."""
+        for dep in reads:
+            if dep[0] == FIELD:
+                self.field(dep[1], dep[2])
+            else:
+                self.add(dep)
 
 
 def _digest(value: object) -> bytes:

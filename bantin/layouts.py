@@ -10,8 +10,9 @@ from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
-from jinja2.runtime import Macro
+from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from bantin.config import Config
 from bantin.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder
@@ -63,10 +64,53 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
     """
 
     _PLAIN_VALUES = frozenset({Article, Term})
+    _VALUE_ARGUMENTS = frozenset({str, Markup, int, float, bool, type(None)})  # compared by value
+    _MEMO_LIMIT = 100_000
 
     def __init__(self, recorder: Recorder, **options: Any) -> None:
         super().__init__(**options)
         self.recorder = recorder
+        # macro call -> (its output, what it read, the objects its key names by id, kept alive)
+        self._macro_memo: dict[tuple, tuple[Any, tuple, tuple]] = {}
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls of a layout's macros are remembered: a list shows an article's card on some ten
+        pages, and each was rendered anew. A macro sees only its arguments and the globals
+        (an import without context), and the immutable sandbox lets it change nothing, so the
+        same call gives the same output; what it read is recorded again for each page."""
+        key = __self._memo_key(__obj, args, kwargs)
+        if key is None:
+            return super().call(__context, __obj, *args, **kwargs)
+        found = __self._macro_memo.get(key)
+        if found is not None:
+            __self.recorder.replay(found[1])
+            return found[0]
+        reads: list = []
+        __self.recorder.captures.append(reads)
+        try:
+            output = super().call(__context, __obj, *args, **kwargs)
+        finally:
+            __self.recorder.captures.remove(reads)
+        if len(__self._macro_memo) >= __self._MEMO_LIMIT:
+            __self._macro_memo.clear()
+        __self._macro_memo[key] = (output, tuple(reads), (__obj, args))
+        return output
+
+    def _memo_key(self, obj: Any, args: tuple, kwargs: dict[str, Any]) -> tuple | None:
+        """The key of a macro call that may be remembered, or None. Site objects (articles,
+        terms) count by identity: each exists once per renderer, and the memo keeps them alive."""
+        if type(obj) is not Macro or kwargs or obj.caller:
+            return None
+        key: list[Any] = [id(obj._func)]
+        for arg in args:
+            kind = type(arg)
+            if kind in self._VALUE_ARGUMENTS:
+                key.append((kind, arg))
+            elif kind in self._PLAIN_VALUES:
+                key.append(id(arg))
+            else:
+                return None
+        return tuple(key)
 
     def _record(self, obj: Any, name: Any) -> None:
         kind = type(obj)

@@ -11,7 +11,7 @@ import random
 
 from test_incremental import clean_build, random_article, random_edit, snapshot
 
-from conftest import article
+from conftest import article, photo
 
 
 def customise(root) -> None:
@@ -110,3 +110,20 @@ def test_editing_a_title_renders_every_page_that_lists_it(project):
         assert page in written, page
     assert "the/hoi-thao/index.html" not in written and "luu-tru/2023/01/index.html" not in written
     assert "bao-cao/2022/d/index.html" in written  # "Tin mới" beside D lists B
+
+
+def test_a_replaced_photo_renders_every_page_that_shows_it_even_through_a_remembered_card(project):
+    files = five()
+    files["content/tin-tuc/b.md"] = article("Bài B", "2023-02-10", province="Sơn La", topic="Chuyển đổi số",
+                                            tags=["Trí thức"], body="Thân bài B.", image="/anh/b.jpg")
+    site = project({**files, "content/anh/b.jpg": photo(seed=1)})
+    site.build(search=False)
+    (site.root / "content/anh/b.jpg").write_bytes(photo(seed=2))
+    report = site.build(search=False)
+    written = set(report.written)
+    # B's card (a macro rendered once and remembered) is on all of these lists
+    for page in ("tin-tuc/2023/b/index.html", "index.html", "tin-tuc/index.html", "tinh/son-la/index.html",
+                 "chu-de/chuyen-doi-so/index.html", "the/tri-thuc/index.html", "luu-tru/2023/02/index.html"):
+        assert page in written, page
+    assert "the/hoi-thao/index.html" not in written and "tin-tuc/2023/a/index.html" not in written
+    assert snapshot(site.out) == clean_build(site.root, site.root.parent / "clean-photo", False)
