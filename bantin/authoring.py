@@ -9,7 +9,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from bantin.config import Config, slug_of
+from bantin.config import Config, slug_of, topic_hint
 from bantin.errors import BuildFailed, ContentError
 from bantin.provinces import ProvinceList
 
@@ -91,11 +91,12 @@ def resolve_names(config: Config, provinces: ProvinceList, province: str, topic:
     errors = []
     match = provinces.match(province)
     if match is None:
-        errors.append(ContentError("(command line)", None, "province", f"unknown province {province!r}"))
+        errors.append(ContentError("(command line)", None, "province", f"unknown province {province!r}",
+                                   hint=provinces.hint(province)))
     topic_name = config.topic_by_slug.get(slug_of(topic))
     if topic_name is None:
         errors.append(ContentError("(command line)", None, "topic", f"unknown topic {topic!r}",
-                                   hint=f"topics in site.toml: {', '.join(config.topics)}"))
+                                   hint=topic_hint(config, topic)))
     if errors:
         raise BuildFailed(errors)
     assert match is not None and topic_name is not None

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from bantin.authoring import new_article
-from bantin.config import Config, load_config, with_base_url
-from bantin.errors import BuildFailed, ContentError
+from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
+from bantin.content import parse_date
+from bantin.errors import BuildFailed, ContentError, UsageError
 from bantin.importer import ImportFailed, import_text
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.provinces import load_provinces
 from bantin.serve import main_log, serve
 
 COMMANDS = ("build", "check", "serve", "new", "import-text")
+_VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\S.*))?$")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,19 +26,41 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
     root = Path(args.root).resolve()
     try:
-        config = load_config(root)
-        if args.command in ("build", "check"):
-            return _build(config, args)
-        if args.command == "serve":
-            options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
-                                   search=not args.no_search)
-            return serve(root, options, args.host, args.port, log=main_log)
-        if args.command == "new":
-            return _new(config, args)
-        return _import(config, args)
+        return _run(args, root)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     except BuildFailed as failed:
         print(failed, file=sys.stderr)
         return 1
+    except OSError as error:  # a folder that cannot be written, a disk that is full
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}\n    hint: check that the folder exists, that you may "
+              "write to it and that the disk has room", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
+    """The command itself; main turns its errors into messages and exit statuses."""
+    if not (root / CONFIG_FILE).is_file():
+        raise UsageError(f"no {CONFIG_FILE} in {root}", hint="run bantin in the project folder (the one holding "
+                         f"{CONFIG_FILE}), or give it: --root path/to/project")
+    if getattr(args, "jobs", 0) < 0:
+        raise UsageError(f"--jobs {args.jobs}: expected 0 (one per core) or more")
+    if not 0 <= getattr(args, "port", 0) <= 65535:
+        raise UsageError(f"--port {args.port}: expected 0 to 65535", hint="--port 0 picks any free port")
+    config = load_config(root)
+    if args.command in ("build", "check"):
+        return _build(config, args)
+    if args.command == "serve":
+        options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs, search=not args.no_search)
+        return serve(root, options, args.host, args.port, log=main_log)
+    if args.command == "new":
+        return _new(config, args)
+    return _import(config, args)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
@@ -129,12 +154,25 @@ def _progress_bar(done: int, total: int) -> None:
 
 def _new(config: Config, args: argparse.Namespace) -> int:
     provinces = load_provinces(config.provinces_file)
-    moment = datetime.fromisoformat(args.date) if args.date else build_time(BuildOptions())
+    moment = command_line_date(args.date, config) if args.date else build_time(BuildOptions())
     path = new_article(config, provinces, title=args.title, province=args.province, topic=args.topic,
                        section=args.section, tags=[t.strip() for t in args.tags.split(",") if t.strip()],
                        moment=moment, author=args.author)
     print(f"wrote {path.relative_to(config.root).as_posix()}")
     return 0
+
+
+def command_line_date(text: str, config: Config) -> datetime:
+    """--date as ISO 8601 (2023-06-02, 2023-06-02 08:30) or as Vietnamese write it (02/06/2023, 02/06/2023 08:30)."""
+    match = _VN_DATE_RE.match(text.strip())
+    if match:
+        day, month, year, rest = match.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}" + (f" {rest}" if rest else "")
+    try:
+        return parse_date(text, config.tz)
+    except ValueError as error:
+        raise UsageError(f"--date: {error}", hint="write the day as 2023-06-02 or 02/06/2023 (day/month/year), "
+                         "with a time if you like: 2023-06-02 08:30") from None
 
 
 def _import(config: Config, args: argparse.Namespace) -> int:

@@ -144,6 +144,16 @@ class Config:
         return {slug_of(topic): topic for topic in self.topics}
 
 
+def topic_hint(config: Config, name: str) -> str:
+    """What to say about a name that matches no topic: the closest topics, or all of them."""
+    import difflib
+
+    close = difflib.get_close_matches(name, config.topics, n=2, cutoff=0.4)
+    if close:
+        return f"did you mean {' or '.join(repr(c) for c in close)}?"
+    return f"topics in site.toml: {', '.join(config.topics)}"
+
+
 @functools.lru_cache(maxsize=65536)
 def slug_of(text: str) -> str:
     """python-slugify, remembered: a build slugifies the same tags and topics thousands of times."""

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 
 import yaml
 
-from bantin.config import Config, slug_of
+from bantin.config import Config, slug_of, topic_hint
 from bantin.errors import ContentError, line_of_key
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer, first_paragraph_text
@@ -129,7 +129,8 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
 
 def markdown_renderer(config: Config) -> MarkdownRenderer:
     """The Markdown converter for this site: its base path and its raw HTML policy."""
-    return MarkdownRenderer(config.base_path, config.markdown.raw_html, config.markdown.iframe_hosts)
+    return MarkdownRenderer(config.base_path, config.markdown.raw_html, config.markdown.iframe_hosts,
+                            config.strings["footnote_back"])
 
 
 def parse_article(source: Source, config: Config, provinces: ProvinceList,
@@ -251,11 +252,7 @@ class _Fields:
             return ""
         match = provinces.match(name)
         if match is None:
-            names = [p.name for p in provinces.by_slug.values()]
-            close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
-                "use a province or city name, or 'Trung ương' for national news"
-            self.error("province", f"unknown province {name!r}", hint)
+            self.error("province", f"unknown province {name!r}", provinces.hint(name))
             return ""
         return match.slug
 
@@ -266,10 +263,7 @@ class _Fields:
         topic = config.topic_by_slug.get(slug_of(name))
         if topic is not None:
             return topic
-        close = difflib.get_close_matches(name, config.topics, n=2, cutoff=0.4)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
-            f"topics in site.toml: {', '.join(config.topics)}"
-        self.error("topic", f"unknown topic {name!r}", hint)
+        self.error("topic", f"unknown topic {name!r}", topic_hint(config, name))
         return ""
 
     def string_list(self, field: str) -> tuple[str, ...]:

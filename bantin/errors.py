@@ -60,3 +60,12 @@ def line_of_key(text: str, key: str, first_line: int = 1) -> int | None:
 
 class Cancelled(Exception):
     """A build given up because a newer change arrived (serve); nothing was written."""
+
+
+class UsageError(Exception):
+    """A command given what it cannot use (a bad argument, a busy port, a missing site.toml):
+    said in a sentence with a hint, exit status 2, never a traceback."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message, self.hint = message, hint
+        super().__init__(message + (f"\n    hint: {hint}" if hint else ""))

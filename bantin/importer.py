@@ -121,7 +121,7 @@ def import_text(file: Path, config: Config, provinces: ProvinceList, *, province
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"cannot read: {exc}") from None
+        raise ImportFailed(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     parsed = parse_text(text, config.tz)
     moment = parsed.date
     if moment is None and date:

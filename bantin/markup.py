@@ -77,11 +77,13 @@ class MarkdownRenderer:
     """
 
     def __init__(self, base_path: str = "/", raw_html: str = "safe",
-                 iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS) -> None:
+                 iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS,
+                 footnote_back: str = "Quay lại chỗ chú thích %d trong bài") -> None:
         self._md = markdown.Markdown(
             extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists",
                         _BantinExtension(base_path)],
-            extension_configs={"toc": {"slugify": heading_id}},
+            # the footnotes' back links speak the site's language ("Jump back to footnote 1" otherwise)
+            extension_configs={"toc": {"slugify": heading_id}, "footnotes": {"BACKLINK_TITLE": footnote_back}},
             output_format="html",
         )
         if raw_html == "escape":

@@ -366,7 +366,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
 def _parse_settings(config: Config) -> tuple[object, ...]:
     """What parsing an article reads of the config (serve's own base URL keeps the cache if the path is the same)."""
     return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths,
-            config.markdown)
+            config.markdown, config.strings["footnote_back"])
 
 
 def _layouts_digest(config: Config) -> str:

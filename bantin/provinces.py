@@ -48,6 +48,15 @@ class ProvinceList:
         slug = self.aliases.get(match_key(text))
         return self.by_slug[slug] if slug else None
 
+    def hint(self, text: str) -> str:
+        """What to say about a name that matches no province: the closest names, or what to write."""
+        import difflib
+
+        close = difflib.get_close_matches(text, [p.name for p in self.by_slug.values()], n=3, cutoff=0.5)
+        if close:
+            return f"did you mean {' or '.join(repr(c) for c in close)}?"
+        return "use a province or city name, or 'Trung ương' for national news"
+
     def current(self) -> list[Province]:
         """Today's units, national level first, in the order of the data file."""
         return [p for p in self.by_slug.values() if p.is_current]

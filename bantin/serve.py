@@ -8,6 +8,7 @@ to built files.
 
 from __future__ import annotations
 
+import errno
 import json
 import mimetypes
 import sys
@@ -22,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.observers import Observer
 
 from bantin.config import load_config
+from bantin.errors import UsageError
 from bantin.pipeline import BuildOptions
 from bantin.rebuild import Changes, Rebuilder
 
@@ -203,7 +205,15 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
     """Build, serve and rebuild until interrupted (or until `stop` is set, for tests)."""
     live = LiveSite()
     config = load_config(root)
-    server = DevServer((host, port), config.output_dir, live)
+    try:
+        server = DevServer((host, port), config.output_dir, live)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use (another serve, or another program)",
+                             hint=f"stop the other one, or choose another port: --port {port + 1}, "
+                                  "or --port 0 for any free port") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}",
+                         hint="serve listens on this computer only: --host 127.0.0.1") from None
     origin = f"http://{host}:{server.server_address[1]}/"
     builder = Rebuilder(root, options, origin, live, log)
     if builder.first_build() is None and not config.output_dir.is_dir():

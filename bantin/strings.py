@@ -45,7 +45,8 @@ DEFAULT_STRINGS: dict[str, str] = {
     "search_placeholder": "Tìm bài viết…",
     "search_button": "Tìm",
     "not_found_search": "Bạn có thể tìm bài viết cần đọc:",
-    "feed": "Theo dõi tin (Atom)",
+    "feed": "Theo dõi tin (RSS)",
+    "footnote_back": "Quay lại chỗ chú thích %d trong bài",  # %d: the footnote's number
     "search_query": "Từ khóa",
     "search_all": "Tất cả",
     "search_sort": "Sắp xếp",

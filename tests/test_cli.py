@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,38 @@ def test_import_text_writes_articles_that_build(project):
     assert report.articles == len(seeds)
     html = site.page("/tinh/ha-tinh/")
     assert "Hà Tĩnh: Đảng đoàn" in html  # province guessed from the title
+
+
+def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, tmp_path):
+    """Every command, given what it cannot use: a message with a hint, exit status 1 or 2."""
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
+    new = ["new", "Tiêu đề", "--province", "Hà Tĩnh", "--topic", "Y tế"]
+    with socket.socket() as busy:  # a port another program holds
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        cases = {
+            "date with slashes the wrong way": ([*new, "--date", "2023/06/02"], 2, "--date:"),
+            "impossible month": ([*new, "--date", "2025-13-01"], 2, "impossible date"),
+            "day/month/year that does not exist": ([*new, "--date", "31/02/2023"], 2, "impossible date"),
+            "unknown province": (["new", "T", "--province", "Ha Tinhh", "--topic", "Y tế"], 1, "did you mean"),
+            "unknown topic": (["new", "T", "--province", "Hà Tĩnh", "--topic", "Y tees"], 1, "did you mean"),
+            "unknown section": ([*new, "--section", "tin"], 1, "no section 'tin'"),
+            "busy port": (["serve", "--port", port, "--no-search"], 2, f"port {port} on 127.0.0.1 is already in use"),
+            "port out of range": (["serve", "--port", "70000"], 2, "expected 0 to 65535"),
+            "negative jobs": (["build", "--jobs", "-1"], 2, "--jobs -1"),
+            "bad base URL": (["build", "--base-url", "lhh.github.io"], 1, "must be an absolute http(s) URL"),
+            "missing text file": (["import-text", "khong-co.txt", "--topic", "Y tế"], 1, "khong-co.txt"),
+        }
+        for name, (args, status, message) in cases.items():
+            result = run(*args, cwd=site.root)
+            assert "Traceback" not in result.stderr + result.stdout, (name, result.stderr)
+            assert result.returncode == status, (name, result.returncode, result.stderr)
+            assert message in result.stderr, (name, result.stderr)
+    # no site.toml here
+    elsewhere = run("build", cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "no site.toml in" in elsewhere.stderr and "--root" in elsewhere.stderr
+    assert "Traceback" not in elsewhere.stderr
+    # 02/06/2023 is how a Vietnamese editor writes 2 June
+    assert run(*new, "--date", "02/06/2023", cwd=site.root).returncode == 0
+    assert "date: 2023-06-02T00:00:00+07:00" in (site.root / "content/tin-tuc/2023/tieu-de.md").read_text("utf-8")
