@@ -129,6 +129,8 @@ class Config:
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     images: Images = field(default_factory=Images)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
+    logo: str = ""  # the association's logo, a file in assets/: in the header and in JSON-LD
+    favicon: str = ""  # a square picture in assets/ (PNG, 180 px or more): the browser tab's icon, /favicon.ico
     strings: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STRINGS))
 
     @property
@@ -163,7 +165,7 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings", "feeds", "image", "search", "markdown", "images",
+    "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon",
 }
 
 
@@ -293,6 +295,8 @@ class _Validator:
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
+            logo=self.asset_file("logo", self.take(data, "logo", str, "")),
+            favicon=self.asset_file("favicon", self.take(data, "favicon", str, "")),
             strings=self.strings(self.take(data, "strings", dict, {})),
         )
         if self.errors:
@@ -479,21 +483,25 @@ class _Validator:
                       sizes=self.take(data, "sizes", str, defaults.sizes, prefix), missing=missing, **limits)
 
     def image(self, value: str) -> str:
-        if not value:
-            return value
         if "://" in value or value.startswith("//"):
             if not re.match(r"^https?://[^\s/]+/?\S*$", value):
                 self.error("image", f"share image {value!r} is not an http(s) URL")
+            return value
+        return self.asset_file("image", value, "share image", ", or an absolute URL")
+
+    def asset_file(self, key: str, value: str, what: str = "", or_else: str = "") -> str:
+        """A file of assets/ named in site.toml (the share image, the logo, the favicon)."""
+        if not value:
+            return value
+        path = self.root / "assets" / value
+        if not os.path.lexists(path):
+            problem: str | None = "not found in assets/"
         else:
-            path = self.root / "assets" / value
-            if not os.path.lexists(path):
-                problem: str | None = "not found in assets/"
-            else:
-                reason = refusal(path, self.root)
-                problem = f"may not be read: {reason}" if reason else None
-            if problem is not None:
-                self.error("image", f"share image {value!r} {problem}",
-                           "give a path inside assets/, such as \"img/share.png\", or an absolute URL")
+            reason = refusal(path, self.root)
+            problem = f"may not be read: {reason}" if reason else None
+        if problem is not None:
+            self.error(key, f"{what or key} {value!r} {problem}",
+                       f"give a path inside assets/, such as \"img/{key}.png\"{or_else}")
         return value
 
     def strings(self, data: dict[str, Any]) -> dict[str, str]:

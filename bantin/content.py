@@ -25,7 +25,7 @@ from bantin.provinces import ProvinceList
 
 KNOWN_FIELDS = (
     "title", "date", "province", "topic", "tags", "summary", "author", "source",
-    "image", "image_alt", "slug", "draft", "aliases",
+    "image", "image_alt", "slug", "draft", "aliases", "updated",
 )
 REQUIRED_FIELDS = ("title", "date", "province", "topic")
 _HTTP_URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
@@ -192,6 +192,10 @@ class _Fields:
                 body: str, body_line: int) -> Article | None:
         title = self.text("title", required=True)
         moment = self.date(config.tz)
+        updated = self.date(config.tz, "updated", required=False)
+        if moment is not None and updated is not None and updated < moment:
+            self.error("updated", "the article is updated before it was published",
+                       "updated: is the date of the last correction, after date:")
         province = self.province(provinces)
         topic = self.topic(config)
         tags = self.string_list("tags")
@@ -231,19 +235,21 @@ class _Fields:
             images=tuple(images),
             image_alt=self.text("image_alt") or title,
             draft=draft,
+            updated=updated,
             aliases=tuple(a for a in aliases if a),
             extra={k: v for k, v in self.data.items() if k not in KNOWN_FIELDS},
         )
 
-    def date(self, tz: tzinfo) -> datetime | None:
-        value = self.data.get("date")
+    def date(self, tz: tzinfo, field: str = "date", required: bool = True) -> datetime | None:
+        value = self.data.get(field)
         if value is None:
-            self.error("date", "missing required field", self._missing_hint("date"))
+            if required:
+                self.error(field, "missing required field", self._missing_hint(field))
             return None
         try:
             return parse_date(value, tz)
         except ValueError as exc:
-            self.error("date", str(exc), "write an ISO 8601 date such as 2023-06-02 or 2023-06-02T00:03:00+07:00")
+            self.error(field, str(exc), "write an ISO 8601 date such as 2023-06-02 or 2023-06-02T00:03:00+07:00")
             return None
 
     def province(self, provinces: ProvinceList) -> str:

@@ -32,6 +32,7 @@ ARTICLE = "article"  # (ARTICLE, key): every field of the article;
 TERM = "term"  # (TERM, kind, slug): a term's name and URL
 TERM_ARTICLES = "term-articles"  # (TERM_ARTICLES, kind, slug): the keys of its articles, in order
 TERMS = "terms"  # (TERMS, kind): the slugs of every term of a kind, in order
+TERMS_SHOWN = "terms-shown"  # (TERMS_SHOWN, kind): the slugs of the terms of a kind that have articles
 RELATED = "related"  # (RELATED, key): the keys of an article's related news
 NEIGHBOURS = "neighbours"  # (NEIGHBOURS, key): the previous and next article of its section
 LATEST = "latest"  # (LATEST,): the keys of "Tin mới"
@@ -122,6 +123,8 @@ class Dependencies:
             return term.articles if kind == TERM_ARTICLES else (term.name, term.url)
         if kind == TERMS:
             return tuple(self._terms[dep[1]])
+        if kind == TERMS_SHOWN:
+            return tuple(slug for slug, term in self._terms[dep[1]].items() if term.articles)
         if kind == RELATED:
             return site.related.get(dep[1])
         if kind == NEIGHBOURS:

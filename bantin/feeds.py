@@ -65,7 +65,7 @@ def atom_feed(info: FeedInfo, articles: Iterable[Article], config: Config,
         _text(entry, "title", article.title)
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": absolute(article.url)})
         _text(entry, "published", _timestamp(article.date))
-        _text(entry, "updated", _timestamp(article.date))
+        _text(entry, "updated", _timestamp(article.updated or article.date))
         if article.author:
             _text(ET.SubElement(entry, "author"), "name", article.author)
         for term, label in info.categories(article):

@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from bantin import cache
 from bantin.config import Config, Images
 from bantin.content import project_relative
-from bantin.errors import ContentError
+from bantin.errors import BuildFailed, ContentError
 from bantin.model import Article, ImageFacts, Picture, Variant
 from bantin.pictures import cache_name, is_photo, original_copy, plan_picture
 
@@ -272,6 +272,19 @@ def outputs(pictures: dict[str, Picture], root: Path) -> dict[str, tuple[str, Pa
         if largest is not None:
             files[picture.path[1:]] = (picture.token, folder / picture.token / cache_name(largest, picture.token))
     return files
+
+
+def favicon_ico(source: Path, name: str) -> bytes:
+    """/favicon.ico (16, 32 and 48 pixels) from a square picture of assets/; site.toml was checked."""
+    try:
+        with Image.open(source) as image:
+            square = ImageOps.fit(image.convert("RGBA"), (48, 48), Image.Resampling.LANCZOS)
+    except _UNREADABLE as exc:
+        raise BuildFailed([ContentError(f"assets/{name}", None, "favicon", f"the favicon {_reason(exc)}",
+                                        hint="give a PNG of 180×180 pixels or more")]) from None
+    out = io.BytesIO()
+    square.save(out, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    return out.getvalue()
 
 
 def prune(pictures: dict[str, Picture], root: Path) -> None:

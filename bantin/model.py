@@ -41,6 +41,7 @@ class Article:
     image: str = ""
     image_alt: str = ""
     draft: bool = False
+    updated: datetime | None = None  # when the article was last corrected (front-matter `updated`)
     aliases: tuple[str, ...] = ()  # site-relative URLs that redirect here
     # (site path, line, field) of every image on this site it shows: the cover ("image") and the body's ("body")
     images: tuple[tuple[str, int, str], ...] = ()
@@ -148,6 +149,7 @@ class Kind(StrEnum):
     SEARCH = "search"
     FEED = "feed"
     ROBOTS = "robots"
+    FAVICON = "favicon"  # /favicon.ico, made from site.toml's favicon (browsers ask for it at the root)
     SITEMAP = "sitemap"
 
 

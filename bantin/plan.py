@@ -38,7 +38,8 @@ def sitemap_pages(outputs: list[Output]) -> list[Output]:
 def last_change(output: Output, site: Site) -> datetime | None:
     """Date of the newest article a page shows (the sitemap's lastmod)."""
     if output.kind in (Kind.ARTICLE, Kind.ALIAS):
-        return site.articles[output.key].date
+        article = site.articles[output.key]
+        return article.updated or article.date
     terms = terms_by_kind(site).get(output.kind)
     keys = terms[output.key].articles if terms is not None else tuple(site.articles)
     return site.articles[keys[0]].date if keys else None
@@ -65,6 +66,8 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
             outputs.append(Output(feed_url(term.url).lstrip("/"), Kind.FEED, f"{kind}/{slug}"))
     chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
     outputs.append(Output("robots.txt", Kind.ROBOTS))
+    if config.favicon:
+        outputs.append(Output("favicon.ico", Kind.FAVICON))
     outputs.append(Output("sitemap.xml", Kind.SITEMAP, page=0 if chunks > 1 else 1, pages=chunks))
     if chunks > 1:
         outputs += [Output(f"sitemap-{n}.xml", Kind.SITEMAP, page=n, pages=chunks) for n in range(1, chunks + 1)]

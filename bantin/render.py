@@ -24,11 +24,13 @@ from bantin.deps import (
     SHARDS,
     SITEMAP,
     TERMS,
+    TERMS_SHOWN,
     Dep,
     Recorder,
 )
 from bantin.errors import BuildFailed
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
+from bantin.images import favicon_ico
 from bantin.layouts import layout_error, make_environment
 from bantin.markup import plain_text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
@@ -96,6 +98,8 @@ class Renderer:
                 "topics": [(t.name, t.url) for t in self.site.topics.values()],
                 "paths": config.paths,
                 "image": self._site_image(),
+                "logo": self.assets.get(config.logo, ""),
+                "favicon": self.assets.get(config.favicon, ""),
             },
             "t": config.strings,
             "url": self.url,
@@ -103,6 +107,7 @@ class Renderer:
             "asset": self.asset,
             "province_of": self.province_of,
             "picture": self.picture,
+            "shown_topics": self.shown_topics,
             "image_tag": self.image_tag,
             "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
             "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
@@ -127,6 +132,11 @@ class Renderer:
             return self.url(self.assets[name])
         except KeyError:
             raise jinja2.TemplateError(f"asset {name!r} not found in assets/") from None
+
+    def shown_topics(self) -> list[tuple[str, str]]:
+        """(name, URL) of the topics that have articles: menus and footers offer no empty list."""
+        self.recorder.add((TERMS_SHOWN, "topic"))
+        return [(term.name, term.url) for term in self.site.topics.values() if term.articles]
 
     def picture(self, path: str) -> Picture | None:
         """The variants made of a photo of the site, or None (an image elsewhere, or not a photo)."""
@@ -178,6 +188,8 @@ class Renderer:
             return sitemap_xml(output, self.outputs, self.site, self.absolute_url)
         if output.kind == Kind.FEED:
             return self._feed(output)
+        if output.kind == Kind.FAVICON:
+            return favicon_ico(self.config.assets_dir / self.config.favicon, self.config.favicon)
         if output.kind == Kind.ROBOTS:
             return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('/sitemap.xml')}\n".encode()
         handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
@@ -279,8 +291,10 @@ class Renderer:
         self.recorder.add((NEWEST, str(home.latest)))
         for term in self.site.topics.values():
             self.recorder.term(term, articles=True)
-        blocks = [(term, self.articles(term.articles[: home.per_topic]))
-                  for term in self.site.topics.values() if term.articles and home.per_topic]
+        shown = set(keys)  # a small site's topic blocks would repeat the latest news
+        blocks = [(term, self.articles([k for k in term.articles if k not in shown][: home.per_topic]))
+                  for term in self.site.topics.values() if home.per_topic]
+        blocks = [(term, articles) for term, articles in blocks if articles]
         return "home.html", {"latest": self.articles(keys), "topic_blocks": blocks,
                              "page_title": "", "description": self.config.description}
 

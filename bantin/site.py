@@ -70,7 +70,7 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         tags=tags,
         months=months,
         years=years,
-        related=memo[1] if memo else {},
+        related=_with_fallback(memo[1], ordered, config.related.count) if memo else {},
         neighbours=_neighbours(ordered),
         latest=tuple(a.key for a in ordered[: config.latest_count + 1]),  # one spare: a page never lists itself
         tag_slugs=tag_slugs,
@@ -175,6 +175,25 @@ def _archives(ordered: list[Article], word: str) -> tuple[dict[str, Term], dict[
         key: Term("year", key, key, f"/{word}/{key}/", tuple(years[key])) for key in sorted(years, reverse=True)
     }
     return month_terms, year_terms
+
+
+def _with_fallback(found: dict[str, tuple[str, ...]], ordered: list[Article],
+                   count: int) -> dict[str, tuple[str, ...]]:
+    """Related news under every article: one that shares nothing with the others (no tag, topic
+    or province) gets the newest of its own section, then of the site. The block's heading
+    ("Xem thêm", see more) claims no kinship, so nothing false is said."""
+    newest_by_section: dict[str, list[str]] = {}
+    for article in ordered:
+        newest_by_section.setdefault(article.section, []).append(article.key)
+    newest = [a.key for a in ordered]
+    result = dict(found)
+    for article in ordered:
+        if found.get(article.key):
+            continue
+        section = newest_by_section[article.section]
+        candidates = [k for k in section[: count + 1] + newest[: count + 1] if k != article.key]
+        result[article.key] = tuple(dict.fromkeys(candidates))[:count]
+    return result
 
 
 def _neighbours(ordered: list[Article]) -> dict[str, Neighbours]:

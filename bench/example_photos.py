@@ -1,4 +1,5 @@
-"""Draws the example site's photos (content/anh/2021/): made by the project with Pillow, free to use (CC0).
+"""Draws the example site's photos (content/anh/2021/) and logo (assets/img/logo.png): made by the
+project with Pillow, free to use (CC0).
 
     python3 bench/example_photos.py
 
@@ -62,6 +63,17 @@ def scene(seed: int, size: tuple[int, int], banner: str) -> Image.Image:
     return Image.blend(image, Image.merge("RGB", [grain] * 3), 0.05)
 
 
+def logo(size: int = 512) -> Image.Image:
+    """The example site's logo and favicon: the initials of Liên hiệp hội on the site's blue."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=(11, 92, 173, 255))
+    ring = size // 10
+    draw.ellipse((ring, ring, size - ring, size - ring), outline=(255, 255, 255, 255), width=size // 28)
+    draw.text((size // 2, size // 2), "LH", font=_font(size * 2 // 5), fill=(255, 255, 255, 255), anchor="mm")
+    return image
+
+
 def main() -> int:
     FOLDER.mkdir(parents=True, exist_ok=True)
     scene(1, (2400, 1600), "HỘI THẢO KHOA HỌC").save(FOLDER / "hoi-thao-ha-giang.jpg", quality=82)
@@ -72,6 +84,7 @@ def main() -> int:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", (21.0, 19.0, 40.0), "E", (103.0, 54.0, 50.0)
     upright.transpose(Image.Transpose.ROTATE_90).save(FOLDER / "son-la-lam-viec.jpg", quality=82, exif=exif)
+    logo().save(REPO / "assets" / "img" / "logo.png", optimize=True)
     return 0
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import shutil
 
 import pytest
+from PIL import Image
 
 from bantin.errors import BuildFailed
 
@@ -118,11 +121,25 @@ def test_home_and_term_indexes(project):
     home = Page(site.page("/"))
     assert home.find("html")["attrs"]["lang"] == "vi"
     assert home.links_in("section", "home-latest")[0] == "/tin-tuc/2025/tuyen-quang/"
-    topics = home.links_in("section", "home-topics")
-    assert "/chu-de/y-te/" in topics
+    # five articles all fit in the latest news: no topic block repeats them
+    assert not home.find_all("section", "home-topics")
+    assert len(home.find_all("article", "card")) == 5
     tags = Page(site.page("/the/"))
     assert "trí thức (3)" in " ".join(tags.text("ul", "term-list").split())
     assert site.page("/404.html")
+
+
+def test_the_home_page_shows_no_article_twice(project):
+    site = project(five_articles(), SITE_TOML + "\n[home]\nlatest = 2\nper_topic = 4\n")
+    site.build(search=False)
+    home = Page(site.page("/"))
+    latest = [link for link in home.links_in("section", "home-latest") if "/20" in link]
+    in_topics = [link for link in home.links_in("section", "home-topics") if "/20" in link]
+    assert len(set(latest)) == 2 and len(in_topics) == 3  # the other three, under their topics
+    assert not set(latest) & set(in_topics)
+    # and the footer offers only the topics that have articles
+    footer = home.links_in("ul", "footer-topics")
+    assert footer == ["/chu-de/hoat-dong-lien-hiep-hoi/", "/chu-de/chuyen-doi-so/", "/chu-de/y-te/"]
 
 
 def test_drafts_and_future_articles_are_left_out_unless_asked(project):
@@ -285,3 +302,47 @@ def test_search_engine_metadata_sitemap_and_robots(project):
     assert "https://example.org/tin/2023/tap-huan/" not in entries  # a redirect is not a page to index
     assert len(entries) == len(list(site.out.rglob("index.html"))) - 1
     assert "Sitemap: https://example.org/sitemap.xml" in (site.out / "robots.txt").read_text()
+
+
+def test_every_article_has_related_news_even_one_that_shares_nothing(project):
+    files = five_articles()
+    files["content/bao-cao/2021/lac-loi.md"] = article("Bài lạc lõng", "2021-02-02", "Cà Mau", "Y tế", ["riêng"])
+    files["content/bao-cao/2022/bao-cao-y-te.md"] = article("Báo cáo năm 2022", "2022-12-31", "Trung ương",
+                                                            "Chuyển đổi số", ["khác"])
+    site = project(files)
+    site.build(search=False)
+    page = Page(site.page("/bao-cao/2021/lac-loi/"))
+    related = page.links_in("section", "related")
+    # nothing in common with any article: the newest of its own section first, then of the site
+    assert related == ["/bao-cao/2022/bao-cao-y-te/", "/tin-tuc/2025/tuyen-quang/"]
+
+
+def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
+    files = five_articles()
+    files["content/tin-tuc/2023/sua.md"] = article("Bài có sửa", "2023-03-01", author='"Ngọc Ánh"',
+                                                    updated="2023-03-05T10:00:00")
+    site = project(files, 'logo = "img/logo.png"\nfavicon = "img/logo.png"\n' + SITE_TOML)
+    (site.root / "assets/img/logo.png").write_bytes(photo(256, 256, kind="PNG"))
+    site.build(search=False)
+
+    def ld(url: str) -> dict:
+        return json.loads(re.search(r'application/ld\+json">(.*?)</script>', site.page(url), re.S).group(1))
+
+    edited, plain = ld("/tin-tuc/2023/sua/"), ld("/tin-tuc/2023/tap-huan/")
+    assert edited["author"] == [{"@type": "Person", "name": "Ngọc Ánh"}] and "author" not in plain
+    assert edited["dateModified"] == "2023-03-05T10:00:00+07:00" and plain["dateModified"] == plain["datePublished"]
+    logo = edited["publisher"]["logo"]["url"]
+    assert logo.startswith("https://example.org/assets/img/logo.") and (site.out / logo[20:]).is_file()
+    with Image.open(site.out / "favicon.ico") as icon:
+        assert icon.format == "ICO" and (48, 48) in icon.info["sizes"]
+    assert "2023-03-05T10:00:00+07:00" in (site.out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_an_update_before_the_publication_is_an_error(project):
+    files = five_articles()
+    files["content/tin-tuc/2023/sua.md"] = article("Bài có sửa", "2023-03-01", updated="2023-02-01")
+    site = project(files)
+    with pytest.raises(BuildFailed) as failed:
+        site.build(search=False)
+    (error,) = failed.value.errors
+    assert (error.path, error.line, error.field) == ("content/tin-tuc/2023/sua.md", 6, "updated")

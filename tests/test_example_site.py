@@ -58,7 +58,8 @@ def test_every_internal_link_of_the_example_site_resolves(tmp_path):
     assert report.articles >= 5
     out = config.output_dir
     files = sorted(p for p in out.rglob("*") if p.suffix in (".html", ".xml"))
-    assert len(files) + 1 == report.pages  # and robots.txt
+    assert len(files) + 2 == report.pages  # and robots.txt, favicon.ico
+    assert (out / "robots.txt").is_file() and (out / "favicon.ico").read_bytes()[:4] == b"\0\0\1\0"  # an icon
     assert any(f.name == "feed.xml" for f in files) and (out / "sitemap.xml") in files
 
     broken = []
