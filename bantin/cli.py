@@ -116,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--section", default=None, help="section folder (default: the first in site.toml)")
     imp.add_argument("--date", default=None, help="used when the text has no date line")
     imp.add_argument("--tags", default="", help="comma-separated tags")
+    imp.add_argument("--dry-run", action="store_true", help="print what would be written and what was guessed; "
+                     "write nothing")
     return parser
 
 
@@ -180,12 +182,17 @@ def _import(config: Config, args: argparse.Namespace) -> int:
     failures = 0
     for file in args.files:
         try:
-            path = import_text(file, config, provinces, province=args.province, topic=args.topic,
-                               section=args.section, date=args.date,
-                               tags=[t.strip() for t in args.tags.split(",") if t.strip()])
+            imported = import_text(file, config, provinces, province=args.province, topic=args.topic,
+                                   section=args.section, date=args.date,
+                                   tags=[t.strip() for t in args.tags.split(",") if t.strip()], dry_run=args.dry_run)
         except ImportFailed as failed:
             print(f"{file}: {failed}", file=sys.stderr)
             failures += 1
             continue
-        print(f"{file} -> {path.relative_to(config.root).as_posix()}")
+        target = imported.path.relative_to(config.root).as_posix()
+        print(f"{file} -> {target}" + (" (not written: --dry-run)" if args.dry_run else ""))
+        for guess in imported.guesses:  # what the editor should check
+            print(f"    guessed {guess}")
+        if args.dry_run:
+            print("    " + imported.text.split("\n---\n", 1)[0].replace("\n", "\n    ") + "\n    ---")
     return 1 if failures else 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bantin.authoring import Draft, article_path, format_article, write_new
+from bantin.authoring import Draft, article_path, format_article, resolve_names, write_new
 from bantin.config import Config
 from bantin.content import parse_date
 from bantin.errors import BuildFailed
@@ -29,6 +29,9 @@ _NAVIGATION = re.compile(
 _FURNITURE = re.compile(r"^(hotline:|.*\d+°C|tm-img-alt$|chia sẻ$|share$)", re.IGNORECASE)
 _DATE_LINE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?")
 _BODY_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b")
+# "Ngày 29/01/2021, ...", "Chiều ngày 07/12/2021, ...": a paragraph that opens with the event's day
+_OPENING_DATE = re.compile(r"^(?:(?:sáng|chiều|tối|trưa)\s+)?(?:ngày|hôm)?\s*(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b",
+                           re.IGNORECASE)
 _SOURCE = re.compile(r"^\(?\s*nguồn\s*:\s*(.+?)\s*\)?$", re.IGNORECASE)
 _ORGANISATION = re.compile(r"^liên hiệp (các )?hội", re.IGNORECASE)
 
@@ -46,6 +49,16 @@ class Parsed:
     paragraphs: list[str]
     author: str
     source: str
+    date_from: str = ""  # where the date came from, in words, for the editor
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An imported article: where it goes, its text, and what was guessed and why."""
+
+    path: Path
+    text: str
+    guesses: list[str]
 
 
 def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
@@ -54,13 +67,13 @@ def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
     lines = [re.sub(r"\s+", " ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
     # the date line, if any, is among the first lines; the title follows it
-    date, start = None, 0
+    date, start, date_from = None, 0, ""
     for index, line in enumerate(lines[:6]):
         match = _DATE_LINE.search(line)
-        if match and len(line) < 60:
+        if match and len(line) < 60 and not line.endswith("."):  # a date line, not a short sentence
             day, month, year, hour, minute = match.groups()
             date = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=tz)
-            start = index + 1
+            start, date_from = index + 1, f"the date line at the top ({line!r})"
             break
     content = [line for line in lines[start:] if not _FURNITURE.match(line)]
     if not date:
@@ -85,20 +98,27 @@ def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
     if body and len(body[-1].split()) <= 12 and not body[-1].endswith((".", "!", "?", ":")):
         author = body.pop()
     if date is None:
-        for line in body:
-            match = _BODY_DATE.search(line)
-            if match:
-                day, month, year = map(int, match.groups())
-                try:
-                    date = datetime(year, month, day, tzinfo=tz)
+        # no date line: a paragraph that opens with a day tells the event's; a date inside a
+        # sentence is often that of a letter or a decision the article cites
+        for pattern, where in ((_OPENING_DATE, "the paragraph that opens with it"),
+                               (_BODY_DATE, "the first date in the text (there is no date line: check it)")):
+            for line in body:
+                match = pattern.match(line) if pattern is _OPENING_DATE else pattern.search(line)
+                if match:
+                    day, month, year = map(int, match.groups())
+                    try:
+                        date = datetime(year, month, day, tzinfo=tz)
+                    except ValueError:
+                        continue
+                    date_from = f"{where}: {line[:70]!r}"
                     break
-                except ValueError:
-                    continue
-    return Parsed(title, date, body, author, source)
+            if date is not None:
+                break
+    return Parsed(title, date, body, author, source, date_from)
 
 
-def guess_province(parsed: Parsed, provinces: ProvinceList) -> str | None:
-    """The province named in the title, else the one the body names most (at least twice)."""
+def guess_province(parsed: Parsed, provinces: ProvinceList) -> tuple[str, str] | None:
+    """(province, why): the one named in the title, else the one the body names most (at least twice)."""
     names: dict[str, str] = {}
     for province in provinces.by_slug.values():
         if not province.national:
@@ -106,37 +126,63 @@ def guess_province(parsed: Parsed, provinces: ProvinceList) -> str | None:
     pattern = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)")
     in_title = pattern.findall(parsed.title)
     if in_title:
-        return names[in_title[0]]
+        return names[in_title[0]], "named in the title"
     counts = Counter(names[m] for m in pattern.findall(" ".join(parsed.paragraphs)))
     if counts:
         (best, count), *rest = counts.most_common()
         if count >= 2 and (not rest or rest[0][1] < count):
-            return best
+            return best, f"named {count} times in the body, more than any other"
     return None
 
 
 def import_text(file: Path, config: Config, provinces: ProvinceList, *, province: str | None,
-                topic: str | None, section: str | None, date: str | None, tags: list[str]) -> Path:
-    """Import one dump and write it under content/; refuse to overwrite an existing file."""
+                topic: str | None, section: str | None, date: str | None, tags: list[str],
+                dry_run: bool = False) -> Imported:
+    """Import one dump under content/ (or only say what it would write, `dry_run`), saying what
+    was guessed and why. Never overwrites a file."""
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFailed(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     parsed = parse_text(text, config.tz)
-    moment = parsed.date
-    if moment is None and date:
-        moment = parse_date(date, config.tz)
-    if moment is None:
+    # the text's own date and province come first; --date and --province serve where it has none
+    guesses: list[str] = []
+    if parsed.date is not None:
+        moment = parsed.date
+        guesses.append(f"date {moment:%d/%m/%Y %H:%M}: from {parsed.date_from}")
+    elif date:
+        try:
+            moment = parse_date(date, config.tz)
+        except ValueError as exc:
+            raise ImportFailed(f"--date: {exc}") from None
+    else:
         raise ImportFailed("no date found in the text; pass --date YYYY-MM-DD")
-    province_name = guess_province(parsed, provinces) or province
-    if not province_name:
+    guessed = guess_province(parsed, provinces)
+    if guessed is not None:
+        guesses.append(f"province {guessed[0]}: {guessed[1]}")
+    province_text = guessed[0] if guessed else (province or "")
+    if not province_text:
         raise ImportFailed("no province found in the text; pass --province (or --province 'Trung ương')")
-    topic_name = topic or next((t for t in config.topics if t.casefold() in text.casefold()), None)
-    if not topic_name:
-        raise ImportFailed("cannot guess the topic; pass --topic")
+    # never invented: a topic comes from --topic, or is one of the site's topics named in the text
+    article_text = " ".join([parsed.title, *parsed.paragraphs]).casefold()  # not the page's menus and links
+    named = None if topic else next((t for t in config.topics if t.casefold() in article_text), None)
+    if named:
+        guesses.append(f"topic {named}: the article names it")
+    if not (topic or named):
+        raise ImportFailed("the article names none of the site's topics; pass --topic "
+                           f"(topics: {', '.join(config.topics)})")
+    try:
+        province_name, topic_name = resolve_names(config, provinces, province_text, topic or named or "")
+    except BuildFailed as failed:
+        raise ImportFailed("; ".join(f"{e.message} ({e.hint})" if e.hint else e.message
+                                     for e in failed.errors)) from None
     if not parsed.paragraphs:
         raise ImportFailed("no body text found")
     summary, *rest = parsed.paragraphs
+    if rest:
+        guesses.append("summary: the first paragraph")
+    if parsed.author:
+        guesses.append(f"author {parsed.author}: the short last line")
     draft = Draft(
         title=parsed.title.rstrip("."),
         date=moment,
@@ -149,11 +195,14 @@ def import_text(file: Path, config: Config, provinces: ProvinceList, *, province
         source=parsed.source,
     )
     path = article_path(config, section, draft)
+    article = format_article(draft)
+    if dry_run:
+        return Imported(path, article, guesses)
     try:
-        write_new(path, format_article(draft))
+        write_new(path, article)
     except BuildFailed as failed:
         raise ImportFailed(f"{path} already exists; not overwritten") from failed
-    return path
+    return Imported(path, article, guesses)
 
 
 def _escape_markdown(paragraph: str) -> str:

@@ -349,7 +349,7 @@ class Renderer:
                 "sections": options(list(site.sections.values())),
                 "years": options(list(site.years.values())),
             },
-            "page_title": config.strings["search"], "description": "",
+            "page_title": config.strings["search"], "description": config.strings["search_description"],
         }
 
     def _alias(self, output: Output) -> tuple[str, dict[str, Any]]:

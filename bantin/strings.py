@@ -48,6 +48,7 @@ DEFAULT_STRINGS: dict[str, str] = {
     "feed": "Theo dõi tin (RSS)",
     "footnote_back": "Quay lại chỗ chú thích %d trong bài",  # %d: the footnote's number
     "search_query": "Từ khóa",
+    "search_description": "Tìm tin tức và báo cáo theo từ khóa, tỉnh, thành phố, chủ đề và năm.",
     "search_all": "Tất cả",
     "search_sort": "Sắp xếp",
     "search_relevance": "Phù hợp nhất",

@@ -125,3 +125,26 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
     # 02/06/2023 is how a Vietnamese editor writes 2 June
     assert run(*new, "--date", "02/06/2023", cwd=site.root).returncode == 0
     assert "date: 2023-06-02T00:00:00+07:00" in (site.root / "content/tin-tuc/2023/tieu-de.md").read_text("utf-8")
+
+
+def test_import_text_says_what_it_guessed_and_why_and_never_invents_a_topic(project, tmp_path):
+    site = project()
+    dump = tmp_path / "bai.txt"
+    dump.write_text("Hà Giang: Liên hiệp Hội tổ chức hội thảo\n\n"
+                    "Thực hiện Công văn số 135/UBND ngày 14/01/2021 của UBND tỉnh về việc tham mưu.\n\n"
+                    "Ngày 29/01/2021, Liên hiệp Hội tỉnh Hà Giang đã tổ chức hội thảo về y tế cơ sở.\n\n"
+                    "Nguyễn Văn A\n", encoding="utf-8")
+    dry = run("import-text", str(dump), "--dry-run", cwd=site.root)
+    assert dry.returncode == 0, dry.stderr
+    # the event's day (a paragraph opens with it), not the cited letter's
+    assert "guessed date 29/01/2021 00:00: from the paragraph that opens with it" in dry.stdout
+    assert "guessed province Hà Giang: named in the title" in dry.stdout
+    assert "guessed topic Y tế: the article names it" in dry.stdout
+    assert 'title: "Hà Giang: Liên hiệp Hội tổ chức hội thảo"' in dry.stdout
+    assert "(not written: --dry-run)" in dry.stdout
+    assert not list((site.root / "content").rglob("*.md"))  # a dry run writes nothing
+    dump.write_text("Hà Giang: Liên hiệp Hội tổ chức hội nghị\n\nNgày 29/01/2021, hội nghị bàn kế hoạch năm.\n",
+                    encoding="utf-8")
+    nothing = run("import-text", str(dump), cwd=site.root)
+    assert nothing.returncode == 1 and "names none of the site's topics; pass --topic" in nothing.stderr
+    assert run("import-text", str(dump), "--topic", "Y tế", cwd=site.root).returncode == 0

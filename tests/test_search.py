@@ -93,7 +93,9 @@ def test_the_search_page_knows_its_shards_and_filters(project):
     provinces = [o["attrs"]["value"] for o in page.find_all("option") if o["attrs"].get("data-filter")]
     assert "tuyen-quang" in provinces and "ha-giang" in provinces  # former units with news are offered
     assert "bac-kan" not in provinces  # a former unit without news is not
-    assert page.find("meta", name="robots")["attrs"]["content"] == "noindex"
+    # the page itself may be indexed (it has a description); results (?q=...) all name it as their canonical URL
+    assert not page.find_all("meta", name="robots") and page.find("meta", name="description")["attrs"]["content"]
+    assert page.find("link", rel="canonical")["attrs"]["href"] == "https://example.org/tim-kiem/"
 
 
 def test_shards_follow_calendar_periods_and_split_when_too_big(project):
