@@ -85,6 +85,8 @@ def main() -> int:
     gps[1], gps[2], gps[3], gps[4] = "N", (21.0, 19.0, 40.0), "E", (103.0, 54.0, 50.0)
     upright.transpose(Image.Transpose.ROTATE_90).save(FOLDER / "son-la-lam-viec.jpg", quality=82, exif=exif)
     logo().save(REPO / "assets" / "img" / "logo.png", optimize=True)
+    (FOLDER.parent / "2023").mkdir(exist_ok=True)
+    scene(4, (2400, 1600), "HÀ TĨNH").save(FOLDER.parent / "2023" / "ha-tinh-lam-viec.jpg", quality=82)
     return 0
 
 
