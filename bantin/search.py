@@ -150,7 +150,8 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     indexed = []
     bundles = {}
     for shard in shards:
-        bundle = folder / f"{shard.name}-{shard_digest(shard, version, config.language, pages)}"
+        settings = f"{version}/chunks of {config.search.chunk_size}"
+        bundle = folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
         if not (bundle / "pagefind-entry.json").is_file():
             _index_shard(executable, shard, page_file, page_of, bundle, config, cancelled)
             indexed.append(shard.name)
@@ -173,7 +174,8 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
         _link_file(page_file(relative), pages / relative)
     result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
-         "--force-language", config.language], cancelled, work)
+         "--force-language", config.language], cancelled, work,
+        {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(config.search.chunk_size)})
     if result.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         message = (result.stderr or result.stdout).strip().splitlines()[-5:]
@@ -192,9 +194,9 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
 
 
 def _run_cancellable(command: list[str], cancelled: Callable[[], bool] | None,
-                     work: Path) -> subprocess.CompletedProcess[str]:
+                     work: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run Pagefind; if `cancelled` says so while it runs, kill it, drop its work and raise Cancelled."""
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as process:
         while True:
             try:
                 out, err = process.communicate(timeout=0.05)

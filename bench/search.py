@@ -34,10 +34,11 @@ from run import cold_build, corpus_toml, make_project  # noqa: E402
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
 
 
-def build(root: Path, shard_years: int, shard_max: int) -> tuple[float, float, int, str]:
-    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards."""
-    (root / "site.toml").write_text(corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n"),
-                                    encoding="utf-8")
+def build(root: Path, shard_years: int, shard_max: int, chunk_size: int | None = None) -> tuple[float, float, int, str]:
+    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks."""
+    chunk = f"chunk_size = {chunk_size}\n" if chunk_size else ""
+    (root / "site.toml").write_text(
+        corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n{chunk}"), encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
     shards = int(re.search(r"search: (\d+) shards", summary).group(1))  # type: ignore[union-attr]
     return seconds, peak_kib / 1024, shards, summary
@@ -81,22 +82,24 @@ def main() -> int:
     parser.add_argument("--shard-years", type=int, nargs="+", default=[1, 3, 4, 6, 12])
     parser.add_argument("--shard-max", type=int, default=1_000_000, help="articles per shard before it splits")
     parser.add_argument("--runs", type=int, default=3, help="browser runs per query (median)")
+    parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[None],
+                        help="[search] chunk_size values to sweep (default: site.toml's)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     root = make_project(args.count, args.work)
     print(f"{args.count} articles")
-    print(f"{'years':>5} {'shards':>6} {'build s':>7} {'peak MB':>7}  {'query':<14} {'KB':>6} {'req':>4} "
-          f"{'ms':>5} {'found':>6} {'exact@10':>8}")
-    for years in args.shard_years:
-        seconds, peak, shards, _ = build(root, years, args.shard_max)
+    print(f"{'chunk':>6} {'years':>5} {'shards':>6} {'build s':>7} {'peak MB':>7}  {'query':<14} {'KB':>6} "
+          f"{'req':>4} {'ms':>5} {'found':>6} {'exact@10':>8}")
+    for chunk, years in [(c, y) for c in args.chunk_sizes for y in args.shard_years]:
+        seconds, peak, shards, _ = build(root, years, args.shard_max, chunk)
         with serve(root / "_site") as origin, browser() as chromium:
             for query in QUERIES:
                 runs = [first_query(chromium, origin, query) for _ in range(args.runs)]
                 kb = statistics.median(r["kb"] for r in runs)
                 ms = statistics.median(r["ms"] for r in runs)
                 exact = exact_words(root, query, runs[0]["urls"][:10])
-                print(f"{years:>5} {shards:>6} {seconds:>7.1f} {peak:>7.0f}  {query:<14} {kb:>6.0f} "
+                print(f"{chunk or '-':>6} {years:>5} {shards:>6} {seconds:>7.1f} {peak:>7.0f}  {query:<14} {kb:>6.0f} "
                       f"{runs[0]['requests']:>4} {ms:>5.0f} {runs[0]['found']:>6} {exact:>8}")
     return 0
 
