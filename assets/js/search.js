@@ -31,7 +31,8 @@ function loadPagefind(exact) {
     // Pagefind's own ranking weights; precision comes from the tiers below (README, "Search")
     const options = { baseUrl: base, exactDiacritics: exact };
     await pf.options(options);
-    for (const shard of shards.slice(1)) await pf.mergeIndex(`${base}pagefind/${shard}/`, options);
+    // the other shards load side by side (each merge registers its index at once, in this order)
+    await Promise.all(shards.slice(1).map((shard) => pf.mergeIndex(`${base}pagefind/${shard}/`, options)));
     return pf;
   })();
   return instances[exact];
@@ -134,10 +135,14 @@ async function searchInTiers(query, filters, sort) {
   const seen = new Set();
   const take = (found) => (found ? found.results.filter((r) => !seen.has(r.id) && seen.add(r.id)) : []);
   const run = async (exact, term) => (await loadPagefind(exact)).search(term || null, { filters, sort });
-  const precise = take(await run(accented, phrase));
-  const loose = [];
-  if (phrase !== query && accented) loose.push(...take(await run(true, query)));
-  if (accented || phrase !== query) loose.push(...take(await run(false, query)));
+  // the tiers are searched side by side (their chunks download together), then taken in order
+  const [first, second, third] = await Promise.all([
+    run(accented, phrase),
+    phrase !== query && accented ? run(true, query) : null,
+    accented || phrase !== query ? run(false, query) : null,
+  ]);
+  const precise = take(first);
+  const loose = [...take(second), ...take(third)];
   // Without diacritics the phrase can miss ("dak lak": Pagefind's phrases do not see the
   // folded copy of words with đ); then the ranked loose results are the answer.
   if (!accented && !precise.length) return { precise: loose, loose: [] };
@@ -215,6 +220,12 @@ form.addEventListener("submit", (event) => {
 });
 more.addEventListener("click", () => showMore(current, input.value.trim()));
 window.addEventListener("popstate", () => { readUrl(); search(); });
+
+// Pagefind's script, worker and metadata load as soon as the box has focus, while the reader types;
+// the accent-exact instance once the query has an accent (only such a query uses it)
+const preload = (exact) => loadPagefind(exact).catch(() => {}); // a missing index is said on search
+input.addEventListener("focus", () => preload(false), { once: true });
+input.addEventListener("input", () => { if (hasDiacritics(input.value)) preload(true); });
 
 readUrl();
 if (input.value || location.search) search();
