@@ -65,7 +65,7 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
 
     _PLAIN_VALUES = frozenset({Article, Term})
     _VALUE_ARGUMENTS = frozenset({str, Markup, int, float, bool, type(None)})  # compared by value
-    _MEMO_LIMIT = 100_000
+    _MEMO_LIMIT = 250_000  # a card per article at 100,000 articles; about 1 KB each
 
     def __init__(self, recorder: Recorder, **options: Any) -> None:
         super().__init__(**options)
@@ -78,7 +78,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         pages, and each was rendered anew. A macro sees only its arguments and the globals
         (an import without context), and the immutable sandbox lets it change nothing, so the
         same call gives the same output; what it read is recorded again for each page."""
-        key = __self._memo_key(__obj, args, kwargs)
+        # a call inside a call being remembered is remembered with it: one entry per card, not two
+        key = None if __self.recorder.captures else __self._memo_key(__obj, args, kwargs)
         if key is None:
             return super().call(__context, __obj, *args, **kwargs)
         found = __self._macro_memo.get(key)
