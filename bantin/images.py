@@ -235,8 +235,8 @@ def _upright(source: Path, picture: Picture) -> tuple[Image.Image, bytes | None]
     image = ImageOps.exif_transpose(image)
     icc = image.info.get("icc_profile") if image.mode != "CMYK" else None
     if image.mode.startswith("I"):  # 16-bit greys (scans, some PNGs): to 8 bits, not clipped to white
-        image = image.convert("I").point(lambda value: value / 256 if image.getextrema()[1] > 255 else value)
-        image = image.convert("L")
+        scale = 1 / 256 if image.getextrema()[1] > 255 else 1
+        image = image.convert("I").point(lambda value: value * scale).convert("L")
     mode = "RGBA" if "A" in image.mode or "transparency" in image.info else "RGB"
     if image.mode != mode:
         image = image.convert(mode)

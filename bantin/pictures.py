@@ -138,9 +138,14 @@ def picture_html(picture: Picture, alt: str, url: Callable[[str], str], sizes: s
             f'{extra}{loading}></picture>')
 
 
+def url_path(path: str) -> str:
+    """A variant's site path as it goes into a URL: percent-encoded, since a space or a comma
+    in a file name would split a srcset entry, and a link preview needs a valid URL too."""
+    return quote(path, safe="/-._~")
+
+
 def _link(url: Callable[[str], str], path: str) -> str:
-    # percent-encoded: a space or comma in a file name would split a srcset entry
-    return url(quote(path, safe="/-._~"))
+    return url(url_path(path))
 
 
 def _attr(value: str) -> str:

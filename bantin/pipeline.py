@@ -155,8 +155,8 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
                + photos.errors)
     if errors:
         raise BuildFailed(errors)
-    static = {path: source for path, source in static.items()
-              if not ("/" + path in photos.pictures and not photos.pictures["/" + path].copied)}
+    processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
+    static = {path: source for path, source in static.items() if path not in processed}  # published as variants
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
     return Plan(site, outputs, static, photos.pictures, photos.warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)

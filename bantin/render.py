@@ -34,7 +34,7 @@ from bantin.images import favicon_ico
 from bantin.layouts import layout_error, make_environment
 from bantin.markup import plain_text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
-from bantin.pictures import expand_images, picture_html
+from bantin.pictures import expand_images, picture_html, url_path
 from bantin.plan import page_url, terms_by_kind
 from bantin.provinces import ProvinceList
 from bantin.search import folded_words
@@ -159,7 +159,7 @@ class Renderer:
         """What a link preview shows of a page: the photo's 1200x630 crop, or the image as it is."""
         picture = self.picture(path)
         if picture is not None and picture.share is not None:
-            return {"url": picture.share.url, "width": picture.share.width, "height": picture.share.height}
+            return {"url": url_path(picture.share.url), "width": picture.share.width, "height": picture.share.height}
         return {"url": path} if path else None
 
     def province_of(self, article: Article) -> Term:

@@ -217,6 +217,10 @@ def test_file_names_with_spaces_commas_and_quotes_stay_one_srcset_entry(project)
     for url in srcset_urls(page):
         assert " " not in url and "," not in url
         assert (site.out / unquote(url).lstrip("/")).is_file()
+    # the link preview's address is encoded too, and resolves
+    shared = page.find("meta", property="og:image")["attrs"]["content"]
+    assert " " not in shared and '"' not in shared
+    assert (site.out / unquote(shared.removeprefix("https://example.org/"))).is_file()
 
 
 def test_an_animation_and_an_svg_are_published_as_they_are(project):
