@@ -11,6 +11,7 @@ from slugify import slugify
 
 from bantin.config import Config, slug_of, topic_hint
 from bantin.errors import BuildFailed, ContentError
+from bantin.messages import Text
 from bantin.provinces import ProvinceList
 
 
@@ -61,7 +62,8 @@ def article_path(config: Config, section: str | None, draft: Draft) -> Path:
     section = section or next(iter(config.sections))
     if section not in config.sections:
         raise BuildFailed([ContentError("site.toml", None, "sections",
-                                        f"no section {section!r}", hint=f"sections: {', '.join(config.sections)}")])
+                                        Text("no section {name!r}", name=section),
+                                        hint=Text("sections: {names}", names=", ".join(config.sections)))])
     slug = short_slug(draft.title)
     return config.content_dir / section / str(draft.date.year) / f"{slug}.md"
 
@@ -82,8 +84,8 @@ def write_new(path: Path, text: str) -> None:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
-        raise BuildFailed([ContentError(path.as_posix(), None, None, "the file already exists; not overwritten",
-                                        hint="choose another title or edit the existing file")]) from None
+        raise BuildFailed([ContentError(path.as_posix(), None, None, Text("the file already exists; not overwritten"),
+                                        hint=Text("choose another title or edit the existing file"))]) from None
 
 
 def resolve_names(config: Config, provinces: ProvinceList, province: str, topic: str) -> tuple[str, str]:
@@ -91,11 +93,11 @@ def resolve_names(config: Config, provinces: ProvinceList, province: str, topic:
     errors = []
     match = provinces.match(province)
     if match is None:
-        errors.append(ContentError("(command line)", None, "province", f"unknown province {province!r}",
+        errors.append(ContentError("(command line)", None, "province", Text("unknown province {name!r}", name=province),
                                    hint=provinces.hint(province)))
     topic_name = config.topic_by_slug.get(slug_of(topic))
     if topic_name is None:
-        errors.append(ContentError("(command line)", None, "topic", f"unknown topic {topic!r}",
+        errors.append(ContentError("(command line)", None, "topic", Text("unknown topic {name!r}", name=topic),
                                    hint=topic_hint(config, topic)))
     if errors:
         raise BuildFailed(errors)
@@ -107,7 +109,7 @@ def new_article(config: Config, provinces: ProvinceList, *, title: str, province
                 section: str | None, tags: list[str], moment: datetime, author: str = "") -> Path:
     """Write a new article with valid front-matter and return its path."""
     if not title.strip():
-        raise BuildFailed([ContentError("(command line)", None, "title", "the title is empty")])
+        raise BuildFailed([ContentError("(command line)", None, "title", Text("the title is empty"))])
     province_name, topic_name = resolve_names(config, provinces, province, topic)
     moment = moment.replace(tzinfo=config.tz) if moment.tzinfo is None else moment.astimezone(config.tz)
     draft = Draft(title=title.strip(), date=moment.replace(microsecond=0), province=province_name,

@@ -3,64 +3,100 @@
 from __future__ import annotations
 
 import argparse
+import gettext
 import re
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from bantin.authoring import new_article
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
 from bantin.content import parse_date
-from bantin.errors import BuildFailed, ContentError, UsageError
+from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
 from bantin.importer import ImportFailed, import_text
+from bantin.messages import Text, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.provinces import load_provinces
-from bantin.serve import main_log, serve
+from bantin.serve import serve
 
 COMMANDS = ("build", "check", "serve", "new", "import-text")
 _VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\S.*))?$")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the process exit code."""
-    args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
-    root = Path(args.root).resolve()
+    """Run one command; return the process exit code. Messages are in the site's language."""
+    argv = _with_default_command(sys.argv[1:] if argv is None else argv)
+    language = project_language(_root_argument(argv))
+    tell = Teller(language)
     try:
-        return _run(args, root)
+        args = _parser(language).parse_args(argv)
+        return _run(args, Path(args.root).resolve(), tell)
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        tell.error(Text("error: {problem}", problem=error.said(language)))
         return 2
     except BuildFailed as failed:
-        print(failed, file=sys.stderr)
+        tell.error(format_errors(failed.errors, language))
         return 1
     except OSError as error:  # a folder that cannot be written, a disk that is full
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}\n    hint: check that the folder exists, that you may "
-              "write to it and that the disk has room", file=sys.stderr)
+        problem = error.strerror or str(error)
+        tell.error(Text("error: {problem}", problem=f"{problem} ({error.filename})" if error.filename else problem))
+        tell.error(Text("    hint: check that the folder exists, that you may write to it and that the disk has room"))
         return 2
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        tell.error(Text("stopped"))
         return 130
 
 
-def _run(args: argparse.Namespace, root: Path) -> int:
+@dataclass(frozen=True)
+class Teller:
+    """Prints messages in one language: results on stdout, errors and warnings on stderr."""
+
+    language: gettext.NullTranslations
+
+    def say(self, message: str) -> None:
+        print(say(message, self.language), flush=True)
+
+    def error(self, message: str) -> None:
+        print(say(message, self.language), file=sys.stderr, flush=True)
+
+    def log(self, message: str) -> None:
+        """serve's log: a failed build on stderr, the rest on stdout."""
+        failed = isinstance(message, Text) and message.template.startswith("build failed")
+        print(say(message, self.language), file=sys.stderr if failed else sys.stdout, flush=True)
+
+
+def _root_argument(argv: list[str]) -> Path:
+    """--root, read before parsing: argparse's own errors are said in the site's language too."""
+    for index, arg in enumerate(argv):
+        if arg == "--root" and index + 1 < len(argv):
+            return Path(argv[index + 1])
+        if arg.startswith("--root="):
+            return Path(arg.split("=", 1)[1])
+    return Path(".")
+
+
+def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
     """The command itself; main turns its errors into messages and exit statuses."""
     if not (root / CONFIG_FILE).is_file():
-        raise UsageError(f"no {CONFIG_FILE} in {root}", hint="run bantin in the project folder (the one holding "
-                         f"{CONFIG_FILE}), or give it: --root path/to/project")
+        raise UsageError(Text("no {file} in {folder}", file=CONFIG_FILE, folder=str(root)),
+                         hint=Text("run bantin in the project folder (the one holding {file}), or give it: {example}",
+                                   file=CONFIG_FILE, example="--root path/to/project"))
     if getattr(args, "jobs", 0) < 0:
-        raise UsageError(f"--jobs {args.jobs}: expected 0 (one per core) or more")
+        raise UsageError(Text("--jobs {value}: expected 0 (one per core) or more", value=args.jobs))
     if not 0 <= getattr(args, "port", 0) <= 65535:
-        raise UsageError(f"--port {args.port}: expected 0 to 65535", hint="--port 0 picks any free port")
+        raise UsageError(Text("--port {value}: expected 0 to 65535", value=args.port),
+                         hint=Text("--port 0 picks any free port"))
     config = load_config(root)
     if args.command in ("build", "check"):
-        return _build(config, args)
+        return _build(config, args, tell)
     if args.command == "serve":
         options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs, search=not args.no_search)
-        return serve(root, options, args.host, args.port, log=main_log)
+        return serve(root, options, args.host, args.port, log=tell.log)
     if args.command == "new":
-        return _new(config, args)
-    return _import(config, args)
+        return _new(config, args, tell)
+    return _import(config, args, tell)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
@@ -70,58 +106,96 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return argv
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bantin", description="Build a static news site from Markdown articles.")
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose complaints become UsageErrors (exit status 2, said in the site's language)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_argparse_message(message), hint=Text("{command} --help lists what it takes",
+                                                                command=self.prog))
+
+
+# argparse's own sentences (Python 3.11), as Text the catalogue translates
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"),
+     lambda m: Text("the following arguments are required: {names}", names=m["names"])),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"),
+     lambda m: Text("unrecognized arguments: {names}", names=m["names"])),
+    (re.compile(r"argument (?P<name>\S+): invalid (?P<kind>\w+) value: (?P<value>.+)"),
+     lambda m: Text("argument {name}: {value} is not a valid {kind}", name=m["name"], value=m["value"],
+                    kind=m["kind"])),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"),
+     lambda m: Text("argument {name}: expected a value after it", name=m["name"])),
+    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>\S+) \(choose from (?P<choices>.+)\)"),
+     lambda m: Text("argument {name}: {value} is not one of {choices}", name=m["name"], value=m["value"],
+                    choices=m["choices"])),
+)
+
+
+def _argparse_message(message: str) -> str:
+    for pattern, text in _ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return text(match)
+    return message
+
+
+def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
+    def h(text: Text) -> str:
+        return say(text, language).replace("%", "%%")  # argparse formats help with %
+
+    parser = _Parser(prog="bantin", description=h(Text("Build a static news site from Markdown articles.")))
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--root", default=".", help="project folder holding site.toml (default: .)")
+        command.add_argument("--root", default=".", help=h(Text("project folder holding site.toml (default: .)")))
 
-    for name, help_text in (("build", "build the site (the default command)"),
-                            ("check", "validate content and site.toml without writing anything"),
-                            ("serve", "build, serve on loopback, rebuild and reload pages on every change")):
-        command = commands.add_parser(name, help=help_text)
+    for name, help_text in (("build", Text("build the site (the default command)")),
+                            ("check", Text("validate content and site.toml without writing anything")),
+                            ("serve", Text("build, serve on loopback, rebuild and reload pages on every change"))):
+        command = commands.add_parser(name, help=h(help_text))
         common(command)
-        command.add_argument("--drafts", action="store_true", help="include articles with draft: true")
-        command.add_argument("--future", action="store_true", help="include articles dated in the future")
-        command.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
-        command.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+        command.add_argument("--drafts", action="store_true", help=h(Text("include articles with draft: true")))
+        command.add_argument("--future", action="store_true", help=h(Text("include articles dated in the future")))
+        command.add_argument("--jobs", type=int, default=0, help=h(Text("worker processes (default: one per core)")))
+        command.add_argument("--quiet", "-q", action="store_true", help=h(Text("print nothing but errors")))
         if name in ("build", "serve"):
             command.add_argument("--no-search", action="store_true",
-                                 help="skip the search index (faster while writing; search then says so)")
+                                 help=h(Text("skip the search index (faster while writing; search then says so)")))
         if name == "serve":
-            command.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0: any free port)")
-            command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+            command.add_argument("--port", type=int, default=8000,
+                                 help=h(Text("port (default: 8000; 0: any free port)")))
+            command.add_argument("--host", default="127.0.0.1",
+                                 help=h(Text("address to listen on (default: 127.0.0.1)")))
             continue
         if name == "build":
             command.add_argument("--base-url", default=None,
-                                 help="publish under this URL instead of site.toml's base_url "
-                                      "(CI passes the GitHub Pages URL)")
+                                 help=h(Text("publish under this URL instead of site.toml's base_url "
+                                             "(CI passes the GitHub Pages URL)")))
 
-    new = commands.add_parser("new", help="write a new article file with its front-matter")
+    new = commands.add_parser("new", help=h(Text("write a new article file with its front-matter")))
     common(new)
-    new.add_argument("title", help="the article's title")
-    new.add_argument("--province", required=True, help="province or city, or 'Trung ương'")
-    new.add_argument("--topic", required=True, help="one of the topics in site.toml")
-    new.add_argument("--section", default=None, help="section folder (default: the first in site.toml)")
-    new.add_argument("--tags", default="", help="comma-separated tags")
-    new.add_argument("--date", default=None, help="ISO date-time (default: now)")
+    new.add_argument("title", help=h(Text("the article's title")))
+    new.add_argument("--province", required=True, help=h(Text("province or city, or 'Trung ương'")))
+    new.add_argument("--topic", required=True, help=h(Text("one of the topics in site.toml")))
+    new.add_argument("--section", default=None, help=h(Text("section folder (default: the first in site.toml)")))
+    new.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
+    new.add_argument("--date", default=None, help=h(Text("date, as 2023-06-02 or 02/06/2023 (default: now)")))
     new.add_argument("--author", default="")
 
-    imp = commands.add_parser("import-text", help="turn plain-text article dumps into Markdown articles")
+    imp = commands.add_parser("import-text", help=h(Text("turn plain-text article dumps into Markdown articles")))
     common(imp)
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--province", default=None, help="used when the province can't be found in the text")
-    imp.add_argument("--topic", default=None, help="topic (required unless the text names one)")
-    imp.add_argument("--section", default=None, help="section folder (default: the first in site.toml)")
-    imp.add_argument("--date", default=None, help="used when the text has no date line")
-    imp.add_argument("--tags", default="", help="comma-separated tags")
-    imp.add_argument("--dry-run", action="store_true", help="print what would be written and what was guessed; "
-                     "write nothing")
+    imp.add_argument("--province", default=None, help=h(Text("used when the province can't be found in the text")))
+    imp.add_argument("--topic", default=None, help=h(Text("topic (required unless the text names one)")))
+    imp.add_argument("--section", default=None, help=h(Text("section folder (default: the first in site.toml)")))
+    imp.add_argument("--date", default=None, help=h(Text("used when the text has no date line")))
+    imp.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
+    imp.add_argument("--dry-run", action="store_true",
+                     help=h(Text("print what would be written and what was guessed; write nothing")))
     return parser
 
 
-def _build(config: Config, args: argparse.Namespace) -> int:
+def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
                            write=args.command == "build", search=not getattr(args, "no_search", False))
     if getattr(args, "base_url", None):
@@ -130,37 +204,38 @@ def _build(config: Config, args: argparse.Namespace) -> int:
     report = build(config, options, progress)
     if progress:
         sys.stderr.write("\r\033[K")
-    print_warnings(report.warnings)
+    print_warnings(report.warnings, tell)
     if not args.quiet:
         if args.command == "check":
-            print(f"ok: {report.articles} articles checked, no errors ({report.seconds:.2f} s)")
+            tell.say(Text("ok: {count} articles checked, no errors ({seconds:.2f} s)", count=report.articles,
+                          seconds=report.seconds))
         else:
-            print(f"built {config.output_dir.name}/: {report.summary()}")
+            tell.say(Text("built {folder}/: {summary}", folder=config.output_dir.name, summary=report.summary()))
     return 0
 
 
-def print_warnings(warnings: tuple[ContentError, ...], shown: int = 20) -> None:
+def print_warnings(warnings: tuple[ContentError, ...], tell: Teller, shown: int = 20) -> None:
     """Warnings on stderr: the first few in full, then how many more (a corpus can have thousands)."""
     for warning in warnings[:shown]:
-        print(f"warning: {warning}", file=sys.stderr)
+        tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
     if len(warnings) > shown:
-        print(f"warning: ... and {len(warnings) - shown} more like these", file=sys.stderr)
+        tell.error(Text("warning: ... and {count} more like these", count=len(warnings) - shown))
 
 
 def _progress_bar(done: int, total: int) -> None:
     width = 30
     filled = width * done // max(total, 1)
-    sys.stderr.write(f"\rrendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
     sys.stderr.flush()
 
 
-def _new(config: Config, args: argparse.Namespace) -> int:
+def _new(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     provinces = load_provinces(config.provinces_file)
     moment = command_line_date(args.date, config) if args.date else build_time(BuildOptions())
     path = new_article(config, provinces, title=args.title, province=args.province, topic=args.topic,
                        section=args.section, tags=[t.strip() for t in args.tags.split(",") if t.strip()],
                        moment=moment, author=args.author)
-    print(f"wrote {path.relative_to(config.root).as_posix()}")
+    tell.say(Text("wrote {path}", path=path.relative_to(config.root).as_posix()))
     return 0
 
 
@@ -173,11 +248,13 @@ def command_line_date(text: str, config: Config) -> datetime:
     try:
         return parse_date(text, config.tz)
     except ValueError as error:
-        raise UsageError(f"--date: {error}", hint="write the day as 2023-06-02 or 02/06/2023 (day/month/year), "
-                         "with a time if you like: 2023-06-02 08:30") from None
+        raise UsageError(Text("--date: {problem}", problem=error.args[0]),
+                         hint=Text("write the day as {iso} or {vietnamese} (day/month/year), with a time if you like: "
+                                   "{example}", iso="2023-06-02", vietnamese="02/06/2023",
+                                   example="2023-06-02 08:30")) from None
 
 
-def _import(config: Config, args: argparse.Namespace) -> int:
+def _import(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     provinces = load_provinces(config.provinces_file)
     failures = 0
     for file in args.files:
@@ -186,13 +263,14 @@ def _import(config: Config, args: argparse.Namespace) -> int:
                                    section=args.section, date=args.date,
                                    tags=[t.strip() for t in args.tags.split(",") if t.strip()], dry_run=args.dry_run)
         except ImportFailed as failed:
-            print(f"{file}: {failed}", file=sys.stderr)
+            tell.error(f"{file}: {say(failed.args[0], tell.language)}")
             failures += 1
             continue
         target = imported.path.relative_to(config.root).as_posix()
-        print(f"{file} -> {target}" + (" (not written: --dry-run)" if args.dry_run else ""))
+        tell.say(Text("{file} -> {target} (not written: --dry-run)", file=str(file), target=target) if args.dry_run
+                 else f"{file} -> {target}")
         for guess in imported.guesses:  # what the editor should check
-            print(f"    guessed {guess}")
+            tell.say(Text("    guessed {guess}", guess=guess))
         if args.dry_run:
-            print("    " + imported.text.split("\n---\n", 1)[0].replace("\n", "\n    ") + "\n    ---")
+            tell.say("    " + imported.text.split("\n---\n", 1)[0].replace("\n", "\n    ") + "\n    ---")
     return 1 if failures else 0

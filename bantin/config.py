@@ -17,6 +17,7 @@ from slugify import slugify
 
 from bantin.errors import BuildFailed, ContentError, line_of_key
 from bantin.inputs import check_file, refusal
+from bantin.messages import Text, either
 from bantin.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
 from bantin.strings import DEFAULT_STRINGS
 
@@ -149,14 +150,14 @@ class Config:
         return {slug_of(topic): topic for topic in self.topics}
 
 
-def topic_hint(config: Config, name: str) -> str:
+def topic_hint(config: Config, name: str) -> Text:
     """What to say about a name that matches no topic: the closest topics, or all of them."""
     import difflib
 
     close = difflib.get_close_matches(name, config.topics, n=2, cutoff=0.4)
     if close:
-        return f"did you mean {' or '.join(repr(c) for c in close)}?"
-    return f"topics in site.toml: {', '.join(config.topics)}"
+        return Text("did you mean {names}?", names=either([repr(c) for c in close]))
+    return Text("topics in site.toml: {names}", names=", ".join(config.topics))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -176,7 +177,7 @@ def with_base_url(config: Config, base_url: str) -> Config:
     """The config published under another URL (from the command line), checked like site.toml's."""
     if not BASE_URL_RE.match(base_url):
         raise BuildFailed([ContentError("--base-url", None, None,
-                                        f"must be an absolute http(s) URL, got {base_url!r}")])
+                                        Text("must be an absolute http(s) URL, got {value!r}", value=base_url))])
     return dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
@@ -190,8 +191,8 @@ def load_config(root: Path) -> Config:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BuildFailed([ContentError(
-            CONFIG_FILE, None, None, "no site.toml in the project folder",
-            hint=f"run bantin from the folder that holds site.toml (looked in {root})",
+            CONFIG_FILE, None, None, Text("no site.toml in the project folder"),
+            hint=Text("run bantin from the folder that holds site.toml (looked in {root})", root=str(root)),
         )]) from None
     return parse_config(text, root)
 
@@ -205,7 +206,8 @@ def parse_config(text: str, root: Path) -> Config:
         match = re.search(r"line (\d+)", str(exc))
         if line is None and match:
             line = int(match.group(1))
-        raise BuildFailed([ContentError(CONFIG_FILE, line, None, f"invalid TOML: {exc}")]) from None
+        problem = Text("invalid TOML: {problem}", problem=str(exc))
+        raise BuildFailed([ContentError(CONFIG_FILE, line, None, problem)]) from None
     return _Validator(text, root).config(data)
 
 
@@ -227,7 +229,7 @@ class _Validator:
         kinds = kind if isinstance(kind, tuple) else (kind,)
         # bool is an int in Python; a page size of `true` is still a mistake
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            self.error(prefix + key, f"expected {_kind_name(kind)}, got {value!r}")
+            self.error(prefix + key, Text("expected {kind}, got {value!r}", kind=_kind_name(kind), value=value))
             return default
         return value
 
@@ -236,22 +238,23 @@ class _Validator:
 
         for key in sorted(set(data) - allowed):
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = f"did you mean '{prefix}{close[0]}'?" if close else f"allowed: {', '.join(sorted(allowed))}"
-            self.error(prefix + key, "unknown setting", hint)
+            hint = (Text("did you mean '{key}'?", key=prefix + close[0]) if close
+                    else Text("allowed: {keys}", keys=", ".join(sorted(allowed))))
+            self.error(prefix + key, Text("unknown setting"), hint)
 
     def positive(self, key: str, value: int | float) -> None:
         if value <= 0:
-            self.error(key, f"must be greater than 0, got {value}")
+            self.error(key, Text("must be greater than 0, got {value}", value=value))
 
     def config(self, data: dict[str, Any]) -> Config:
         self.unknown(data, _TOP_KEYS)
         title = self.take(data, "title", str, "")
         if not title.strip():
-            self.error("title", "the site needs a title")
+            self.error("title", Text("the site needs a title"))
         base_url = self.take(data, "base_url", str, "http://localhost:8000/")
         if not BASE_URL_RE.match(base_url):
-            self.error("base_url", f"must be an absolute http(s) URL, got {base_url!r}",
-                       "for example base_url = \"https://lhh.example.org/\"")
+            self.error("base_url", Text("must be an absolute http(s) URL, got {value!r}", value=base_url),
+                       Text("for example {example}", example='base_url = "https://lhh.example.org/"'))
         if not base_url.endswith("/"):
             base_url += "/"
         tz_name = self.take(data, "timezone", str, "+07:00")
@@ -264,10 +267,11 @@ class _Validator:
             provinces_file = self.root / provinces
             problem = refusal(provinces_file, self.root) if os.path.lexists(provinces_file) else None
             if not os.path.lexists(provinces_file):
-                self.error("provinces", f"province list {provinces!r} not found")
+                self.error("provinces", Text("province list {name!r} not found", name=provinces))
             elif problem is not None:
-                self.error("provinces", f"province list {provinces!r} may not be read: {problem}",
-                           "copy the list into the project folder and name it relative to site.toml")
+                self.error("provinces", Text("province list {name!r} may not be read: {problem}", name=provinces,
+                                             problem=problem),
+                           Text("copy the list into the project folder and name it relative to site.toml"))
         page_size = self.take(data, "page_size", int, 20)
         self.positive("page_size", page_size)
         latest_count = self.take(data, "latest_count", int, 5)
@@ -298,8 +302,8 @@ class _Validator:
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
-            logo=self.asset_file("logo", self.take(data, "logo", str, "")),
-            favicon=self.asset_file("favicon", self.take(data, "favicon", str, "")),
+            logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
+            favicon=self.asset_file("favicon", self.take(data, "favicon", str, ""), Text("favicon")),
             strings=self.strings(self.take(data, "strings", dict, {})),
         )
         if self.errors:
@@ -318,56 +322,59 @@ class _Validator:
                 return ZoneInfo(name)
             except (ZoneInfoNotFoundError, ValueError):
                 pass
-        self.error("timezone", f"unknown timezone {name!r}",
-                   "use an offset such as \"+07:00\" or an IANA name such as \"Asia/Ho_Chi_Minh\"")
+        self.error("timezone", Text("unknown timezone {name!r}", name=name),
+                   Text("use an offset such as {offset} or an IANA name such as {iana}", offset='"+07:00"',
+                        iana='"Asia/Ho_Chi_Minh"'))
         return timezone(timedelta(hours=7))
 
     def sections(self, value: Any) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
-            self.error("sections", "expected a table of section slug = title",
-                       "[sections]\ntin-tuc = \"Tin tức\"")
+            self.error("sections", Text("expected a table of section slug = title"),
+                       Text("for example {example}", example='[sections]\ntin-tuc = "Tin tức"'))
             return {}
         sections: dict[str, str] = {}
         for slug, title in value.items():
             if not SLUG_RE.match(slug):
-                self.error(f"sections.{slug}", "a section slug must be lower-case ASCII words joined by '-'")
+                self.error(f"sections.{slug}", Text("a section slug must be lower-case ASCII words joined by '-'"))
             elif not isinstance(title, str) or not title.strip():
-                self.error(f"sections.{slug}", "the section needs a title")
+                self.error(f"sections.{slug}", Text("the section needs a title"))
             else:
                 sections[slug] = title
         return sections
 
     def topics(self, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not value or not all(isinstance(t, str) and t.strip() for t in value):
-            self.error("topics", "expected a non-empty list of topic names")
+            self.error("topics", Text("expected a non-empty list of topic names"))
             return ()
         seen: dict[str, str] = {}
         for topic in value:
             slug = slugify(topic)
             if slug in seen:
-                self.error("topics", f"topics {seen[slug]!r} and {topic!r} would share the URL slug {slug!r}")
+                self.error("topics", Text("topics {first!r} and {second!r} would share the URL slug {slug!r}",
+                                          first=seen[slug], second=topic, slug=slug))
             seen[slug] = topic
         return tuple(value)
 
     def output_dir(self, value: str) -> Path:
         path = (self.root / value).resolve()
         root = self.root.resolve()
-        hint = "use a folder of its own inside the project, such as \"_site\""
+        hint = Text("use a folder of its own inside the project, such as {example}", example='"_site"')
         # A build replaces the output folder whole, so a site.toml from a pull request must
         # not be able to point it at the build machine's files or at the project's own.
         if not path.is_relative_to(root):
-            self.error("output_dir", f"{value!r} is outside the project folder", hint)
+            self.error("output_dir", Text("{value!r} is outside the project folder", value=value), hint)
             return path
         if any(part.startswith(".") for part in path.relative_to(root).parts):
-            self.error("output_dir", f"{value!r} is a hidden folder (such as .git)", hint)
+            self.error("output_dir", Text("{value!r} is a hidden folder (such as .git)", value=value), hint)
             return path
         if path.exists() and not path.is_dir():
-            self.error("output_dir", f"{value!r} is a file, not a folder", hint)
+            self.error("output_dir", Text("{value!r} is a file, not a folder", value=value), hint)
             return path
         guarded = [root, root / "content", root / "layouts", root / "assets"]
         for guarded_path in guarded:
             if path == guarded_path or guarded_path.is_relative_to(path):
-                self.error("output_dir", f"{value!r} would overwrite {guarded_path.name or guarded_path}", hint)
+                self.error("output_dir", Text("{value!r} would overwrite {folder}", value=value,
+                                              folder=guarded_path.name or str(guarded_path)), hint)
                 break
         return path
 
@@ -378,12 +385,12 @@ class _Validator:
         for name in defaults.__dataclass_fields__:
             value = self.take(data, name, str, getattr(defaults, name), "paths.")
             if not SLUG_RE.match(value):
-                self.error(f"paths.{name}", f"{value!r} is not a URL slug (lower-case ASCII, '-')")
+                self.error(f"paths.{name}", Text("{value!r} is not a URL slug (lower-case ASCII, '-')", value=value))
                 value = getattr(defaults, name)
             values[name] = value
         words = list(values.values())
         if len(set(words)) != len(words):
-            self.error("paths", "two index kinds share a URL word")
+            self.error("paths", Text("two index kinds share a URL word"))
         return Paths(**values)
 
     def related(self, data: dict[str, Any]) -> Related:
@@ -391,16 +398,16 @@ class _Validator:
         self.unknown(data, set(defaults.__dataclass_fields__), "related.")
         count = self.take(data, "count", int, defaults.count, "related.")
         if count < 0:
-            self.error("related.count", "must be 0 or more")
+            self.error("related.count", Text("must be 0 or more"))
         weights = {
             name: float(self.take(data, name, (int, float), getattr(defaults, name), "related."))
             for name in ("tag", "topic", "province", "half_life_days")
         }
         for name, value in weights.items():
             if value < 0:
-                self.error(f"related.{name}", "must not be negative")
+                self.error(f"related.{name}", Text("must not be negative"))
         if weights["half_life_days"] == 0:
-            self.error("related.half_life_days", "must be greater than 0")
+            self.error("related.half_life_days", Text("must be greater than 0"))
         return Related(count=count, **weights)
 
     def home(self, data: dict[str, Any]) -> Home:
@@ -418,7 +425,8 @@ class _Validator:
         self.positive("feeds.entries", entries)
         content = self.take(data, "content", str, defaults.content, "feeds.")
         if content not in ("full", "summary"):
-            self.error("feeds.content", f"expected \"full\" or \"summary\", got {content!r}")
+            self.error("feeds.content", Text("expected {choices}, got {value!r}", choices='"full" or "summary"',
+                                             value=content))
         return Feeds(entries=entries, content=content)
 
     def search(self, data: dict[str, Any]) -> Search:
@@ -435,13 +443,14 @@ class _Validator:
         self.unknown(data, set(defaults.__dataclass_fields__), "markdown.")
         mode = self.take(data, "raw_html", str, defaults.raw_html, "markdown.")
         if mode not in RAW_HTML_MODES:
-            self.error("markdown.raw_html", f"expected one of {', '.join(map(repr, RAW_HTML_MODES))}, got {mode!r}",
-                       "\"safe\" keeps tables, figures and videos and removes script; \"escape\" shows HTML as text")
+            modes = Text("one of {names}", names=", ".join(map(repr, RAW_HTML_MODES)))
+            self.error("markdown.raw_html", Text("expected {choices}, got {value!r}", choices=modes, value=mode),
+                       Text('"safe" keeps tables, figures and videos and removes script; "escape" shows HTML as text'))
             mode = defaults.raw_html
         hosts = self.take(data, "iframe_hosts", list, list(defaults.iframe_hosts), "markdown.")
         if not all(isinstance(h, str) and HOST_RE.match(h) for h in hosts):
-            self.error("markdown.iframe_hosts", "expected a list of host names",
-                       "iframe_hosts = [\"www.youtube-nocookie.com\", \"www.facebook.com\"]")
+            self.error("markdown.iframe_hosts", Text("expected a list of host names"),
+                       Text("for example {example}", example='iframe_hosts = ["www.youtube-nocookie.com"]'))
             hosts = list(defaults.iframe_hosts)
         return MarkdownSettings(raw_html=mode, iframe_hosts=tuple(h.lower() for h in hosts))
 
@@ -453,29 +462,34 @@ class _Validator:
             value = self.take(data, name, list, list(getattr(defaults, name)), prefix)
             if not value or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192
                                     for w in value):
-                self.error(prefix + name, f"expected a list of widths in pixels (16 to 8192), got {value!r}",
-                           f"for example {name} = {list(getattr(defaults, name))}")
+                self.error(prefix + name, Text("expected a list of widths in pixels (16 to 8192), got {value!r}",
+                                               value=value),
+                           Text("for example {example}", example=f"{name} = {list(getattr(defaults, name))}"))
                 return getattr(defaults, name)
             return tuple(sorted(set(value)))
 
         formats = self.take(data, "formats", list, list(defaults.formats), prefix)
         if not all(f in IMAGE_FORMATS for f in formats):
-            self.error(prefix + "formats", f"expected a list of {' and '.join(map(repr, IMAGE_FORMATS))}, "
-                       f"got {formats!r}", "JPEG or PNG is always made as the fallback; formats = [\"webp\"]")
+            self.error(prefix + "formats", Text("expected a list of {choices}, got {value!r}",
+                                                choices=" and ".join(map(repr, IMAGE_FORMATS)), value=formats),
+                       Text("JPEG or PNG is always made as the fallback; {example}", example='formats = ["webp"]'))
             formats = list(defaults.formats)
         quality = self.take(data, "quality", int, defaults.quality, prefix)
         if not 1 <= quality <= 100:
-            self.error(prefix + "quality", f"expected 1 to 100, got {quality}", "80 suits photos")
+            self.error(prefix + "quality", Text("expected 1 to 100, got {value}", value=quality),
+                       Text("80 suits photos"))
             quality = defaults.quality
         ratio_text = self.take(data, "thumbnail_ratio", str, "3:2", prefix)
         match = re.fullmatch(r"\s*(\d{1,3})\s*:\s*(\d{1,3})\s*", ratio_text)
         ratio = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
         if not all(ratio):
-            self.error(prefix + "thumbnail_ratio", f"expected width:height such as \"3:2\", got {ratio_text!r}")
+            self.error(prefix + "thumbnail_ratio", Text("expected width:height such as {example}, got {value!r}",
+                                                        example='"3:2"', value=ratio_text))
             ratio = defaults.thumbnail_ratio
         missing = self.take(data, "missing", str, defaults.missing, prefix)
         if missing not in MISSING_IMAGE:
-            self.error(prefix + "missing", f"expected \"error\" or \"warning\", got {missing!r}")
+            self.error(prefix + "missing", Text("expected {choices}, got {value!r}", choices='"error" or "warning"',
+                                                value=missing))
             missing = defaults.missing
         limits = {name: self.take(data, name, int, getattr(defaults, name), prefix)
                   for name in ("warn_megapixels", "warn_megabytes")}
@@ -488,23 +502,24 @@ class _Validator:
     def image(self, value: str) -> str:
         if "://" in value or value.startswith("//"):
             if not re.match(r"^https?://[^\s/]+/?\S*$", value):
-                self.error("image", f"share image {value!r} is not an http(s) URL")
+                self.error("image", Text("share image {value!r} is not an http(s) URL", value=value))
             return value
-        return self.asset_file("image", value, "share image", ", or an absolute URL")
+        return self.asset_file("image", value, Text("share image"))
 
-    def asset_file(self, key: str, value: str, what: str = "", or_else: str = "") -> str:
+    def asset_file(self, key: str, value: str, what: Text) -> str:
         """A file of assets/ named in site.toml (the share image, the logo, the favicon)."""
         if not value:
             return value
         path = self.root / "assets" / value
         if not os.path.lexists(path):
-            problem: str | None = "not found in assets/"
+            problem: str | None = Text("{what} {value!r} not found in assets/", what=what, value=value)
         else:
             reason = refusal(path, self.root)
-            problem = f"may not be read: {reason}" if reason else None
+            problem = Text("{what} {value!r} may not be read: {reason}", what=what, value=value,
+                           reason=reason) if reason else None
         if problem is not None:
-            self.error(key, f"{what or key} {value!r} {problem}",
-                       f"give a path inside assets/, such as \"img/{key}.png\"{or_else}")
+            self.error(key, problem, Text("give a path inside assets/, such as {example}",
+                                          example=f'"img/{key}.png"'))
         return value
 
     def strings(self, data: dict[str, Any]) -> dict[str, str]:
@@ -515,12 +530,11 @@ class _Validator:
                 if isinstance(value, str):
                     merged[key] = value
                 else:
-                    self.error(f"strings.{key}", "expected a string")
+                    self.error(f"strings.{key}", Text("expected a string"))
         return merged
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", dict: "a table", list: "a list",
-             bool: "true or false"}
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
+    names = {str: Text("a string"), int: Text("an integer"), float: Text("a number"), dict: Text("a table"),
+             list: Text("a list"), bool: Text("true or false")}
+    return either([names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,))])

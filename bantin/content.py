@@ -19,6 +19,7 @@ from bantin.config import Config, slug_of, topic_hint
 from bantin.errors import ContentError, line_of_key
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer, first_paragraph_text
+from bantin.messages import Text
 from bantin.model import Article, Source
 from bantin.pictures import body_images, site_path
 from bantin.provinces import ProvinceList
@@ -71,7 +72,7 @@ def discover(config: Config) -> Discovery:
     sources: list[Path] = []
     static: list[Path] = []
     if not os.path.lexists(root):
-        return Discovery([], [], [ContentError("content", None, None, "no content/ folder")])
+        return Discovery([], [], [ContentError("content", None, None, Text("no content/ folder"))])
     found = input_files(root, config.root)
     errors: list[ContentError] = list(found.errors)
     for path in found.files:
@@ -81,8 +82,9 @@ def discover(config: Config) -> Discovery:
         elif len(relative.parts) < 2 or relative.parts[0] not in config.sections:
             errors.append(ContentError(
                 project_relative(path, config.root), None, None,
-                "article outside a section folder",
-                hint=f"move it under content/<section>/, sections: {', '.join(config.sections)}",
+                Text("article outside a section folder"),
+                hint=Text("move it under content/<section>/, sections: {sections}",
+                          sections=", ".join(config.sections)),
             ))
         else:
             sources.append(path)
@@ -105,8 +107,8 @@ def read_source(path: Path, config: Config) -> Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ArticleInvalid([ContentError(rel, line, None, "the file is not UTF-8 text",
-                                           hint="save it as UTF-8")]) from None
+        raise ArticleInvalid([ContentError(rel, line, None, Text("the file is not UTF-8 text"),
+                                           hint=Text("save it as UTF-8"))]) from None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     section = path.relative_to(config.content_dir).parts[0]
     return Source(path, rel, section, text)
@@ -116,15 +118,15 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     """(front-matter text, body, line number where the body starts)."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         raise ArticleInvalid([ContentError(
-            rel, 1, None, "no front-matter",
-            hint="start the file with a line '---', the fields (title: ..., date: ...), and '---'",
+            rel, 1, None, Text("no front-matter"),
+            hint=Text("start the file with a line '---', the fields (title: ..., date: ...), and '---'"),
         )])
     lines = text.split("\n")
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise ArticleInvalid([ContentError(rel, 1, None, "the front-matter is never closed",
-                                       hint="did you forget the closing '---' line?")])
+    raise ArticleInvalid([ContentError(rel, 1, None, Text("the front-matter is never closed"),
+                                       hint=Text("did you forget the closing '---' line?"))])
 
 
 def markdown_renderer(config: Config) -> MarkdownRenderer:
@@ -143,10 +145,11 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ArticleInvalid([ContentError(source.rel, line, None, f"invalid YAML: {problem}",
-                                           hint="quote values that contain ': ' or start with a symbol")]) from None
+        raise ArticleInvalid([ContentError(
+            source.rel, line, None, Text("invalid YAML: {problem}", problem=problem),
+            hint=Text("quote values that contain ': ' or start with a symbol"))]) from None
     if not isinstance(data, dict):
-        raise ArticleInvalid([ContentError(source.rel, 2, None, "the front-matter must be 'field: value' lines")])
+        raise ArticleInvalid([ContentError(source.rel, 2, None, Text("the front-matter must be 'field: value' lines"))])
     fields = _Fields(source, front, data)
     article = fields.article(config, provinces, markdown, body, body_line)
     if fields.errors:
@@ -172,21 +175,21 @@ class _Fields:
         value = self.data.get(field)
         if value is None:
             if required:
-                self.error(field, "missing required field", self._missing_hint(field))
+                self.error(field, Text("missing required field"), self._missing_hint(field))
             return ""
         if isinstance(value, bool | dict | list):
-            self.error(field, f"expected text, got {type(value).__name__}")
+            self.error(field, Text("expected text, got {kind}", kind=type(value).__name__))
             return ""
         text = unicodedata.normalize("NFC", str(value)).strip()
         if required and not text:
-            self.error(field, "must not be empty")
+            self.error(field, Text("must not be empty"))
         return text
 
-    def _missing_hint(self, field: str) -> str:
+    def _missing_hint(self, field: str) -> Text:
         close = difflib.get_close_matches(field, [k for k in self.data if k not in KNOWN_FIELDS], n=1)
         if close:
-            return f"found '{close[0]}': did you mean '{field}'?"
-        return f"add a line '{field}: ...' to the front-matter"
+            return Text("found '{found}': did you mean '{field}'?", found=close[0], field=field)
+        return Text("add a line '{field}: ...' to the front-matter", field=field)
 
     def article(self, config: Config, provinces: ProvinceList, markdown: MarkdownRenderer,
                 body: str, body_line: int) -> Article | None:
@@ -194,8 +197,8 @@ class _Fields:
         moment = self.date(config.tz)
         updated = self.date(config.tz, "updated", required=False)
         if moment is not None and updated is not None and updated < moment:
-            self.error("updated", "the article is updated before it was published",
-                       "updated: is the date of the last correction, after date:")
+            self.error("updated", Text("the article is updated before it was published"),
+                       Text("updated: is the date of the last correction, after date:"))
         province = self.province(provinces)
         topic = self.topic(config)
         tags = self.string_list("tags")
@@ -204,7 +207,7 @@ class _Fields:
         source_name, source_url = self.source_field()
         draft = self.data.get("draft", False)
         if not isinstance(draft, bool):
-            self.error("draft", f"expected true or false, got {draft!r}")
+            self.error("draft", Text("expected true or false, got {value!r}", value=draft))
             draft = False
         if self.errors or moment is None:
             return None
@@ -244,12 +247,13 @@ class _Fields:
         value = self.data.get(field)
         if value is None:
             if required:
-                self.error(field, "missing required field", self._missing_hint(field))
+                self.error(field, Text("missing required field"), self._missing_hint(field))
             return None
         try:
             return parse_date(value, tz)
         except ValueError as exc:
-            self.error(field, str(exc), "write an ISO 8601 date such as 2023-06-02 or 2023-06-02T00:03:00+07:00")
+            self.error(field, exc.args[0], Text("write an ISO 8601 date such as {date} or {moment}", date="2023-06-02",
+                                                moment="2023-06-02T00:03:00+07:00"))
             return None
 
     def province(self, provinces: ProvinceList) -> str:
@@ -258,7 +262,7 @@ class _Fields:
             return ""
         match = provinces.match(name)
         if match is None:
-            self.error("province", f"unknown province {name!r}", provinces.hint(name))
+            self.error("province", Text("unknown province {name!r}", name=name), provinces.hint(name))
             return ""
         return match.slug
 
@@ -269,7 +273,7 @@ class _Fields:
         topic = config.topic_by_slug.get(slug_of(name))
         if topic is not None:
             return topic
-        self.error("topic", f"unknown topic {name!r}", topic_hint(config, name))
+        self.error("topic", Text("unknown topic {name!r}", name=name), topic_hint(config, name))
         return ""
 
     def string_list(self, field: str) -> tuple[str, ...]:
@@ -278,7 +282,8 @@ class _Fields:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
                                                   for v in value):
-            self.error(field, "expected a list of text values", f'write {field}: ["first", "second"]')
+            self.error(field, Text("expected a list of text values"),
+                       Text("for example {example}", example=f'{field}: ["first", "second"]'))
             return ()
         seen: dict[str, str] = {}
         for item in value:
@@ -291,8 +296,8 @@ class _Fields:
         given = self.text("slug")
         slug = slug_of(given or self.source.path.stem)
         if not slug:
-            self.error("slug", "the slug is empty after removing accents and symbols",
-                       "set slug: to a few words in Latin letters")
+            self.error("slug", Text("the slug is empty after removing accents and symbols"),
+                       Text("set slug: to a few words in Latin letters"))
         return slug
 
     def image(self) -> str:
@@ -301,22 +306,24 @@ class _Fields:
         if not value or _HTTP_URL_RE.match(value):
             return value
         if not value.startswith("/") or value.startswith("//") or "\\" in value or _CONTROL_RE.search(value):
-            self.error("image", f"{value!r} is not an http(s) URL or a site path",
-                       "write a site path such as /anh/2023/hoi-thao.jpg, or a URL starting with https://")
+            self.error("image", Text("{value!r} is not an http(s) URL or a site path", value=value),
+                       Text("write a site path such as {path}, or a URL starting with https://",
+                            path="/anh/2023/hoi-thao.jpg"))
             return ""
         return value
 
     def alias(self, value: str) -> str:
         parsed = urlparse(value)
         if parsed.scheme or parsed.netloc or not value.startswith("/"):
-            self.error("aliases", f"{value!r} is not a site path", "write old URLs as paths: /tin/2020/old-name/")
+            self.error("aliases", Text("{value!r} is not a site path", value=value),
+                       Text("write old URLs as paths: {example}", example="/tin/2020/old-name/"))
             return ""
         normal = posixpath.normpath(parsed.path)
         if ".." in parsed.path.split("/") or "\\" in value or "\x00" in value:
-            self.error("aliases", f"{value!r} leaves the site", "an alias may not contain '..'")
+            self.error("aliases", Text("{value!r} leaves the site", value=value), Text("an alias may not contain '..'"))
             return ""
         if normal == "/":
-            self.error("aliases", "an alias cannot be the home page")
+            self.error("aliases", Text("an alias cannot be the home page"))
             return ""
         return normal if normal.endswith(".html") else normal + "/"
 
@@ -327,7 +334,8 @@ class _Fields:
         if isinstance(value, dict):
             unknown = set(map(str, value)) - {"name", "url"}
             if unknown:
-                self.error("source", f"unknown keys {sorted(unknown)}", "use source: {name: ..., url: ...}")
+                self.error("source", Text("unknown keys {keys}", keys=sorted(unknown)),
+                           Text("for example {example}", example="source: {name: ..., url: ...}"))
             name = str(value.get("name") or "").strip()
             url = str(value.get("url") or "").strip()
         elif isinstance(value, str):
@@ -335,10 +343,11 @@ class _Fields:
             if re.match(r"^https?://", name):
                 url, name = name, urlparse(name).netloc
         else:
-            self.error("source", "expected a name, a URL or {name: ..., url: ...}")
+            self.error("source", Text("expected a name, a URL or {example}", example="{name: ..., url: ...}"))
             return "", ""
         if url and not _HTTP_URL_RE.match(url):
-            self.error("source", f"{url!r} is not an http(s) URL", "write the address as it starts: https://...")
+            self.error("source", Text("{value!r} is not an http(s) URL", value=url),
+                       Text("write the address as it starts: {example}", example="https://..."))
             url = ""
         return unicodedata.normalize("NFC", name), url
 
@@ -359,16 +368,16 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), tz)
     if not isinstance(value, str):
-        raise ValueError(f"expected a date, got {value!r}")
+        raise ValueError(Text("expected a date, got {value!r}", value=value))
     match = _DATE_RE.match(value.strip())
     if not match:
-        raise ValueError(f"{value!r} is not an ISO 8601 date")
+        raise ValueError(Text("{value!r} is not an ISO 8601 date", value=value))
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
                           int(second or 0), int((fraction or "0").ljust(6, "0")))
     except ValueError as exc:
-        raise ValueError(f"impossible date {value!r}: {exc}") from None
+        raise ValueError(Text("impossible date {value!r}: {problem}", value=value, problem=str(exc))) from None
     if offset is None:
         return moment.replace(tzinfo=tz)
     if offset in ("Z", "z"):
@@ -377,7 +386,7 @@ def parse_date(value: Any, tz: tzinfo) -> datetime:
         digits = offset[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:] or 0)
         if hours > 23 or minutes > 59:
-            raise ValueError(f"impossible offset in {value!r}")
+            raise ValueError(Text("impossible offset in {value!r}", value=value))
         sign = -1 if offset[0] == "-" else 1
         zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
     return moment.replace(tzinfo=zone).astimezone(tz)

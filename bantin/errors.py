@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from bantin.messages import Text, say
 
 
 @dataclass(frozen=True, order=True)
@@ -13,14 +16,17 @@ class ContentError:
     path: str  # project-relative path of the file at fault, e.g. "content/tin-tuc/a.md"
     line: int | None
     field: str | None  # front-matter field or config key, when one is to blame
-    message: str
+    message: str  # a Text, said in the site's language when shown
     hint: str | None = None
 
     def __str__(self) -> str:
+        return self.said(gettext.NullTranslations())
+
+    def said(self, language: gettext.NullTranslations) -> str:
+        """'path:line: [field] message' and the hint, in the language."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         field = f" [{self.field}]" if self.field else ""
-        hint = f"\n    hint: {self.hint}" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return f"{where}:{field} {say(self.message, language)}{said_hint(self.hint, language)}"
 
 
 class BuildFailed(Exception):
@@ -35,15 +41,20 @@ class BuildFailed(Exception):
         return (BuildFailed, (self.errors,))
 
 
+def said_hint(hint: str | None, language: gettext.NullTranslations) -> str:
+    """'\n    hint: ...' in the language, or nothing."""
+    return "\n    " + say(Text("hint: {hint}", hint=hint), language) if hint else ""
+
+
 def _sort_key(error: ContentError) -> tuple:
     return (error.path, error.line or 0, error.field or "", error.message)
 
 
-def format_errors(errors: list[ContentError]) -> str:
-    """A numbered list of errors, as printed by `build` and `check`."""
-    count = len(errors)
-    head = f"{count} error{'s' if count != 1 else ''}:"
-    lines = [f"{i}. {e}" for i, e in enumerate(errors, start=1)]
+def format_errors(errors: list[ContentError], language: gettext.NullTranslations | None = None) -> str:
+    """A numbered list of errors, as printed by `build` and `check`, in the language (English by default)."""
+    language = language or gettext.NullTranslations()
+    head = say(Text.counted("{count} error:", "{count} errors:", count=len(errors)), language)
+    lines = [f"{i}. {e.said(language)}" for i, e in enumerate(errors, start=1)]
     return "\n".join([head, *lines])
 
 
@@ -68,4 +79,7 @@ class UsageError(Exception):
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.message, self.hint = message, hint
-        super().__init__(message + (f"\n    hint: {hint}" if hint else ""))
+        super().__init__(self.said(gettext.NullTranslations()))
+
+    def said(self, language: gettext.NullTranslations) -> str:
+        return say(self.message, language) + said_hint(self.hint, language)

@@ -25,6 +25,7 @@ from bantin import cache
 from bantin.config import Config, Images
 from bantin.content import project_relative
 from bantin.errors import BuildFailed, ContentError
+from bantin.messages import Text
 from bantin.model import Article, ImageFacts, Picture, Variant
 from bantin.pictures import cache_name, is_photo, original_copy, plan_picture
 
@@ -59,8 +60,9 @@ def read_facts(path: Path) -> ImageFacts:
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix in (".heic", ".heif") and not HEIC:
-        raise ImageUnreadable("HEIC photos need the optional pillow-heif: pip install 'bantin[heic]'; "
-                              "or export the photo as JPEG (iPhone: Settings › Camera › Formats › Most Compatible)")
+        raise ImageUnreadable(Text("HEIC photos need the optional pillow-heif: pip install 'bantin[heic]'; "
+                                   "or export the photo as JPEG (iPhone: Settings › Camera › Formats › Most "
+                                   "Compatible)"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -71,7 +73,7 @@ def read_facts(path: Path) -> ImageFacts:
     except _UNREADABLE as exc:
         raise ImageUnreadable(_reason(exc)) from None
     if width * height > MAX_PIXELS:
-        raise ImageUnreadable(f"{width}×{height} pixels is too large to process")
+        raise ImageUnreadable(Text("{width}×{height} pixels is too large to process", width=width, height=height))
     orientation = orientation if orientation in range(1, 9) else 1
     if orientation in _ROTATED:
         width, height = height, width
@@ -80,12 +82,12 @@ def read_facts(path: Path) -> ImageFacts:
     return ImageFacts(digest, width, height, image.format or "", orientation, alpha, frames > 1, len(data))
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> Text:
     if isinstance(exc, UnidentifiedImageError):
-        return "it is not a photo Pillow can read (JPEG, PNG, WebP, AVIF, GIF, TIFF, BMP)"
+        return Text("it is not a photo Pillow can read (JPEG, PNG, WebP, AVIF, GIF, TIFF, BMP)")
     if isinstance(exc, Image.DecompressionBombError):
-        return "it has too many pixels to process"
-    return f"it cannot be read: {exc}"
+        return Text("it has too many pixels to process")
+    return Text("it cannot be read: {problem}", problem=str(exc))
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,12 @@ def catalogue(articles: list[Article], static: dict[str, Path], config: Config) 
         found = facts.get(path)
         problem, hint = None, None
         if source is None:
-            problem = f"the image {path} does not exist"
-            hint = "put the photo under content/ (for example content/anh/2023/ten-anh.jpg) and write its path " \
-                   "from the site's root: /anh/2023/ten-anh.jpg"
+            problem = Text("the image {path} does not exist", path=path)
+            hint = Text("put the photo under content/ (for example {file}) and write its path from the site's "
+                        "root: {path}", file="content/anh/2023/ten-anh.jpg", path="/anh/2023/ten-anh.jpg")
         elif isinstance(found, str):
-            problem, hint = f"the image {path} cannot be used: {found}", "replace the file with a JPEG or PNG photo"
+            problem = Text("the image {path} cannot be used: {problem}", path=path, problem=found)
+            hint = Text("replace the file with a JPEG or PNG photo")
         if problem is not None:
             bucket = warned if source is None and settings.missing == "warning" else errors
             bucket.extend(ContentError(key, line, field, problem, hint) for key, line, field in where)
@@ -134,10 +137,12 @@ def catalogue(articles: list[Article], static: dict[str, Path], config: Config) 
         megapixels = found.width * found.height / 1e6
         if megapixels > settings.warn_megapixels or found.size > settings.warn_megabytes * 1e6:
             warned.append(ContentError(
-                rel, None, None, f"large original: {found.width}×{found.height} ({megapixels:.0f} megapixels), "
-                f"{found.size / 1e6:.1f} MB; it is processed, but slows every cold build",
-                hint=f"photos up to {settings.warn_megapixels} megapixels and {settings.warn_megabytes} MB "
-                     "are plenty for the web"))
+                rel, None, None, Text("large original: {width}×{height} ({megapixels:.0f} megapixels), "
+                                      "{megabytes:.1f} MB; it is processed, but slows every cold build",
+                                      width=found.width, height=found.height, megapixels=megapixels,
+                                      megabytes=found.size / 1e6),
+                hint=Text("photos up to {megapixels} megapixels and {megabytes} MB are plenty for the web",
+                          megapixels=settings.warn_megapixels, megabytes=settings.warn_megabytes)))
         pictures[path] = plan_picture(path, rel, found, settings)
     return Catalogue(pictures, errors, warned)
 
@@ -155,10 +160,10 @@ def _facts(photos: dict[str, Path], config: Config) -> dict[str, ImageFacts | st
             kept[path] = hit
         else:
             try:
-                found: ImageFacts | str = read_facts(source)
-            except ImageUnreadable as unreadable:
-                found = str(unreadable)
-            kept[path] = (stat.st_size, stat.st_mtime_ns, found)
+                kept[path] = (stat.st_size, stat.st_mtime_ns, read_facts(source))
+            except ImageUnreadable as unreadable:  # not kept: read again (and said again) next time
+                result[path] = unreadable.args[0]
+                continue
         result[path] = kept[path][2]
     if kept != stored:
         cache.save(config.root, "image-facts", settings, kept)
@@ -280,8 +285,9 @@ def favicon_ico(source: Path, name: str) -> bytes:
         with Image.open(source) as image:
             square = ImageOps.fit(image.convert("RGBA"), (48, 48), Image.Resampling.LANCZOS)
     except _UNREADABLE as exc:
-        raise BuildFailed([ContentError(f"assets/{name}", None, "favicon", f"the favicon {_reason(exc)}",
-                                        hint="give a PNG of 180×180 pixels or more")]) from None
+        raise BuildFailed([ContentError(f"assets/{name}", None, "favicon",
+                                        Text("the favicon: {problem}", problem=_reason(exc)),
+                                        hint=Text("give a PNG of 180×180 pixels or more"))]) from None
     out = io.BytesIO()
     square.save(out, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
     return out.getvalue()

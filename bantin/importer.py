@@ -19,6 +19,7 @@ from bantin.authoring import Draft, article_path, format_article, resolve_names,
 from bantin.config import Config
 from bantin.content import parse_date
 from bantin.errors import BuildFailed
+from bantin.messages import Text
 from bantin.provinces import ProvinceList
 
 # A line that starts page navigation: the article ends before it.
@@ -73,13 +74,13 @@ def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
         if match and len(line) < 60 and not line.endswith("."):  # a date line, not a short sentence
             day, month, year, hour, minute = match.groups()
             date = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=tz)
-            start, date_from = index + 1, f"the date line at the top ({line!r})"
+            start, date_from = index + 1, Text("the date line at the top ({line!r})", line=line)
             break
     content = [line for line in lines[start:] if not _FURNITURE.match(line)]
     if not date:
         content = [line for line in content if not _ORGANISATION.match(line) or len(line.split()) > 12]
     if not content:
-        raise ImportFailed("no title found")
+        raise ImportFailed(Text("no title found"))
     title, body = content[0], []
     for line in content[1:]:
         if _NAVIGATION.match(line):
@@ -100,8 +101,8 @@ def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
     if date is None:
         # no date line: a paragraph that opens with a day tells the event's; a date inside a
         # sentence is often that of a letter or a decision the article cites
-        for pattern, where in ((_OPENING_DATE, "the paragraph that opens with it"),
-                               (_BODY_DATE, "the first date in the text (there is no date line: check it)")):
+        for pattern, where in ((_OPENING_DATE, Text("the paragraph that opens with it")),
+                               (_BODY_DATE, Text("the first date in the text (there is no date line: check it)"))):
             for line in body:
                 match = pattern.match(line) if pattern is _OPENING_DATE else pattern.search(line)
                 if match:
@@ -110,7 +111,7 @@ def parse_text(text: str, tz) -> Parsed:  # type: ignore[no-untyped-def]
                         date = datetime(year, month, day, tzinfo=tz)
                     except ValueError:
                         continue
-                    date_from = f"{where}: {line[:70]!r}"
+                    date_from = Text("{where}: {line!r}", where=where, line=line[:70])
                     break
             if date is not None:
                 break
@@ -126,12 +127,12 @@ def guess_province(parsed: Parsed, provinces: ProvinceList) -> tuple[str, str] |
     pattern = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)")
     in_title = pattern.findall(parsed.title)
     if in_title:
-        return names[in_title[0]], "named in the title"
+        return names[in_title[0]], Text("named in the title")
     counts = Counter(names[m] for m in pattern.findall(" ".join(parsed.paragraphs)))
     if counts:
         (best, count), *rest = counts.most_common()
         if count >= 2 and (not rest or rest[0][1] < count):
-            return best, f"named {count} times in the body, more than any other"
+            return best, Text("named {count} times in the body, more than any other", count=count)
     return None
 
 
@@ -143,46 +144,51 @@ def import_text(file: Path, config: Config, provinces: ProvinceList, *, province
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ImportFailed(Text("cannot read it: {problem}", problem=getattr(exc, "strerror", None) or str(exc))
+                           ) from None
     parsed = parse_text(text, config.tz)
     # the text's own date and province come first; --date and --province serve where it has none
-    guesses: list[str] = []
+    guesses: list[Text] = []
     if parsed.date is not None:
         moment = parsed.date
-        guesses.append(f"date {moment:%d/%m/%Y %H:%M}: from {parsed.date_from}")
+        guesses.append(Text("date {date}: from {why}", date=f"{moment:%d/%m/%Y %H:%M}", why=parsed.date_from))
     elif date:
         try:
             moment = parse_date(date, config.tz)
         except ValueError as exc:
-            raise ImportFailed(f"--date: {exc}") from None
+            raise ImportFailed(Text("--date: {problem}", problem=exc.args[0])) from None
     else:
-        raise ImportFailed("no date found in the text; pass --date YYYY-MM-DD")
+        raise ImportFailed(Text("no date found in the text; pass {option}", option="--date YYYY-MM-DD"))
     guessed = guess_province(parsed, provinces)
     if guessed is not None:
-        guesses.append(f"province {guessed[0]}: {guessed[1]}")
+        guesses.append(Text("province {name}: {why}", name=guessed[0], why=guessed[1]))
     province_text = guessed[0] if guessed else (province or "")
     if not province_text:
-        raise ImportFailed("no province found in the text; pass --province (or --province 'Trung ương')")
+        raise ImportFailed(Text("no province found in the text; pass {option}",
+                                option="--province (--province 'Trung ương')"))
     # never invented: a topic comes from --topic, or is one of the site's topics named in the text
     article_text = " ".join([parsed.title, *parsed.paragraphs]).casefold()  # not the page's menus and links
     named = None if topic else next((t for t in config.topics if t.casefold() in article_text), None)
     if named:
-        guesses.append(f"topic {named}: the article names it")
+        guesses.append(Text("topic {name}: the article names it", name=named))
     if not (topic or named):
-        raise ImportFailed("the article names none of the site's topics; pass --topic "
-                           f"(topics: {', '.join(config.topics)})")
+        raise ImportFailed(Text("the article names none of the site's topics; pass --topic (topics: {names})",
+                                names=", ".join(config.topics)))
     try:
         province_name, topic_name = resolve_names(config, provinces, province_text, topic or named or "")
     except BuildFailed as failed:
-        raise ImportFailed("; ".join(f"{e.message} ({e.hint})" if e.hint else e.message
-                                     for e in failed.errors)) from None
+        problems = [Text("{problem} ({hint})", problem=e.message, hint=e.hint) if e.hint else e.message
+                    for e in failed.errors]
+        while len(problems) > 1:
+            problems[:2] = [Text("{first}; {second}", first=problems[0], second=problems[1])]
+        raise ImportFailed(problems[0]) from None
     if not parsed.paragraphs:
-        raise ImportFailed("no body text found")
+        raise ImportFailed(Text("no body text found"))
     summary, *rest = parsed.paragraphs
     if rest:
-        guesses.append("summary: the first paragraph")
+        guesses.append(Text("summary: the first paragraph"))
     if parsed.author:
-        guesses.append(f"author {parsed.author}: the short last line")
+        guesses.append(Text("author {name}: the short last line", name=parsed.author))
     draft = Draft(
         title=parsed.title.rstrip("."),
         date=moment,
@@ -201,7 +207,7 @@ def import_text(file: Path, config: Config, provinces: ProvinceList, *, province
     try:
         write_new(path, article)
     except BuildFailed as failed:
-        raise ImportFailed(f"{path} already exists; not overwritten") from failed
+        raise ImportFailed(Text("{path} already exists; not overwritten", path=str(path))) from failed
     return Imported(path, article, guesses)
 
 

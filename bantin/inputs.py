@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bantin.errors import ContentError
+from bantin.messages import Text
 
 
 @dataclass(frozen=True)
@@ -30,40 +31,41 @@ def _relative(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/") if path.startswith(root + os.sep) else path
 
 
-def _problem(path: str, real_root: str) -> str | None:
+def _problem(path: str, real_root: str) -> Text | None:
     """Why this path (a file or folder, maybe a link) may not be read, or None."""
     real = os.path.realpath(path)
     if real != real_root and not real.startswith(real_root + os.sep):
-        return "it leads outside the project"
+        return Text("it leads outside the project")
     inside = os.path.relpath(real, real_root).split(os.sep)
     if any(part.startswith(".") for part in inside if part != "."):
-        return "it leads into a hidden folder of the project"
+        return Text("it leads into a hidden folder of the project")
     try:
         mode = os.stat(real).st_mode
     except OSError:
-        return "it points to nothing"
+        return Text("it points to nothing")
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return f"it is a {_kind(mode)}, not a file"
+        return Text("it is a {kind}, not a file", kind=_kind(mode))
     return None
 
 
-def _kind(mode: int) -> str:
+def _kind(mode: int) -> Text:
     if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
+        return Text("named pipe (FIFO)")
     if stat.S_ISSOCK(mode):
-        return "socket"
+        return Text("socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "special file"
+        return Text("device")
+    return Text("special file")
 
 
 def _error(path: str, root: str, reason: str) -> ContentError:
     where = _relative(path, root)
     if os.path.islink(path):
-        return ContentError(where, None, None, f"symbolic link to {os.readlink(path)!r}: {reason}",
-                            hint="replace the link with a copy of the file inside the project, or remove it")
-    return ContentError(where, None, None, f"cannot be read: {reason}",
-                        hint="only regular files inside the project are read; remove it")
+        return ContentError(where, None, None, Text("symbolic link to {target!r}: {reason}",
+                                                    target=os.readlink(path), reason=reason),
+                            hint=Text("replace the link with a copy of the file inside the project, or remove it"))
+    return ContentError(where, None, None, Text("cannot be read: {reason}", reason=reason),
+                        hint=Text("only regular files inside the project are read; remove it"))
 
 
 def refusal(path: Path, root: Path) -> str | None:
@@ -119,5 +121,5 @@ def input_files(folder: Path, root: Path) -> InputFiles:
                     files.append(entry.path)
                 else:
                     mode = entry.stat(follow_symlinks=False).st_mode
-                    errors.append(_error(entry.path, root_text, f"it is a {_kind(mode)}, not a file"))
+                    errors.append(_error(entry.path, root_text, Text("it is a {kind}, not a file", kind=_kind(mode))))
     return InputFiles([Path(p) for p in sorted(files)], sorted(errors))

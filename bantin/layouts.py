@@ -18,11 +18,12 @@ from bantin.config import Config
 from bantin.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder
 from bantin.errors import ContentError
 from bantin.inputs import refusal
+from bantin.messages import Text
 from bantin.model import Article, Term
 from bantin.strings import vietnamese_date, vietnamese_datetime
 
 
-def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> ContentError:
+def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -> ContentError:
     """A template error as a ContentError pointing at the layout file and line."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if name is None:  # runtime errors: find the innermost frame that ran a layout
@@ -34,7 +35,8 @@ def layout_error(exc: jinja2.TemplateError, config: Config, doing: str) -> Conte
             trace = trace.tb_next
     where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
         f"layouts/{name}" if name else "layouts")
-    return ContentError(where, line, None, f"{type(exc).__name__}: {exc.message or exc} ({doing})")
+    return ContentError(where, line, None, Text("{kind}: {problem} ({doing})", kind=type(exc).__name__,
+                                                problem=exc.message or str(exc), doing=doing))
 
 
 class LayoutLoader(jinja2.FileSystemLoader):
@@ -48,7 +50,8 @@ class LayoutLoader(jinja2.FileSystemLoader):
         path = Path(self.searchpath[0], *split_template_path(template))
         reason = refusal(path, self.project) if os.path.lexists(path) else None
         if reason is not None:
-            raise jinja2.TemplateError(f"layout {template!r} may not be read: {reason}")
+            raise jinja2.TemplateError(Text("layout {name!r} may not be read: {reason}", name=template,
+                                                 reason=reason))
         return super().get_source(environment, template)
 
 

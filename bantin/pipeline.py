@@ -21,6 +21,7 @@ from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stal
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.markup import MarkdownRenderer
+from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
 from bantin.plan import last_change, output_path, plan, sitemap_pages
 from bantin.provinces import ProvinceList, load_provinces
@@ -70,20 +71,24 @@ class Report:
     warnings: tuple[ContentError, ...] = ()  # what an editor should know, though the build succeeded
     encoded: int = 0  # photos encoded (not found in the cache)
 
-    def summary(self) -> str:
-        skipped = []
+    def summary(self) -> Text:
+        said = Text("{articles} articles, {pages} pages and {files} files written in {seconds:.2f} s",
+                    articles=self.articles, pages=self.pages, files=self.files, seconds=self.seconds)
+        more = []
         if self.skipped_drafts:
-            skipped.append(f"{self.skipped_drafts} drafts")
+            more.append(Text.counted("left out: {count} draft", "left out: {count} drafts", count=self.skipped_drafts))
         if self.skipped_future:
-            skipped.append(f"{self.skipped_future} future")
-        left_out = f" (left out: {', '.join(skipped)})" if skipped else ""
-        search = ""
+            more.append(Text.counted("left out: {count} article dated in the future",
+                                     "left out: {count} articles dated in the future", count=self.skipped_future))
+        if self.encoded:
+            more.append(Text.counted("{count} photo encoded", "{count} photos encoded", count=self.encoded))
         if self.search:
-            search = (f"; search: {self.search.shards} shards, {len(self.search.indexed)} re-indexed "
-                      f"in {self.search.seconds:.2f} s")
-        photos = f"; {self.encoded} photos encoded" if self.encoded else ""
-        return (f"{self.articles} articles, {self.pages} pages and {self.files} files written "
-                f"in {self.seconds:.2f} s{left_out}{photos}{search}")
+            more.append(Text("search: {shards} shards, {indexed} re-indexed in {seconds:.2f} s",
+                             shards=self.search.shards, indexed=len(self.search.indexed),
+                             seconds=self.search.seconds))
+        for part in more:
+            said = Text("{first}; {second}", first=said, second=part)
+        return said
 
 
 def build_time(options: BuildOptions) -> datetime:
@@ -119,9 +124,10 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     tracked = cache.committed(config.root)
     if tracked:
         raise BuildFailed([ContentError(
-            tracked[0], None, None, f".bantin-cache/ is committed to the repository ({len(tracked)} files)",
-            hint="the cache is the build's own state and is never taken from content: "
-                 "git rm -r --cached .bantin-cache, then commit")])
+            tracked[0], None, None, Text(".bantin-cache/ is committed to the repository ({count} files)",
+                                         count=len(tracked)),
+            hint=Text("the cache is the build's own state and is never taken from content: {command}, then commit",
+                      command="git rm -r --cached .bantin-cache"))])
     provinces = load_provinces(config.provinces_file, project_relative(config.provinces_file, config.root)
                                if config.provinces_file else "")
 
@@ -288,9 +294,9 @@ def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]
     """An HTML, SVG or script file under content/ would reach readers unsanitised."""
     return [
         ContentError(project_relative(source, config.root), None, None,
-                     "a file a browser opens as a page with its own script would be published as it is",
-                     hint="write the page as a Markdown article, or use a photo format (JPEG, PNG, WebP) for images; "
-                          "[markdown] raw_html = \"trusted\" allows such files")
+                     Text("a file a browser opens as a page with its own script would be published as it is"),
+                     hint=Text("write the page as a Markdown article, or use a photo format (JPEG, PNG, WebP) for "
+                               "images; {setting} allows such files", setting='[markdown] raw_html = "trusted"'))
         for relative, source in static.items() if active_file(relative, config.markdown.raw_html)
     ]
 
@@ -300,7 +306,8 @@ def _static_collisions(static: dict[str, Path], outputs: list[Output], config: C
     pages = {o.path for o in outputs}
     return [
         ContentError(project_relative(source, config.root), None, None,
-                     f"this file would overwrite the generated page /{relative}", hint="rename or move it")
+                     Text("this file would overwrite the generated page /{path}", path=relative),
+                     hint=Text("rename or move it"))
         for relative, source in static.items() if relative in pages or relative.startswith("assets/")
     ]
 
@@ -420,8 +427,9 @@ def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | N
             pool.shutdown(wait=False, cancel_futures=True)
     if failed:
         raise BuildFailed([
-            ContentError(key, line, field, f"the image {picture.path} cannot be used: {failed[picture.token]}",
-                         hint="replace the file with a JPEG or PNG photo")
+            ContentError(key, line, field, Text("the image {path} cannot be used: {problem}", path=picture.path,
+                                                problem=failed[picture.token]),
+                         hint=Text("replace the file with a JPEG or PNG photo"))
             for picture in loaded.pictures.values() if picture.token in failed
             for key, line, field in _showing(loaded, picture)])
     return len(todo)

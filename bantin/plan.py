@@ -8,6 +8,7 @@ from datetime import datetime
 from bantin.config import Config
 from bantin.errors import ContentError
 from bantin.feeds import FEED_KINDS, feed_url
+from bantin.messages import Text
 from bantin.model import Kind, Output, Site, Term
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
@@ -78,10 +79,11 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
             path = output_path(alias)
             other = claimed.get(path)
             if other is not None:
-                what = f"the article {other.key}" if other.kind in (Kind.ARTICLE, Kind.ALIAS) else f"the page /{path}"
+                what = (Text("the article {key}", key=other.key) if other.kind in (Kind.ARTICLE, Kind.ALIAS)
+                        else Text("the page /{path}", path=path))
                 errors.append(ContentError(article.key, None, "aliases",
-                                           f"alias {alias} collides with {what}",
-                                           hint="remove the alias or choose another old URL"))
+                                           Text("alias {alias} collides with {what}", alias=alias, what=what),
+                                           hint=Text("remove the alias or choose another old URL")))
                 continue
             claimed[path] = Output(path, Kind.ALIAS, article.key)
             outputs.append(claimed[path])

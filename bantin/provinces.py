@@ -14,6 +14,7 @@ from typing import Any
 from slugify import slugify
 
 from bantin.errors import BuildFailed, ContentError
+from bantin.messages import Text, either
 
 _PREFIXES = ("thanh-pho-", "tinh-", "tp-")
 
@@ -48,14 +49,14 @@ class ProvinceList:
         slug = self.aliases.get(match_key(text))
         return self.by_slug[slug] if slug else None
 
-    def hint(self, text: str) -> str:
+    def hint(self, text: str) -> Text:
         """What to say about a name that matches no province: the closest names, or what to write."""
         import difflib
 
         close = difflib.get_close_matches(text, [p.name for p in self.by_slug.values()], n=3, cutoff=0.5)
         if close:
-            return f"did you mean {' or '.join(repr(c) for c in close)}?"
-        return "use a province or city name, or 'Trung ương' for national news"
+            return Text("did you mean {names}?", names=either([repr(c) for c in close]))
+        return Text("use a province or city name, or 'Trung ương' for national news")
 
     def current(self) -> list[Province]:
         """Today's units, national level first, in the order of the data file."""
@@ -89,7 +90,8 @@ def load_provinces(path: Path | None, label: str = "") -> ProvinceList:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BuildFailed([ContentError(label, None, "provinces", f"invalid TOML: {exc}")]) from None
+        problem = Text("invalid TOML: {problem}", problem=str(exc))
+        raise BuildFailed([ContentError(label, None, "provinces", problem)]) from None
     return parse_provinces(data, label)
 
 
@@ -101,7 +103,7 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
 
     def add(province: Province, spellings: list[str]) -> None:
         if province.slug in by_slug:
-            errors.append(ContentError(label, None, "name", f"{province.name!r} is listed twice"))
+            errors.append(ContentError(label, None, "name", Text("{name!r} is listed twice", name=province.name)))
             return
         by_slug[province.slug] = province
         for spelling in [province.name, *spellings]:
@@ -110,7 +112,8 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
             if owner != province.slug:
                 errors.append(ContentError(
                     label, None, "aliases",
-                    f"{spelling!r} would match both {by_slug[owner].name!r} and {province.name!r}",
+                    Text("{spelling!r} would match both {first!r} and {second!r}", spelling=spelling,
+                         first=by_slug[owner].name, second=province.name),
                 ))
 
     national = data.get("national", {"name": "Trung ương"})
@@ -118,7 +121,7 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
     add(Province(name, slugify(name), "", slugify(name), national=True), list(national.get("aliases", [])))
     for entry in data.get("province", []):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            errors.append(ContentError(label, None, "province", "each [[province]] needs a name"))
+            errors.append(ContentError(label, None, "province", Text("each [[province]] needs a name")))
             continue
         slug = _slug(entry["name"])
         former = [f for f in entry.get("former", []) if isinstance(f, dict) and "name" in f]

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
-from bantin.errors import BuildFailed, Cancelled
+from bantin.errors import BuildFailed, Cancelled, format_errors
+from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, Plan, build, preview
 from bantin.write import remove_file, replace_file
 
@@ -138,7 +139,7 @@ class Rebuilder:
                     replace_file(config.output_dir, *page)
                     self.live.publish(("/" + page[0].removesuffix("index.html"),))
             except OSError as error:  # the output folder went away: the build will say more
-                self.log(f"preview failed: {error}")
+                self.log(Text("preview failed: {problem}", problem=str(error)))
 
     def run_builds(self) -> None:
         """The builder thread: incremental builds after saves, the search index after a pause."""
@@ -190,12 +191,14 @@ class Rebuilder:
                 remove_file(outcome.output_dir, path)
             self.previewed -= set(outcome.unplanned)
         if isinstance(outcome, str):
-            self.log(f"build failed, still serving the last good site:\n{outcome}")
-            self.live.publish(error=outcome)
+            said = say(Text("bantin: the last build failed; below is the last good version of the page."),
+                       project_language(self.root))
+            self.log(Text("build failed, still serving the last good site:\n{errors}", errors=outcome))
+            self.live.publish(error=f"{said}\n\n{outcome}")
             return None
         report = outcome
         for warning in [w for w in report.warnings if w not in self.warned][:20]:  # each once, not every save
-            self.log(f"warning: {warning}")
+            self.log(Text("warning: {problem}", problem=warning))
         self.warned = set(report.warnings)
         site_wide = changed is None or any(not path.is_relative_to(report.content_dir) for path in changed)
         if site_wide or len(report.written) > 2000:
@@ -204,10 +207,14 @@ class Rebuilder:
             pages = tuple("/" + path.removesuffix("index.html") for path in report.written)
         if pages or self.live.error is not None:
             self.live.publish(pages)
-        what = f"{len(report.written)} pages" + (
-            f", search: {len(report.indexed)} shards re-indexed" if report.indexed is not None else "")
         if changed is None or report.written or report.indexed:
-            self.log(f"{time.strftime('%H:%M:%S')} built: {what} in {time.perf_counter() - started:.2f} s")
+            seconds, now = time.perf_counter() - started, time.strftime("%H:%M:%S")
+            if report.indexed is None:
+                self.log(Text("{time} built: {pages} pages in {seconds:.2f} s", time=now, pages=len(report.written),
+                              seconds=seconds))
+            else:
+                self.log(Text("{time} built: {pages} pages, search: {shards} shards re-indexed in {seconds:.2f} s",
+                              time=now, pages=len(report.written), shards=len(report.indexed), seconds=seconds))
         return report
 
     def _keep(self, config: Config, loaded: Plan) -> None:
@@ -260,13 +267,14 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
     except Cancelled:
         return None
     except BuildFailed as failed:
-        return str(failed)
+        return format_errors(failed.errors, project_language(root))
     assert report.plan is not None
     if keep is not None:
         keep(config, report.plan)
     planned = {o.path for o in report.plan.outputs} if previewed else set()
     return Built(report.written, report.search.indexed if report.search else None, config.content_dir,
-                 config.output_dir, tuple(sorted(previewed - planned)), tuple(map(str, report.warnings)))
+                 config.output_dir, tuple(sorted(previewed - planned)),
+                 tuple(warning.said(catalogue(config.language)) for warning in report.warnings))
 
 
 def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: frozenset[str], stop: Any,
@@ -276,8 +284,8 @@ def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: fr
         result = _build_once(root, base_url, options, stop.is_set, previewed)
     except Exception as error:  # a bug: the details go to the terminal, a sentence to the pages, serve goes on
         traceback.print_exc()
-        result = (f"bantin stopped on an internal error, not a problem in your content: "
-                  f"{type(error).__name__}: {error}\n"
-                  "    hint: please report it with the details printed in the terminal where serve runs")
+        result = say(Text("bantin stopped on an internal error, not a problem in your content: {kind}: {problem}\n"
+                          "    hint: please report it with the details printed in the terminal where serve runs",
+                          kind=type(error).__name__, problem=str(error)), project_language(root))
     send.send(result)
     send.close()

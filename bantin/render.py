@@ -33,6 +33,7 @@ from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
 from bantin.images import favicon_ico
 from bantin.layouts import layout_error, make_environment
 from bantin.markup import plain_text
+from bantin.messages import Text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
 from bantin.pictures import expand_images, picture_html, url_path
 from bantin.plan import page_url, terms_by_kind
@@ -131,7 +132,7 @@ class Renderer:
         try:
             return self.url(self.assets[name])
         except KeyError:
-            raise jinja2.TemplateError(f"asset {name!r} not found in assets/") from None
+            raise jinja2.TemplateError(Text("asset {name!r} not found in assets/", name=name)) from None
 
     def shown_topics(self) -> list[tuple[str, str]]:
         """(name, URL) of the topics that have articles: menus and footers offer no empty list."""
@@ -199,7 +200,7 @@ class Renderer:
         try:
             return self.template(template).render(context).encode("utf-8")
         except jinja2.TemplateError as exc:
-            raise BuildFailed([layout_error(exc, self.config, f"rendering /{output.path}")]) from None
+            raise BuildFailed([layout_error(exc, self.config, Text("rendering /{path}", path=output.path))]) from None
 
     def articles(self, keys: tuple[str, ...] | list[str]) -> list[Article]:
         return [self.site.articles[k] for k in keys]

@@ -27,6 +27,7 @@ from typing import Any
 from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, Cancelled, ContentError
+from bantin.messages import Text
 from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
@@ -180,15 +181,17 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
         shutil.rmtree(work, ignore_errors=True)
         message = (result.stderr or result.stdout).strip().splitlines()[-5:]
         raise BuildFailed([ContentError(CACHE_DIR, None, None,
-                                        f"Pagefind failed on shard {shard.name}: {' / '.join(message)}",
-                                        hint="build with --no-search to skip the search index")])
+                                        Text("Pagefind failed on shard {shard}: {problem}", shard=shard.name,
+                                             problem=" / ".join(message)),
+                                        hint=Text("build with --no-search to skip the search index"))])
     try:
         canonical_bundle(work / "bundle")
     except (ValueError, KeyError, TypeError, OSError) as exc:  # another Pagefind than the one pinned
         shutil.rmtree(work, ignore_errors=True)
-        hint = "bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)"
-        raise BuildFailed([ContentError(CACHE_DIR, None, None,
-                                        f"unexpected Pagefind output in shard {shard.name}: {exc}", hint)]) from None
+        hint = Text("bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)")
+        raise BuildFailed([ContentError(CACHE_DIR, None, None, Text("unexpected Pagefind output in shard {shard}: "
+                                                                    "{problem}", shard=shard.name, problem=str(exc)),
+                                        hint)]) from None
     (work / "bundle").rename(bundle)
     shutil.rmtree(work, ignore_errors=True)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 import mimetypes
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from watchdog.observers import Observer
 
 from bantin.config import load_config
 from bantin.errors import UsageError
+from bantin.messages import Text
 from bantin.pipeline import BuildOptions
 from bantin.rebuild import Changes, Rebuilder
 
@@ -81,8 +81,7 @@ def reload_script(version: int) -> str:
         "background:rgba(20,20,30,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;white-space:pre-wrap";
       document.body.append(overlay);
     }}
-    overlay.textContent = "bantin: the last build failed; below is the last good version of the page." +
-      "\\n\\n" + state.error;
+    overlay.textContent = state.error;
   }});
 }})();
 </script>
@@ -209,15 +208,18 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
         server = DevServer((host, port), config.output_dir, live)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is already in use (another serve, or another program)",
-                             hint=f"stop the other one, or choose another port: --port {port + 1}, "
-                                  "or --port 0 for any free port") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}",
-                         hint="serve listens on this computer only: --host 127.0.0.1") from None
+            raise UsageError(Text("port {port} on {host} is already in use (another serve, or another program)",
+                                  port=port, host=host),
+                             hint=Text("stop the other one, or choose another port: {next}, or {any} for any free port",
+                                       next=f"--port {port + 1}", any="--port 0")) from None
+        raise UsageError(Text("cannot listen on {host}:{port}: {problem}", host=host, port=port,
+                              problem=error.strerror or str(error)),
+                         hint=Text("serve listens on this computer only: {option}",
+                                   option="--host 127.0.0.1")) from None
     origin = f"http://{host}:{server.server_address[1]}/"
     builder = Rebuilder(root, options, origin, live, log)
     if builder.first_build() is None and not config.output_dir.is_dir():
-        log("fix the errors above; the site will be built as soon as they are fixed")
+        log(Text("fix the errors above; the site will be built as soon as they are fixed"))
     observer = Observer()
     handler = Changes(config, builder.notify)
     observer.schedule(handler, str(config.root), recursive=False)
@@ -230,7 +232,7 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
                threading.Thread(target=server.serve_forever, daemon=True, name="bantin-http")]
     for thread in threads:
         thread.start()
-    log(f"serving {config.output_dir.name}/ at {origin} (Ctrl+C to stop)")
+    log(Text("serving {folder}/ at {address} (Ctrl+C to stop)", folder=config.output_dir.name, address=origin))
     if ready:
         ready(origin)
     try:
@@ -240,7 +242,7 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:
-        log("stopped")
+        log(Text("stopped"))
     finally:
         observer.stop()
         builder.stop()
@@ -249,7 +251,3 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
         server.server_close()
         observer.join(timeout=5)
     return 0
-
-
-def main_log(message: str) -> None:
-    print(message, file=sys.stderr if message.startswith("build failed") else sys.stdout, flush=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bantin.config import Config, slug_of
 from bantin.errors import ContentError
+from bantin.messages import Text
 from bantin.model import Article, Neighbours, Site, Term
 from bantin.provinces import ProvinceList
 from bantin.related import Document, Mapper, related, related_update
@@ -112,8 +113,9 @@ def _url_collisions(ordered: list[Article]) -> list[ContentError]:
         if other is not article:
             errors.append(ContentError(
                 article.key, None, "slug",
-                f"URL {article.url} is already used by {other.key}",
-                hint="titles or file names that differ only by tones give the same slug: set slug: to tell them apart",
+                Text("URL {url} is already used by {other}", url=article.url, other=other.key),
+                hint=Text("titles or file names that differ only by tones give the same slug: set slug: to tell "
+                          "them apart"),
             ))
     return errors
 
@@ -127,7 +129,8 @@ def _tag_slugs(ordered: list[Article]) -> tuple[dict[str, str], list[ContentErro
         for tag in article.tags:
             slug = slug_of(tag)
             if not slug:
-                errors.append(ContentError(article.key, None, "tags", f"tag {tag!r} has no letters or digits"))
+                errors.append(ContentError(article.key, None, "tags",
+                                           Text("tag {tag!r} has no letters or digits", tag=tag)))
                 continue
             slugs[tag] = slug
             seen = spellings[slug]
@@ -137,8 +140,9 @@ def _tag_slugs(ordered: list[Article]) -> tuple[dict[str, str], list[ContentErro
                     other_tag, other_file = next(iter(seen.items()))
                     errors.append(ContentError(
                         article.key, None, "tags",
-                        f"tag {tag!r} and tag {other_tag!r} (in {other_file}) would share the URL slug {slug!r}",
-                        hint="spell the tag the same way in both files, or choose distinct words",
+                        Text("tag {tag!r} and tag {other!r} (in {file}) would share the URL slug {slug!r}",
+                             tag=tag, other=other_tag, file=other_file, slug=slug),
+                        hint=Text("spell the tag the same way in both files, or choose distinct words"),
                     ))
                 seen[folded] = article.key
     return slugs, errors

@@ -32,6 +32,10 @@ bao-cao = "Báo cáo"
 count = 2
 """
 
+# For tests that quote bantin's messages as written in the code (English); a site in Vietnamese,
+# like SITE_TOML, hears them in Vietnamese (tests/test_messages.py)
+ENGLISH = 'language = "en"\n'
+
 
 def article(title: str, date: str, province: str = "Hà Tĩnh", topic: str = "Chuyển đổi số",
             tags: list[str] | None = None, body: str = "Đoạn đầu của bài.\n\nĐoạn thứ hai.", **extra: str) -> str:

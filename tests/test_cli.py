@@ -27,11 +27,11 @@ def test_build_prints_a_summary_and_check_writes_nothing(project):
     site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
     checked = run("check", cwd=site.root)
     assert checked.returncode == 0, checked.stderr
-    assert "1 articles checked" in checked.stdout
+    assert "đã kiểm tra 1 bài, không có lỗi" in checked.stdout
     assert not site.out.exists()
     built = run(cwd=site.root)  # build is the default command
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith("built _site/: 1 articles,")
+    assert built.stdout.startswith("đã dựng _site/: đã ghi 1 bài,"), built.stdout
     assert (site.out / "index.html").exists()
 
 
@@ -42,7 +42,7 @@ def test_check_lists_every_error_and_fails(project):
     })
     checked = run("check", cwd=site.root)
     assert checked.returncode == 1
-    assert "2 errors:" in checked.stderr
+    assert "2 lỗi:" in checked.stderr
     assert "content/tin-tuc/2023/a.md:3: [date]" in checked.stderr
     assert "content/tin-tuc/2023/b.md:4: [province]" in checked.stderr
 
@@ -57,7 +57,7 @@ def test_new_writes_a_valid_article_and_never_overwrites(project, capsys):
     assert 'province: "Đắk Lắk"' in text and 'topic: "Y tế"' in text
     assert "date: 2024-03-05T08:30:00+07:00" in text
     assert main(args) == 1
-    assert "already exists" in capsys.readouterr().err
+    assert "tệp đã có; không ghi đè" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == text
     site.build()
     assert (site.out / "tin-tuc/2024/hoi-thao-dak-lak/index.html").exists()
@@ -85,7 +85,7 @@ def test_import_text_writes_articles_that_build(project):
     assert result.returncode == 0, result.stderr
     assert len(list((site.root / "content").rglob("*.md"))) == len(seeds)
     again = run("import-text", str(seeds[0]), "--topic", "Y tế", cwd=site.root)
-    assert again.returncode == 1 and "not overwritten" in again.stderr
+    assert again.returncode == 1 and "không ghi đè" in again.stderr
     report = site.build()
     assert report.articles == len(seeds)
     html = site.page("/tinh/ha-tinh/")
@@ -102,15 +102,15 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
         port = str(busy.getsockname()[1])
         cases = {
             "date with slashes the wrong way": ([*new, "--date", "2023/06/02"], 2, "--date:"),
-            "impossible month": ([*new, "--date", "2025-13-01"], 2, "impossible date"),
-            "day/month/year that does not exist": ([*new, "--date", "31/02/2023"], 2, "impossible date"),
-            "unknown province": (["new", "T", "--province", "Ha Tinhh", "--topic", "Y tế"], 1, "did you mean"),
-            "unknown topic": (["new", "T", "--province", "Hà Tĩnh", "--topic", "Y tees"], 1, "did you mean"),
-            "unknown section": ([*new, "--section", "tin"], 1, "no section 'tin'"),
-            "busy port": (["serve", "--port", port, "--no-search"], 2, f"port {port} on 127.0.0.1 is already in use"),
-            "port out of range": (["serve", "--port", "70000"], 2, "expected 0 to 65535"),
+            "impossible month": ([*new, "--date", "2025-13-01"], 2, "ngày không có thật"),
+            "day/month/year that does not exist": ([*new, "--date", "31/02/2023"], 2, "ngày không có thật"),
+            "unknown province": (["new", "T", "--province", "Ha Tinhh", "--topic", "Y tế"], 1, "có phải bạn muốn viết"),
+            "unknown topic": (["new", "T", "--province", "Hà Tĩnh", "--topic", "Y tees"], 1, "có phải bạn muốn viết"),
+            "unknown section": ([*new, "--section", "tin"], 1, "không có chuyên mục 'tin'"),
+            "busy port": (["serve", "--port", port, "--no-search"], 2, f"cổng {port} trên 127.0.0.1 đang được dùng"),
+            "port out of range": (["serve", "--port", "70000"], 2, "cần một số từ 0 đến 65535"),
             "negative jobs": (["build", "--jobs", "-1"], 2, "--jobs -1"),
-            "bad base URL": (["build", "--base-url", "lhh.github.io"], 1, "must be an absolute http(s) URL"),
+            "bad base URL": (["build", "--base-url", "lhh.github.io"], 1, "cần một địa chỉ http(s) đầy đủ"),
             "missing text file": (["import-text", "khong-co.txt", "--topic", "Y tế"], 1, "khong-co.txt"),
         }
         for name, (args, status, message) in cases.items():
@@ -120,7 +120,7 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
             assert message in result.stderr, (name, result.stderr)
     # no site.toml here
     elsewhere = run("build", cwd=tmp_path)
-    assert elsewhere.returncode == 2 and "no site.toml in" in elsewhere.stderr and "--root" in elsewhere.stderr
+    assert elsewhere.returncode == 2 and "không có site.toml trong" in elsewhere.stderr and "--root" in elsewhere.stderr
     assert "Traceback" not in elsewhere.stderr
     # 02/06/2023 is how a Vietnamese editor writes 2 June
     assert run(*new, "--date", "02/06/2023", cwd=site.root).returncode == 0
@@ -137,14 +137,14 @@ def test_import_text_says_what_it_guessed_and_why_and_never_invents_a_topic(proj
     dry = run("import-text", str(dump), "--dry-run", cwd=site.root)
     assert dry.returncode == 0, dry.stderr
     # the event's day (a paragraph opens with it), not the cited letter's
-    assert "guessed date 29/01/2021 00:00: from the paragraph that opens with it" in dry.stdout
-    assert "guessed province Hà Giang: named in the title" in dry.stdout
-    assert "guessed topic Y tế: the article names it" in dry.stdout
+    assert "đoán ngày 29/01/2021 00:00: lấy từ đoạn văn mở đầu bằng ngày này" in dry.stdout
+    assert "đoán tỉnh Hà Giang: có tên trong tiêu đề" in dry.stdout
+    assert "đoán chủ đề Y tế: bài có nêu tên chủ đề này" in dry.stdout
     assert 'title: "Hà Giang: Liên hiệp Hội tổ chức hội thảo"' in dry.stdout
-    assert "(not written: --dry-run)" in dry.stdout
+    assert "(chưa ghi: --dry-run)" in dry.stdout
     assert not list((site.root / "content").rglob("*.md"))  # a dry run writes nothing
     dump.write_text("Hà Giang: Liên hiệp Hội tổ chức hội nghị\n\nNgày 29/01/2021, hội nghị bàn kế hoạch năm.\n",
                     encoding="utf-8")
     nothing = run("import-text", str(dump), cwd=site.root)
-    assert nothing.returncode == 1 and "names none of the site's topics; pass --topic" in nothing.stderr
+    assert nothing.returncode == 1 and "bài không nêu tên chủ đề nào của trang; hãy thêm --topic" in nothing.stderr
     assert run("import-text", str(dump), "--topic", "Y tế", cwd=site.root).returncode == 0

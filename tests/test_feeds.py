@@ -149,7 +149,7 @@ def test_share_image_falls_back_to_the_site_default(project):
 def test_a_missing_share_image_is_a_config_error(project, capsys):
     site = project(FILES, 'image = "img/nope.png"\n' + SITE_TOML)
     assert main(["build", "--root", str(site.root)]) == 1
-    assert "site.toml:1: [image] share image 'img/nope.png' not found in assets/" in capsys.readouterr().err
+    assert "site.toml:1: [image] ảnh chia sẻ: không tìm thấy 'img/nope.png' trong assets/" in capsys.readouterr().err
 
 
 def test_the_404_page_offers_a_search_box(project):
@@ -177,5 +177,5 @@ def test_the_base_url_can_be_given_on_the_command_line(project, base_url):
 def test_a_bad_base_url_on_the_command_line_is_refused(project, capsys):
     site = project(FILES)
     assert main(["build", "--root", str(site.root), "--base-url", "lhh.github.io"]) == 1
-    assert "must be an absolute http(s) URL" in capsys.readouterr().err
+    assert "--base-url: cần một địa chỉ http(s) đầy đủ, nhưng nhận được 'lhh.github.io'" in capsys.readouterr().err
     assert not site.out.exists()

@@ -13,7 +13,7 @@ from PIL import Image
 from bantin.cli import main
 from bantin.errors import BuildFailed
 
-from conftest import SITE_TOML, article, photo
+from conftest import ENGLISH, SITE_TOML, article, photo
 from html_helpers import Page
 
 ARTICLE_URL = "/tin-tuc/2023/anh/"
@@ -169,11 +169,10 @@ def test_missing_and_unreadable_images_are_errors_with_file_line_and_field(proje
 def test_check_reports_a_missing_photo_and_missing_can_be_a_warning(project, capsys):
     site = project(photo_article("![Không có](/anh/khong-co.jpg)"))
     assert main(["check", "--root", str(site.root)]) == 1
-    assert "content/tin-tuc/2023/anh.md:8: [body] the image /anh/khong-co.jpg does not exist" in \
-        capsys.readouterr().err
+    assert "content/tin-tuc/2023/anh.md:8: [body] không có ảnh /anh/khong-co.jpg" in capsys.readouterr().err
     (site.root / "site.toml").write_text(SITE_TOML + '\n[images]\nmissing = "warning"\n', encoding="utf-8")
     assert main(["build", "--root", str(site.root), "--no-search", "--quiet"]) == 0
-    assert "warning: content/tin-tuc/2023/anh.md:8: [body] the image /anh/khong-co.jpg" in capsys.readouterr().err
+    assert "cảnh báo: content/tin-tuc/2023/anh.md:8: [body] không có ảnh /anh/khong-co.jpg" in capsys.readouterr().err
 
 
 def test_a_large_original_is_a_warning_and_still_processed(project, capsys):
@@ -181,12 +180,13 @@ def test_a_large_original_is_a_warning_and_still_processed(project, capsys):
                    SITE_TOML + "\n[images]\nwarn_megapixels = 1\n")
     assert main(["build", "--root", str(site.root), "--no-search", "--quiet"]) == 0
     err = capsys.readouterr().err
-    assert "warning: content/anh/lon.jpg: large original: 1600×1200 (2 megapixels)" in err
+    assert "cảnh báo: content/anh/lon.jpg: ảnh gốc lớn: 1600×1200 (2 megapixel)" in err
     assert Page(site.page(ARTICLE_URL)).find("source")
 
 
 def test_images_settings_are_validated(project, capsys):
-    site = project(photo_article(), SITE_TOML + '\n[images]\nwidths = [0]\nformats = ["gif"]\nquality = 101\n')
+    settings = '\n[images]\nwidths = [0]\nformats = ["gif"]\nquality = 101\n'
+    site = project(photo_article(), ENGLISH + SITE_TOML + settings)
     assert main(["check", "--root", str(site.root)]) == 1
     err = capsys.readouterr().err
     assert "[images.widths] expected a list of widths" in err

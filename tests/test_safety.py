@@ -22,8 +22,11 @@ from bantin.config import parse_config
 from bantin.content import markdown_renderer
 from bantin.errors import BuildFailed
 
-from conftest import REPO, SITE_TOML, article, make_project, photo
+from conftest import ENGLISH, REPO, article, make_project, photo
+from conftest import SITE_TOML as VIETNAMESE_SITE_TOML
 from html_helpers import Page
+
+SITE_TOML = ENGLISH + VIETNAMESE_SITE_TOML  # the assertions quote the English messages
 
 HOSTILE = REPO / "tests" / "hostile"
 CASES = tomllib.loads((HOSTILE / "inputs.toml").read_text(encoding="utf-8"))["case"]
@@ -117,7 +120,7 @@ def test_a_link_cycle_inside_the_project_is_walked_once(project):
 
 
 def test_check_refuses_hostile_input_without_reading_it(tmp_path, capsys):
-    site = make_project(tmp_path / "site", GOOD)
+    site = make_project(tmp_path / "site", GOOD, SITE_TOML)
     os.mkfifo(site.root / "content/tin-tuc/2023/pipe.md")  # reading it would block forever
     assert main(["check", "--root", str(site.root)]) == 1
     assert "content/tin-tuc/2023/pipe.md: cannot be read" in capsys.readouterr().err
@@ -180,7 +183,7 @@ def test_a_poisoned_cache_runs_no_code(project, tmp_path):
 
 
 def test_a_committed_cache_is_refused(project, capsys):
-    site = project(GOOD)
+    site = project(GOOD, SITE_TOML)
     site.build(search=False)
     git = ["git", "-C", str(site.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)

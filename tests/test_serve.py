@@ -178,7 +178,8 @@ def test_a_bad_edit_keeps_the_last_good_site_and_reports_file_line_and_field(ser
     served.write("content/tin-tuc/2023/hoi-thao.md",
                  article("Hội thảo", "2023-05-10", province="Tỉnh Không Có"))
     state = next_state(events, lambda s: s["error"] is not None)
-    assert "content/tin-tuc/2023/hoi-thao.md:4: [province] unknown province" in state["error"]
+    assert "content/tin-tuc/2023/hoi-thao.md:4: [province] không có tỉnh, thành phố" in state["error"]
+    assert state["error"].startswith("bantin: lần dựng trang vừa rồi bị lỗi")
     status, _, body = served.get("/tin-tuc/2023/hoi-thao/")
     assert status == 200 and "Hội thảo chuyển đổi số".encode() in body  # the last good page
     assert any("build failed" in m for m in served.messages)  # type: ignore[attr-defined]
@@ -214,7 +215,7 @@ def test_the_browser_reloads_and_shows_the_error_overlay(served):
         page.wait_for_timeout(300)  # the event stream connects
         served.write("content/tin-tuc/2023/hoi-thao.md", "---\ntitle: [không đóng\n---\n")
         overlay = page.wait_for_selector("#bantin-error", timeout=15000)
-        assert "content/tin-tuc/2023/hoi-thao.md:3: invalid YAML" in overlay.text_content()
+        assert "content/tin-tuc/2023/hoi-thao.md:3: YAML không hợp lệ" in overlay.text_content()
         assert page.title().startswith("Hội thảo chuyển đổi số")  # the last good page under it
         served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo sau khi sửa", "2023-05-10"))
         page.wait_for_function("document.title.startsWith('Hội thảo sau khi sửa')", timeout=15000)
