@@ -42,6 +42,7 @@ DEFAULT_STRINGS: dict[str, str] = {
     "not_found_text": "Trang bạn tìm không tồn tại hoặc đã được chuyển đi.",
     "back_home": "Về trang chủ",
     "search": "Tìm kiếm",
+    "search_site": "Tìm trong toàn trang",  # the header's search form, told from a page's own
     "search_placeholder": "Tìm bài viết…",
     "search_button": "Tìm",
     "not_found_search": "Bạn có thể tìm bài viết cần đọc:",

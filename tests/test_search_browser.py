@@ -211,3 +211,26 @@ def test_a_site_built_without_search_says_search_is_unavailable(chromium, tmp_pa
         assert results(tab) == []
         assert "chưa sẵn sàng" in tab.text_content(".search-status")
     tab.close()
+
+
+def test_an_unaccented_query_ranks_the_phrase_above_its_syllables_apart_and_marks_the_words(chromium, tmp_path):
+    """"hoi thao": an article saying "hội thảo" four times comes before a newer one whose title
+    has "Hội" and "thảo" apart, and its excerpt shows the words searched for, marked."""
+    phrase = "Liên hiệp hội tỉnh tổ chức hội thảo khoa học. Sau hội thảo, các chuyên gia viết báo cáo."
+    project = make_project(tmp_path / "site", {
+        "content/tin-tuc/2023/phrase.md": article(
+            "Chuyên gia góp ý quy hoạch tỉnh", "2023-01-10",
+            body=f"Mở đầu bài viết về quy hoạch.\n\n{phrase}\n\nHội thảo lần hai và hội thảo lần ba sẽ diễn ra."),
+        "content/tin-tuc/2024/apart.md": article(
+            "Hội nông dân thảo luận kế hoạch", "2024-05-01", body="Nông dân bàn kế hoạch sản xuất vụ mới."),
+    })
+    project.build()
+    tab = chromium.new_page()
+    with serve(project.out) as origin:
+        tab.goto(f"{origin}/tim-kiem/?q=hoi+thao")
+        everything = results(tab, loose=True)
+        ranked = [r["title"] for r in everything]
+        assert ranked.index("Chuyên gia góp ý quy hoạch tỉnh") < ranked.index("Hội nông dân thảo luận kế hoạch")
+        first = everything[0]["excerpt"].lower()
+        assert "<mark>hội</mark> <mark>thảo</mark>" in first or "<mark>hội thảo</mark>" in first, first
+    tab.close()
