@@ -86,6 +86,19 @@ class MarkdownSettings:
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS  # hosts whose https iframes (videos) are kept
 
 
+@dataclass(frozen=True)
+class Cms:
+    """The web editor at /admin/ (bantin/cms.py): Decap CMS, saving to GitHub, or through serve locally."""
+
+    enabled: bool = False
+    repo: str = ""  # "owner/name" on GitHub, where the editor commits
+    branch: str = "main"
+    auth_url: str = ""  # the OAuth proxy's address (README, "The web editor"); GitHub Pages cannot host one
+    editorial_workflow: bool = False  # a pull request for review before publishing
+    script: str = ""  # Decap CMS from elsewhere (a copy on your own host); empty: the pinned CDN copy
+    integrity: str = ""  # its Subresource Integrity hash, "sha384-..."
+
+
 IMAGE_FORMATS = ("webp", "avif")  # besides the JPEG or PNG fallback every browser shows
 MISSING_IMAGE = ("error", "warning")
 
@@ -132,6 +145,7 @@ class Config:
     search: Search = field(default_factory=Search)
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     images: Images = field(default_factory=Images)
+    cms: Cms = field(default_factory=Cms)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
     logo: str = ""  # the association's logo, a file in assets/: in the header and in JSON-LD
     favicon: str = ""  # a square picture in assets/ (PNG, 180 px or more): the browser tab's icon, /favicon.ico
@@ -169,7 +183,7 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon",
+    "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon", "cms",
 }
 
 
@@ -301,6 +315,7 @@ class _Validator:
             search=self.search(self.take(data, "search", dict, {})),
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
+            cms=self.cms(self.take(data, "cms", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
             favicon=self.asset_file("favicon", self.take(data, "favicon", str, ""), Text("favicon")),
@@ -498,6 +513,23 @@ class _Validator:
         return Images(widths=widths("widths"), formats=tuple(dict.fromkeys(formats)), quality=quality,
                       thumbnail_ratio=ratio, thumbnail_widths=widths("thumbnail_widths"),
                       sizes=self.take(data, "sizes", str, defaults.sizes, prefix), missing=missing, **limits)
+
+    def cms(self, data: dict[str, Any]) -> Cms:
+        defaults, prefix = Cms(), "cms."
+        self.unknown(data, set(defaults.__dataclass_fields__), prefix)
+        values = {name: self.take(data, name, type(getattr(defaults, name)), getattr(defaults, name), prefix)
+                  for name in defaults.__dataclass_fields__}
+        if values["repo"] and not re.fullmatch(r"[\w.-]+/[\w.-]+", values["repo"]):
+            self.error(prefix + "repo", Text("expected owner/name of a GitHub repository, got {value!r}",
+                                             value=values["repo"]),
+                       Text("for example {example}", example='repo = "lhh-tinh/tin-tuc"'))
+        for name in ("auth_url", "script"):
+            if values[name] and not re.fullmatch(r"https://[^\s/]+(/\S*)?", values[name]):
+                self.error(prefix + name, Text("{value!r} is not an https URL", value=values[name]))
+        if values["script"] and not re.fullmatch(r"sha(256|384|512)-[A-Za-z0-9+/=]+", values["integrity"]):
+            self.error(prefix + "integrity", Text("a script of your own needs its integrity hash"),
+                       Text("for example {example}", example='integrity = "sha384-..."'))
+        return Cms(**values)
 
     def image(self, value: str) -> str:
         if "://" in value or value.startswith("//"):

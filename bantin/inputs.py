@@ -72,7 +72,7 @@ def refusal(path: Path, root: Path) -> str | None:
     """Why `path` may not be read as a file of the project `root` ("it leads outside..."), or None."""
     reason = _problem(str(path), os.path.realpath(root))
     if reason is None and not os.path.isfile(path):
-        reason = "it is a folder, not a file"
+        reason = Text("it is a folder, not a file")
     return reason
 
 

@@ -151,6 +151,7 @@ class Kind(StrEnum):
     ROBOTS = "robots"
     FAVICON = "favicon"  # /favicon.ico, made from site.toml's favicon (browsers ask for it at the root)
     SITEMAP = "sitemap"
+    CMS = "cms"  # the web editor: admin/index.html and its generated admin/config.yml ([cms] in site.toml)
 
 
 LIST_KINDS = (Kind.SECTION, Kind.PROVINCE, Kind.TOPIC, Kind.TAG, Kind.MONTH, Kind.YEAR)  # also Term.kind

@@ -33,7 +33,7 @@ def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
 
 def sitemap_pages(outputs: list[Output]) -> list[Output]:
     """The pages a search engine should index: not the 404 page, redirects or non-HTML files."""
-    return [o for o in outputs if o.path.endswith(".html") and o.kind not in (Kind.NOT_FOUND, Kind.ALIAS)]
+    return [o for o in outputs if o.path.endswith(".html") and o.kind not in (Kind.NOT_FOUND, Kind.ALIAS, Kind.CMS)]
 
 
 def last_change(output: Output, site: Site) -> datetime | None:
@@ -65,6 +65,8 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     for kind in FEED_KINDS:
         for slug, term in terms_by_kind(site)[kind].items():
             outputs.append(Output(feed_url(term.url).lstrip("/"), Kind.FEED, f"{kind}/{slug}"))
+    if config.cms.enabled:
+        outputs += [Output("admin/index.html", Kind.CMS, "page"), Output("admin/config.yml", Kind.CMS, "config")]
     chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
     outputs.append(Output("robots.txt", Kind.ROBOTS))
     if config.favicon:

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from bantin.cms import admin_page, config_yml, editor_config
 from bantin.config import Config
 from bantin.deps import (
     ARTICLE,
@@ -23,6 +24,7 @@ from bantin.deps import (
     RELATED,
     SHARDS,
     SITEMAP,
+    TERM_ARTICLES,
     TERMS,
     TERMS_SHOWN,
     Dep,
@@ -191,6 +193,8 @@ class Renderer:
             return self._feed(output)
         if output.kind == Kind.FAVICON:
             return favicon_ico(self.config.assets_dir / self.config.favicon, self.config.favicon)
+        if output.kind == Kind.CMS:
+            return self._cms(output)
         if output.kind == Kind.ROBOTS:
             return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('/sitemap.xml')}\n".encode()
         handler: Callable[[Output], tuple[str, dict[str, Any]]] = getattr(self, "_" + output.kind.replace("-", "_"))
@@ -201,6 +205,14 @@ class Renderer:
             return self.template(template).render(context).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise BuildFailed([layout_error(exc, self.config, Text("rendering /{path}", path=output.path))]) from None
+
+    def _cms(self, output: Output) -> bytes:
+        if output.key == "page":
+            return admin_page(self.config, [self.asset(name) for name in sorted(self.assets) if name.endswith(".css")])
+        for slug in self.site.tags:  # the tags it suggests are the most used
+            self.recorder.add((TERM_ARTICLES, Kind.TAG, slug))
+        self.recorder.add((TERMS, Kind.TAG))
+        return config_yml(editor_config(self.config, self.provinces, self.site))
 
     def articles(self, keys: tuple[str, ...] | list[str]) -> list[Article]:
         return [self.site.articles[k] for k in keys]

@@ -21,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from watchdog.observers import Observer
 
+from bantin.cms import LOCAL_API_PATH
+from bantin.cmsapi import LocalBackend, Refused
 from bantin.config import load_config
 from bantin.errors import UsageError
 from bantin.messages import Text
@@ -28,12 +30,14 @@ from bantin.pipeline import BuildOptions
 from bantin.rebuild import Changes, Rebuilder
 
 EVENTS_PATH = "/__bantin/events"
+MAX_API_BODY = 64 * 2**20  # a request of the web editor: an article, or a photo in base64
 mimetypes.add_type("application/octet-stream", ".pagefind")
 mimetypes.add_type("application/octet-stream", ".pf_meta")
 mimetypes.add_type("application/octet-stream", ".pf_index")
 mimetypes.add_type("application/octet-stream", ".pf_fragment")
 mimetypes.add_type("application/octet-stream", ".pf_filter")
 mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("text/yaml", ".yml")  # Decap CMS reads admin/config.yml only when it is said to be YAML
 mimetypes.add_type("application/atom+xml", ".xml")
 
 
@@ -133,6 +137,66 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._serve(head=False)
 
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path == LOCAL_API_PATH:
+            self._cms()
+        else:
+            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "only the web editor's API takes POST"})
+
+    def do_OPTIONS(self) -> None:  # no CORS preflight is ever answered: other origins stay out
+        self._json(HTTPStatus.FORBIDDEN, {"error": "cross-origin requests are refused"})
+
+    def _cms(self) -> None:
+        """The web editor's local backend (bantin/cmsapi.py), for pages of this server's own origin only."""
+        backend = self.server.cms
+        if backend is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": "the web editor is off ([cms] enabled in site.toml), "
+                                                       "or serve listens beyond this computer"})
+            return
+        if not self._own_origin():
+            self._json(HTTPStatus.FORBIDDEN, {"error": "only pages served by this bantin serve may use its editor API"})
+            return
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "expected application/json"})
+            return
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_API_BODY:
+            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": f"at most {MAX_API_BODY // 2**20} MB"})
+            return
+        try:
+            request = json.loads(self.rfile.read(length))
+            answer = backend.answer(request)
+        except json.JSONDecodeError:
+            self._json(HTTPStatus.BAD_REQUEST, {"error": "the body is not JSON"})
+        except Refused as refused:
+            self._json(refused.status, {"error": str(refused)})
+        except OSError as error:
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": error.strerror or str(error)})
+        else:
+            self._json(HTTPStatus.OK, answer)
+
+    def _own_origin(self) -> bool:
+        """Host and Origin both name this server on loopback: no other page, no rebound DNS name."""
+        port = self.server.server_address[1]
+        host = self.headers.get("Host", "")
+        if host not in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}:
+            return False
+        if self.headers.get("Origin") != f"http://{host}":
+            return False
+        return self.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+
+    def _json(self, status: int, value: object) -> None:
+        body = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
     def _serve(self, head: bool) -> None:
         url = urlsplit(self.path)
         file, needs_slash = resolve(self.server.output_dir, url.path)
@@ -193,9 +257,11 @@ class _Handler(BaseHTTPRequestHandler):
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], output_dir: Path, live: LiveSite) -> None:
+    def __init__(self, address: tuple[str, int], output_dir: Path, live: LiveSite,
+                 cms: LocalBackend | None = None) -> None:
         self.output_dir = output_dir
         self.live = live
+        self.cms = cms  # the web editor's local backend, None when off
         super().__init__(address, _Handler)
 
 
@@ -205,7 +271,9 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
     live = LiveSite()
     config = load_config(root)
     try:
-        server = DevServer((host, port), config.output_dir, live)
+        loopback = host in ("127.0.0.1", "localhost", "::1")
+        cms = LocalBackend(root, config.markdown.raw_html) if config.cms.enabled and loopback else None
+        server = DevServer((host, port), config.output_dir, live, cms)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UsageError(Text("port {port} on {host} is already in use (another serve, or another program)",
@@ -233,6 +301,8 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
     for thread in threads:
         thread.start()
     log(Text("serving {folder}/ at {address} (Ctrl+C to stop)", folder=config.output_dir.name, address=origin))
+    if cms is not None:
+        log(Text("web editor: {address}admin/", address=origin))
     if ready:
         ready(origin)
     try:

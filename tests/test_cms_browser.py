@@ -1,0 +1,130 @@
+"""The web editor in a real browser: Decap CMS (from npm in tests/tools, never its CDN) on a running
+`serve`, used the way an editor would: a new article, a province found without accents, tags, a
+photo, published; then the file, `check`, the live page, and a page of another origin refused."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import yaml
+
+from bantin.authoring import short_slug
+from bantin.cli import main
+from bantin.cms import DECAP_SCRIPT, LOCAL_API_PATH
+
+from browser import browser, serve, skip_without_browser
+from conftest import REPO, SITE_TOML, article, photo
+from serving import running
+
+pytestmark = pytest.mark.browser
+
+DECAP = REPO / "tests" / "tools" / "node_modules" / "decap-cms" / "dist" / "decap-cms.js"
+CMS_TOML = SITE_TOML + "\n[cms]\nenabled = true\n"
+TITLE = "Đại hội Liên hiệp hội tỉnh Đắk Lắk: nhiệm kỳ mới"
+
+
+def test_an_editor_writes_and_publishes_an_article_with_a_photo(project, tmp_path):
+    skip_without_browser()
+    if not DECAP.exists():
+        pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")
+    site = project({"content/tin-tuc/2023/a.md": article("Hội thảo", "2023-05-10", tags=["Hội thảo"])}, CMS_TOML)
+    upload = tmp_path / "anh-dai-hoi.jpg"
+    upload.write_bytes(photo(1600, 1200))
+    fetched = []
+
+    def decap_from_npm(route: object) -> None:  # the pinned CDN file, byte for byte (integrity is checked)
+        fetched.append(route.request.url)  # type: ignore[attr-defined]
+        route.fulfill(path=str(DECAP), content_type="application/javascript",  # type: ignore[attr-defined]
+                      headers={"Access-Control-Allow-Origin": "*"})
+
+    with running(site) as served, browser() as chromium:
+        context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.route("https://cdn.jsdelivr.net/**", decap_from_npm)
+        page.goto(f"{served.origin}/admin/")
+        page.get_by_role("button", name="Đăng nhập").click()  # the local backend: no account needed
+        page.get_by_text("＋ Tin tức").click()
+        page.fill("#title-field-1", TITLE)
+        year = page.input_value("#date-field-2")[:4]  # today, as the form starts
+        page.click("#province-field-3")
+        page.keyboard.type("dak la")  # no accents: the list still finds Đắk Lắk
+        page.get_by_text("Đắk Lắk", exact=True).click()
+        page.click("#topic-field-4")
+        page.keyboard.type("chuyen doi")
+        page.keyboard.press("Enter")
+        page.fill("#tags-field-5", "đại hội, Đắk Lắk")
+        page.get_by_text("Chọn một hình").click()
+        page.set_input_files("input[type=file]", str(upload))
+        page.get_by_role("button", name="Lấy những cái đã chọn").click()
+        page.fill("#image_alt-field-11", "Quang cảnh đại hội")
+        page.locator('[contenteditable="true"]').last.click()
+        page.keyboard.type("Sáng nay, Liên hiệp hội tỉnh khai mạc đại hội.")
+        page.get_by_role("button", name="Công bố").first.click()
+        page.get_by_text("Công bố ngay").click()
+        slug = short_slug(TITLE)
+        saved = site.root / "content" / "tin-tuc" / year / f"{slug}.md"
+        deadline = time.monotonic() + 30
+        while not saved.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert fetched == [DECAP_SCRIPT]
+        assert saved.exists(), sorted(p.as_posix() for p in (site.root / "content").rglob("*.md"))
+        assert slug.startswith("dai-hoi-lien-hiep-hoi-tinh-dak-lak")  # Đ -> d, as bantin makes URLs
+
+        # the file is what bantin expects, and check accepts it
+        front = yaml.safe_load(saved.read_text(encoding="utf-8").split("---")[1])
+        assert front["title"] == TITLE and front["province"] == "Đắk Lắk" and front["topic"] == "Chuyển đổi số"
+        assert front["tags"] == ["đại hội", "Đắk Lắk"] and front["draft"] is False
+        assert front["image"] == f"/anh/{year}/anh-dai-hoi.jpg" and front["image_alt"] == "Quang cảnh đại hội"
+        assert (site.root / "content" / "anh" / year / "anh-dai-hoi.jpg").read_bytes() == upload.read_bytes()
+        assert main(["check", "--root", str(site.root), "-q"]) == 0
+
+        # the running site shows it, photo included, without a restart
+        url = f"/tin-tuc/{year}/{slug}/"
+        deadline = time.monotonic() + 30
+        while (status := served.get(url)[0]) != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status == 200
+        page.goto(served.origin + url)
+        assert page.locator("h1").inner_text() == TITLE
+        assert page.locator("article picture img").first.get_attribute("alt") == "Quang cảnh đại hội"
+
+        # a page of another origin the editor has open cannot write through the editor API
+        other = tmp_path / "other"
+        other.mkdir()
+        (other / "index.html").write_text("<!doctype html><title>other</title>", encoding="utf-8")
+        with serve(other) as elsewhere:
+            page.goto(elsewhere)
+            request = {"action": "persistEntry", "params": {
+                "entry": {"path": "content/tin-tuc/2024/evil.md", "raw": article("Evil", "2024-01-01")},
+                "assets": []}}
+            outcome = page.evaluate("""async ([url, body]) => {
+                const results = [];
+                try {  // JSON needs a CORS preflight: refused, the request is never sent
+                    const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"}, body});
+                    results.push(r.status);
+                } catch (error) { results.push("blocked"); }
+                // a "simple" request goes out without asking, and must be refused by the server
+                await fetch(url, {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body});
+                return results;
+            }""", [served.origin + LOCAL_API_PATH, json.dumps(request)])
+        assert outcome == ["blocked"]
+        time.sleep(0.5)
+        assert not (site.root / "content" / "tin-tuc" / "2024" / "evil.md").exists()
+        context.close()
+
+
+def test_the_pinned_integrity_is_the_npm_files():
+    """The hash in bantin/cms.py is the digest of the file npm publishes: a browser loads nothing else."""
+    import base64
+    import hashlib
+
+    from bantin.cms import DECAP_INTEGRITY, DECAP_VERSION
+
+    if not DECAP.exists():
+        pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")
+    package = json.loads((DECAP.parent.parent / "package.json").read_text(encoding="utf-8"))
+    assert package["version"] == DECAP_VERSION
+    digest = base64.b64encode(hashlib.sha384(DECAP.read_bytes()).digest()).decode()
+    assert f"sha384-{digest}" == DECAP_INTEGRITY
