@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -64,9 +65,8 @@ def cold_build(root: Path, *flags: str) -> tuple[float, int, str]:
 
 
 def pages_of(summary: str) -> int:
-    """Pages written, read from the build's summary line."""
-    words = summary.replace(",", "").split()
-    return int(words[words.index("pages") - 1])
+    """Pages written, read from the build's summary line (said in the site's language: vi or en)."""
+    return int(re.search(r"(\d+) (?:pages|trang)\b", summary).group(1))  # type: ignore[union-attr]
 
 
 def main() -> int:

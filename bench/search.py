@@ -40,7 +40,8 @@ def build(root: Path, shard_years: int, shard_max: int, chunk_size: int | None =
     (root / "site.toml").write_text(
         corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n{chunk}"), encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
-    shards = int(re.search(r"search: (\d+) shards", summary).group(1))  # type: ignore[union-attr]
+    # the summary is said in the site's language: "search: 3 shards" or "tìm kiếm: 3 phần chỉ mục"
+    shards = int(re.search(r"(?:search|tìm kiếm): (\d+) (?:shards|phần chỉ mục)", summary).group(1))  # type: ignore[union-attr]
     return seconds, peak_kib / 1024, shards, summary
 
 

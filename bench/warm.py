@@ -66,7 +66,7 @@ def serve_loop(root: Path, saves: int, article: Path, search: bool) -> None:
     try:
         assert server.stdout is not None
         for line in server.stdout:
-            if line.startswith("serving"):
+            if line.startswith(("serving", "đang phục vụ")):  # said in the site's language
                 break
         page = page_of(root, article)
         to_page = []
