@@ -21,15 +21,17 @@ function fold(text) {
 const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 
 // Two Pagefind instances over the same shards: one folds accents, one keeps them exact.
-// Pagefind sets exactDiacritics per index when it is merged, so each needs its own module
-// (the "?exact" import); both fetch the same files, which the browser caches once.
+// Pagefind sets exactDiacritics per index when it is merged, so each is an instance of its
+// own; both come from one download of pagefind.js (createInstance) and share its worker.
+let pagefindModule = null;
 const instances = {};
 function loadPagefind(exact) {
   instances[exact] ??= (async () => {
     if (!shards.length) return null;
-    const pf = await import(`${base}pagefind/${shards[0]}/pagefind.js${exact ? "?exact" : ""}`);
+    pagefindModule ??= import(`${base}pagefind/${shards[0]}/pagefind.js`);
     // Pagefind's own ranking weights; precision comes from the tiers below (README, "Search")
     const options = { baseUrl: base, exactDiacritics: exact };
+    const pf = (await pagefindModule).createInstance(options);
     await pf.options(options);
     // the other shards load side by side (each merge registers its index at once, in this order)
     await Promise.all(shards.slice(1).map((shard) => pf.mergeIndex(`${base}pagefind/${shard}/`, options)));
