@@ -87,7 +87,9 @@ def _fields(config: Config, provinces: ProvinceList, tags: list[str], t: Any) ->
         {"label": t(Text("Title")), "name": "title", "widget": "string"},
         {"label": t(Text("Date")), "name": "date", "widget": "datetime", "format": DATE_FORMAT,
          "date_format": "DD/MM/YYYY", "time_format": "HH:mm", "default": "{{now}}",
-         "hint": t(Text("in the site's time zone ({zone})", zone=config.timezone_name))},
+         # Decap's picker works in the computer's own time zone; the offset is saved with the time
+         "hint": t(Text("your computer's time; the site shows it in its time zone ({zone})",
+                        zone=config.timezone_name))},
         {"label": t(Text("Province or city")), "name": "province", "widget": "select", "options": province_options,
          "hint": t(Text("type a few letters, with or without accents"))},
         {"label": t(Text("Topic")), "name": "topic", "widget": "select", "options": list(config.topics)},
