@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slugify import slugify
 
-from bantin.errors import BuildFailed, ContentError, line_of_key
+from bantin.errors import BuildFailed, ContentError, line_of_key, not_utf8
 from bantin.inputs import check_file, refusal
 from bantin.messages import Text, either
 from bantin.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
@@ -203,6 +203,8 @@ def load_config(root: Path) -> Config:
         raise BuildFailed([problem])
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BuildFailed([not_utf8(CONFIG_FILE)]) from None
     except FileNotFoundError:
         raise BuildFailed([ContentError(
             CONFIG_FILE, None, None, Text("no site.toml in the project folder"),

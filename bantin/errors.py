@@ -69,6 +69,11 @@ def line_of_key(text: str, key: str, first_line: int = 1) -> int | None:
     return None
 
 
+def not_utf8(path: str) -> ContentError:
+    """A text file of the project (site.toml, a province list, a layout) that is not UTF-8."""
+    return ContentError(path, None, None, Text("the file is not UTF-8 text"), hint=Text("save it as UTF-8"))
+
+
 class Cancelled(Exception):
     """A build given up because a newer change arrived (serve); nothing was written."""
 

@@ -52,7 +52,10 @@ class LayoutLoader(jinja2.FileSystemLoader):
         if reason is not None:
             raise jinja2.TemplateError(Text("layout {name!r} may not be read: {reason}", name=template,
                                                  reason=reason))
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise jinja2.TemplateSyntaxError(Text("the file is not UTF-8 text"), 1, template, str(path)) from None
 
 
 class LayoutEnvironment(ImmutableSandboxedEnvironment):

@@ -13,7 +13,7 @@ from typing import Any
 
 from slugify import slugify
 
-from bantin.errors import BuildFailed, ContentError
+from bantin.errors import BuildFailed, ContentError, not_utf8
 from bantin.messages import Text, either
 
 _PREFIXES = ("thanh-pho-", "tinh-", "tp-")
@@ -85,8 +85,11 @@ def load_provinces(path: Path | None, label: str = "") -> ProvinceList:
         text = resources.files("bantin").joinpath("data/provinces.toml").read_text(encoding="utf-8")
         label = "bantin/data/provinces.toml"
     else:
-        text = path.read_text(encoding="utf-8-sig")
         label = label or str(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise BuildFailed([not_utf8(label)]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

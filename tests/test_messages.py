@@ -170,3 +170,22 @@ def test_serve_says_where_it_serves_in_the_site_language(project):
         watchdog.cancel()
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_text_file_that_is_not_utf8_is_named_not_a_traceback(project):
+    """site.toml, a province list and a layout saved in another encoding (Windows-1258, say)."""
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
+    good = (site.root / "site.toml").read_bytes()
+    cases = {
+        "site.toml": lambda: (site.root / "site.toml").write_bytes(b'title = "Li\xean hi\xeap"\n'),
+        "tinh.toml": lambda: ((site.root / "tinh.toml").write_bytes(b'x = "\xff"\n'),
+                              (site.root / "site.toml").write_bytes(b'provinces = "tinh.toml"\n' + good)),
+        "layouts/404.html": lambda: (site.root / "layouts" / "404.html").write_bytes(b"\xff\xfe<p>404</p>"),
+    }
+    for name, spoil in cases.items():
+        (site.root / "site.toml").write_bytes(good)
+        spoil()
+        result = run("build", "--no-search", "-q", cwd=site.root)
+        assert result.returncode == 1, (name, result.stderr)
+        assert "Traceback" not in result.stderr, (name, result.stderr)
+        assert f"{name}" in result.stderr and "tệp không phải văn bản UTF-8" in result.stderr, (name, result.stderr)
