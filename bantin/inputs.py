@@ -68,9 +68,14 @@ def _error(path: str, root: str, reason: str) -> ContentError:
                         hint=Text("only regular files inside the project are read; remove it"))
 
 
+def problem(path: Path, root: Path) -> str | None:
+    """Why `path`, a file or a folder (maybe a link), is not one of `root`'s own, or None."""
+    return _problem(str(path), os.path.realpath(root))
+
+
 def refusal(path: Path, root: Path) -> str | None:
     """Why `path` may not be read as a file of the project `root` ("it leads outside..."), or None."""
-    reason = _problem(str(path), os.path.realpath(root))
+    reason = problem(path, root)
     if reason is None and not os.path.isfile(path):
         reason = Text("it is a folder, not a file")
     return reason

@@ -66,21 +66,19 @@ def _rebuilt(template: str, plural: str | None, values: dict[str, Any]) -> Text:
 
 
 class _Said:
-    """A value as said in a language: formats like the value itself, with Text translated."""
+    """A Text value inside another message: '{value}' and '{value!r}' say it in the language."""
 
-    def __init__(self, value: Any, language: gettext.NullTranslations) -> None:
+    def __init__(self, value: Text, language: gettext.NullTranslations) -> None:
         self.value, self.language = value, language
 
+    def __str__(self) -> str:
+        return self.value.said(self.language)
+
     def __format__(self, spec: str) -> str:
-        if isinstance(self.value, Text):
-            return format(self.value.said(self.language), spec)
-        return format(self.value, spec)
+        return format(str(self), spec)
 
     def __repr__(self) -> str:
         return repr(str(self))
-
-    def __str__(self) -> str:
-        return self.value.said(self.language) if isinstance(self.value, Text) else str(self.value)
 
 
 def _said(value: Any, language: gettext.NullTranslations) -> Any:
@@ -110,7 +108,7 @@ def catalogue(code: str) -> gettext.NullTranslations:
 def project_language(root: Path, fallback: str = "vi") -> gettext.NullTranslations:
     """The catalogue named by site.toml's `language`, read even when the rest of the file is wrong."""
     try:
-        data = tomllib.loads((root / "site.toml").read_text(encoding="utf-8"))
+        data = tomllib.loads((root / "site.toml").read_text(encoding="utf-8-sig"))  # as load_config reads it
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return catalogue(fallback)
     code = data.get("language", fallback)

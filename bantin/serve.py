@@ -169,8 +169,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             request = json.loads(self.rfile.read(length))
             answer = backend.answer(request)
-        except json.JSONDecodeError:
-            self._json(HTTPStatus.BAD_REQUEST, {"error": "the body is not JSON"})
+        except (ValueError, TypeError) as error:  # not JSON (or not UTF-8), or a parameter of the wrong kind
+            self._json(HTTPStatus.BAD_REQUEST, {"error": f"a malformed request: {error}"})
         except Refused as refused:
             self._json(refused.status, {"error": str(refused)})
         except OSError as error:
@@ -189,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
 
     def _json(self, status: int, value: object) -> None:
+        if status != HTTPStatus.OK:  # its body may be unread: the connection is not used again
+            self.close_connection = True
         body = json.dumps(value, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

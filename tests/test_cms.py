@@ -128,6 +128,7 @@ def test_the_local_backend_reads_and_writes_only_inside_content(project, tmp_pat
         svg = {"path": "content/anh/x.svg", "content": base64.b64encode(b"<svg/>").decode(), "encoding": "base64"}
         assert api(served, "persistMedia", {"asset": svg})[0] == 403
         assert api(served, "unpublishedEntries")[0] == 422
+        assert api(served, "entriesByFolder", {"folder": "content", "depth": "hai"})[0] == 400
         assert (site.root / "layouts" / "base.html").read_bytes() == layout
         assert not (site.root / "content" / "anh" / "x.svg").exists()
 
