@@ -74,8 +74,9 @@ class Search:
     shard_years: int = 4  # years of articles per shard, aligned to the calendar (2020-2023, ...)
     shard_max: int = 4000  # a period with more articles splits into years, a year into runs of months
     # word positions per index chunk (Pagefind's PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, its default 20,000):
-    # a query downloads the chunks of its words, so smaller chunks mean fewer bytes (bench/search.py)
-    chunk_size: int = 500
+    # a query downloads the chunks of its words, and every shard's list of chunks; 5,000 costs a
+    # first query least (bench/search.py, README "Search")
+    chunk_size: int = 5000
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,23 @@ from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_ar
 from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
-from bantin.markup import MarkdownRenderer
+from bantin.markup import MarkdownRenderer, plain_text
 from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
 from bantin.plan import last_change, output_path, plan, sitemap_pages
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
 from bantin.sanitize import active_file
-from bantin.search import BUNDLE_DIR, IndexReport, Shard, index_site, install_bundle, page_digest, plan_shards
+from bantin.search import (
+    BUNDLE_DIR,
+    IndexReport,
+    Shard,
+    hidden_words,
+    index_site,
+    install_bundle,
+    page_digest,
+    plan_shards,
+)
 from bantin.site import assemble
 from bantin.write import asset_names, copy_assets, copy_file, link_file, overlay, staging, write_bytes
 
@@ -255,7 +264,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests, cancelled)
+                page_of, search_digests, functools.partial(_hidden_words, site), cancelled)
             for name, bundle in bundles.items():
                 if (then.search or {}).get(name) != bundle.name:
                     install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
@@ -275,6 +284,11 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static) + len(photo_files),
                   loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
                   changed_pages, loaded, tuple(loaded.warnings), encoded)
+
+
+def _hidden_words(site: Site, key: str) -> str:
+    article = site.articles[key]
+    return hidden_words(article.title, article.lead, plain_text(article.body_html))
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -34,13 +34,11 @@ from bantin.errors import BuildFailed
 from bantin.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
 from bantin.images import favicon_ico
 from bantin.layouts import layout_error, make_environment
-from bantin.markup import plain_text
 from bantin.messages import Text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
 from bantin.pictures import expand_images, picture_html, url_path
 from bantin.plan import page_url, terms_by_kind
 from bantin.provinces import ProvinceList
-from bantin.search import folded_words
 from bantin.sitemap import sitemap_xml
 
 
@@ -222,7 +220,7 @@ class Renderer:
         article = site.articles[output.key]
         neighbours = site.neighbours[article.key]
         province = self.province_of(article)
-        record((ARTICLE, article.key))  # its body, for the folded words
+        record((ARTICLE, article.key))  # its own front matter and body
         record((RELATED, article.key))
         record((LATEST,))
         record((NEIGHBOURS, article.key))
@@ -231,7 +229,6 @@ class Renderer:
             "section": site.sections[article.section],
             "province": province,
             "current_province": site.provinces[self.provinces.by_slug[province.slug].part_of],
-            "folded_words": folded_words(article, plain_text(article.body_html)),
             "related": self.articles(site.related.get(article.key, ())),
             "latest": self.articles([k for k in site.latest if k != article.key][: self.config.latest_count]),
             "previous": site.articles[neighbours.previous] if neighbours.previous else None,

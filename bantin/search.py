@@ -12,8 +12,11 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import html
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -28,7 +31,7 @@ from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.messages import Text
-from bantin.model import Article, Site
+from bantin.model import Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
@@ -40,26 +43,66 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-def folded_words(article: Article, body_text: str) -> list[str]:
-    """Words with đ, folded, for the hidden copy Pagefind indexes: 'đổi' -> 'doi'.
+# --- words only the index holds ------------------------------------------------------------
+# Pagefind reads a copy of each article page with a hidden block at its end (index_copy),
+# never published: readers download the page as it is, and the block is cut from the result
+# fragments again (canonical_bundle). It holds:
+#  - the words with đ, folded ("dak" for "Đắk"): Pagefind folds other accents but keeps đ
+#    apart from d, so "dak lak" would miss "Đắk Lắk";
+#  - every pair of neighbouring words as one token, "zz" + the two words folded + the two
+#    with their diacritics spelled in letters as Telex types them, joined by "z": "Đắk Lắk" is
+#    "zzdakzlakzddawskzlawsk". Most Vietnamese words are two syllables, and syllables such as
+#    "hội" or "thảo" occur on nearly every page, so their index entries are long; search.js
+#    asks for a query's pairs instead, whose entries hold only the pages with those words side
+#    by side: the whole token for a query typed with accents, its folded start ("zzdakzlakz",
+#    which Pagefind matches as a prefix) for one typed without. Plain ASCII, because Pagefind
+#    1.5.2 leaves accented forms out of its chunk-size count (their chunks grow without bound)
+#    and splits words at digits. No Vietnamese word has a "z", so a typed word never
+#    prefix-matches a pair token.
+HIDDEN_MARK = "\u2042"  # ⁂ opens the block: not a word, so Pagefind keeps it in the text only
+_WORD_RE = re.compile(r"[^\W_]+")  # letters and digits, as search.js's /[\p{L}\p{N}]+/gu
+_DIGIT_RE = re.compile(r"\d")  # as search.js's /\p{Nd}/u
+_TELEX = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w"}
 
-    Pagefind already matches 'tri thuc' to 'trí thức' but keeps 'đ' apart from 'd', so
-    'dak lak' misses 'Đắk Lắk' unless the page also holds the folded word. (Pagefind's
-    phrase search does not match in this copy, so only words are needed, each once.)
-    """
-    seen: dict[str, None] = {}
-    for word in f"{article.title} {article.lead} {body_text}".split():
-        if "đ" in word or "Đ" in word:
-            folded = _folded_word(word)
-            if folded:
-                seen[folded] = None
-    return list(seen)
+
+def words_of(text: str) -> list[str]:
+    """Words as search.js splits a query: NFC, lower-case, runs of letters and digits."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text).lower())
 
 
-@functools.lru_cache(maxsize=65536)
-def _folded_word(word: str) -> str:
-    """One word folded, letters and digits only; remembered, for the same words recur in every article."""
-    return "".join(c for c in fold(word) if c.isalnum())
+@functools.lru_cache(maxsize=262144)
+def spellings(word: str) -> tuple[str, str]:
+    """A word folded and with its diacritics in letters: 'đắk' -> ('dak', 'ddaws'); 'nẵng' ->
+    ('nang', 'nawxng'). A circumflex doubles its letter (ộ: 'ooj'); other marks are 'q'.
+    Remembered, for the same words recur in every article."""
+    plain, spelled, base = [], [], ""
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.category(char).startswith("M"):
+            spelled.append(base if char == "\u0302" else _TELEX.get(char, "q"))
+        else:
+            base = "d" if char == "đ" else char
+            plain.append(base)
+            spelled.append("dd" if char == "đ" else char)
+    return "".join(plain), "".join(spelled)
+
+
+def hidden_words(title: str, lead: str, body_text: str) -> str:
+    """The block's words: the folded words with đ, each once, then the pair tokens of each part,
+    in order. A word with a digit pairs with nothing: Pagefind would split such a token."""
+    parts = [[spellings(word) for word in words_of(part)] for part in (title, lead, body_text)]
+    folded = dict.fromkeys(plain for words in parts for plain, spelled in words if "dd" in spelled)
+    pairs = [f"zz{a[0]}z{b[0]}z{a[1]}z{b[1]}" for words in parts for a, b in itertools.pairwise(words)
+             if not _DIGIT_RE.search(a[0] + b[0])]
+    return " ".join([*folded, *pairs])
+
+
+def index_copy(page: bytes, words: str) -> bytes:
+    """The page as Pagefind reads it: the hidden block added before </body>. It is part of the
+    indexed body when the layout marks one (data-pagefind-body), or else of the whole page."""
+    marked = " data-pagefind-body" if b"data-pagefind-body" in page else ""
+    block = f"<div{marked} hidden>{HIDDEN_MARK} {html.escape(words)}</div>".encode()
+    end = page.lower().rfind(b"</body>")
+    return page + block if end < 0 else page[:end] + block + page[end:]
 
 
 @dataclass(frozen=True)
@@ -134,12 +177,13 @@ def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, byt
 
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
-               page_of: dict[str, str], pages: dict[str, bytes],
+               page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
                cancelled: Callable[[], bool] | None = None) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
-    written file, pages an article key to its page_digest(). Returns the report and each
+    written file, pages an article key to its page_digest(), hidden an article key to the
+    hidden_words() its index copy holds (they follow from its page). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
     """
@@ -154,7 +198,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
         settings = f"{version}/chunks of {config.search.chunk_size}"
         bundle = folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
         if not (bundle / "pagefind-entry.json").is_file():
-            _index_shard(executable, shard, page_file, page_of, bundle, config, cancelled)
+            _index_shard(executable, shard, page_file, page_of, hidden, bundle, config, cancelled)
             indexed.append(shard.name)
         bundles[shard.name] = bundle
     keep = {bundle.name for bundle in bundles.values()}
@@ -165,14 +209,17 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
 
 
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
-                 bundle: Path, config: Config, cancelled: Callable[[], bool] | None = None) -> None:
-    """Run Pagefind over one shard's pages, gathered (hard-linked) in a folder of their own."""
+                 hidden: Callable[[str], str], bundle: Path, config: Config,
+                 cancelled: Callable[[], bool] | None = None) -> None:
+    """Run Pagefind over the index copies of one shard's pages, gathered in a folder of their own."""
     work = bundle.with_name(bundle.name + ".work")
     shutil.rmtree(work, ignore_errors=True)
     pages = work / "site"
     for key in shard.keys:
         relative = page_of[key]
-        _link_file(page_file(relative), pages / relative)
+        target = pages / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(index_copy(page_file(relative).read_bytes(), hidden(key)))
     result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
          "--force-language", config.language], cancelled, work,
@@ -247,15 +294,17 @@ _MAGIC = b"pagefind_dcd"
 
 
 def canonical_bundle(bundle: Path) -> None:
-    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order."""
+    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order, and cut the
+    hidden block from its fragments."""
+    _cut_hidden_words(bundle)
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in entry["languages"].items():
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read_cbor(meta_path)
+        meta = read_pagefind_data(meta_path)
         renamed = {}
         for filter_path in sorted((bundle / "filter").glob(f"{language}_*.pf_filter")):
-            name, values = _read_cbor(filter_path)
+            name, values = read_pagefind_data(filter_path)
             values = sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])
             new_name = _write_cbor(filter_path.parent, language, 7, ".pf_filter", [name, values])
             if new_name != filter_path.stem:
@@ -273,7 +322,24 @@ def canonical_bundle(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _read_cbor(path: Path) -> Any:
+def _cut_hidden_words(bundle: Path) -> None:
+    """Drop the hidden block (index_copy) from each result fragment's text: results show the
+    page's own words, and a reader downloads a fragment per result shown. A fragment keeps its
+    name, which Pagefind derived from its whole text, so it still changes when the page does."""
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(_MAGIC):
+            raise ValueError(f"{path}: not a Pagefind data file")
+        fragment = json.loads(data[len(_MAGIC):])
+        cut = fragment["content"].rfind(HIDDEN_MARK)
+        if cut >= 0:
+            fragment["content"] = fragment["content"][:cut].rstrip()
+            text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
+            path.write_bytes(gzip.compress(_MAGIC + text.encode(), mtime=0))
+
+
+def read_pagefind_data(path: Path) -> Any:
+    """A Pagefind data file (meta, filter): gzip("pagefind_dcd" + CBOR), decoded."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise ValueError(f"{path}: not a Pagefind data file")

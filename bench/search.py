@@ -6,20 +6,30 @@
 For each shard size it builds the benchmark corpus (seed 1) with [search] shard_years set,
 timing the index and taking the peak memory of the build (Pagefind included), then opens
 the search page in a fresh browser for each query and reports what the first query costs:
-bytes downloaded (all requests after the page itself: pagefind.js, worker, WebAssembly,
-index, filter and fragment files of every shard) and the time from typing to results.
-Also: how many results each query finds, and how many of the first 10 hold its exact words.
+bytes downloaded (Pagefind's files from the page's load on: pagefind.js, worker,
+WebAssembly, metadata, index chunks, filters and the fragments of the results shown, by
+kind) and the time from typing to results. Text files are served gzipped, as GitHub Pages
+serves them (--no-gzip: as they are). Also: how many results each query finds, how many of
+the first 10 hold its exact words, the index's size on disk and Pagefind's time.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import io
 import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -28,14 +38,15 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bantin.search import fold  # noqa: E402
 
-from browser import browser, serve  # noqa: E402
+from browser import browser  # noqa: E402
 from run import cold_build, corpus_toml, make_project  # noqa: E402
 
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
 
 
 def build(root: Path, shard_years: int, shard_max: int, chunk_size: int | None = None) -> tuple[float, float, int, str]:
-    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks."""
+    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks;
+    the summary line also has the indexing time."""
     chunk = f"chunk_size = {chunk_size}\n" if chunk_size else ""
     (root / "site.toml").write_text(
         corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n{chunk}"), encoding="utf-8")
@@ -56,24 +67,17 @@ def exact_words(root: Path, query: str, urls: list[str]) -> int:
     return count
 
 
-def first_query(chromium: object, origin: str, query: str) -> dict[str, float]:
+def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], query: str) -> dict[str, Any]:
     """Open the search page, type the query, wait for results: bytes (Pagefind's files from the
     page's load on, since they preload while the reader types; the rest from typing on), requests,
-    milliseconds from typing to results."""
+    milliseconds from typing to results. Bytes are counted where they are sent (the server's
+    `sent` log): the browser reports 0 for files its workers fetch (pagefind-worker.js)."""
     context = chromium.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
-    sizes: list[int] = []
-    typed = []  # Pagefind's files count from the page's load (search.js preloads them when the box has
-    #             focus), everything else (results' thumbnails) from typing on
-
-    def record(request: object) -> None:
-        if typed or "/pagefind/" in request.url:  # type: ignore[attr-defined]
-            sizes.append(request.sizes()["responseBodySize"])  # type: ignore[attr-defined]
-
-    page.on("requestfinished", record)
+    sent.clear()
     page.goto(f"{origin}/tim-kiem/")
     page.wait_for_load_state("networkidle")
-    typed.append(True)
+    loaded = len(sent)
     started = time.perf_counter()
     page.fill("#search-q", query)
     page.press("#search-q", "Enter")
@@ -84,7 +88,71 @@ def first_query(chromium: object, origin: str, query: str) -> dict[str, float]:
     found = [int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*", total)[:1]] or [0]
     urls = page.eval_on_selector_all(".search-result h2 a", "links => links.map(a => a.getAttribute('href'))")
     context.close()
-    return {"kb": sum(sizes) / 1024, "requests": len(sizes), "ms": elapsed, "found": found[0], "urls": urls}
+    counted = [(path, size) for n, (path, size) in enumerate(sent) if n >= loaded or "/pagefind/" in path]
+    kinds: dict[str, int] = {}  # bytes by kind of file, to say where they go
+    for path, size in counted:
+        kinds[file_kind(path)] = kinds.get(file_kind(path), 0) + size
+    return {"kb": sum(size for _, size in counted) / 1024, "requests": len(counted), "ms": elapsed,
+            "found": found[0], "urls": urls, "kinds": kinds}
+
+
+def file_kind(url: str) -> str:
+    """What a downloaded file is: Pagefind's code, its metadata, index chunks, filters, fragments."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    for suffix, kind in ((".pf_index", "index"), (".pf_fragment", "fragment"), (".pf_filter", "filter"),
+                         (".pf_meta", "meta"), ("pagefind-entry.json", "meta")):
+        if name.endswith(suffix):
+            return kind
+    return "code" if "/pagefind/" in url else "other"
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serve the site, logging the bytes of each response body sent; text files gzipped when
+    the browser asks (as GitHub Pages and most hosts do) unless `gzip` is off. Pagefind's data
+    files and WebAssembly are gzipped already and go as they are."""
+
+    gzip = True
+    sent: ClassVar[list[tuple[str, int]]] = []  # set per server (serve_counting)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword == "Content-Length":
+            self.sent.append((self.path, int(value)))
+        super().send_header(keyword, value)
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not self.gzip or path.suffix not in TEXT_SUFFIXES
+                or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file()):
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
+
+
+@contextmanager
+def serve_counting(directory: Path, compress: bool) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """Serve a folder on 127.0.0.1; yields the origin and the log of (path, bytes) sent."""
+    sent: ClassVar[list[tuple[str, int]]] = []  # set per server (serve_counting)
+    handler = type("Handler", (_Handler,), {"gzip": compress, "sent": sent})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", sent
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def main() -> int:
@@ -95,23 +163,29 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="browser runs per query (median)")
     parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[None],
                         help="[search] chunk_size values to sweep (default: site.toml's)")
+    parser.add_argument("--no-gzip", action="store_true",
+                        help="serve text files uncompressed (by default gzipped, as GitHub Pages serves them)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     root = make_project(args.count, args.work)
-    print(f"{args.count} articles")
+    print(f"{args.count} articles; text files {'as they are' if args.no_gzip else 'gzipped'}")
     print(f"{'chunk':>6} {'years':>5} {'shards':>6} {'build s':>7} {'peak MB':>7}  {'query':<14} {'KB':>6} "
           f"{'req':>4} {'ms':>5} {'found':>6} {'exact@10':>8}")
     for chunk, years in [(c, y) for c in args.chunk_sizes for y in args.shard_years]:
-        seconds, peak, shards, _ = build(root, years, args.shard_max, chunk)
-        with serve(root / "_site") as origin, browser() as chromium:
+        seconds, peak, shards, summary = build(root, years, args.shard_max, chunk)
+        files = [p for p in (root / "_site" / "pagefind").rglob("*") if p.is_file()]
+        print(f"index: {sum(p.stat().st_size for p in files) / 2**20:.1f} MB in {len(files)} files; "
+              f"{summary.splitlines()[-1] if summary else ''}")
+        with serve_counting(root / "_site", not args.no_gzip) as (origin, sent), browser() as chromium:
             for query in QUERIES:
-                runs = [first_query(chromium, origin, query) for _ in range(args.runs)]
+                runs = [first_query(chromium, origin, sent, query) for _ in range(args.runs)]
                 kb = statistics.median(r["kb"] for r in runs)
                 ms = statistics.median(r["ms"] for r in runs)
                 exact = exact_words(root, query, runs[0]["urls"][:10])
                 print(f"{chunk or '-':>6} {years:>5} {shards:>6} {seconds:>7.1f} {peak:>7.0f}  {query:<14} {kb:>6.0f} "
-                      f"{runs[0]['requests']:>4} {ms:>5.0f} {runs[0]['found']:>6} {exact:>8}")
+                      f"{runs[0]['requests']:>4} {ms:>5.0f} {runs[0]['found']:>6} {exact:>8}  "
+                      + " ".join(f"{kind} {size / 1024:.0f}" for kind, size in sorted(runs[0]["kinds"].items())))
     return 0
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
+import unicodedata
 
 import pytest
 
@@ -11,7 +13,7 @@ import bantin.search
 from bantin.config import load_config
 from bantin.errors import BuildFailed
 from bantin.pipeline import BuildOptions, load
-from bantin.search import canonical_bundle, fold, pagefind_executable, plan_shards
+from bantin.search import canonical_bundle, fold, hidden_words, index_copy, pagefind_executable, plan_shards
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
@@ -58,11 +60,35 @@ def test_article_pages_carry_the_search_attributes(project):
     inside = [e for e in page.elements if body["id"] in e["parents"]]
     assert not any(e["attrs"].get("class") == "sidebar" for e in inside)  # Xem thêm, Tin mới stay out
     assert any(e["attrs"].get("class") == "lead" for e in inside)
-    # the words with đ, folded, each once, in a hidden paragraph; its length tells search.js
-    # where the page's own text ends
-    hidden = [e for e in inside if "hidden" in e["attrs"]]
-    assert len(hidden) == 1 and hidden[0]["text"].split() == ["doi", "dak"]
-    assert meta["folded[content]"] == "2"
+    # the words only the index holds are not published: readers download the page as it is
+    assert not [e for e in inside if "hidden" in e["attrs"]] and "folded[content]" not in meta
+    assert "zzđổizmới" not in site.page("/tin-tuc/2023/dak-lak/") and "zzdổizmới" not in site.page(
+        "/tin-tuc/2023/dak-lak/")
+
+
+def test_the_index_holds_folded_words_with_d_bar_and_every_pair_of_neighbouring_words():
+    words = hidden_words("Đổi mới ở Đắk Lắk", "Lời dẫn.", "Trí thức Đắk-Lắk bàn về COVID-19, năm 2024.")
+    # the words with đ folded, each once; then each part's pairs in order: folded, then spelled
+    # as Telex types them; split as search.js splits a query (hyphens and commas part words),
+    # and a word with a digit pairs with nothing (Pagefind splits words at digits)
+    assert words.split() == [
+        "doi", "dak",
+        "zzdoizmoizddoorizmowsi", "zzmoizozmowsizowr", "zzozdakzowrzddawsk", "zzdakzlakzddawskzlawsk",
+        "zzloizdanzlowfizdaaxn",
+        "zztrizthucztriszthuwsc", "zzthuczdakzthuwsczddawsk", "zzdakzlakzddawskzlawsk", "zzlakzbanzlawskzbafn",
+        "zzbanzvezbafnzveef", "zzvezcovidzveefzcovid"]
+    # NFD text gives the same tokens as NFC
+    assert hidden_words(unicodedata.normalize("NFD", "Hội thảo"), "", "") == "zzhoizthaozhojoiztharo"
+    assert hidden_words("Một", "", "") == ""
+
+
+def test_the_index_copy_adds_the_hidden_block_to_the_indexed_body():
+    page = b"<html><body><main><article data-pagefind-body>Bai</article></main></BODY></html>"
+    copy = index_copy(page, "dak zzdakzlakzddawskzlawsk")
+    block = '<div data-pagefind-body hidden>\u2042 dak zzdakzlakzddawskzlawsk</div>'.encode()
+    assert copy == page.replace(b"</BODY>", block + b"</BODY>")
+    # a layout that marks no body has the whole page indexed: the block must not narrow that
+    assert index_copy(b"<p>x</p>", "a") == b"<p>x</p><div hidden>\xe2\x81\x82 a</div>"
 
 
 def test_a_former_province_is_also_filed_under_todays(project):
@@ -135,6 +161,18 @@ def test_only_changed_shards_are_indexed_again(project):
     assert edited.search is not None and edited.search.indexed == ("2020-2024",)
     cache = sorted(p.name.rsplit("-", 1)[0] for p in (site.root / ".bantin-cache" / "search").iterdir())
     assert cache == ["2015-2019", "2020-2024"]  # the stale bundle of the edited shard is gone
+
+
+def test_result_fragments_hold_the_page_text_without_the_hidden_words(project):
+    site = project(FILES)
+    site.build()
+    texts = {}
+    for path in (site.out / "pagefind").glob("*/fragment/*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        texts[fragment["url"]] = fragment["content"]
+    assert len(texts) == 3
+    assert texts["/tin-tuc/2023/dak-lak/"] == "Đổi mới ở Đắk Lắk. Lời dẫn của bài. Trí thức Đắk Lắk bàn về đổi mới."
+    assert not any("zz" in text or "\u2042" in text for text in texts.values())
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, monkeypatch, tmp_path):

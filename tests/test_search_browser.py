@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from bantin.search import read_pagefind_data
+
 from browser import browser, serve, skip_without_browser
 from conftest import SITE_TOML, article, make_project
 
@@ -234,3 +236,49 @@ def test_an_unaccented_query_ranks_the_phrase_above_its_syllables_apart_and_mark
         first = everything[0]["excerpt"].lower()
         assert "<mark>hội</mark> <mark>thảo</mark>" in first or "<mark>hội thảo</mark>" in first, first
     tab.close()
+
+
+SENTENCES = [
+    "Liên hiệp hội tỉnh tổ chức hội thảo khoa học về chuyển đổi số",
+    "Các đại biểu thảo luận về vai trò của trí thức trong phát triển kinh tế xã hội",
+    "Hội viên đề xuất nhiều giải pháp đổi mới sáng tạo cho doanh nghiệp nhỏ",
+    "Phát biểu tại hội nghị, lãnh đạo tỉnh đánh giá cao hoạt động tư vấn phản biện",
+    "Năm nay hội tập trung vào nông nghiệp công nghệ cao và bảo vệ môi trường",
+]
+
+
+def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, tmp_path):
+    """The bytes of a first query, counted: "hội thảo" asks for the index entry of its pair
+    token ("zxhojoiztharo", the accents spelled), never for the long entries of "hội" and
+    "thảo", which every page holds."""
+    files = {f"content/tin-tuc/2023/bai-{n}.md": article(
+        f"Bản tin số {n} của Liên hiệp hội", f"2023-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+        body=". ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(8)) + ".") for n in range(60)}
+    # small chunks, so that this small site's words spread over many of them
+    project = make_project(tmp_path / "site", files, SITE_TOML + "\n[search]\nchunk_size = 500\n")
+    project.build()
+    (shard,) = (project.out / "pagefind").iterdir()
+    chunks = {f"{name}.pf_index": (first, last) for first, last, name in
+              read_pagefind_data(next(shard.glob("pagefind.*.pf_meta")))[2]}
+    assert len(chunks) > 5  # the words are spread over many chunks, so which ones load tells
+    tab = chromium.new_page()
+    sizes: dict[str, int] = {}
+    tab.on("requestfinished", lambda request: sizes.__setitem__(request.url, request.sizes()["responseBodySize"])
+           if "/pagefind/" in request.url else None)
+    with serve(project.out) as origin:
+        tab.goto(f"{origin}/tim-kiem/?q=hội+thảo")
+        found = results(tab)
+        assert len(found) == 10 and tab.text_content(".search-status") == "Tìm thấy 60 kết quả cho “hội thảo”"
+        # the excerpt shows where the words stand together
+        assert "<mark>hội</mark> <mark>thảo</mark>" in found[0]["excerpt"]
+    tab.close()
+    loaded = [chunks[url.rsplit("/", 1)[1]] for url in sizes if url.endswith(".pf_index")]
+    # only chunks of pair tokens: each chunk's range of words starts and ends with one ("zx…", "zz…")
+    assert loaded and all(first[:2] in ("zx", "zz") and last[:2] in ("zx", "zz") for first, last in loaded), loaded
+    assert not any(first <= "hoi" <= last or first <= "thao" <= last for first, last in loaded)
+    index = sum(size for url, size in sizes.items() if url.endswith(".pf_index"))
+    everything = sum(sizes.values())
+    # measured 2026-11-24: 332 bytes of index, 120,452 in all as the browser counts them (not
+    # pagefind-worker.js), 113,579 of them pagefind.js and its WebAssembly; the entries of "hội"
+    # and "thảo" would be several KB here
+    assert index < 2_000 and everything < 140_000, (index, everything)

@@ -72,14 +72,16 @@ function writeUrl(push) {
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
 }
 
-// An excerpt of the page's own text (never the hidden folded copy) with the query's words marked.
+// An excerpt of the page's text (the build cuts the hidden words from it) with the query's words marked.
 function excerpt(data, query) {
-  const words = data.content.split(/\s+/);
-  const shown = words.slice(0, Math.max(1, words.length - Number(data.meta.folded || 0)));
+  const shown = data.content.split(/\s+/);
   const wanted = fold(query).replace(/"/g, "").split(/\s+/).filter(Boolean);
   const strip = (w) => fold(w).replace(/[^\p{L}\p{N}]/gu, "");
   const matches = (w) => wanted.some((q) => strip(w) === q || strip(w).startsWith(q) && q === wanted.at(-1));
-  const first = shown.findIndex(matches);
+  // where the words stand together, in the query's order, or else where the first of them is
+  const together = shown.findIndex((_, i) => wanted.length > 1 && wanted.every((q, k) => strip(shown[i + k] ?? "") === q
+    || k === wanted.length - 1 && strip(shown[i + k] ?? "").startsWith(q)));
+  const first = together >= 0 ? together : shown.findIndex(matches);
   const start = Math.max(0, first - 10);
   const span = shown.slice(start, start + 32);
   const fragment = document.createDocumentFragment();
@@ -122,36 +124,101 @@ function resultItem(data, query) {
 
 let current = 0; // the latest search wins; older ones stop when they finish
 let pending = [];
+let moreTier = null; // the loose results, asked for only when the precise ones run out
 let looseCount = 0;
 const SEPARATOR = { separator: true };
 
+// The build indexes every two neighbouring words as one hidden token (bantin/search.py,
+// hidden_words): "zz" + the two words folded + the two with their diacritics spelled in letters
+// as Telex types them, joined by "z" ("zzdakzlakzddawskzlawsk" for "Đắk Lắk"). A query of
+// several words is asked for as its pairs: their index entries hold only the pages where the
+// words stand side by side, where the words' own entries ("hội", "thảo") hold nearly every
+// page. Words are split as the build splits them; a word with a digit pairs with nothing.
+const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
+const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+function spellings(word) {
+  let plain = "";
+  let spelled = "";
+  let base = "";
+  for (const char of word.normalize("NFD")) {
+    if (/\p{M}/u.test(char)) spelled += char === "\u0302" ? base : TELEX[char] ?? "q";
+    else {
+      base = char === "đ" ? "d" : char;
+      plain += base;
+      spelled += char === "đ" ? "dd" : char;
+    }
+  }
+  return [plain, spelled];
+}
+
+// The text with each run of two or more words (no digits) as its pairs, other words as they are;
+// also whether it made any pair. With accents exact: the whole tokens, as a phrase. Without:
+// each token's folded start, which Pagefind matches as a prefix, so every spelling of the words
+// matches (Pagefind's phrases match whole words only, so these pairs need not be neighbours).
+function pairs(text, exact) {
+  const runs = [[]];
+  for (const word of wordsOf(text)) {
+    if (/\p{Nd}/u.test(word)) runs.push([word], []);
+    else runs.at(-1).push(word);
+  }
+  let paired = false;
+  const parts = runs.filter((run) => run.length).map((run) => {
+    if (run.length === 1) return run[0];
+    paired = true;
+    const words = run.map(spellings);
+    const tokens = words.slice(1).map(([plain, spelled], i) => {
+      const [firstPlain, firstSpelled] = words[i];
+      return `zz${firstPlain}z${plain}z` + (exact ? `${firstSpelled}z${spelled}` : "");
+    });
+    return exact && tokens.length > 1 ? `"${tokens.join(" ")}"` : tokens.join(" ");
+  });
+  return { text: parts.join(" "), paired };
+}
+
 // Pagefind folds accents, and a page that holds some of the query's words may still match,
 // so "Đà Nẵng" alone matches thousands of pages ("đa năng", "năng lực"). Results come in two
-// tiers, each page once: precise (a query of several words as a phrase; an accented query
-// with its diacritics exact), then the loose rest, under a heading of its own.
-// Measured on the benchmark corpus: README, "Search".
+// tiers, each page once: precise (a query of several words as a phrase, each quoted part as
+// one; an accented query with its diacritics exact), then the loose rest, under a heading of
+// its own, fetched only when the precise results run out. README, "Search".
 async function searchInTiers(query, filters, sort) {
-  const words = query.replace(/"/g, " ").split(/\s+/).filter(Boolean);
   const accented = hasDiacritics(query);
-  const phrase = !query.includes('"') && words.length > 1 ? `"${words.join(" ")}"` : query;
+  // unquoted: all words as one phrase; quoted: each quoted part as one, the other words as words
+  let paired = false;
+  const phrase = (text) => {
+    const made = pairs(text, accented);
+    paired ||= made.paired;
+    return made.text;
+  };
+  const precise = query.includes('"')
+    ? query.replace(/"([^"]*)"?/g, (_, part) => ` ${phrase(part)} `).trim()
+    : phrase(query);
   const seen = new Set();
   const take = (found) => (found ? found.results.filter((r) => !seen.has(r.id) && seen.add(r.id)) : []);
   const run = async (exact, term) => (await loadPagefind(exact)).search(term || null, { filters, sort });
-  // the tiers are searched side by side (their chunks download together), then taken in order
-  const [first, second, third] = await Promise.all([
-    run(accented, phrase),
-    phrase !== query && accented ? run(true, query) : null,
-    accented || phrase !== query ? run(false, query) : null,
-  ]);
-  const precise = take(first);
-  const loose = [...take(second), ...take(third)];
-  // Without diacritics the phrase can miss ("dak lak": Pagefind's phrases do not see the
-  // folded copy of words with đ); then the ranked loose results are the answer.
-  if (!accented && !precise.length) return { precise: loose, loose: [] };
-  return { precise, loose };
+  // pair tokens are plain letters, exact accents spelled in them: the accent-folding instance finds them
+  const found = take(await (paired ? run(false, precise) : run(accented, query)));
+  const loose = async () => {
+    // the rest: the query's words anywhere on the page, exact accents first
+    const [exact, folded] = await Promise.all([
+      accented && paired ? run(true, query) : null,
+      accented || paired ? run(false, query) : null,
+    ]);
+    return [...take(exact), ...take(folded)];
+  };
+  // Without diacritics a phrase can miss what its words find apart; then those are the answer.
+  if (!accented && !found.length) return { precise: await loose(), loose: null };
+  return { precise: found, loose };
 }
 
 async function showMore(run, query) {
+  if (pending.length < PAGE && moreTier) {
+    const tier = moreTier;
+    moreTier = null;
+    const loose = await tier();
+    if (run !== current) return;
+    looseCount = loose.length;
+    if (loose.length) pending.push(SEPARATOR, ...loose);
+  }
   const batch = pending.splice(0, PAGE);
   const items = await Promise.all(batch.map((result) => (result === SEPARATOR ? result : result.data())));
   if (run !== current) return;
@@ -163,7 +230,7 @@ async function showMore(run, query) {
       list.append(heading);
     } else list.append(resultItem(data, query));
   }
-  more.hidden = pending.length === 0;
+  more.hidden = pending.length === 0 && !moreTier;
 }
 
 async function search() {
@@ -175,6 +242,7 @@ async function search() {
   list.replaceChildren();
   more.hidden = true;
   pending = [];
+  moreTier = null;
   if (!query && !Object.keys(filters).length) {
     status.textContent = "";
     root.dataset.state = "done";
@@ -195,9 +263,8 @@ async function search() {
   }
   const { precise, loose } = tiers;
   if (run !== current) return;
-  // the loose matches come after their own heading, also when nothing matched precisely
-  pending = loose.length ? [...precise, SEPARATOR, ...loose] : precise;
-  looseCount = loose.length;
+  pending = precise;
+  moreTier = loose; // after the precise results, under their own heading (showMore)
   status.textContent = say(precise.length ? strings.found : strings.none,
     { count: precise.length.toLocaleString("vi-VN"), query });
   await showMore(run, query);
@@ -224,10 +291,8 @@ more.addEventListener("click", () => showMore(current, input.value.trim()));
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
 // Pagefind's script, worker and metadata load as soon as the box has focus, while the reader types;
-// the accent-exact instance once the query has an accent (only such a query uses it)
-const preload = (exact) => loadPagefind(exact).catch(() => {}); // a missing index is said on search
-input.addEventListener("focus", () => preload(false), { once: true });
-input.addEventListener("input", () => { if (hasDiacritics(input.value)) preload(true); });
+// (the accent-exact instance is made when a query needs it: one accented word, or loose results)
+input.addEventListener("focus", () => loadPagefind(false).catch(() => {}), { once: true }); // a missing index is said on search
 
 readUrl();
 if (input.value || location.search) search();
