@@ -68,7 +68,11 @@ class Recorder:
         for capture in self.captures:
             capture.append((FIELD, key, name))
         if self.reads is not None:
-            self.fields.setdefault(key, set()).add(name)
+            names = self.fields.get(key)
+            if names is None:
+                self.fields[key] = {name}
+            else:
+                names.add(name)
 
     def add(self, dep: Dep) -> None:
         for capture in self.captures:

@@ -58,6 +58,9 @@ class LayoutLoader(jinja2.FileSystemLoader):
             raise jinja2.TemplateSyntaxError(Text("the file is not UTF-8 text"), 1, template, str(path)) from None
 
 
+_CONTEXT_PLUMBING = frozenset({"_loop_vars", "_block_vars"})
+
+
 class LayoutEnvironment(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, recording what layouts read of the site's own values.
 
@@ -78,12 +81,25 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         self.recorder = recorder
         # macro call -> (its output, what it read, the objects its key names by id, kept alive)
         self._macro_memo: dict[tuple, tuple[Any, tuple, tuple]] = {}
+        self._own_functions: frozenset[int] = frozenset()  # ids of the functions among the globals
+
+    def add_globals(self, values: dict[str, Any]) -> None:
+        """Give layouts these values. The functions among them are bantin's own, safe to call as
+        they are: a call skips the sandbox's checks and Jinja's context plumbing (a page calls
+        url() some fifty times)."""
+        self.globals.update(values)
+        self._own_functions = frozenset(id(value) for value in self.globals.values()
+                                        if callable(value) and not isinstance(value, type))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Calls of a layout's macros are remembered: a list shows an article's card on some ten
         pages, and each was rendered anew. A macro sees only its arguments and the globals
         (an import without context), and the immutable sandbox lets it change nothing, so the
         same call gives the same output; what it read is recorded again for each page."""
+        if id(__obj) in __self._own_functions:  # url(), image_tag(), ...: ours, and they take no context
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
         # a call inside a call being remembered is remembered with it: one entry per card, not two
         key = None if __self.recorder.captures else __self._memo_key(__obj, args, kwargs)
         if key is None:
@@ -105,8 +121,10 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
 
     def _memo_key(self, obj: Any, args: tuple, kwargs: dict[str, Any]) -> tuple | None:
         """The key of a macro call that may be remembered, or None. Site objects (articles,
-        terms) count by identity: each exists once per renderer, and the memo keeps them alive."""
-        if type(obj) is not Macro or kwargs or obj.caller:
+        terms) count by identity: each exists once per renderer, and the memo keeps them alive.
+        Jinja 3.1.5+ passes a call in a loop or block the variables set there (`_loop_vars`,
+        `_block_vars`), which only a function taking the context reads, never a macro."""
+        if type(obj) is not Macro or obj.caller or not _CONTEXT_PLUMBING.issuperset(kwargs):
             return None
         key: list[Any] = [id(obj._func)]
         for arg in args:
@@ -135,7 +153,16 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         return type(obj) is Macro or super().is_safe_callable(obj)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        """What the sandbox answers, sooner for the values layouts read most: a field of an
+        Article or a Term, a key of a plain dict (`t.search`: Jinja tries the attribute
+        first and catches an AttributeError, so a key named like a dict method stays the method)."""
         self._record(obj, attribute)
+        kind = type(obj)
+        if kind in self._PLAIN_VALUES:
+            if not attribute.startswith("_") and attribute in obj.__dataclass_fields__:
+                return getattr(obj, attribute)
+        elif kind is dict and attribute in obj and not hasattr(dict, attribute):
+            return obj[attribute]
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -163,7 +190,7 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(globals_)
+    env.add_globals(globals_)
     env.filters["vn_datetime"] = vietnamese_datetime
     env.filters["vn_date"] = vietnamese_date
     env.filters["isodate"] = lambda moment: moment.isoformat()

@@ -81,6 +81,7 @@ class Renderer:
         self.outputs = outputs  # the plan, for the sitemap
         self.shards = shards  # names of the search shards, newest first
         self.config = config
+        self._base_path = config.base_path  # url() runs some fifty times a page
         self.provinces = provinces
         self.assets = assets
         self.recorder = Recorder()  # what the output being rendered reads (bantin/deps.py)
@@ -121,7 +122,7 @@ class Renderer:
 
     def url(self, path: str) -> str:
         """A site path as a link that works under the base URL's path; other URLs as they are."""
-        return path if "://" in path else self.config.base_path + path.lstrip("/")
+        return path if "://" in path else self._base_path + path.lstrip("/")
 
     def absolute_url(self, path: str) -> str:
         """A site path as an absolute URL; other URLs as they are."""

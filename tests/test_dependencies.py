@@ -8,7 +8,9 @@ that stops reading something) and check that every incremental build equals a cl
 from __future__ import annotations
 
 import random
+from collections import Counter
 
+from jinja2.runtime import Macro
 from test_incremental import clean_build, random_article, random_edit, snapshot
 
 from conftest import article, photo
@@ -127,3 +129,22 @@ def test_a_replaced_photo_renders_every_page_that_shows_it_even_through_a_rememb
         assert page in written, page
     assert "the/hoi-thao/index.html" not in written and "tin-tuc/2023/a/index.html" not in written
     assert snapshot(site.out) == clean_build(site.root, site.root.parent / "clean-photo", False)
+
+
+def test_a_card_is_rendered_once_per_article_and_reused_on_every_list(project, monkeypatch):
+    # Jinja 3.1.5+ passes calls made in a loop `_loop_vars`: the memo must still know them
+    bodies: Counter[str] = Counter()
+    invoke = Macro._invoke
+
+    def counting(self: Macro, arguments: list, autoescape: bool) -> str:
+        bodies[self.name] += 1
+        return invoke(self, arguments, autoescape)
+
+    monkeypatch.setattr(Macro, "_invoke", counting)
+    site = project(five())
+    site.build(search=False)
+    shown = sum(page.count('class="card') for page in map(site.page, ("/", "/tin-tuc/", "/tinh/son-la/",
+                                                                         "/chu-de/chuyen-doi-so/", "/the/tri-thuc/")))
+    # five articles, each card rendered once as a list shows it and once as the home page does
+    assert shown > 30 and bodies["article_card"] <= 10
+    assert bodies["article_meta"] == bodies["article_card"]  # inside the card: remembered with it
