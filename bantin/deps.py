@@ -43,6 +43,10 @@ IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names an
 FIELD = "field"  # only in Recorder.captures: (FIELD, key, name), a read of one field of an article
 
 
+# what a remembered macro call read: (article key, field names) pairs, and the other dependencies
+Remembered = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[Dep, ...]]
+
+
 class Recorder:
     """Collects the dependencies of the output being rendered (one per renderer, one output at a time)."""
 
@@ -84,13 +88,36 @@ class Recorder:
         """A read of a term: its name and URL, and its article list too when `articles`."""
         self.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
 
-    def replay(self, reads: tuple[Dep, ...]) -> None:
-        """Record again what a remembered macro call read when it ran."""
+    def replay(self, reads: Remembered) -> None:
+        """Record again what a remembered macro call read when it ran (as remembered())."""
+        fields, others = reads
+        if self.captures:  # inside a call being remembered: each read again, in order
+            for key, names in fields:
+                for name in names:
+                    self.field(key, name)
+            for dep in others:
+                self.add(dep)
+        elif self.reads is not None:
+            for key, names in fields:
+                known = self.fields.get(key)
+                if known is None:
+                    self.fields[key] = set(names)
+                else:
+                    known.update(names)
+            self.reads.update(others)
+
+    @staticmethod
+    def remembered(reads: list[Dep]) -> Remembered:
+        """What a macro call read, grouped to be replayed at once: (article key, field names)
+        pairs and the other dependencies. A card is replayed on some ten pages."""
+        fields: dict[str, list[str]] = {}
+        others: list[Dep] = []
         for dep in reads:
             if dep[0] == FIELD:
-                self.field(dep[1], dep[2])
+                fields.setdefault(dep[1], []).append(dep[2])  # type: ignore[arg-type]
             else:
-                self.add(dep)
+                others.append(dep)
+        return tuple((key, tuple(dict.fromkeys(names))) for key, names in fields.items()), tuple(others)
 
 
 def _digest(value: object) -> bytes:

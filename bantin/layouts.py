@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from bantin.config import Config
-from bantin.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder
+from bantin.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder, Remembered
 from bantin.errors import ContentError
 from bantin.inputs import refusal
 from bantin.messages import Text
@@ -80,7 +80,7 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.recorder = recorder
         # macro call -> (its output, what it read, the objects its key names by id, kept alive)
-        self._macro_memo: dict[tuple, tuple[Any, tuple, tuple]] = {}
+        self._macro_memo: dict[tuple, tuple[Any, Remembered, tuple]] = {}
         self._own_functions: frozenset[int] = frozenset()  # ids of the functions among the globals
 
     def add_globals(self, values: dict[str, Any]) -> None:
@@ -116,7 +116,7 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
             __self.recorder.captures.remove(reads)
         if len(__self._macro_memo) >= __self._MEMO_LIMIT:
             __self._macro_memo.clear()
-        __self._macro_memo[key] = (output, tuple(reads), (__obj, args))
+        __self._macro_memo[key] = (output, Recorder.remembered(reads), (__obj, args))
         return output
 
     def _memo_key(self, obj: Any, args: tuple, kwargs: dict[str, Any]) -> tuple | None:
@@ -133,6 +133,10 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
                 key.append((kind, arg))
             elif kind in self._PLAIN_VALUES:
                 key.append(id(arg))
+            elif kind in (list, tuple) and all(type(item) in self._PLAIN_VALUES for item in arg):
+                # a list of articles ("Tin mới", the same beside nearly every article); the
+                # immutable sandbox lets no layout change a list, and the memo keeps it alive
+                key.append((kind, tuple(id(item) for item in arg)))
             else:
                 return None
         return tuple(key)

@@ -525,7 +525,7 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
     else:
         # fork: the workers inherit the assembled site instead of receiving a pickled copy
         pool = _pool(jobs, _init_renderer, (loaded, config, assets, stage, previous))
-        chunks = pool.map(_render_chunk, _chunks(outputs, jobs * 16))
+        chunks = pool.map(_render_chunk, _chunks(outputs, jobs * 48))  # small ones: the last ends soon after the others
     try:
         for chunk in chunks:
             for path, record in chunk.items():

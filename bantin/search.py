@@ -96,9 +96,28 @@ def hidden_words(title: str, lead: str, body_text: str) -> str:
     return " ".join([*folded, *pairs])
 
 
+# Fields a result shows but nobody searches for (its date, its thumbnail's address): Pagefind
+# puts every data-pagefind-meta value into its word index too, so "anh" (a common word) would
+# find every page whose cover lives under /anh/. A layout writes such a field as
+# <meta data-result="name" content="value">; bantin adds it to the result after indexing.
+_RESULT_FIELD_RE = re.compile(rb'<meta data-result="([A-Za-z_][\w-]*)" content="([^"]*)"\s*/?>')
+
+
+_IMG_RE = re.compile(rb"<img([\s>/])", re.IGNORECASE)
+
+
+def result_fields(page: bytes) -> dict[str, str]:
+    """The result-only fields of a page: <meta data-result="name" content="value">."""
+    return {name.decode(): html.unescape(value.decode()) for name, value in _RESULT_FIELD_RE.findall(page)}
+
+
 def index_copy(page: bytes, words: str) -> bytes:
     """The page as Pagefind reads it: the hidden block added before </body>. It is part of the
-    indexed body when the layout marks one (data-pagefind-body), or else of the whole page."""
+    indexed body when the layout marks one (data-pagefind-body), or else of the whole page.
+    Its images are renamed out of Pagefind's sight: it would take the first one's address and
+    alt text as the result's image and index their words ("anh", "jpg"); results show the
+    fields of result_fields instead, and captions stay in the text."""
+    page = _IMG_RE.sub(rb"<bantin-img\1", page)
     marked = " data-pagefind-body" if b"data-pagefind-body" in page else ""
     block = f"<div{marked} hidden>{HIDDEN_MARK} {html.escape(words)}</div>".encode()
     end = page.lower().rfind(b"</body>")
@@ -215,11 +234,14 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
     work = bundle.with_name(bundle.name + ".work")
     shutil.rmtree(work, ignore_errors=True)
     pages = work / "site"
+    shown: dict[str, dict[str, str]] = {}  # page URL -> the fields its result shows, not indexed
     for key in shard.keys:
         relative = page_of[key]
         target = pages / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(index_copy(page_file(relative).read_bytes(), hidden(key)))
+        page = page_file(relative).read_bytes()
+        shown["/" + relative.removesuffix("index.html")] = result_fields(page)
+        target.write_bytes(index_copy(page, hidden(key)))
     result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
          "--force-language", config.language], cancelled, work,
@@ -232,7 +254,7 @@ def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path]
                                              problem=" / ".join(message)),
                                         hint=Text("build with --no-search to skip the search index"))])
     try:
-        canonical_bundle(work / "bundle")
+        canonical_bundle(work / "bundle", shown)
     except (ValueError, KeyError, TypeError, OSError) as exc:  # another Pagefind than the one pinned
         shutil.rmtree(work, ignore_errors=True)
         hint = Text("bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)")
@@ -293,10 +315,10 @@ def install_bundle(bundle: Path, target: Path) -> None:
 _MAGIC = b"pagefind_dcd"
 
 
-def canonical_bundle(bundle: Path) -> None:
-    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order, and cut the
-    hidden block from its fragments."""
-    _cut_hidden_words(bundle)
+def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = None) -> None:
+    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order; cut the
+    hidden block from its fragments and add the fields `shown` gives each page's result."""
+    _rewrite_fragments(bundle, shown or {})
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language, info in entry["languages"].items():
@@ -322,24 +344,26 @@ def canonical_bundle(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _cut_hidden_words(bundle: Path) -> None:
-    """Drop the hidden block (index_copy) from each result fragment's text: results show the
-    page's own words, and a reader downloads a fragment per result shown. A fragment keeps its
-    name, which Pagefind derived from its whole text, so it still changes when the page does."""
+def _rewrite_fragments(bundle: Path, shown: dict[str, dict[str, str]]) -> None:
+    """Drop the hidden block (index_copy) from each result fragment's text, and add the fields
+    its result shows (result_fields). A reader downloads a fragment per result shown. A fragment
+    keeps its name, which Pagefind derived from its whole text, so it changes when the page does."""
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         if not data.startswith(_MAGIC):
             raise ValueError(f"{path}: not a Pagefind data file")
         fragment = json.loads(data[len(_MAGIC):])
         cut = fragment["content"].rfind(HIDDEN_MARK)
-        if cut >= 0:
-            fragment["content"] = fragment["content"][:cut].rstrip()
+        fields = shown.get(fragment["url"], {})
+        if cut >= 0 or fields:
+            fragment["content"] = fragment["content"][:cut].rstrip() if cut >= 0 else fragment["content"]
+            fragment["meta"] = {**fragment["meta"], **fields}
             text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
             path.write_bytes(gzip.compress(_MAGIC + text.encode(), mtime=0))
 
 
 def read_pagefind_data(path: Path) -> Any:
-    """A Pagefind data file (meta, filter): gzip("pagefind_dcd" + CBOR), decoded."""
+    """A Pagefind data file (meta, filter, index chunk): gzip("pagefind_dcd" + CBOR), decoded."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise ValueError(f"{path}: not a Pagefind data file")
@@ -370,6 +394,8 @@ def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
     major, argument, at = _cbor_head(data, at)
     if major == 0:
         return argument, at
+    if major == 1:  # a negative integer (index chunks hold some)
+        return -1 - argument, at
     if major == 3:
         return data[at: at + argument].decode("utf-8"), at + argument
     if major == 4:

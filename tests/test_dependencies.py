@@ -14,6 +14,7 @@ from jinja2.runtime import Macro
 from test_incremental import clean_build, random_article, random_edit, snapshot
 
 from conftest import article, photo
+from html_helpers import Page
 
 
 def customise(root) -> None:
@@ -148,3 +149,19 @@ def test_a_card_is_rendered_once_per_article_and_reused_on_every_list(project, m
     # five articles, each card rendered once as a list shows it and once as the home page does
     assert shown > 30 and bodies["article_card"] <= 10
     assert bodies["article_meta"] == bodies["article_card"]  # inside the card: remembered with it
+
+
+def test_the_latest_news_beside_every_article_is_rendered_once_for_all_that_show_the_same(project, monkeypatch):
+    bodies: Counter[str] = Counter()
+    invoke = Macro._invoke
+    monkeypatch.setattr(Macro, "_invoke", lambda self, arguments, autoescape: (
+        bodies.update([self.name]), invoke(self, arguments, autoescape))[1])
+    files = {f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-{n + 1:02d}", tags=[f"Thẻ {n}"])
+             for n in range(12)}
+    site = project(files)
+    site.build(search=False)
+    lists = [Page(site.page(f"/tin-tuc/2023/bai-{n}/")).find(**{"class": "latest"}) for n in range(12)]
+    assert all(lists)
+    # 12 pages show "Tin mới": the 7 older articles show the same 5 newest; each of the 5 newest
+    # shows the others. So 6 different lists, and 12 of "Xem thêm" (one per article)
+    assert bodies["headline_list"] <= 12 + 6

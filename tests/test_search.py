@@ -13,7 +13,15 @@ import bantin.search
 from bantin.config import load_config
 from bantin.errors import BuildFailed
 from bantin.pipeline import BuildOptions, load
-from bantin.search import canonical_bundle, fold, hidden_words, index_copy, pagefind_executable, plan_shards
+from bantin.search import (
+    canonical_bundle,
+    fold,
+    hidden_words,
+    index_copy,
+    pagefind_executable,
+    plan_shards,
+    read_pagefind_data,
+)
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
@@ -49,10 +57,14 @@ def test_article_pages_carry_the_search_attributes(project):
                        ("topic[content]", "Chuyển đổi số"), ("year[content]", "2023")]
     meta = {e["attrs"]["data-pagefind-meta"]: e["attrs"]["content"]
             for e in page.find_all("meta") if "data-pagefind-meta" in e["attrs"]}
-    assert meta["date[content]"] == "10/05/2023" and meta["province[content]"] == "Đắk Lắk"
+    assert meta == {"province[content]": "Đắk Lắk"}  # Pagefind indexes these words too
+    # shown in results, never searched: bantin adds them to the result after indexing
+    shown = {e["attrs"]["data-result"]: e["attrs"]["content"] for e in page.find_all("meta")
+             if "data-result" in e["attrs"]}
+    assert shown["date"] == "10/05/2023"
     # results show the cover's small thumbnail, not the original
-    assert meta["image[content]"].startswith("/anh/bia.thumb") and meta["image_alt[content]"] == "Ảnh bìa"
-    assert (site.out / meta["image[content]"].lstrip("/")).is_file()
+    assert shown["image"].startswith("/anh/bia.thumb") and shown["image_alt"] == "Ảnh bìa"
+    assert (site.out / shown["image"].lstrip("/")).is_file()
     assert page.find("meta", **{"data-pagefind-sort": "date[content]"})["attrs"]["content"].startswith("2023-05-10")
     # only the title, lead and body are indexed: the rest of the article is ignored
     ignored = {e["attrs"].get("class", "") for e in page.elements if "data-pagefind-ignore" in e["attrs"]}
@@ -87,6 +99,9 @@ def test_the_index_copy_adds_the_hidden_block_to_the_indexed_body():
     copy = index_copy(page, "dak zzdakzlakzddawskzlawsk")
     block = '<div data-pagefind-body hidden>\u2042 dak zzdakzlakzddawskzlawsk</div>'.encode()
     assert copy == page.replace(b"</BODY>", block + b"</BODY>")
+    # images are out of Pagefind's sight: it would index the first one's address as words
+    assert index_copy(b'<body><IMG src="/anh/a.jpg"><img/></body>', "a").startswith(
+        b'<body><bantin-img src="/anh/a.jpg"><bantin-img/><div hidden>')
     # a layout that marks no body has the whole page indexed: the block must not narrow that
     assert index_copy(b"<p>x</p>", "a") == b"<p>x</p><div hidden>\xe2\x81\x82 a</div>"
 
@@ -163,16 +178,24 @@ def test_only_changed_shards_are_indexed_again(project):
     assert cache == ["2015-2019", "2020-2024"]  # the stale bundle of the edited shard is gone
 
 
-def test_result_fragments_hold_the_page_text_without_the_hidden_words(project):
+def test_result_fragments_hold_the_page_text_and_the_fields_results_show(project):
     site = project(FILES)
     site.build()
-    texts = {}
+    texts, metas = {}, {}
     for path in (site.out / "pagefind").glob("*/fragment/*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         texts[fragment["url"]] = fragment["content"]
+        metas[fragment["url"]] = fragment["meta"]
     assert len(texts) == 3
     assert texts["/tin-tuc/2023/dak-lak/"] == "Đổi mới ở Đắk Lắk. Lời dẫn của bài. Trí thức Đắk Lắk bàn về đổi mới."
     assert not any("zz" in text or "\u2042" in text for text in texts.values())
+    fields = metas["/tin-tuc/2023/dak-lak/"]
+    assert fields["date"] == "10/05/2023" and fields["province"] == "Đắk Lắk" and fields["image_alt"] == "Ảnh bìa"
+    assert fields["image"].startswith("/anh/bia.thumb") and fields["title"] == "Đổi mới ở Đắk Lắk"
+    # the thumbnail's address and the date are not words of the index ("anh" is a common word)
+    words = {entry[0] for path in (site.out / "pagefind").glob("*/index/*.pf_index")
+             for chunk in read_pagefind_data(path) for entry in chunk}
+    assert {"doi", "dak", "lak"} <= words and not words & {"anh", "bia", "thumb", "webp", "10", "05"}
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, monkeypatch, tmp_path):
