@@ -89,15 +89,10 @@ class Recorder:
         self.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
 
     def replay(self, reads: Remembered) -> None:
-        """Record again what a remembered macro call read when it ran (as remembered())."""
+        """Record again what a remembered macro call read when it ran (as remembered()). Never
+        inside a call being remembered: such a call is part of the outer one's entry."""
         fields, others = reads
-        if self.captures:  # inside a call being remembered: each read again, in order
-            for key, names in fields:
-                for name in names:
-                    self.field(key, name)
-            for dep in others:
-                self.add(dep)
-        elif self.reads is not None:
+        if self.reads is not None:
             for key, names in fields:
                 known = self.fields.get(key)
                 if known is None:
