@@ -161,6 +161,7 @@ def main() -> int:
     parser.add_argument("--shard-years", type=int, nargs="+", default=[1, 3, 4, 6, 12])
     parser.add_argument("--shard-max", type=int, default=1_000_000, help="articles per shard before it splits")
     parser.add_argument("--runs", type=int, default=3, help="browser runs per query (median)")
+    parser.add_argument("--queries", nargs="+", default=QUERIES, help="the queries typed (default: the seven above)")
     parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[None],
                         help="[search] chunk_size values to sweep (default: site.toml's)")
     parser.add_argument("--no-gzip", action="store_true",
@@ -178,7 +179,7 @@ def main() -> int:
         print(f"index: {sum(p.stat().st_size for p in files) / 2**20:.1f} MB in {len(files)} files; "
               f"{summary.splitlines()[-1] if summary else ''}")
         with serve_counting(root / "_site", not args.no_gzip) as (origin, sent), browser() as chromium:
-            for query in QUERIES:
+            for query in args.queries:
                 runs = [first_query(chromium, origin, sent, query) for _ in range(args.runs)]
                 kb = statistics.median(r["kb"] for r in runs)
                 ms = statistics.median(r["ms"] for r in runs)
