@@ -53,7 +53,7 @@ _ALLOWED_CLASSES = {
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
-    ("bantin.related", "Document"), ("bantin.pipeline", "Written"), ("bantin.deps", "PageRecord"),
+    ("bantin.related", "Document"), ("bantin.ledger", "Ledger"), ("bantin.ledger", "Entry"), ("bantin.ledger", "Role"),
 }
 
 

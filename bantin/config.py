@@ -38,6 +38,7 @@ class Paths:
     archive: str = "luu-tru"
     page: str = "trang"
     search: str = "tim-kiem"
+    latest: str = "tin-moi"  # "Tin mới": the newest articles, shown beside every article
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ class Search:
     """How the search index is split: see bantin/search.py."""
 
     shard_years: int = 4  # years of articles per shard, aligned to the calendar (2020-2023, ...)
-    shard_max: int = 4000  # a period with more articles splits into years, a year into runs of months
+    shard_max: int = 4000  # a period with more articles splits into years, a year into quarters, then months
+    # articles per shard of the newest quarter: a new article indexes its shard again, so it stays small
+    shard_recent: int = 200
     # word positions per index chunk (Pagefind's PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, its default 20,000):
     # a query downloads the chunks of its words, and every shard's list of chunks; 5,000 costs a
     # first query least (bench/search.py, README "Search")

@@ -15,30 +15,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from bantin.ledger import Dep, Entry, Ledger
 from bantin.model import Article, Output, Picture, Site, Term
-from bantin.plan import terms_by_kind
-
-if TYPE_CHECKING:
-    from bantin.pipeline import Written
-
-Dep = tuple[str, ...]
+from bantin.plan import SitemapEntry, list_page, terms_by_kind
 
 # The queries a page can depend on, and what each answers:
 ARTICLE = "article"  # (ARTICLE, key): every field of the article;
 #                      (ARTICLE, key, fields): the fields a layout read (("title", "url"))
 TERM = "term"  # (TERM, kind, slug): a term's name and URL
 TERM_ARTICLES = "term-articles"  # (TERM_ARTICLES, kind, slug): the keys of its articles, in order
+LIST_PAGE = "list-page"  # (LIST_PAGE, kind, slug, number, size): one page of a term's list: its articles'
+#                          keys and the pages its pager links to (plan.list_page); the count on the first
 TERMS = "terms"  # (TERMS, kind): the slugs of every term of a kind, in order
 TERMS_SHOWN = "terms-shown"  # (TERMS_SHOWN, kind): the slugs of the terms of a kind that have articles
 RELATED = "related"  # (RELATED, key): the keys of an article's related news
 NEIGHBOURS = "neighbours"  # (NEIGHBOURS, key): the previous and next article of its section
-LATEST = "latest"  # (LATEST,): the keys of "Tin mới"
 NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
 SHARDS = "shards"  # (SHARDS,): the names of the search shards
-SITEMAP = "sitemap"  # (SITEMAP,): every page of the sitemap with its last change
+SITEMAP = "sitemap"  # (SITEMAP, part): the pages of a part of the sitemap with their last change;
+#                      (SITEMAP, ""): the parts, with the last change of each
 IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
 FIELD = "field"  # only in Recorder.captures: (FIELD, key, name), a read of one field of an article
 
@@ -123,11 +119,11 @@ class Dependencies:
     """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
 
     def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[str],
-                 sitemap: list[tuple[str, object]], pictures: dict[str, Picture] | None = None) -> None:
+                 sitemap: dict[str, tuple[SitemapEntry, ...]], pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
         self.sources = sources  # article key -> digest of its source file
         self.shards = tuple(shards)
-        self.sitemap = sitemap  # (path, last change) of every page in the sitemap
+        self.sitemap = sitemap  # part of the sitemap -> (path, last change) of its pages
         self.pictures = pictures or {}
         self._terms = terms_by_kind(site)
         self._memo: dict[Dep, bytes] = {}
@@ -147,6 +143,13 @@ class Dependencies:
             if term is None:
                 return None
             return term.articles if kind == TERM_ARTICLES else (term.name, term.url)
+        if kind == LIST_PAGE:
+            term = self._terms[dep[1]].get(dep[2])
+            if term is None:
+                return None
+            page = list_page(len(term.articles), int(dep[4]), int(dep[3]))
+            count = len(term.articles) if page.number == 0 else None
+            return term.articles[page.start: page.stop], page.newer, page.older, page.window, count
         if kind == TERMS:
             return tuple(self._terms[dep[1]])
         if kind == TERMS_SHOWN:
@@ -155,14 +158,15 @@ class Dependencies:
             return site.related.get(dep[1])
         if kind == NEIGHBOURS:
             return site.neighbours.get(dep[1])
-        if kind == LATEST:
-            return site.latest
         if kind == NEWEST:
             return tuple(list(site.articles)[: int(dep[1])])
         if kind == SHARDS:
             return self.shards
         if kind == SITEMAP:
-            return self.sitemap
+            if dep[1]:
+                return self.sitemap.get(dep[1])
+            return tuple((name, max((when for _, when in entries if when), default=None))
+                         for name, entries in self.sitemap.items())
         if kind == IMAGE:
             return self.pictures.get(dep[1])
         raise ValueError(f"unknown dependency {dep!r}")
@@ -170,23 +174,13 @@ class Dependencies:
 
 def plan_entry(output: Output, site_wide: str) -> bytes:
     """The digest of an output's place in the plan and of everything every page depends on."""
-    return _digest((site_wide, output.path, output.kind, output.key, output.page, output.pages))
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """What the manifest keeps of one written output."""
-
-    entry: bytes  # plan_entry() when it was rendered
-    deps: frozenset[Dep]  # what it read
-    digest: bytes  # digest of its bytes
-    search_digest: bytes | None = None  # article pages: digest of what Pagefind reads of them
+    return _digest((site_wide, output.path, output.kind, output.key, output.page))
 
 
 _MISSING = object()
 
 
-def stale(outputs: list[Output], entries: dict[str, bytes], then: Written, now: Dependencies,
+def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: Dependencies,
           replaced: dict[str, tuple[bytes, Article]]) -> list[Output]:
     """The outputs to render: new ones, moved ones, and those whose recorded reads changed.
 
@@ -196,7 +190,7 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Written, now: 
     """
     edited = {key for key, digest in now.sources.items() if then.sources.get(key) != digest}
     edited |= then.sources.keys() - now.sources.keys()
-    changed = {dep for dep, digest in then.deps.items() if now.digest(dep) != digest}
+    changed = {dep for dep, digest in then.answers.items() if now.digest(dep) != digest}
     fields: dict[Dep, bool] = {}
 
     def article_changed(dep: Dep) -> bool:
@@ -211,14 +205,14 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Written, now: 
 
     todo = []
     for output in outputs:
-        record = then.pages.get(output.path)
-        if record is None or record.entry != entries[output.path] or not changed.isdisjoint(record.deps) or (
+        record = then.files.get(output.path)
+        if record is None or record.origin != entries[output.path] or not changed.isdisjoint(record.deps) or (
                 edited and any(dep[0] == ARTICLE and dep[1] in edited and article_changed(dep) for dep in record.deps)):
             todo.append(output)
     return todo
 
 
-def answers(pages: dict[str, PageRecord], rendered: Iterable[str], then: dict[Dep, bytes],
+def answers(pages: dict[str, Entry], rendered: Iterable[str], then: dict[Dep, bytes],
             now: Dependencies) -> dict[Dep, bytes]:
     """The digest of every query the pages depend on, for the next build's `stale`.
 

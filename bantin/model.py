@@ -124,7 +124,6 @@ class Site:
     years: dict[str, Term]  # "2023" -> term, newest first
     related: dict[str, tuple[str, ...]]  # article key -> related article keys, best first
     neighbours: dict[str, Neighbours]
-    latest: tuple[str, ...]  # keys of the newest articles, for "Tin mới"
     tag_slugs: dict[str, str]  # tag as written -> slug
     topic_slugs: dict[str, str]  # topic name -> slug
 
@@ -147,6 +146,7 @@ class Kind(StrEnum):
     TAG_INDEX = "tag-index"
     ARCHIVE_INDEX = "archive-index"
     SEARCH = "search"
+    LATEST = "latest"  # "Tin mới": the newest articles, a page of its own that article pages include
     FEED = "feed"
     ROBOTS = "robots"
     FAVICON = "favicon"  # /favicon.ico, made from site.toml's favicon (browsers ask for it at the root)
@@ -163,6 +163,5 @@ class Output:
 
     path: str  # output-relative POSIX path, "tin-tuc/2023/slug/index.html"
     kind: Kind
-    key: str = ""  # the article key or term key it shows
-    page: int = 1  # page number for paginated lists
-    pages: int = 1  # total pages of that list
+    key: str = ""  # the article key or term key it shows; a sitemap part's file name
+    page: int = 0  # a list's page number: 0 for its first page (the newest), else counted from the oldest

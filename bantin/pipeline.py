@@ -14,31 +14,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bantin import cache, images
+from bantin import cache, images, ledger
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
-from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
+from bantin.deps import Dependencies, answers, plan_entry, stale
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
+from bantin.ledger import Dep, Role
 from bantin.markup import MarkdownRenderer, plain_text
 from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
-from bantin.plan import last_change, output_path, plan, sitemap_pages
+from bantin.plan import output_path, plan, sitemap_parts
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
 from bantin.sanitize import active_file
-from bantin.search import (
-    BUNDLE_DIR,
-    IndexReport,
-    Shard,
-    hidden_words,
-    index_site,
-    install_bundle,
-    page_digest,
-    plan_shards,
-)
+from bantin.search import IndexReport, Shard, bundle_files, hidden_words, index_site, page_digest, plan_shards
 from bantin.site import assemble
-from bantin.write import asset_names, copy_assets, copy_file, link_file, overlay, staging, write_bytes
+from bantin.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
@@ -75,7 +67,8 @@ class Report:
     skipped_future: int
     seconds: float
     search: IndexReport | None = None
-    written: tuple[str, ...] = ()  # output paths whose bytes this build changed
+    written: tuple[str, ...] = ()  # output paths whose bytes this build changed (added or rewritten)
+    removed: tuple[str, ...] = ()  # output paths this build removed
     plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
     warnings: tuple[ContentError, ...] = ()  # what an editor should know, though the build succeeded
     encoded: int = 0  # photos encoded (not found in the cache)
@@ -172,34 +165,18 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
         raise BuildFailed(errors)
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
     static = {path: source for path, source in static.items() if path not in processed}  # published as variants
-    shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
+    shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
     return Plan(site, outputs, static, photos.pictures, photos.warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)
-
-
-@dataclass(frozen=True)
-class Written:
-    """What the output folder holds, as recorded after a build (.bantin-cache/output)."""
-
-    pages: dict[str, PageRecord]  # output path -> what it was rendered from and what it read
-    deps: dict[Dep, bytes]  # every dependency a page recorded (but articles') -> the digest of its answer then
-    sources: dict[str, bytes]  # article key -> digest of its source file then (articles answer by their fields)
-    assets: dict[str, str]  # assets/ name -> hashed site path
-    static: dict[str, tuple[int, int]]  # static file -> (size, mtime_ns) of its source
-    images: dict[str, str]  # file made of a photo -> the token of the photo and settings it was made from
-    search: dict[str, str] | None  # shard -> bundle folder name; None: built without search
-
-
-NOTHING_WRITTEN = Written({}, {}, {}, {}, {}, {}, None)  # what a cold build starts from
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
           cancelled: Cancel | None = None) -> Report:
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
-    A cold build is an incremental build from an empty manifest: only the outputs whose
-    plan entry or recorded dependencies changed are rendered (bantin/deps.py), and the
-    result is the same, byte for byte, as a clean build. `cancelled` is asked between
+    A cold build is an incremental build from an empty ledger: only the files whose origin
+    or recorded dependencies changed are made again (bantin/ledger.py, bantin/deps.py), and
+    the result is the same, byte for byte, as a clean build. `cancelled` is asked between
     steps; when it says so the build stops with Cancelled and the output stays as it was.
     """
     started = time.perf_counter()
@@ -213,95 +190,100 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     _check(cancelled)
     encoded = encode_photos(loaded, config, jobs, cancelled)
 
-    # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
+    # 4. Compare the plan with the ledger of what the output folder holds: what to make again.
     assets = asset_names(config.assets_dir, config.root)
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
-    now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards),
-                       [(o.path, last_change(o, site)) for o in sitemap_pages(outputs)], loaded.pictures)
-    static = {relative: _stamp(source) for relative, source in loaded.static.items()}
-    photo_files = images.outputs(loaded.pictures, config.root)
+    now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards), sitemap_parts(outputs, site),
+                       loaded.pictures)
     # another bantin may have recorded it differently: then the output is built whole again
-    manifest_key = cache.fingerprint(cache.code_digest(), config.output_dir)
-    before: Written | None = cache.load(config.root, "output", manifest_key)
-    if before is not None and not _intact(config.output_dir, before):
-        before = None  # the output folder was changed by hand, or is gone: build it whole
-    then = before or NOTHING_WRITTEN
+    ledger_key = cache.fingerprint(cache.code_digest(), config.output_dir)
+    before = ledger.load(config.root, ledger_key, config.output_dir)
+    then = before or ledger.EMPTY
     todo = stale(outputs, entries, then, now, loaded.replaced)
 
-    # 5. Render and copy what changed into a staging folder: a whole new site (swapped in at
-    #    the end) or the changed files (moved in at the end); either way all or nothing.
+    # 5. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
+    #    changed files (moved in at the end); either way all or nothing. Files of the ledger
+    #    that are no longer planned are removed, with the folders they leave empty.
     search: IndexReport | None = None
-    bundles: dict[str, Path] = {}
     with (staging if before is None else overlay)(config.output_dir) as changes:
         stage = changes.stage
-        for path in then.pages.keys() - entries.keys():
-            changes.remove(path)
-        if assets != then.assets:
-            copy_assets(config.assets_dir, config.root, stage)
-            for path in set(then.assets.values()) - set(assets.values()):
-                changes.remove(path.lstrip("/"))
-        for relative, source in loaded.static.items():
-            if then.static.get(relative) != static[relative]:
-                copy_file(stage, relative, source)
-        for relative in then.static.keys() - static.keys() - photo_files.keys():
-            changes.remove(relative)
-        for relative, (token, source) in photo_files.items():
-            if then.images.get(relative) != token or relative in then.static:
-                link_file(stage, relative, source)
-        for relative in then.images.keys() - photo_files.keys() - static.keys():
-            changes.remove(relative)
-        previous = {path: record.digest for path, record in then.pages.items()}
+        files = _place(stage, then, _file_plan(config, assets, loaded))
+        previous = {path: entry.digest for path, entry in then.files.items() if entry.role == Role.PAGE}
         rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
-        pages = {path: record for path, record in then.pages.items() if path in entries} | {
-            path: dataclasses.replace(record, entry=entries[path]) for path, record in rendered.items()}
+        pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path]) if o.path in rendered
+                 else then.files[o.path] for o in outputs}
+        files.update(pages)
 
         # 6. Index the article pages for search, reusing the shards whose pages are unchanged.
+        shards = then.shards
         if options.search:
             page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
-            search_digests = {key: pages[path].search_digest or b"" for key, path in page_of.items()}
+            search_digests = {key: pages[path].search or b"" for key, path in page_of.items()}
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
                 page_of, search_digests, functools.partial(_hidden_words, site), cancelled)
-            for name, bundle in bundles.items():
-                if (then.search or {}).get(name) != bundle.name:
-                    install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
-            for name in (then.search or {}).keys() - bundles.keys():
-                changes.remove(f"{BUNDLE_DIR}/{name}")
+            shards = {name: bundle.name for name, bundle in bundles.items()}
+            files.update(_place(stage, then, {
+                path: (Role.SEARCH, bundle.name, source)
+                for name, bundle in bundles.items() for path, source in bundle_files(name, bundle).items()}))
+        else:  # --no-search: an index already there stays as it is
+            files.update({path: entry for path, entry in then.files.items() if entry.role == Role.SEARCH})
+        for path in then.files.keys() - files.keys():
+            changes.remove(path)
         _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
     # 7. Record what the output folder now holds, with the answers its pages depended on.
-    #    Without --no-search the index is current; with it, an index already there stays.
-    indexed = {name: bundle.name for name, bundle in bundles.items()} if options.search else then.search
-    after = Written(pages, answers(pages, rendered, then.deps, now), loaded.digests, assets, static,
-                    {relative: token for relative, (token, _) in photo_files.items()}, indexed)
+    after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards)
     if after != before:  # a build that changed nothing need not write its record again
-        cache.save(config.root, "output", manifest_key, after)
+        ledger.save(config.root, ledger_key, after)
         images.prune(loaded.pictures, config.root)
-    changed_pages = tuple(sorted(path for path, record in rendered.items() if record.digest != previous.get(path)))
-    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static) + len(photo_files),
-                  loaded.skipped_drafts, loaded.skipped_future, time.perf_counter() - started, search,
-                  changed_pages, loaded, tuple(loaded.warnings), encoded)
+    changed = ledger.changes(then, after)
+    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
+                  loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
+                  loaded, tuple(loaded.warnings), encoded)
+
+
+FilePlan = dict[str, tuple[Role, object, Path]]  # output path -> (role, origin, the file it is a copy of)
+
+
+def _file_plan(config: Config, assets: dict[str, str], loaded: Plan) -> FilePlan:
+    """Every file of the site that is a copy of another: assets, photos' variants, files of content/.
+    A file is copied again only when its origin changed: its hashed name, its photo's token, the size
+    and time of its source (a fresh checkout has new times: then its bytes decide)."""
+    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, config.assets_dir / name)
+                         for name, path in assets.items()}
+    for relative, (token, source) in images.outputs(loaded.pictures, config.root).items():
+        planned[relative] = (Role.PHOTO, token, source)
+    for relative, source in loaded.static.items():
+        stat = source.stat()
+        planned[relative] = (Role.STATIC, (stat.st_size, stat.st_mtime_ns), source)
+    return planned
+
+
+def _place(stage: Path, then: ledger.Ledger, planned: FilePlan) -> dict[str, ledger.Entry]:
+    """Put every planned copy whose origin changed into the staging folder, if its bytes changed too;
+    return the ledger's entry of each. Photos' variants and search files never change once made, so
+    they are hard-linked (bantin/write.py); other copies are copied."""
+    files = {}
+    for path, (role, origin, source) in planned.items():
+        old = then.files.get(path)
+        if old is not None and old.role == role and old.origin == origin:
+            files[path] = old
+            continue
+        data = source.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if old is None or old.digest != digest:
+            (link_file if role in (Role.PHOTO, Role.SEARCH) else copy_file)(stage, path, source)
+        files[path] = ledger.Entry(role, digest, len(data), origin)
+    return files
 
 
 def _hidden_words(site: Site, key: str) -> str:
     article = site.articles[key]
     return hidden_words(article.title, article.lead, plain_text(article.body_html))
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _intact(output_dir: Path, written: Written) -> bool:
-    """Does the output folder still hold every file the last build wrote?"""
-    paths = [*written.pages, *(p.lstrip("/") for p in written.assets.values()), *written.static, *written.images,
-             *(f"{BUNDLE_DIR}/{name}/pagefind-entry.json" for name in written.search or {})]
-    root = f"{output_dir}{os.sep}"
-    return output_dir.is_dir() and all(os.path.isfile(root + path) for path in paths)
 
 
 def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]:
@@ -487,13 +469,13 @@ def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: 
     _worker["render"] = (renderer, stage, previous)
 
 
-def _render_chunk(outputs: Sequence[Output]) -> dict[str, PageRecord]:
+def _render_chunk(outputs: Sequence[Output]) -> dict[str, ledger.Entry]:
     renderer, stage, previous = _worker["render"]  # type: ignore[misc]
     return _render_outputs(outputs, renderer, stage, previous)
 
 
 def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
-                    previous: dict[str, bytes]) -> dict[str, PageRecord]:
+                    previous: dict[str, bytes]) -> dict[str, ledger.Entry]:
     """Render outputs, recording what each read; write only those whose bytes changed."""
     origin = renderer.config.base_url.removesuffix(renderer.config.base_path.lstrip("/"))
     records = {}
@@ -503,20 +485,20 @@ def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
         if previous.get(output.path) != digest:
             write_bytes(stage, output.path, data)
         search = page_digest(data, origin) if output.kind == Kind.ARTICLE else None
-        records[output.path] = PageRecord(b"", reads, digest, search)
+        records[output.path] = ledger.Entry(Role.PAGE, digest, len(data), b"", reads, search)  # origin: set by build()
     return records
 
 
 def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                previous: dict[str, bytes], jobs: int, progress: Progress | None,
-               cancelled: Cancel | None = None) -> dict[str, PageRecord]:
+               cancelled: Cancel | None = None) -> dict[str, ledger.Entry]:
     """Render these outputs into the staging folder, in worker processes when there are many.
 
     `previous` holds the digest of each page as last written: a page rendered to the same
     bytes is not written again. Returns what each output read (its record, entry to be set).
     """
     total = len(outputs)
-    records: dict[str, PageRecord] = {}
+    records: dict[str, ledger.Entry] = {}
     interned: dict[Dep, Dep] = {}  # one object per dependency: the manifest stays small
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
         _init_renderer(loaded, config, assets, stage, previous)

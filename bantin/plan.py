@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import math
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from bantin.config import Config
@@ -20,9 +21,54 @@ def output_path(url: str) -> str:
     return path if path.endswith(".html") else f"{path}index.html"
 
 
-def page_url(term_url: str, page: int, page_word: str) -> str:
-    """URL of page `page` of a list whose first page is `term_url`."""
-    return term_url if page == 1 else f"{term_url}{page_word}/{page}/"
+def page_url(term_url: str, number: int, page_word: str) -> str:
+    """URL of page `number` of a list whose first page (number 0) is `term_url`."""
+    return term_url if number == 0 else f"{term_url}{page_word}/{number}/"
+
+
+# --- lists that stay put ------------------------------------------------------------------
+# A list's pages are numbered from its oldest article: page 1 holds the oldest `size`
+# articles, page 2 the next, and the first page (number 0, at the list's own URL) the
+# newest `size` to 2×size−1. A new article joins the first page; an older page keeps its
+# articles, its number and its neighbours (only the newest numbered page learns of a new one
+# when the first page has grown to 2×size and hands its oldest `size` articles down).
+
+
+def list_pages(count: int, size: int) -> int:
+    """How many pages a list of `count` articles has (the first page included)."""
+    return max(1, count // size)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """Where one page of a list sits: its slice of the list and the pages the pager links to."""
+
+    number: int  # 0: the first page (the newest articles); else counted from the oldest
+    start: int  # its articles: term.articles[start:stop] (newest first)
+    stop: int
+    newer: int | None  # the page with newer articles (0: the first page); None on the first page
+    older: int | None  # the page with older articles; None on the oldest
+    window: tuple[int | None, ...]  # the pages the pager shows, newest first; None: a gap
+
+
+def list_page(count: int, size: int, number: int) -> ListPage:
+    """Page `number` of a list of `count` articles, `size` a page (see above)."""
+    last = list_pages(count, size) - 1  # the newest numbered page (0: the list has only its first page)
+    if number == 0:
+        start, stop = 0, count - last * size
+        newer, older = None, (last or None)
+    else:
+        stop = count - (number - 1) * size
+        start, newer, older = stop - size, (number + 1 if number < last else 0), (number - 1 or None)
+    centre = number or last + 1  # the first page sits above the newest numbered one
+    shown = sorted({n for n in range(centre - 2, centre + 3) if 1 <= n <= last} | ({1} if last else set()),
+                   reverse=True)
+    window: list[int | None] = [0]
+    for n in shown:
+        if (window[-1] or last + 1) - n > 1:
+            window.append(None)
+        window.append(n)
+    return ListPage(number, start, stop, newer, older, tuple(window))
 
 
 def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
@@ -31,19 +77,37 @@ def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
             Kind.TAG: site.tags, Kind.MONTH: site.months, Kind.YEAR: site.years}
 
 
+# --- the sitemap, a file per year -----------------------------------------------------------
+# An index (sitemap.xml) of parts: the articles of each year (sitemap-2023.xml), with their
+# dates, and every other page (sitemap-pages.xml), without: a list's first page changes with
+# every new article, and a date that changes daily tells a search engine nothing. A new
+# article changes its year's part and the index.
+
+SitemapEntry = tuple[str, datetime | None]  # (output path, last change)
+
+
 def sitemap_pages(outputs: list[Output]) -> list[Output]:
     """The pages a search engine should index: not the 404 page, redirects or non-HTML files."""
     return [o for o in outputs if o.path.endswith(".html") and o.kind not in (Kind.NOT_FOUND, Kind.ALIAS, Kind.CMS)]
 
 
-def last_change(output: Output, site: Site) -> datetime | None:
-    """Date of the newest article a page shows (the sitemap's lastmod)."""
-    if output.kind in (Kind.ARTICLE, Kind.ALIAS):
-        article = site.articles[output.key]
-        return article.updated or article.date
-    terms = terms_by_kind(site).get(output.kind)
-    keys = terms[output.key].articles if terms is not None else tuple(site.articles)
-    return site.articles[keys[0]].date if keys else None
+def sitemap_parts(outputs: list[Output], site: Site) -> dict[str, tuple[SitemapEntry, ...]]:
+    """The sitemap's parts: file name -> its pages, each with its last change; a part holds at most
+    50,000 URLs, as the protocol requires ('sitemap-2023.xml', 'sitemap-2023-2.xml', ...)."""
+    groups: dict[str, list[SitemapEntry]] = defaultdict(list)
+    for output in sitemap_pages(outputs):
+        if output.kind == Kind.ARTICLE:
+            article = site.articles[output.key]
+            groups[str(article.year)].append((output.path, article.updated or article.date))
+        else:
+            groups["pages"].append((output.path, None))
+    parts = {}
+    for group in sorted(groups):
+        entries = sorted(groups[group])
+        for n, at in enumerate(range(0, len(entries), SITEMAP_LIMIT), start=1):
+            parts[f"sitemap-{group}.xml" if n == 1 else f"sitemap-{group}-{n}.xml"] = tuple(
+                entries[at: at + SITEMAP_LIMIT])
+    return parts
 
 
 def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
@@ -53,13 +117,13 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
         outputs.append(Output(output_path(article.url), Kind.ARTICLE, article.key))
     for kind, terms in terms_by_kind(site).items():
         for slug, term in terms.items():
-            pages = max(1, math.ceil(len(term.articles) / config.page_size))
-            for page in range(1, pages + 1):
-                url = page_url(term.url, page, config.paths.page)
-                outputs.append(Output(output_path(url), kind, slug, page, pages))
+            for number in range(list_pages(len(term.articles), config.page_size)):
+                url = page_url(term.url, number, config.paths.page)
+                outputs.append(Output(output_path(url), kind, slug, number))
     paths = config.paths
     for kind, word in ((Kind.PROVINCE_INDEX, paths.province), (Kind.TOPIC_INDEX, paths.topic),
-                       (Kind.TAG_INDEX, paths.tag), (Kind.ARCHIVE_INDEX, paths.archive), (Kind.SEARCH, paths.search)):
+                       (Kind.TAG_INDEX, paths.tag), (Kind.ARCHIVE_INDEX, paths.archive), (Kind.SEARCH, paths.search),
+                       (Kind.LATEST, paths.latest)):
         outputs.append(Output(f"{word}/index.html", kind))
     outputs.append(Output("feed.xml", Kind.FEED))
     for kind in FEED_KINDS:
@@ -67,13 +131,11 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
             outputs.append(Output(feed_url(term.url).lstrip("/"), Kind.FEED, f"{kind}/{slug}"))
     if config.cms.enabled:
         outputs += [Output("admin/index.html", Kind.CMS, "page"), Output("admin/config.yml", Kind.CMS, "config")]
-    chunks = max(1, math.ceil(len(sitemap_pages(outputs)) / SITEMAP_LIMIT))
     outputs.append(Output("robots.txt", Kind.ROBOTS))
     if config.favicon:
         outputs.append(Output("favicon.ico", Kind.FAVICON))
-    outputs.append(Output("sitemap.xml", Kind.SITEMAP, page=0 if chunks > 1 else 1, pages=chunks))
-    if chunks > 1:
-        outputs += [Output(f"sitemap-{n}.xml", Kind.SITEMAP, page=n, pages=chunks) for n in range(1, chunks + 1)]
+    outputs.append(Output("sitemap.xml", Kind.SITEMAP))
+    outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap_parts(outputs, site)]
     claimed = {o.path: o for o in outputs}
     errors = []
     for article in sorted(site.articles.values(), key=lambda a: a.key):

@@ -23,7 +23,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
@@ -32,9 +32,6 @@ from bantin.errors import BuildFailed, Cancelled, format_errors
 from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, Plan, build, preview
 from bantin.write import remove_file, replace_file
-
-if TYPE_CHECKING:
-    from bantin.serve import LiveSite
 
 DEBOUNCE_SECONDS = 0.1  # a burst of saves (an editor writing a swap file, then the file) is one rebuild
 SEARCH_DELAY_SECONDS = 3.0  # the search index is brought up to date once edits pause this long
@@ -73,6 +70,30 @@ class Changes(FileSystemEventHandler):
             return path.name == CONFIG_FILE
         return any(path.is_relative_to(folder) for folder in
                    (self.config.content_dir, self.config.layouts_dir, self.config.assets_dir))
+
+
+class LiveSite:
+    """What the open pages need to know: the site's version, and the errors of the last build."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.version = 0
+        self.pages: tuple[str, ...] = ()  # URL paths the last version changed, or ("*",)
+        self.error: str | None = None
+        self.closed = False
+
+    def publish(self, pages: tuple[str, ...] = (), error: str | None = None) -> None:
+        with self.changed:
+            if error is None:
+                self.version += 1
+                self.pages = pages
+            self.error = error
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
 
 
 class Rebuilder:

@@ -18,7 +18,7 @@ from bantin.config import Config
 from bantin.deps import (
     ARTICLE,
     IMAGE,
-    LATEST,
+    LIST_PAGE,
     NEIGHBOURS,
     NEWEST,
     RELATED,
@@ -37,37 +37,29 @@ from bantin.layouts import layout_error, make_environment
 from bantin.messages import Text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
 from bantin.pictures import expand_images, picture_html, url_path
-from bantin.plan import page_url, terms_by_kind
+from bantin.plan import list_page, page_url, sitemap_parts, terms_by_kind
 from bantin.provinces import ProvinceList
-from bantin.sitemap import sitemap_xml
+from bantin.sitemap import sitemap_index, sitemap_part
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page of a list, as its pager shows it."""
+
+    number: int  # 0: the first page (the newest articles); else counted from the oldest
+    url: str
+    current: bool
 
 
 @dataclass(frozen=True)
 class Pagination:
-    """Where a list page sits among its pages."""
+    """Where a list page sits among its pages (plan.list_page): pages are numbered from the oldest,
+    so an older page never changes when a new article arrives."""
 
-    page: int
-    pages: int
-    urls: tuple[str, ...]  # URL of every page, first page first
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.urls[self.page - 2] if self.page > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.urls[self.page] if self.page < self.pages else None
-
-    def window(self, around: int = 2) -> list[int | None]:
-        """Page numbers to show: first, last and a few around the current; None is a gap."""
-        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        numbers = sorted(n for n in shown if 1 <= n <= self.pages)
-        result: list[int | None] = []
-        for number in numbers:
-            if result and number - (result[-1] or 0) > 1:
-                result.append(None)
-            result.append(number)
-        return result
+    page: int  # this page's number: 0 for the first page, else counted from the oldest
+    newer_url: str | None  # the page with newer articles (None on the first page)
+    older_url: str | None  # the page with older articles (None on the oldest)
+    links: tuple[PageLink | None, ...]  # the pages the pager shows, newest first; None is a gap
 
 
 class Renderer:
@@ -79,6 +71,7 @@ class Renderer:
         self.site = site
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/pictures.py)
         self.outputs = outputs  # the plan, for the sitemap
+        self._sitemap: dict[str, tuple] | None = None
         self.shards = shards  # names of the search shards, newest first
         self.config = config
         self._base_path = config.base_path  # url() runs some fifty times a page
@@ -99,6 +92,7 @@ class Renderer:
                 "sections": [(t.name, t.url) for t in self.site.sections.values()],
                 "topics": [(t.name, t.url) for t in self.site.topics.values()],
                 "paths": config.paths,
+                "latest_count": config.latest_count,
                 "image": self._site_image(),
                 "logo": self.assets.get(config.logo, ""),
                 "favicon": self.assets.get(config.favicon, ""),
@@ -186,8 +180,12 @@ class Renderer:
     def render(self, output: Output) -> bytes:
         """The bytes of one output file."""
         if output.kind == Kind.SITEMAP:
-            self.recorder.add((SITEMAP,))
-            return sitemap_xml(output, self.outputs, self.site, self.absolute_url)
+            self.recorder.add((SITEMAP, output.key))
+            if self._sitemap is None:
+                self._sitemap = sitemap_parts(self.outputs, self.site)
+            if not output.key:
+                return sitemap_index(self._sitemap, self.absolute_url)
+            return sitemap_part(self._sitemap[output.key], self.absolute_url)
         if output.kind == Kind.FEED:
             return self._feed(output)
         if output.kind == Kind.FAVICON:
@@ -223,7 +221,6 @@ class Renderer:
         province = self.province_of(article)
         record((ARTICLE, article.key))  # its own front matter and body
         record((RELATED, article.key))
-        record((LATEST,))
         record((NEIGHBOURS, article.key))
         return "article.html", {
             "article": article,
@@ -231,7 +228,6 @@ class Renderer:
             "province": province,
             "current_province": site.provinces[self.provinces.by_slug[province.slug].part_of],
             "related": self.articles(site.related.get(article.key, ())),
-            "latest": self.articles([k for k in site.latest if k != article.key][: self.config.latest_count]),
             "previous": site.articles[neighbours.previous] if neighbours.previous else None,
             "next": site.articles[neighbours.next] if neighbours.next else None,
             "page_title": article.title,
@@ -246,20 +242,28 @@ class Renderer:
 
     def _list(self, output: Output, term: Term, heading: str, note: dict[str, Any] | None = None
               ) -> tuple[str, dict[str, Any]]:
-        size = self.config.page_size
-        start = (output.page - 1) * size
-        self.recorder.term(term, articles=True)  # its slice, the count and the page URLs
-        urls = tuple(page_url(term.url, n, self.config.paths.page) for n in range(1, output.pages + 1))
-        title = heading if output.page == 1 else f"{heading} – {self.config.strings['page']} {output.page}"
+        size, word, strings = self.config.page_size, self.config.paths.page, self.config.strings
+        page = list_page(len(term.articles), size, output.page)
+        # its slice, its pager and (on the first page) the count: an older page reads nothing a new article changes
+        self.recorder.add((LIST_PAGE, term.kind, term.slug, str(output.page), str(size)))
+
+        def link(number: int | None) -> str | None:
+            return None if number is None else page_url(term.url, number, word)
+
+        pagination = Pagination(page.number, link(page.newer), link(page.older), tuple(
+            None if number is None else PageLink(number, page_url(term.url, number, word), number == page.number)
+            for number in page.window))
+        first = page.number == 0
+        title = heading if first else f"{heading} – {strings['page']} {page.number}"
         return "list.html", {
             "term": term,
             "heading": heading,
             "note": note,
-            "items": self.articles(term.articles[start: start + size]),
-            "total": len(term.articles),
-            "pagination": Pagination(output.page, output.pages, urls),
+            "items": self.articles(term.articles[page.start: page.stop]),
+            "total": len(term.articles) if first else None,  # on the first page only: it changes daily
+            "pagination": pagination,
             "page_title": title,
-            "description": f"{heading}: {len(term.articles)} {self.config.strings['articles']}",
+            "description": f"{heading}: {len(term.articles)} {strings['articles']}" if first else title,
         }
 
     def _section(self, output: Output) -> tuple[str, dict[str, Any]]:
@@ -290,11 +294,21 @@ class Renderer:
 
     def _year(self, output: Output) -> tuple[str, dict[str, Any]]:
         term = self.site.years[output.key]
-        months = [m for k, m in self.site.months.items() if k.startswith(output.key + "/")]
-        self.recorder.add((TERMS, "month"))
         template, context = self._list(output, term, f"{self.config.strings['year']} {output.key}")
-        context["months"] = months
+        context["months"] = []
+        if output.page == 0:  # the year's months, with their counts, on its first page only
+            self.recorder.add((TERMS, "month"))
+            context["months"] = [m for k, m in self.site.months.items() if k.startswith(output.key + "/")]
         return template, context
+
+    def _latest(self, output: Output) -> tuple[str, dict[str, Any]]:
+        """"Tin mới": the newest articles on a page of their own, which article pages include
+        (assets/js/site.js) instead of listing them: a new article then rewrites this page, not
+        every article. A reader without script follows the link to it."""
+        count = max(self.config.page_size, self.config.latest_count + 1)  # one spare: a page never lists itself
+        self.recorder.add((NEWEST, str(count)))
+        return "latest.html", {"items": self.articles(list(self.site.articles)[:count]),
+                               "page_title": self.config.strings["latest"], "description": ""}
 
     def _home(self, output: Output) -> tuple[str, dict[str, Any]]:
         home = self.config.home

@@ -21,9 +21,11 @@ import shutil
 import subprocess
 import time
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -132,36 +134,107 @@ class Shard:
     keys: tuple[str, ...]  # article keys, newest first
 
 
-def plan_shards(site: Site, period_years: int, max_articles: int) -> list[Shard]:
-    """Shards newest first: calendar periods of period_years; one holding more than
-    max_articles splits into years, and such a year into equal runs of months (halves,
-    quarters, ... months), the fewest that fit. Boundaries depend on dates only, so an edit
-    never moves other articles between shards."""
-    by_period: dict[int, list[str]] = defaultdict(list)
+# --- shards by calendar, finer near the newest article ---------------------------------------
+# A shard indexed again rewrites nearly every file of its index (a new page shifts every word
+# list it is in), so the newest articles must sit in small shards, and the archive in few large
+# ones (a query fetches a part of every shard's index). Shards are calendar periods, so an edit
+# or a late article only changes the shard of its own date. Measured from the newest article:
+#  - years before its year: periods of `shard_years` (2020-2023), split while over `shard_max`
+#    into years, quarters, months, halves of months;
+#  - its year before its quarter: one shard, split the same way;
+#  - its quarter before its month, and its month: split while over `shard_recent` (halves of a
+#    month, and of those, down to days).
+# A new article joins the shard of its days of the month (at most `shard_recent` articles). A
+# month's shards stay until its quarter ends, a quarter's until its year ends: then they are
+# indexed again as one (once a quarter: the quarter; once a year: the year's period). Parts
+# split alike keep their names at every level, so a split that is already right is kept.
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: date  # first day
+    end: date  # the day after the last
+    unit: str  # "era" | "year" | "quarter" | "month" | "days": how it splits and how it is named
+
+    def children(self) -> list[_Period]:
+        """The calendar periods it splits into, oldest first."""
+        if self.unit == "era":
+            return [_Period(date(y, 1, 1), date(y + 1, 1, 1), "year") for y in range(self.start.year, self.end.year)]
+        if self.unit in ("year", "quarter"):
+            step = 3 if self.unit == "year" else 1
+            firsts = _month_starts(self.start, self.end, step)
+            return [_Period(first, _add_months(first, step), "quarter" if step == 3 else "month") for first in firsts]
+        days = (self.end - self.start).days
+        if days <= 1:
+            return []
+        middle = self.start + timedelta(days=(days + 1) // 2)
+        return [_Period(self.start, middle, "days"), _Period(middle, self.end, "days")]
+
+    def name(self) -> str:
+        """'2020-2023', '2024', '2024-q1', '2024-q1-q3', '2024-10', '2024-10-11', '2024-10-01-16'. A period
+        that is not a whole unit is named by the parts it splits into ('2024-q1-q3' for January to
+        September), so a period and the one unit it may equal have the same name."""
+        first, last = self.start, self.end - timedelta(days=1)
+        if self.unit == "era":
+            return str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
+        if self.unit == "year" and (first.month, last.month) == (1, 12):
+            return str(first.year)
+        if self.unit in ("year", "quarter") and first.month % 3 == 1 and last.month % 3 == 0:
+            q0, q1 = (first.month - 1) // 3 + 1, (last.month - 1) // 3 + 1
+            return f"{first.year}-q{q0}" if q0 == q1 else f"{first.year}-q{q0}-q{q1}"
+        if self.unit in ("quarter", "month"):
+            return f"{first:%Y-%m}" if first.month == last.month else f"{first:%Y-%m}-{last:%m}"
+        return f"{first:%Y-%m-%d}-{last:%d}"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_starts(start: date, end: date, step: int) -> list[date]:
+    firsts, first = [], start
+    while first < end:
+        firsts.append(first)
+        first = _add_months(first, step)
+    return firsts
+
+
+def plan_shards(site: Site, period_years: int, max_articles: int, recent_max: int = 200) -> list[Shard]:
+    """The search index's shards, newest first (see above)."""
+    if not site.articles:
+        return []
+    newest = next(iter(site.articles.values())).date.date()  # site.articles is newest first
+    year = date(newest.year, 1, 1)
+    quarter = date(newest.year, (newest.month - 1) // 3 * 3 + 1, 1)
+    month = date(newest.year, newest.month, 1)
+    by_day: dict[date, list[str]] = defaultdict(list)
     for key, article in site.articles.items():
-        by_period[article.year - article.year % period_years].append(key)
-    shards = []
-    for start in sorted(by_period, reverse=True):
-        keys = by_period[start]
-        if len(keys) <= max_articles:
-            name = str(start) if period_years == 1 else f"{start}-{start + period_years - 1}"
-            shards.append(Shard(name, tuple(keys)))
-            continue
-        for year in sorted({site.articles[k].year for k in keys}, reverse=True):
-            shards += _split_year(year, [k for k in keys if site.articles[k].year == year], site, max_articles)
-    return shards
+        by_day[article.date.date()].append(key)
+    days = sorted(by_day)
+    tiers: list[tuple[_Period, int]] = []
+    era_start = days[0].year - days[0].year % period_years
+    for start in range(era_start, newest.year, period_years):
+        tiers.append((_Period(date(start, 1, 1), date(min(start + period_years, newest.year), 1, 1), "era"),
+                      max_articles))
+    tiers += [(_Period(year, quarter, "year"), max_articles), (_Period(quarter, month, "quarter"), recent_max),
+              (_Period(month, _add_months(month, 1), "month"), recent_max)]
+    shards: list[Shard] = []
+    for period, limit in tiers:
+        shards += _split(period, limit, days, by_day)
+    return shards[::-1]
 
 
-def _split_year(year: int, keys: list[str], site: Site, max_articles: int) -> list[Shard]:
-    if len(keys) <= max_articles:
-        return [Shard(str(year), tuple(keys))]
-    for months in (6, 4, 3, 2, 1):  # months per part: halves, thirds, quarters, ...
-        parts: dict[int, list[str]] = defaultdict(list)
-        for key in keys:
-            parts[(site.articles[key].date.month - 1) // months * months + 1].append(key)
-        if months == 1 or max(len(part) for part in parts.values()) <= max_articles:
-            return [Shard(f"{year}-{first:02d}", tuple(parts[first])) for first in sorted(parts, reverse=True)]
-    raise AssertionError("unreachable: one month per part always fits")
+def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, list[str]]) -> list[Shard]:
+    """The period as one shard, or split into its children while it holds more than `limit`; oldest first."""
+    inside = days[bisect_left(days, period.start): bisect_left(days, period.end)]
+    keys = [key for day in reversed(inside) for key in by_day[day]]  # newest first, as the site orders them
+    if not keys:
+        return []
+    children = period.children()
+    if len(keys) <= limit or not children:
+        return [Shard(period.name(), tuple(keys))]
+    return [shard for child in children for shard in _split(child, limit, days, by_day)]
 
 
 @dataclass(frozen=True)
@@ -286,24 +359,17 @@ def _version(executable: str) -> str:
     return subprocess.run([executable, "--version"], capture_output=True, text=True, check=False).stdout.strip()
 
 
-def _link_file(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system: copy instead
-        shutil.copyfile(source, target)
-
-
 # The bundle's own UI scripts: our search page uses Pagefind's JavaScript API only.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def install_bundle(bundle: Path, target: Path) -> None:
-    """Hard-link (or copy) a shard's bundle from the cache into the site, without Pagefind's UI files."""
-    for path in sorted(bundle.rglob("*")):
-        if path.is_file() and path.name not in UNUSED_FILES:
-            _link_file(path, target / path.relative_to(bundle))
+def bundle_files(shard: str, bundle: Path) -> dict[str, Path]:
+    """The files a shard's bundle (in the cache) puts in the site, under pagefind/<shard>/, without
+    Pagefind's UI files: output path -> the bundle's file. Pagefind names its index files by their
+    content, so a shard indexed again keeps every file whose content is the same."""
+    return {f"{BUNDLE_DIR}/{shard}/{path.relative_to(bundle).as_posix()}": path
+            for path in sorted(bundle.rglob("*")) if path.is_file() and path.name not in UNUSED_FILES}
 
 
 # --- a deterministic bundle -------------------------------------------------------------

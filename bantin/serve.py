@@ -27,7 +27,7 @@ from bantin.config import load_config
 from bantin.errors import UsageError
 from bantin.messages import Text
 from bantin.pipeline import BuildOptions
-from bantin.rebuild import Changes, Rebuilder
+from bantin.rebuild import Changes, LiveSite, Rebuilder
 
 EVENTS_PATH = "/__bantin/events"
 MAX_API_BODY = 64 * 2**20  # a request of the web editor: an article, or a photo in base64
@@ -39,30 +39,6 @@ mimetypes.add_type("application/octet-stream", ".pf_filter")
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("text/yaml", ".yml")  # Decap CMS reads admin/config.yml only when it is said to be YAML
 mimetypes.add_type("application/atom+xml", ".xml")
-
-
-class LiveSite:
-    """What the open pages need to know: the site's version, and the errors of the last build."""
-
-    def __init__(self) -> None:
-        self.changed = threading.Condition()
-        self.version = 0
-        self.pages: tuple[str, ...] = ()  # URL paths the last version changed, or ("*",)
-        self.error: str | None = None
-        self.closed = False
-
-    def publish(self, pages: tuple[str, ...] = (), error: str | None = None) -> None:
-        with self.changed:
-            if error is None:
-                self.version += 1
-                self.pages = pages
-            self.error = error
-            self.changed.notify_all()
-
-    def close(self) -> None:
-        with self.changed:
-            self.closed = True
-            self.changed.notify_all()
 
 
 def reload_script(version: int) -> str:

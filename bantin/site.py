@@ -73,7 +73,6 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         years=years,
         related=_with_fallback(memo[1], ordered, config.related.count) if memo else {},
         neighbours=_neighbours(ordered),
-        latest=tuple(a.key for a in ordered[: config.latest_count + 1]),  # one spare: a page never lists itself
         tag_slugs=tag_slugs,
         topic_slugs=topic_slugs,
     )
@@ -184,20 +183,29 @@ def _archives(ordered: list[Article], word: str) -> tuple[dict[str, Term], dict[
 def _with_fallback(found: dict[str, tuple[str, ...]], ordered: list[Article],
                    count: int) -> dict[str, tuple[str, ...]]:
     """Related news under every article: one that shares nothing with the others (no tag, topic
-    or province) gets the newest of its own section, then of the site. The block's heading
-    ("Xem thêm", see more) claims no kinship, so nothing false is said."""
-    newest_by_section: dict[str, list[str]] = {}
+    or province) gets the articles of its own section nearest to it in time, then of the site.
+    The block's heading ("Xem thêm", see more) claims no kinship, so nothing false is said; and a
+    new article enters such a list only when it is among the nearest, not every such list."""
+    by_section: dict[str, list[Article]] = defaultdict(list)
     for article in ordered:
-        newest_by_section.setdefault(article.section, []).append(article.key)
-    newest = [a.key for a in ordered]
+        by_section[article.section].append(article)
+    place = {a.key: i for group in by_section.values() for i, a in enumerate(group)}
     result = dict(found)
-    for article in ordered:
+    for index, article in enumerate(ordered):
         if found.get(article.key):
             continue
-        section = newest_by_section[article.section]
-        candidates = [k for k in section[: count + 1] + newest[: count + 1] if k != article.key]
+        section = by_section[article.section]
+        candidates = [*_nearest(section, place[article.key], count), *_nearest(ordered, index, count)]
         result[article.key] = tuple(dict.fromkeys(candidates))[:count]
     return result
+
+
+def _nearest(group: list[Article], at: int, count: int) -> list[str]:
+    """The keys of the `count` articles of `group` (in date order) nearest in time to group[at], nearest first."""
+    article = group[at]
+    others = [other for other in group[max(0, at - count): at + count + 1] if other is not article]
+    others.sort(key=lambda other: (abs((other.date - article.date).total_seconds()), other.key))
+    return [other.key for other in others[:count]]
 
 
 def _neighbours(ordered: list[Article]) -> dict[str, Neighbours]:

@@ -1,29 +1,32 @@
-"""sitemap.xml: every page a search engine should index, with the date of its newest article."""
+"""sitemap.xml: an index of parts, one per year of articles and one for the other pages (plan.sitemap_parts)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from xml.sax.saxutils import escape
 
-from bantin.model import Output, Site
-from bantin.plan import SITEMAP_LIMIT, last_change, sitemap_pages
+from bantin.plan import SitemapEntry
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def sitemap_xml(output: Output, outputs: list[Output], site: Site, absolute_url: Callable[[str], str]) -> bytes:
-    """One sitemap file: its part of the pages, or, past 50,000 URLs, the index of the parts (page 0)."""
-    if output.page == 0:
-        parts = "".join(f"<sitemap><loc>{escape(absolute_url(f'/sitemap-{n}.xml'))}</loc></sitemap>"
-                        for n in range(1, output.pages + 1))
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">'
-                f"{parts}</sitemapindex>\n").encode()
-    part = sitemap_pages(outputs)[(output.page - 1) * SITEMAP_LIMIT: output.page * SITEMAP_LIMIT]
-    entries = []
-    for page in part:
-        modified = last_change(page, site)
-        lastmod = f"<lastmod>{modified.isoformat(timespec='seconds')}</lastmod>" if modified else ""
-        loc = absolute_url("/" + page.path.removesuffix("index.html"))
-        entries.append(f"<url><loc>{escape(loc)}</loc>{lastmod}</url>")
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
-            + "\n".join(entries) + "\n</urlset>\n").encode()
+def _lastmod(moment: datetime | None) -> str:
+    return f"<lastmod>{moment.isoformat(timespec='seconds')}</lastmod>" if moment else ""
+
+
+def sitemap_index(parts: dict[str, tuple[SitemapEntry, ...]], absolute_url: Callable[[str], str]) -> bytes:
+    """sitemap.xml: every part, with the last change of its newest page where its pages have dates."""
+    items = "".join(
+        f"<sitemap><loc>{escape(absolute_url('/' + name))}</loc>"
+        f"{_lastmod(max((when for _, when in entries if when), default=None))}</sitemap>\n"
+        for name, entries in parts.items())
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+            f"{items}</sitemapindex>\n").encode()
+
+
+def sitemap_part(entries: tuple[SitemapEntry, ...], absolute_url: Callable[[str], str]) -> bytes:
+    """One part of the sitemap: its pages' URLs, each with its last change where it has one."""
+    urls = "".join(f"<url><loc>{escape(absolute_url('/' + path.removesuffix('index.html')))}</loc>"
+                   f"{_lastmod(when)}</url>\n" for path, when in entries)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{urls}</urlset>\n'.encode()

@@ -32,6 +32,8 @@ DEFAULT_STRINGS: dict[str, str] = {
     "pagination": "Phân trang",
     "newer": "Mới hơn",
     "older": "Cũ hơn",
+    "newest_page": "Mới nhất",  # the first page of a list, in its pager
+    "latest_link": "Xem tin mới nhất",  # "Tin mới" beside an article, for a reader without script
     "menu": "Chuyên mục",
     "skip_to_content": "Chuyển đến nội dung chính",
     "now_part_of": "Từ ngày 01/07/2025 thuộc",

@@ -9,6 +9,7 @@ site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -86,17 +87,6 @@ def asset_names(assets_dir: Path, project: Path) -> dict[str, str]:
             for relative, source in _asset_files(assets_dir, project)}
 
 
-def copy_assets(assets_dir: Path, project: Path, root: Path) -> dict[str, str]:
-    """Copy assets/ under root/assets/ with content-hashed names; return name -> site path."""
-    manifest: dict[str, str] = {}
-    for relative, source in _asset_files(assets_dir, project):
-        data = source.read_bytes()
-        target = "assets/" + hashed_name(relative, data)
-        write_bytes(root, target, data)
-        manifest[relative] = "/" + target
-    return manifest
-
-
 class WholeSite:
     """A whole new site, staged beside the output (see `staging`): the same calls as Overlay."""
 
@@ -105,10 +95,6 @@ class WholeSite:
 
     def remove(self, relative: str) -> None:
         """Nothing to remove from a site built whole."""
-
-    def replace_dir(self, relative: str) -> Path:
-        """A folder of the new site, written whole."""
-        return safe_target(self.stage, relative)
 
 
 @contextmanager
@@ -138,26 +124,15 @@ class Overlay:
     def __init__(self, output_dir: Path, stage: Path) -> None:
         self.output_dir = output_dir
         self.stage = stage  # write changed files here, at their paths in the site
-        self.removed: set[str] = set()  # files and folders of the site to delete
-        self.replaced_dirs: set[str] = set()  # folders of stage that replace the output's whole
+        self.removed: set[str] = set()  # files of the site to delete
 
     def remove(self, relative: str) -> None:
         safe_target(self.output_dir, relative)
         self.removed.add(relative)
 
-    def replace_dir(self, relative: str) -> Path:
-        """A folder of the stage that will replace the output's folder of that name, whole."""
-        self.replaced_dirs.add(relative)
-        return safe_target(self.stage, relative)
-
     def changes(self) -> list[str]:
-        """Paths to move in: the replaced folders, and every staged file outside them."""
-        moves = sorted(self.replaced_dirs)
-        for path in sorted(self.stage.rglob("*")):
-            relative = path.relative_to(self.stage).as_posix()
-            if path.is_file() and not any(relative.startswith(d + "/") for d in self.replaced_dirs):
-                moves.append(relative)
-        return moves
+        """Paths to move in: every staged file."""
+        return sorted(path.relative_to(self.stage).as_posix() for path in self.stage.rglob("*") if path.is_file())
 
 
 @contextmanager
@@ -194,9 +169,20 @@ def overlay(output_dir: Path) -> Iterator[Overlay]:
                 if kept is not None:
                     kept.rename(target)
             raise
+        _remove_empty_folders(output_dir, changes.removed)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _remove_empty_folders(output_dir: Path, removed: set[str]) -> None:
+    """A removed page takes its folder with it when nothing else is left there, as a clean build
+    would have it (a web server answers 403 for an empty folder, not 404)."""
+    folders = {parent for relative in removed for parent in PurePosixPath(relative).parents if parent.parts}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # the deepest first
+        target = output_dir.joinpath(*folder.parts)
+        with contextlib.suppress(OSError):
+            target.rmdir()  # only an empty folder goes
 
 
 def replace_file(output_dir: Path, relative: str, data: bytes) -> None:

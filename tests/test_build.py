@@ -62,9 +62,14 @@ def test_related_latest_and_neighbours(project):
     # same topic, province and tag, 13 days apart: the best match comes first
     assert related[0] == "/tin-tuc/2023/tap-huan/"
     assert "/tin-tuc/2023/hoi-thao-chuyen-doi-so/" not in related
-    latest = page.links_in("section", "latest")
-    assert latest[0] == "/tin-tuc/2025/tuyen-quang/"
-    assert len(latest) == 3
+    # "Tin mới" is a page of its own that the article shows (site.js); without script, a link to it
+    slot = page.find("div", "latest-slot")["attrs"]
+    assert (slot["data-latest"], slot["data-latest-count"], slot["data-current"]) == (
+        "/tin-moi/", "3", "/tin-tuc/2023/hoi-thao-chuyen-doi-so/")
+    assert page.links_in("section", "latest") == ["/tin-moi/"]
+    latest = Page(site.page("/tin-moi/")).links_in("ul", "headlines")
+    # latest_count and a spare: a page never lists itself
+    assert latest[:2] == ["/tin-tuc/2025/tuyen-quang/", "/tin-tuc/2024/ha-giang/"] and len(latest) == 4
     assert page.find("a", rel="prev")["attrs"]["href"] == "/tin-tuc/2023/tap-huan/"
     assert page.find("a", rel="next")["attrs"]["href"] == "/tin-tuc/2024/ha-giang/"
     # the report is alone in its section: no neighbours
@@ -78,13 +83,16 @@ def test_lists_are_paginated_newest_first(project):
     first = Page(site.page("/tin-tuc/"))
     titles = [e["text"] for e in first.find_all("h2", "card-title")]
     assert titles == ["Tuyên Quang sau sáp nhập", "Hà Giang tổ chức hội nghị"]
-    assert first.find("a", rel="next")["attrs"]["href"] == "/tin-tuc/trang/2/"
-    second = Page(site.page("/tin-tuc/trang/2/"))
-    assert [e["text"] for e in second.find_all("h2", "card-title")] == [
+    assert first.text("p", "count").startswith("4 bài")
+    assert first.find("a", rel="next")["attrs"]["href"] == "/tin-tuc/trang/1/"
+    # older pages are numbered from the oldest: page 1 holds the oldest and says which days it covers
+    oldest = Page(site.page("/tin-tuc/trang/1/"))
+    assert [e["text"] for e in oldest.find_all("h2", "card-title")] == [
         "Hà Tĩnh: Hội thảo chuyển đổi số", "Tập huấn chuyển đổi số"]
-    assert second.find("a", rel="prev")["attrs"]["href"] == "/tin-tuc/"
-    assert not (site.out / "tin-tuc/trang/3").exists()
-    assert (site.out / "the/tri-thuc/trang/2/index.html").exists()
+    assert oldest.text("p", "count").startswith("20/05/2023 – 02/06/2023")
+    assert oldest.find("a", rel="prev")["attrs"]["href"] == "/tin-tuc/"
+    assert not oldest.find_all("a", rel="next")
+    assert not (site.out / "tin-tuc/trang/2").exists()
     assert (site.out / "luu-tru/2023/06/index.html").exists()
     assert (site.out / "luu-tru/2023/index.html").exists()
 
@@ -293,11 +301,22 @@ def test_search_engine_metadata_sitemap_and_robots(project):
     assert page.find("meta", property="og:url")["attrs"]["content"] == \
         "https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ElementTree.fromstring((site.out / "sitemap.xml").read_bytes())
-    entries = {u.findtext("s:loc", namespaces=namespace): u.findtext("s:lastmod", namespaces=namespace)
-               for u in root.findall("s:url", namespace)}
+    # an index of parts: the articles of each year with their dates, and the other pages without
+    index = ElementTree.fromstring((site.out / "sitemap.xml").read_bytes())
+    parts = {s.findtext("s:loc", namespaces=namespace): s.findtext("s:lastmod", namespaces=namespace)
+             for s in index.findall("s:sitemap", namespace)}
+    assert parts == {"https://example.org/sitemap-2022.xml": "2022-12-31T23:30:00+07:00",
+                     "https://example.org/sitemap-2023.xml": "2023-06-02T00:03:00+07:00",
+                     "https://example.org/sitemap-2024.xml": "2024-01-10T00:00:00+07:00",
+                     "https://example.org/sitemap-2025.xml": "2025-08-01T09:00:00+07:00",
+                     "https://example.org/sitemap-pages.xml": None}
+    entries = {}
+    for part in parts:
+        root = ElementTree.fromstring((site.out / part.removeprefix("https://example.org/")).read_bytes())
+        entries.update({u.findtext("s:loc", namespaces=namespace): u.findtext("s:lastmod", namespaces=namespace)
+                        for u in root.findall("s:url", namespace)})
     assert entries["https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"] == "2023-06-02T00:03:00+07:00"
-    assert entries["https://example.org/"] == "2025-08-01T09:00:00+07:00"
+    assert entries["https://example.org/"] is None  # a list's date changes daily: it would tell nothing
     assert "https://example.org/404.html" not in entries
     assert "https://example.org/tin/2023/tap-huan/" not in entries  # a redirect is not a page to index
     assert len(entries) == len(list(site.out.rglob("index.html"))) - 1
@@ -313,8 +332,8 @@ def test_every_article_has_related_news_even_one_that_shares_nothing(project):
     site.build(search=False)
     page = Page(site.page("/bao-cao/2021/lac-loi/"))
     related = page.links_in("section", "related")
-    # nothing in common with any article: the newest of its own section first, then of the site
-    assert related == ["/bao-cao/2022/bao-cao-y-te/", "/tin-tuc/2025/tuyen-quang/"]
+    # nothing in common with any article: the nearest in time of its own section first, then of the site
+    assert related == ["/bao-cao/2022/bao-cao-y-te/", "/tin-tuc/2023/tap-huan/"]
 
 
 def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
@@ -335,7 +354,7 @@ def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
     assert logo.startswith("https://example.org/assets/img/logo.") and (site.out / logo[20:]).is_file()
     with Image.open(site.out / "favicon.ico") as icon:
         assert icon.format == "ICO" and (48, 48) in icon.info["sizes"]
-    assert "2023-03-05T10:00:00+07:00" in (site.out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "2023-03-05T10:00:00+07:00" in (site.out / "sitemap-2023.xml").read_text(encoding="utf-8")
 
 
 def test_an_update_before_the_publication_is_an_error(project):

@@ -8,10 +8,14 @@ that stops reading something) and check that every incremental build equals a cl
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 from jinja2.runtime import Macro
 from test_incremental import clean_build, random_article, random_edit, snapshot
+
+from bantin.model import LIST_KINDS, Output
+from bantin.plan import output_path
 
 from conftest import article, photo
 from html_helpers import Page
@@ -112,7 +116,44 @@ def test_editing_a_title_renders_every_page_that_lists_it(project):
                  "feed.xml"):
         assert page in written, page
     assert "the/hoi-thao/index.html" not in written and "luu-tru/2023/01/index.html" not in written
-    assert "bao-cao/2022/d/index.html" in written  # "Tin mới" beside D lists B
+    assert "bao-cao/2022/d/index.html" in written  # B is among D's related news ("Xem thêm")
+
+
+def test_a_new_article_rewrites_what_shows_it_not_the_archive(project, tmp_path):
+    rng = random.Random(3)
+    site = project({f"content/tin-tuc/bai-{n}.md": random_article(rng, n) for n in range(40)})
+    first = site.build()
+    assert first.plan is not None
+    before = first.plan.site
+    lists: defaultdict[tuple[str, str], list[Output]] = defaultdict(list)
+    for output in first.plan.outputs:
+        if output.kind in LIST_KINDS and output.page:
+            lists[output.kind, output.key].append(output)
+    # numbered pages below the top three of their list: a new article must leave them as they are
+    deep = {o.path for pages in lists.values() for o in pages if o.page <= max(p.page for p in pages) - 3}
+    assert len(deep) > 20
+
+    newest = next(iter(before.articles.values())).date + timedelta(days=1)  # the day after the newest
+    site.write({"content/tin-tuc/moi.md": article("Bài mới nhất", newest.strftime("%Y-%m-%d %H:%M"),
+                                                  province="Sơn La", topic="Y tế", tags=["Trí thức"])})
+    report = site.build()
+    assert report.plan is not None
+    after, key = report.plan.site, "content/tin-tuc/moi.md"
+    written = set(report.written)
+    assert not written & deep
+    # article pages: the new one, the one before it in its section (its "next" link), and the ones whose
+    # related news ("Xem thêm") it joined; "Tin mới" is a page of its own
+    joined = {k for k, found in after.related.items() if k != key and found != before.related[k]}
+    shown = {key, after.neighbours[key].previous, *joined}
+    articles = {output_path(a.url) for a in after.articles.values()}
+    assert written & articles == {output_path(after.articles[k].url) for k in shown}
+    assert "tin-moi/index.html" in written and "index.html" in written
+    # the search index: the new article's shard only (a small one: its days of the month)
+    (shard,) = [s for s in report.plan.shards if key in s.keys]
+    assert shard.name.startswith(f"{newest:%Y-%m}")
+    assert {p.split("/")[1] for p in written if p.startswith("pagefind/")} == {shard.name}
+    assert len(written) < len(report.plan.outputs) // 4
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, True)
 
 
 def test_a_replaced_photo_renders_every_page_that_shows_it_even_through_a_remembered_card(project):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ def random_article(rng: random.Random, n: int) -> str:
                    body=f"Đoạn {n}: {rng.choice(['trí thức trẻ', 'đổi mới sáng tạo', 'Đắk Lắk', 'hội thảo'])}.")
 
 
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+def snapshot(out: Path) -> dict[str, bytes | None]:
+    """Every file of the output with its bytes, and every folder (None): an empty folder counts too."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(out.rglob("*"))}
 
 
 def clean_build(root: Path, tmp: Path, search: bool) -> dict[str, bytes]:
@@ -37,7 +39,8 @@ def clean_build(root: Path, tmp: Path, search: bool) -> dict[str, bytes]:
     return snapshot(clean / "_site")
 
 
-ACTIONS = ("add", "edit", "photo", "rename", "delete", "tags", "rephoto", "province", "date", "unphoto", "title")
+ACTIONS = ("add", "edit", "newest", "photo", "rename", "delete", "tags", "rephoto", "newest", "province", "date",
+           "unphoto", "title", "delete")
 
 
 def random_edit(rng: random.Random, content: Path, action: str, serial: int) -> int:
@@ -48,6 +51,11 @@ def random_edit(rng: random.Random, content: Path, action: str, serial: int) -> 
     if action == "add":
         serial += 1
         (content / f"moi-{serial}.md").write_text(random_article(rng, serial), encoding="utf-8")
+    elif action == "newest":  # the daily case: a new article, the newest of the site
+        serial += 1
+        newest = date(2025, 1, 1) + timedelta(days=serial)
+        text = re.sub(r"date: \S+", f"date: {newest.isoformat()}", random_article(rng, serial), count=1)
+        (content / f"tin-{serial}.md").write_text(text, encoding="utf-8")
     elif action == "edit":
         path.write_text(text.replace("Đoạn", f"Đoạn {serial} sửa"), encoding="utf-8")
     elif action == "rename":

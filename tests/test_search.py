@@ -128,7 +128,7 @@ def test_the_search_page_knows_its_shards_and_filters(project):
     site.build(search=False)
     page = Page(site.page("/tim-kiem/"))
     root = page.find("div", cls="search-page")
-    assert json.loads(root["attrs"]["data-shards"]) == ["2020-2024", "2015-2019"]  # newest first
+    assert json.loads(root["attrs"]["data-shards"]) == ["2023-05", "2020-2022", "2015-2019"]  # newest first
     assert root["attrs"]["data-base"] == "/"
     assert json.loads(root["attrs"]["data-strings"])["none"] == "Không tìm thấy kết quả nào cho “{query}”."
     provinces = [o["attrs"]["value"] for o in page.find_all("option") if o["attrs"].get("data-filter")]
@@ -139,30 +139,43 @@ def test_the_search_page_knows_its_shards_and_filters(project):
     assert page.find("link", rel="canonical")["attrs"]["href"] == "https://example.org/tim-kiem/"
 
 
-def test_shards_follow_calendar_periods_and_split_when_too_big(project):
+def test_shards_follow_calendar_periods_finer_near_the_newest_article(project):
     files = {f"content/tin-tuc/{year}/bai-{year}-{n}.md": article(f"Bài {year} số {n}", f"{year}-0{n}-01")
              for year in (2019, 2020, 2021, 2024) for n in range(1, 4)}
     site = project(files)
-    assembled = load(load_config(site.root), BuildOptions(), jobs=1).site
-    shards = plan_shards(assembled, period_years=4, max_articles=100)
-    assert [(s.name, len(s.keys)) for s in shards] == [("2024-2027", 3), ("2020-2023", 6), ("2016-2019", 3)]
-    # too many for one shard: the period splits into years, a year into months
-    shards = plan_shards(assembled, period_years=4, max_articles=3)
-    assert [s.name for s in shards] == ["2024-2027", "2021", "2020", "2016-2019"]
-    # 3 articles in 2024 (January, February, March), at most 2 per shard: two runs of 2 months
-    shards = plan_shards(assembled, period_years=4, max_articles=2)
-    assert [(s.name, len(s.keys)) for s in shards][:2] == [("2024-03", 1), ("2024-01", 2)]
-    shards = plan_shards(assembled, period_years=4, max_articles=1)
-    assert [s.name for s in shards][:3] == ["2024-03", "2024-02", "2024-01"]
-    assert sum(len(s.keys) for s in shards) == 12
+
+    def shards(**limits: int) -> list[tuple[str, int]]:
+        assembled = load(load_config(site.root), BuildOptions(), jobs=1).site
+        return [(s.name, len(s.keys)) for s in plan_shards(assembled, period_years=4, **limits)]
+
+    # the newest article is of 1 March 2024: its month, the months of its quarter before it, periods before
+    assert shards(max_articles=100) == [("2024-03", 1), ("2024-01-02", 2), ("2020-2023", 6), ("2016-2019", 3)]
+    # too many for one shard: a period splits into years, a year into quarters, then months
+    assert [name for name, _ in shards(max_articles=3)] == ["2024-03", "2024-01-02", "2021", "2020", "2016-2019"]
+    assert [name for name, _ in shards(max_articles=2)][2:] == ["2021-03", "2021-02", "2021-01", "2020-03",
+                                                                  "2020-02", "2020-01", "2019-03", "2019-02",
+                                                                  "2019-01"]
+    assert [name for name, _ in shards(max_articles=100, recent_max=1)][:2] == ["2024-03", "2024-02"]
+
+    # a new month: the quarter's months so far stay as they were, the new month is a shard of its own
+    before = shards(max_articles=100)
+    site.write({"content/tin-tuc/2024/moi.md": article("Bài mới", "2024-04-02")})
+    after = shards(max_articles=100)
+    assert after[0] == ("2024-04", 1) and after[1] == ("2024-q1", 3) and after[2:] == before[2:]
+    # a busy month splits into halves, and halves of those, while a part holds more than shard_recent
+    site.write({f"content/tin-tuc/2024/thang-4-{day}.md": article(f"Ngày {day}", f"2024-04-{day:02d}")
+                for day in (3, 10, 20, 28)})
+    assert shards(max_articles=100, recent_max=2)[:3] == [("2024-04-16-30", 2), ("2024-04-09-15", 1),
+                                                          ("2024-04-01-08", 2)]
+    assert sum(count for _, count in shards(max_articles=1, recent_max=1)) == 17
 
 
 def test_only_changed_shards_are_indexed_again(project):
     site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
     first = site.build()
     assert first.search is not None
-    assert sorted(first.search.indexed) == ["2015-2019", "2020-2024"]
-    bundle = site.out / "pagefind" / "2020-2024" / "pagefind-entry.json"
+    assert sorted(first.search.indexed) == ["2015-2019", "2020-2022", "2023-05"]
+    bundle = site.out / "pagefind" / "2023-05" / "pagefind-entry.json"
     assert bundle.is_file() and (site.out / "pagefind" / "2015-2019" / "pagefind.js").is_file()
 
     unchanged = site.build()
@@ -173,9 +186,9 @@ def test_only_changed_shards_are_indexed_again(project):
     path.write_text(path.read_text(encoding="utf-8").replace("bàn về đổi mới", "bàn về chuyển đổi số"),
                     encoding="utf-8")
     edited = site.build()
-    assert edited.search is not None and edited.search.indexed == ("2020-2024",)
+    assert edited.search is not None and edited.search.indexed == ("2023-05",)
     cache = sorted(p.name.rsplit("-", 1)[0] for p in (site.root / ".bantin-cache" / "search").iterdir())
-    assert cache == ["2015-2019", "2020-2024"]  # the stale bundle of the edited shard is gone
+    assert cache == ["2015-2019", "2020-2022", "2023-05"]  # the stale bundle of the edited shard is gone
 
 
 def test_result_fragments_hold_the_page_text_and_the_fields_results_show(project):

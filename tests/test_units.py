@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bantin.plan import output_path, page_url
-from bantin.render import Pagination
+from bantin.plan import list_page, list_pages, output_path, page_url
 from bantin.strings import vietnamese_datetime
 from bantin.write import UnsafePath, hashed_name, safe_target
 
@@ -19,17 +18,36 @@ def test_vietnamese_datetime():
     assert vietnamese_datetime(datetime(2023, 6, 5, 9, 0, tzinfo=UTC)) == "Thứ hai, 05/06/2023 09:00 (GMT)"
 
 
-def test_pagination_window_shows_first_last_and_neighbours():
-    urls = tuple(f"/p{n}/" for n in range(1, 21))
-    assert Pagination(10, 20, urls).window() == [1, None, 8, 9, 10, 11, 12, None, 20]
-    assert Pagination(1, 20, urls).window() == [1, 2, 3, None, 20]
-    assert Pagination(1, 1, urls[:1]).window() == [1]
-    assert Pagination(2, 3, urls[:3]).previous_url == "/p1/"
-    assert Pagination(3, 3, urls[:3]).next_url is None
+def test_list_pages_are_numbered_from_the_oldest():
+    # 45 articles, 10 a page: the first page holds the newest 15, pages 3, 2, 1 the older 30
+    assert list_pages(45, 10) == 4 and list_pages(9, 10) == 1 and list_pages(0, 10) == 1
+    first = list_page(45, 10, 0)
+    assert (first.start, first.stop, first.newer, first.older) == (0, 15, None, 3)
+    oldest = list_page(45, 10, 1)
+    assert (oldest.start, oldest.stop, oldest.newer, oldest.older) == (35, 45, 2, None)
+    newest = list_page(45, 10, 3)  # the newest numbered page leads to the first
+    assert (newest.start, newest.stop, newest.newer) == (15, 25, 0)
+    alone = list_page(9, 10, 0)
+    assert (alone.start, alone.stop, alone.newer, alone.older) == (0, 9, None, None)
+
+
+def test_an_older_page_is_the_same_however_many_articles_come_after_it():
+    for count in range(200, 400):  # 20 a page: page 3 holds articles 41-60 counted from the oldest
+        page = list_page(count, 20, 3)
+        assert (count - page.stop, count - page.start) == (40, 60)
+        if count >= 20 * 8:  # once its pager no longer reaches the newest pages
+            assert page.window == (0, None, 5, 4, 3, 2, 1) and (page.newer, page.older) == (4, 2)
+
+
+def test_pager_window_shows_the_first_page_the_oldest_and_neighbours():
+    assert list_page(400, 20, 10).window == (0, None, 12, 11, 10, 9, 8, None, 1)
+    assert list_page(400, 20, 0).window == (0, 19, 18, None, 1)
+    assert list_page(60, 20, 0).window == (0, 2, 1)
+    assert list_page(19, 20, 0).window == (0,)
 
 
 def test_urls_and_output_paths():
-    assert page_url("/tinh/ha-noi/", 1, "trang") == "/tinh/ha-noi/"
+    assert page_url("/tinh/ha-noi/", 0, "trang") == "/tinh/ha-noi/"
     assert page_url("/tinh/ha-noi/", 3, "trang") == "/tinh/ha-noi/trang/3/"
     assert output_path("/tin-tuc/2023/a/") == "tin-tuc/2023/a/index.html"
     assert output_path("/cu/a.html") == "cu/a.html"
