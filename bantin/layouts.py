@@ -21,6 +21,7 @@ from bantin.inputs import refusal
 from bantin.messages import Text
 from bantin.model import Article, Term
 from bantin.strings import vietnamese_date, vietnamese_datetime
+from bantin.themes import THEME_LAYOUTS, THEME_PREFIX
 
 
 def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -> ContentError:
@@ -30,30 +31,48 @@ def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -
         trace = exc.__traceback__
         while trace is not None:
             filename = trace.tb_frame.f_code.co_filename
-            if filename.startswith(str(config.layouts_dir)):
+            if filename.startswith((str(config.layouts_dir), str(THEME_LAYOUTS))):
                 name, line = filename, trace.tb_lineno
             trace = trace.tb_next
-    where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
-        f"layouts/{name}" if name else "layouts")
+    where = layout_name(name, config) if name else "layouts"
     return ContentError(where, line, None, Text("{kind}: {problem} ({doing})", kind=type(exc).__name__,
                                                 problem=exc.message or str(exc), doing=doing))
 
 
-class LayoutLoader(jinja2.FileSystemLoader):
-    """layouts/, read only after bantin/inputs.py's check: a link out of the project is an error."""
+def layout_name(filename: str, config: Config) -> str:
+    """How messages name a layout: 'layouts/article.html' (the site's), '!theme/article.html' (the theme's)."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return f"layouts/{filename}"
+    if path.is_relative_to(THEME_LAYOUTS):
+        return THEME_PREFIX + path.relative_to(THEME_LAYOUTS).as_posix()
+    return path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else filename
+
+
+class LayoutLoader(jinja2.BaseLoader):
+    """The site's layouts/ first, then the theme's (package data); `!theme/NAME` is the theme's file only.
+
+    A site's file is read only after bantin/inputs.py's check: a link out of the project is an error.
+    """
 
     def __init__(self, config: Config) -> None:
-        super().__init__(str(config.layouts_dir))
+        self.site = jinja2.FileSystemLoader(str(config.layouts_dir))
+        self.theme = jinja2.FileSystemLoader(str(THEME_LAYOUTS))
+        self.folder = config.layouts_dir
         self.project = config.root
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = Path(self.searchpath[0], *split_template_path(template))
-        reason = refusal(path, self.project) if os.path.lexists(path) else None
+        if template.startswith(THEME_PREFIX):
+            return self.theme.get_source(environment, template.removeprefix(THEME_PREFIX))
+        path = Path(self.folder, *split_template_path(template))
+        if not os.path.lexists(path):
+            return self.theme.get_source(environment, template)
+        reason = refusal(path, self.project)
         if reason is not None:
             raise jinja2.TemplateError(Text("layout {name!r} may not be read: {reason}", name=template,
                                                  reason=reason))
         try:
-            return super().get_source(environment, template)
+            return self.site.get_source(environment, template)
         except UnicodeDecodeError:
             raise jinja2.TemplateSyntaxError(Text("the file is not UTF-8 text"), 1, template, str(path)) from None
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bantin import cache, images
+from bantin import cache, images, themes
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
 from bantin.deps import Dep, Dependencies, PageRecord, answers, plan_entry, stale
@@ -38,6 +38,7 @@ from bantin.search import (
     plan_shards,
 )
 from bantin.site import assemble
+from bantin.themes import asset_files
 from bantin.write import asset_names, copy_assets, copy_file, link_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
@@ -214,7 +215,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     encoded = encode_photos(loaded, config, jobs, cancelled)
 
     # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
-    assets = asset_names(config.assets_dir, config.root)
+    assets = asset_names(asset_files(config))
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
@@ -239,7 +240,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         for path in then.pages.keys() - entries.keys():
             changes.remove(path)
         if assets != then.assets:
-            copy_assets(config.assets_dir, config.root, stage)
+            copy_assets(asset_files(config), stage)
             for path in set(then.assets.values()) - set(assets.values()):
                 changes.remove(path.lstrip("/"))
         for relative, source in loaded.static.items():
@@ -391,11 +392,8 @@ def _parse_settings(config: Config) -> tuple[object, ...]:
 
 
 def _layouts_digest(config: Config) -> str:
-    """Digest of every file of layouts/: a changed layout renders every page again."""
-    digest = hashlib.sha256()
-    for path in input_files(config.layouts_dir, config.root).files:
-        digest.update(path.relative_to(config.layouts_dir).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """Digest of every layout and asset, the theme's and the site's own: a changed layout renders every page again."""
+    return themes.fingerprint(config)
 
 
 def _provinces_bytes(config: Config) -> bytes:
@@ -574,7 +572,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
-    renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
+    renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
                         loaded.outputs, tuple(s.name for s in loaded.shards), loaded.pictures)
     try:
         return output.path, renderer.render(output)

@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from bantin.inputs import input_files
-
 
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
@@ -74,22 +72,16 @@ def hashed_name(relative: str, data: bytes) -> str:
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
-def _asset_files(assets_dir: Path, project: Path) -> Iterator[tuple[str, Path]]:
-    # the load stage has reported any file of assets/ that may not be read (bantin/inputs.py)
-    for source in input_files(assets_dir, project).files:
-        yield source.relative_to(assets_dir).as_posix(), source
+def asset_names(files: dict[str, Path]) -> dict[str, str]:
+    """name -> site path of every asset (bantin/themes.py asset_files), with its content hash:
+    '/assets/css/site.1a2b.css'."""
+    return {relative: "/assets/" + hashed_name(relative, source.read_bytes()) for relative, source in files.items()}
 
 
-def asset_names(assets_dir: Path, project: Path) -> dict[str, str]:
-    """name -> site path of every file of assets/, with its content hash: '/assets/css/site.1a2b.css'."""
-    return {relative: "/assets/" + hashed_name(relative, source.read_bytes())
-            for relative, source in _asset_files(assets_dir, project)}
-
-
-def copy_assets(assets_dir: Path, project: Path, root: Path) -> dict[str, str]:
-    """Copy assets/ under root/assets/ with content-hashed names; return name -> site path."""
+def copy_assets(files: dict[str, Path], root: Path) -> dict[str, str]:
+    """Copy the assets under root/assets/ with content-hashed names; return name -> site path."""
     manifest: dict[str, str] = {}
-    for relative, source in _asset_files(assets_dir, project):
+    for relative, source in files.items():
         data = source.read_bytes()
         target = "assets/" + hashed_name(relative, data)
         write_bytes(root, target, data)

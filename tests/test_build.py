@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from bantin.errors import BuildFailed
+from bantin.themes import THEME_DIR
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
@@ -212,7 +213,7 @@ def test_assets_have_content_hashed_names(project):
     page = Page(site.page("/"))
     css = page.find("link", rel="stylesheet")["attrs"]["href"]
     assert css.startswith("/assets/css/site.") and css.endswith(".css") and css != "/assets/css/site.css"
-    assert (site.out / css.lstrip("/")).read_bytes() == (site.root / "assets/css/site.css").read_bytes()
+    assert (site.out / css.lstrip("/")).read_bytes() == (THEME_DIR / "assets/css/site.css").read_bytes()
 
 
 def test_static_files_under_content_are_copied(project):
@@ -253,7 +254,7 @@ def test_layout_error_names_the_layout_and_keeps_the_previous_site(project):
     site = project(five_articles())
     site.build()
     before = site.page("/")
-    layout = site.root / "layouts/home.html"
+    layout = site.own("layouts/home.html")
     layout.write_text(layout.read_text(encoding="utf-8").replace("{{ t.latest }}", "{{ t.no_such_string }}"),
                       encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
@@ -322,7 +323,7 @@ def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
     files["content/tin-tuc/2023/sua.md"] = article("Bài có sửa", "2023-03-01", author='"Ngọc Ánh"',
                                                     updated="2023-03-05T10:00:00")
     site = project(files, 'logo = "img/logo.png"\nfavicon = "img/logo.png"\n' + SITE_TOML)
-    (site.root / "assets/img/logo.png").write_bytes(photo(256, 256, kind="PNG"))
+    site.write({"assets/img/logo.png": photo(256, 256, kind="PNG")})
     site.build(search=False)
 
     def ld(url: str) -> dict:
