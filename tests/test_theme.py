@@ -107,3 +107,50 @@ def test_overriding_an_asset_and_ceasing_to_rebuild_exactly_what_a_clean_build_w
     (site.root / "assets/js/site.js").unlink()
     site.build(search=False)
     assert snapshot(site.out) == clean_build(site.root, tmp_path, False) == theme_only
+
+
+# --- what layouts reach ------------------------------------------------------------------
+NEWEST_OF_PROVINCE = (
+    '{% extends "!theme/article.html" %}\n'
+    '{% block main %}{{ super() }}\n'
+    '<ul class="province-newest">{% for a in province_of(article).articles[:3] %}'
+    '<li>{{ a.title }} {{ a.date|vn_date }}</li>{% endfor %}</ul>\n'
+    '<p class="province-count">{{ province.articles|length }} {{ province.articles[-1].title }}</p>\n'
+    '{% endblock %}\n')
+
+
+def test_a_term_s_articles_are_articles_in_layouts(project):
+    site = project({**FILES, "content/tin-tuc/2023/xa.md": article("Bài Sơn La", "2023-01-20", province="Sơn La"),
+                    "layouts/article.html": NEWEST_OF_PROVINCE})
+    site.build(search=False)
+    page = Page(site.page("/tin-tuc/2023/bai-1/"))
+    items = [" ".join(li["text"].split()) for li in page.find_all("li")
+             if page.find("ul", "province-newest")["id"] in li["parents"]]
+    assert items == ["Bài 4 14/01/2023", "Bài 3 13/01/2023", "Bài 2 12/01/2023"]
+    assert page.text("p", "province-count") == "5 Bài 0"
+    assert Page(site.page("/tin-tuc/2023/xa/")).text("ul", "province-newest") == "Bài Sơn La 20/01/2023"
+
+
+def test_a_layout_listing_a_term_s_articles_rebuilds_to_what_a_clean_build_writes(project, tmp_path):
+    site = project({**FILES, "layouts/article.html": NEWEST_OF_PROVINCE})
+    site.build(search=False)
+    site.write({"content/tin-tuc/2023/moi.md": article("Bài mới nhất", "2023-02-01")})
+    site.build(search=False)
+    assert "Bài mới nhất" in Page(site.page("/tin-tuc/2023/bai-0/")).text("ul", "province-newest")
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+    site.write({"content/tin-tuc/2023/bai-3.md": article("Bài 3 đổi tên", "2023-01-13")})  # a title read in a list
+    report = site.build(search=False)
+    assert "tin-tuc/2023/bai-0/index.html" in report.written
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+
+
+@pytest.mark.parametrize("expression", ["'2023'|vn_date", "article.title|vn_datetime", "article.key|isodate",
+                                        "article.title|round"])
+def test_a_filter_given_the_wrong_kind_of_value_is_a_layout_error_with_its_line(project, expression):
+    site = project({**FILES, "layouts/article.html": '{% extends "!theme/article.html" %}\n{% block main %}\n'
+                                                     '<p>{{ ' + expression + ' }}</p>\n{% endblock %}\n'})
+    with pytest.raises(BuildFailed) as failed:
+        site.build(search=False)
+    (error, *_) = failed.value.errors
+    assert (error.path, error.line) == ("layouts/article.html", 3)
+    assert expression.split("|")[1] in error.message and "str" in error.message, error.message
