@@ -174,7 +174,8 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
     static = {path: source for path, source in static.items() if path not in processed}  # published as variants
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max)
-    return Plan(site, outputs, static, photos.pictures, photos.warnings, provinces, len(drafts), len(future),
+    warnings = themes.upgrade_warnings(config) + photos.warnings  # a copied theme file that the theme changed
+    return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)
 
 

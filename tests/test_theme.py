@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from test_incremental import clean_build, snapshot
 
 from bantin.errors import BuildFailed
 from bantin.themes import THEME_DIR
 
 from conftest import article
 from html_helpers import Page
-from test_incremental import clean_build, snapshot
 
 FILES = {f"content/tin-tuc/2023/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}", tags=["trí thức"])
          for n in range(5)}
