@@ -20,6 +20,7 @@ from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
 from bantin.importer import ImportFailed, import_text
 from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
+from bantin.progress import ProgressBars
 from bantin.provinces import load_provinces
 from bantin.serve import serve
 from bantin.starter import init_site
@@ -240,10 +241,11 @@ def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:
                            write=args.command == "build", search=not getattr(args, "no_search", False))
     if getattr(args, "base_url", None):
         config = with_base_url(config, args.base_url)
-    progress = _progress_bar if sys.stderr.isatty() and not args.quiet else None
-    report = build(config, options, progress)
-    if progress:
-        sys.stderr.write("\r\033[K")
+    if sys.stderr.isatty() and not args.quiet:
+        with ProgressBars(tell.language) as bars:
+            report = build(config, options, bars)
+    else:
+        report = build(config, options)
     print_warnings(report.warnings, tell)
     if not args.quiet:
         if args.command == "check":
@@ -260,13 +262,6 @@ def print_warnings(warnings: tuple[ContentError, ...], tell: Teller, shown: int 
         tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
     if len(warnings) > shown:
         tell.error(Text("warning: ... and {count} more like these", count=len(warnings) - shown))
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    sys.stderr.flush()
 
 
 def _new(config: Config, args: argparse.Namespace, tell: Teller) -> int:

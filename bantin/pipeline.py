@@ -44,7 +44,9 @@ from bantin.write import asset_names, copy_assets, copy_file, link_file, overlay
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
 
-Progress = Callable[[int, int], None]
+# (stage, done, total), stage one of STAGES: told as each stage moves on (the command line draws a bar)
+Progress = Callable[[str, int, int], None]
+STAGES = ("parse", "photos", "render", "index")
 Cancel = Callable[[], bool]  # asked between steps: True gives the build up (serve, after a newer save)
 
 
@@ -128,7 +130,7 @@ class Plan:
     replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
 
 
-def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
+def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
     """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
     # 0. A build cache that came with the content (committed to git) could inject pages.
     tracked = cache.committed(config.root)
@@ -144,7 +146,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     # 1. Read and check every article; gather all errors before stopping.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs)
+    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs, progress)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
@@ -206,14 +208,14 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     """
     started = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
-    loaded = load(config, options, jobs)
+    loaded = load(config, options, jobs, progress)
     site, outputs = loaded.site, loaded.outputs
     if not options.write:
         return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
                       time.perf_counter() - started, warnings=tuple(loaded.warnings))
 
     _check(cancelled)
-    encoded = encode_photos(loaded, config, jobs, cancelled)
+    encoded = encode_photos(loaded, config, jobs, cancelled, progress)
 
     # 4. Compare the plan with what the output folder holds: what to render, copy, remove.
     assets = asset_names(asset_files(config))
@@ -266,7 +268,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests, functools.partial(_hidden_words, site), cancelled)
+                page_of, search_digests, functools.partial(_hidden_words, site), cancelled,
+                functools.partial(progress, "index") if progress else None)
             for name, bundle in bundles.items():
                 if (then.search or {}).get(name) != bundle.name:
                     install_bundle(bundle, changes.replace_dir(f"{BUNDLE_DIR}/{name}"))
@@ -354,7 +357,7 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
     return articles, errors
 
 
-def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None
               ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]]]:
     """Parse every source, in worker processes when there are many; also each source's digest,
     and the previous parse (with its source digest) of every article edited or removed since.
@@ -376,7 +379,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
         else:
             digests[rel] = digest
             todo.append(path)
-    articles, errors = _parse_fresh(todo, config, provinces, jobs)
+    articles, errors = _parse_fresh(todo, config, provinces, jobs, progress)
     for article in articles:
         kept[article.key] = (digests[article.key], article)
     if todo or len(kept) != len(stored):
@@ -402,15 +405,23 @@ def _provinces_bytes(config: Config) -> bytes:
 
 
 def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
-                 jobs: int) -> tuple[list[Article], list[ContentError]]:
+                 jobs: int, progress: Progress | None = None) -> tuple[list[Article], list[ContentError]]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return _parse_paths(paths, config, provinces, markdown_renderer(config))
+        parsed = _parse_paths(paths, config, provinces, markdown_renderer(config))
+        if progress and paths:
+            progress("parse", len(paths), len(paths))
+        return parsed
     articles: list[Article] = []
     errors: list[ContentError] = []
+    done = 0
     with _pool(jobs, _init_parser, (config, provinces)) as pool:
-        for chunk_articles, chunk_errors in pool.map(_parse_chunk, _chunks(paths, jobs * 8)):
+        for chunk, (chunk_articles, chunk_errors) in zip(
+                chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
             articles.extend(chunk_articles)
             errors.extend(chunk_errors)
+            done += len(chunk)
+            if progress:
+                progress("parse", done, len(paths))
     return articles, errors
 
 
@@ -420,7 +431,8 @@ def _encode(job: tuple[Picture, Path, Config]) -> str | None:
     return images.encode(picture, source, config.images, config.root)
 
 
-def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None) -> int:
+def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None,
+                  progress: Progress | None = None) -> int:
     """Encode the photos whose variants are not cached yet, one per core; BuildFailed names
     the articles that show a photo that turns out unreadable. Returns how many were encoded."""
     todo = images.missing(loaded.pictures, config.root)
@@ -431,9 +443,11 @@ def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | N
     pool = _pool(min(jobs, len(work)), _init_nothing, ()) if jobs > 1 and len(work) > 1 else None
     try:
         results = pool.map(_encode, work) if pool is not None else map(_encode, work)
-        for (picture, _, _), problem in zip(work, results, strict=True):
+        for done, ((picture, _, _), problem) in enumerate(zip(work, results, strict=True), start=1):
             if problem is not None:
                 failed[picture.token] = problem
+            if progress:
+                progress("photos", done, len(work))
             _check(cancelled)
     finally:
         if pool is not None:
@@ -531,7 +545,7 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
                 deps = frozenset(interned.setdefault(dep, dep) for dep in record.deps)
                 records[path] = dataclasses.replace(record, deps=deps)
             if progress:
-                progress(len(records), total)
+                progress("render", len(records), total)
             _check(cancelled)
     finally:
         if pool is not None:  # given up: chunks not started are dropped, running ones end on their own

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import json
 import re
 import shutil
 
 import pytest
 from PIL import Image
+from rich.console import Console
 
+from bantin.config import load_config
 from bantin.errors import BuildFailed
+from bantin.messages import catalogue
+from bantin.pipeline import STAGES, BuildOptions, build
+from bantin.progress import ProgressBars
 from bantin.themes import THEME_DIR
 
 from conftest import SITE_TOML, article, photo
@@ -347,3 +354,19 @@ def test_an_update_before_the_publication_is_an_error(project):
         site.build(search=False)
     (error,) = failed.value.errors
     assert (error.path, error.line, error.field) == ("content/tin-tuc/2023/sua.md", 6, "updated")
+
+
+def test_a_build_tells_its_progress_stage_by_stage_and_the_terminal_shows_bars(project):
+    site = project({**five_articles(), "content/tin-tuc/2023/anh.md": article("Ảnh", "2023-01-02", image="/anh/a.jpg"),
+                    "content/anh/a.jpg": photo()})
+    told: list[tuple[str, int, int]] = []
+    build(load_config(site.root), BuildOptions(jobs=1), lambda *said: told.append(said))
+    assert list(dict.fromkeys(stage for stage, _, _ in told)) == list(STAGES)
+    for stage in STAGES:
+        counts = [(done, total) for said, done, total in told if said == stage]
+        assert counts[-1][0] == counts[-1][1] and all(a[0] <= b[0] for a, b in itertools.pairwise(counts)), stage
+    screen = io.StringIO()
+    with ProgressBars(catalogue("vi"), Console(file=screen, force_terminal=True, width=100)) as bars:
+        for said in told:
+            bars(*said)
+    assert "dựng các trang" in screen.getvalue() and "mã hóa ảnh" in screen.getvalue()
