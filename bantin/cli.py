@@ -1,4 +1,4 @@
-"""Command line: build | check | new | import-text."""
+"""Command line: build | check | serve | new | import-text | init | theme."""
 
 from __future__ import annotations
 
@@ -6,33 +6,37 @@ import argparse
 import gettext
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NoReturn
 
+from bantin import __version__, themes
 from bantin.authoring import new_article
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
 from bantin.content import parse_date
 from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
 from bantin.importer import ImportFailed, import_text
-from bantin.messages import Text, project_language, say
+from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
+from bantin.progress import ProgressBars
 from bantin.provinces import load_provinces
 from bantin.serve import serve
+from bantin.starter import init_site
 
-COMMANDS = ("build", "check", "serve", "new", "import-text")
+COMMANDS = ("build", "check", "serve", "new", "import-text", "init", "theme")
 _VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\S.*))?$")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code. Messages are in the site's language."""
     argv = _with_default_command(sys.argv[1:] if argv is None else argv)
-    language = project_language(_root_argument(argv))
+    language = _init_language(argv) or project_language(_root_argument(argv))
     tell = Teller(language)
     try:
         args = _parser(language).parse_args(argv)
-        return _run(args, Path(args.root).resolve(), tell)
+        return _run(args, Path(getattr(args, "root", ".")).resolve(), tell)
     except UsageError as error:
         tell.error(Text("error: {problem}", problem=error.said(language)))
         return 2
@@ -69,16 +73,23 @@ class Teller:
 
 def _root_argument(argv: list[str]) -> Path:
     """--root, read before parsing: argparse's own errors are said in the site's language too."""
+    return Path(_option(argv, "--root") or ".")
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    """The value of an option (`--root DIR`, `--root=DIR`), found before argparse runs."""
     for index, arg in enumerate(argv):
-        if arg == "--root" and index + 1 < len(argv):
-            return Path(argv[index + 1])
-        if arg.startswith("--root="):
-            return Path(arg.split("=", 1)[1])
-    return Path(".")
+        if arg == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
     """The command itself; main turns its errors into messages and exit statuses."""
+    if args.command == "init":  # the one command that makes a site.toml rather than reading one
+        return _init(args, tell)
     if not (root / CONFIG_FILE).is_file():
         raise UsageError(Text("no {file} in {folder}", file=CONFIG_FILE, folder=str(root)),
                          hint=Text("run bantin in the project folder (the one holding {file}), or give it: {example}",
@@ -96,6 +107,8 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
         return serve(root, options, args.host, args.port, log=tell.log)
     if args.command == "new":
         return _new(config, args, tell)
+    if args.command == "theme":
+        return _theme(config, args, tell)
     return _import(config, args, tell)
 
 
@@ -192,7 +205,35 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
     imp.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
     imp.add_argument("--dry-run", action="store_true",
                      help=h(Text("print what would be written and what was guessed; write nothing")))
+    _init_and_theme_parsers(commands, h)
     return parser
+
+
+def _init_and_theme_parsers(commands: argparse._SubParsersAction, h: Callable[[Text], str]) -> None:
+    """`init` (a new site) and `theme` (the packaged theme and the site's copies of its files)."""
+    init = commands.add_parser("init", help=h(Text("write a new site into a folder: settings, an example article, "
+                                                    "a GitHub workflow")))
+    init.add_argument("folder", type=Path, help=h(Text("the new site's folder (new or empty)")))
+    init.add_argument("--title", required=True, help=h(Text("the site's name, as its header shows it")))
+    init.add_argument("--base-url", required=True, help=h(Text("the site's address, such as {example}",
+                                                                example="https://ten-hoi.github.io/trang-tin/")))
+    init.add_argument("--language", default="vi", help=h(Text("vi (the default) or en: the language of the "
+                                                               "site and of its files")))
+    init.add_argument("--force", action="store_true",
+                      help=h(Text("write into a folder that is not empty (no file already there is replaced)")))
+    theme = commands.add_parser("theme", help=h(Text("the packaged theme: list its files, copy one into the site, "
+                                                      "show what changed in it")))
+    actions = theme.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help=h(Text("list the theme's files and which ones the site overrides")))
+    diff = actions.add_parser("diff", help=h(Text("show what changed in a theme file since the site copied it")))
+    copy = actions.add_parser("copy", help=h(Text("copy a theme file into the site to change it, and record "
+                                                   "where it came from")))
+    for command in (listing, diff, copy):
+        command.add_argument("--root", default=".", help=h(Text("project folder holding site.toml (default: .)")))
+    for command in (diff, copy):
+        command.add_argument("file", help=h(Text("a theme file: {example}", example="article.html, css/site.css")))
+    copy.add_argument("--mark", action="store_true",
+                      help=h(Text("copy nothing: record that the site's copy now follows the theme's file")))
 
 
 def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:
@@ -200,10 +241,11 @@ def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:
                            write=args.command == "build", search=not getattr(args, "no_search", False))
     if getattr(args, "base_url", None):
         config = with_base_url(config, args.base_url)
-    progress = _progress_bar if sys.stderr.isatty() and not args.quiet else None
-    report = build(config, options, progress)
-    if progress:
-        sys.stderr.write("\r\033[K")
+    if sys.stderr.isatty() and not args.quiet:
+        with ProgressBars(tell.language) as bars:
+            report = build(config, options, bars)
+    else:
+        report = build(config, options)
     print_warnings(report.warnings, tell)
     if not args.quiet:
         if args.command == "check":
@@ -220,13 +262,6 @@ def print_warnings(warnings: tuple[ContentError, ...], tell: Teller, shown: int 
         tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
     if len(warnings) > shown:
         tell.error(Text("warning: ... and {count} more like these", count=len(warnings) - shown))
-
-
-def _progress_bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    sys.stderr.flush()
 
 
 def _new(config: Config, args: argparse.Namespace, tell: Teller) -> int:
@@ -274,3 +309,66 @@ def _import(config: Config, args: argparse.Namespace, tell: Teller) -> int:
         if args.dry_run:
             tell.say("    " + imported.text.split("\n---\n", 1)[0].replace("\n", "\n    ") + "\n    ---")
     return 1 if failures else 0
+
+
+def _init_language(argv: list[str]) -> gettext.NullTranslations | None:
+    """`init` speaks the language it is asked to write the site in (no site.toml yet)."""
+    return catalogue(_option(argv, "--language") or "vi") if argv and argv[0] == "init" else None
+
+
+def _init(args: argparse.Namespace, tell: Teller) -> int:
+    folder = Path(args.folder)
+    now = build_time(BuildOptions()).astimezone(timezone(timedelta(hours=7)))  # a new site's time zone
+    started = init_site(folder, args.title, args.base_url, args.language, now, force=args.force)
+    tell.say(Text.counted("wrote a new site in {folder}: {count} file", "wrote a new site in {folder}: {count} files",
+                          count=len(started.written), folder=str(folder)))
+    for name in started.kept:
+        tell.say(Text("    kept {file}: it was there already", file=name))
+    tell.say(Text("next: {serve} shows it at {address} while you edit; replace the example article and the "
+                  "pictures in {images}; push the folder to a GitHub repository and choose Settings, Pages, "
+                  "Source: GitHub Actions", serve=f"cd {folder} && bantin serve", address="http://127.0.0.1:8000/",
+                  images="assets/img/"))
+    return 0
+
+
+def _theme(config: Config, args: argparse.Namespace, tell: Teller) -> int:
+    if args.action == "list":
+        own, record = themes.overrides(config), themes.read_record(config.root)
+        for kind, folder in (("layouts", themes.THEME_LAYOUTS), ("assets", themes.THEME_ASSETS)):
+            for name in themes.theme_files(folder):
+                relative = f"{kind}/{name}"
+                if relative in record and relative in own:
+                    tell.say(Text("{file}  (copied into the site, from bantin {version})", file=relative,
+                                  version=record[relative].version))
+                elif relative in own:
+                    tell.say(Text("{file}  (the site's own file takes its place)", file=relative))
+                else:
+                    tell.say(relative)
+        return 0
+    found = themes.theme_file(args.file)
+    if found is None:
+        raise UsageError(Text("the theme has no file {name!r}", name=args.file),
+                         hint=Text("{command} lists the theme's files", command="bantin theme list"))
+    relative = found[0]
+    if args.action == "diff":
+        change = themes.theme_diff(config.root, args.file)
+        if change:
+            print(change, end="", flush=True)
+        else:
+            tell.say(Text("the theme's {file} is the same as the version the site follows", file=relative))
+        return 0
+    if args.mark and not (config.root / relative).is_file():
+        raise UsageError(Text("the site has no {file} to mark", file=relative),
+                         hint=Text("{command} copies it first", command=f"bantin theme copy {args.file}"))
+    try:
+        themes.theme_copy(config.root, args.file, mark_only=args.mark)
+    except FileExistsError:
+        raise UsageError(Text("{file} is there already: it is not replaced", file=relative),
+                         hint=Text("{diff} shows what changed in the theme's file; {mark} records that your copy "
+                                   "now follows it", diff=f"bantin theme diff {args.file}",
+                                   mark=f"bantin theme copy {args.file} --mark")) from None
+    tell.say(Text("recorded {file} as following the theme of bantin {version} in {record}", file=relative,
+                  version=__version__, record=themes.RECORD_FILE) if args.mark else
+             Text("copied the theme's {file} into the site; its origin is recorded in {record}", file=relative,
+                  record=themes.RECORD_FILE))
+    return 0

@@ -3,13 +3,15 @@ that records what each page reads, errors reported with the layout's file and li
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import jinja2
 from jinja2.loaders import split_template_path
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -21,6 +23,7 @@ from bantin.inputs import refusal
 from bantin.messages import Text
 from bantin.model import Article, Term
 from bantin.strings import vietnamese_date, vietnamese_datetime
+from bantin.themes import THEME_LAYOUTS, THEME_PREFIX
 
 
 def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -> ContentError:
@@ -30,34 +33,102 @@ def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -
         trace = exc.__traceback__
         while trace is not None:
             filename = trace.tb_frame.f_code.co_filename
-            if filename.startswith(str(config.layouts_dir)):
+            if filename.startswith((str(config.layouts_dir), str(THEME_LAYOUTS))):
                 name, line = filename, trace.tb_lineno
             trace = trace.tb_next
-    where = Path(name).relative_to(config.root).as_posix() if name and Path(name).is_absolute() else (
-        f"layouts/{name}" if name else "layouts")
+    where = layout_name(name, config) if name else "layouts"
     return ContentError(where, line, None, Text("{kind}: {problem} ({doing})", kind=type(exc).__name__,
                                                 problem=exc.message or str(exc), doing=doing))
 
 
-class LayoutLoader(jinja2.FileSystemLoader):
-    """layouts/, read only after bantin/inputs.py's check: a link out of the project is an error."""
+def layout_name(filename: str, config: Config) -> str:
+    """How messages name a layout: 'layouts/article.html' (the site's), '!theme/article.html' (the theme's)."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return f"layouts/{filename}"
+    if path.is_relative_to(THEME_LAYOUTS):
+        return THEME_PREFIX + path.relative_to(THEME_LAYOUTS).as_posix()
+    return path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else filename
+
+
+class LayoutLoader(jinja2.BaseLoader):
+    """The site's layouts/ first, then the theme's (package data); `!theme/NAME` is the theme's file only.
+
+    A site's file is read only after bantin/inputs.py's check: a link out of the project is an error.
+    """
 
     def __init__(self, config: Config) -> None:
-        super().__init__(str(config.layouts_dir))
+        self.site = jinja2.FileSystemLoader(str(config.layouts_dir))
+        self.theme = jinja2.FileSystemLoader(str(THEME_LAYOUTS))
+        self.folder = config.layouts_dir
         self.project = config.root
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        path = Path(self.searchpath[0], *split_template_path(template))
-        reason = refusal(path, self.project) if os.path.lexists(path) else None
+        if template.startswith(THEME_PREFIX):
+            return self.theme.get_source(environment, template.removeprefix(THEME_PREFIX))
+        path = Path(self.folder, *split_template_path(template))
+        if not os.path.lexists(path):
+            return self.theme.get_source(environment, template)
+        reason = refusal(path, self.project)
         if reason is not None:
             raise jinja2.TemplateError(Text("layout {name!r} may not be read: {reason}", name=template,
                                                  reason=reason))
         try:
-            return super().get_source(environment, template)
+            return self.site.get_source(environment, template)
         except UnicodeDecodeError:
             raise jinja2.TemplateSyntaxError(Text("the file is not UTF-8 text"), 1, template, str(path)) from None
 
 
+class ArticleList(Sequence):
+    """A term's articles as layouts see them: Article objects, newest first, looked up by key
+    only when read (`term.articles[:3]`, `term.articles|length`). Reading the list records the
+    term's article list; reading an article's field records that field (bantin/deps.py)."""
+
+    __slots__ = ("_articles", "_keys")
+
+    def __init__(self, keys: tuple[str, ...], articles: Mapping[str, Article]) -> None:
+        self._keys = keys
+        self._articles = articles
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, slice):
+            return [self._articles[key] for key in self._keys[index]]
+        return self._articles[self._keys[index]]
+
+    def __iter__(self) -> Iterator[Article]:
+        return (self._articles[key] for key in self._keys)
+
+    def __repr__(self) -> str:
+        return f"<{len(self._keys)} articles>"
+
+
+def checked_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose failure on a value of the wrong kind (`'2023'|vn_date`) is a layout error,
+    reported with the layout's file and line, instead of a Python traceback."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment marks
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
+            value = next((arg for arg in args if not isinstance(arg, _PASSED)), None)
+            shown = repr(value)
+            raise jinja2.TemplateRuntimeError(Text(
+                "the filter {name} cannot be used on {value} ({kind}): {problem}", name=name,
+                value=shown if len(shown) <= 60 else shown[:57] + "...", kind=type(value).__name__,
+                problem=str(exc))) from None
+
+    return run
+
+
+_PASSED = (Context, jinja2.Environment, EvalContext)  # what Jinja hands a filter before its value
 _CONTEXT_PLUMBING = frozenset({"_loop_vars", "_block_vars"})
 
 
@@ -76,9 +147,10 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
     _VALUE_ARGUMENTS = frozenset({str, Markup, int, float, bool, type(None)})  # compared by value
     _MEMO_LIMIT = 250_000  # a card per article at 100,000 articles; about 1 KB each
 
-    def __init__(self, recorder: Recorder, **options: Any) -> None:
+    def __init__(self, recorder: Recorder, articles: Mapping[str, Article], **options: Any) -> None:
         super().__init__(**options)
         self.recorder = recorder
+        self.articles = articles  # key -> article: a term's `articles` are shown as these
         # macro call -> (its output, what it read, the objects its key names by id, kept alive)
         self._macro_memo: dict[tuple, tuple[Any, Remembered, tuple]] = {}
         self._own_functions: frozenset[int] = frozenset()  # ids of the functions among the globals
@@ -163,6 +235,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         self._record(obj, attribute)
         kind = type(obj)
         if kind in self._PLAIN_VALUES:
+            if kind is Term and attribute == "articles":
+                return ArticleList(obj.articles, self.articles)
             if not attribute.startswith("_") and attribute in obj.__dataclass_fields__:
                 return getattr(obj, attribute)
         elif kind is dict and attribute in obj and not hasattr(dict, attribute):
@@ -171,6 +245,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         self._record(obj, argument)
+        if type(obj) is Term and argument == "articles":
+            return ArticleList(obj.articles, self.articles)
         return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -179,14 +255,17 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
 
-def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: layouts/, autoescaping, and a typo in a layout fails the build.
+def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None,
+                     articles: Mapping[str, Article] | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: the site's layouts over the theme's, autoescaping, and a typo in a
+    layout fails the build. `articles` (key -> article) are what a term's `articles` show.
 
     Layouts may come from a pull request, so they run sandboxed: no access to Python's
-    internals (`''.__class__`), no calls that change the site's data, no files but layouts/.
+    internals (`''.__class__`), no calls that change the site's data, no files but layouts.
     """
     env = LayoutEnvironment(
         recorder or Recorder(),
+        articles or {},
         loader=LayoutLoader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -198,4 +277,5 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
     env.filters["vn_datetime"] = vietnamese_datetime
     env.filters["vn_date"] = vietnamese_date
     env.filters["isodate"] = lambda moment: moment.isoformat()
+    env.filters = {name: checked_filter(name, function) for name, function in env.filters.items()}
     return env

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bantin import cache, images, ledger
+from bantin import cache, images, ledger, themes
 from bantin.config import Config
 from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
 from bantin.deps import Dependencies, answers, plan_entry, stale
@@ -30,12 +30,15 @@ from bantin.render import Renderer
 from bantin.sanitize import active_file
 from bantin.search import IndexReport, Shard, bundle_files, hidden_words, index_site, page_digest, plan_shards
 from bantin.site import assemble
+from bantin.themes import asset_files
 from bantin.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
 
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
 
-Progress = Callable[[int, int], None]
+# (stage, done, total), stage one of STAGES: told as each stage moves on (the command line draws a bar)
+Progress = Callable[[str, int, int], None]
+STAGES = ("parse", "photos", "render", "index")
 Cancel = Callable[[], bool]  # asked between steps: True gives the build up (serve, after a newer save)
 
 
@@ -120,7 +123,7 @@ class Plan:
     replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
 
 
-def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
+def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
     """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
     # 0. A build cache that came with the content (committed to git) could inject pages.
     tracked = cache.committed(config.root)
@@ -136,7 +139,7 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     # 1. Read and check every article; gather all errors before stopping.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs)
+    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs, progress)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
@@ -166,7 +169,8 @@ def load(config: Config, options: BuildOptions, jobs: int) -> Plan:
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
     static = {path: source for path, source in static.items() if path not in processed}  # published as variants
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
-    return Plan(site, outputs, static, photos.pictures, photos.warnings, provinces, len(drafts), len(future),
+    warnings = themes.upgrade_warnings(config) + photos.warnings  # a copied theme file that the theme changed
+    return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)
 
 
@@ -181,17 +185,18 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     """
     started = time.perf_counter()
     jobs = options.jobs or os.cpu_count() or 1
-    loaded = load(config, options, jobs)
+    loaded = load(config, options, jobs, progress)
     site, outputs = loaded.site, loaded.outputs
     if not options.write:
         return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
                       time.perf_counter() - started, warnings=tuple(loaded.warnings))
 
     _check(cancelled)
-    encoded = encode_photos(loaded, config, jobs, cancelled)
+    encoded = encode_photos(loaded, config, jobs, cancelled, progress)
 
     # 4. Compare the plan with the ledger of what the output folder holds: what to make again.
-    assets = asset_names(config.assets_dir, config.root)
+    asset_sources = asset_files(config)
+    assets = asset_names(asset_sources)
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
@@ -209,7 +214,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     search: IndexReport | None = None
     with (staging if before is None else overlay)(config.output_dir) as changes:
         stage = changes.stage
-        files = _place(stage, then, _file_plan(config, assets, loaded))
+        files = _place(stage, then, _file_plan(config, asset_sources, assets, loaded))
         previous = {path: entry.digest for path, entry in then.files.items() if entry.role == Role.PAGE}
         rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
         pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path]) if o.path in rendered
@@ -224,7 +229,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests, functools.partial(_hidden_words, site), cancelled)
+                page_of, search_digests, functools.partial(_hidden_words, site), cancelled,
+                functools.partial(progress, "index") if progress else None)
             shards = {name: bundle.name for name, bundle in bundles.items()}
             files.update(_place(stage, then, {
                 path: (Role.SEARCH, bundle.name, source)
@@ -249,12 +255,11 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
 FilePlan = dict[str, tuple[Role, object, Path]]  # output path -> (role, origin, the file it is a copy of)
 
 
-def _file_plan(config: Config, assets: dict[str, str], loaded: Plan) -> FilePlan:
+def _file_plan(config: Config, asset_sources: dict[str, Path], assets: dict[str, str], loaded: Plan) -> FilePlan:
     """Every file of the site that is a copy of another: assets, photos' variants, files of content/.
     A file is copied again only when its origin changed: its hashed name, its photo's token, the size
     and time of its source (a fresh checkout has new times: then its bytes decide)."""
-    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, config.assets_dir / name)
-                         for name, path in assets.items()}
+    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, asset_sources[name]) for name, path in assets.items()}
     for relative, (token, source) in images.outputs(loaded.pictures, config.root).items():
         planned[relative] = (Role.PHOTO, token, source)
     for relative, source in loaded.static.items():
@@ -334,7 +339,7 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
     return articles, errors
 
 
-def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None
               ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]]]:
     """Parse every source, in worker processes when there are many; also each source's digest,
     and the previous parse (with its source digest) of every article edited or removed since.
@@ -356,7 +361,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
         else:
             digests[rel] = digest
             todo.append(path)
-    articles, errors = _parse_fresh(todo, config, provinces, jobs)
+    articles, errors = _parse_fresh(todo, config, provinces, jobs, progress)
     for article in articles:
         kept[article.key] = (digests[article.key], article)
     if todo or len(kept) != len(stored):
@@ -373,11 +378,8 @@ def _parse_settings(config: Config) -> tuple[object, ...]:
 
 
 def _layouts_digest(config: Config) -> str:
-    """Digest of every file of layouts/: a changed layout renders every page again."""
-    digest = hashlib.sha256()
-    for path in input_files(config.layouts_dir, config.root).files:
-        digest.update(path.relative_to(config.layouts_dir).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    """Digest of every layout and asset, the theme's and the site's own: a changed layout renders every page again."""
+    return themes.fingerprint(config)
 
 
 def _provinces_bytes(config: Config) -> bytes:
@@ -385,15 +387,23 @@ def _provinces_bytes(config: Config) -> bytes:
 
 
 def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
-                 jobs: int) -> tuple[list[Article], list[ContentError]]:
+                 jobs: int, progress: Progress | None = None) -> tuple[list[Article], list[ContentError]]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return _parse_paths(paths, config, provinces, markdown_renderer(config))
+        parsed = _parse_paths(paths, config, provinces, markdown_renderer(config))
+        if progress and paths:
+            progress("parse", len(paths), len(paths))
+        return parsed
     articles: list[Article] = []
     errors: list[ContentError] = []
+    done = 0
     with _pool(jobs, _init_parser, (config, provinces)) as pool:
-        for chunk_articles, chunk_errors in pool.map(_parse_chunk, _chunks(paths, jobs * 8)):
+        for chunk, (chunk_articles, chunk_errors) in zip(
+                chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
             articles.extend(chunk_articles)
             errors.extend(chunk_errors)
+            done += len(chunk)
+            if progress:
+                progress("parse", done, len(paths))
     return articles, errors
 
 
@@ -403,7 +413,8 @@ def _encode(job: tuple[Picture, Path, Config]) -> str | None:
     return images.encode(picture, source, config.images, config.root)
 
 
-def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None) -> int:
+def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None,
+                  progress: Progress | None = None) -> int:
     """Encode the photos whose variants are not cached yet, one per core; BuildFailed names
     the articles that show a photo that turns out unreadable. Returns how many were encoded."""
     todo = images.missing(loaded.pictures, config.root)
@@ -414,9 +425,11 @@ def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | N
     pool = _pool(min(jobs, len(work)), _init_nothing, ()) if jobs > 1 and len(work) > 1 else None
     try:
         results = pool.map(_encode, work) if pool is not None else map(_encode, work)
-        for (picture, _, _), problem in zip(work, results, strict=True):
+        for done, ((picture, _, _), problem) in enumerate(zip(work, results, strict=True), start=1):
             if problem is not None:
                 failed[picture.token] = problem
+            if progress:
+                progress("photos", done, len(work))
             _check(cancelled)
     finally:
         if pool is not None:
@@ -514,7 +527,7 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
                 deps = frozenset(interned.setdefault(dep, dep) for dep in record.deps)
                 records[path] = dataclasses.replace(record, deps=deps)
             if progress:
-                progress(len(records), total)
+                progress("render", len(records), total)
             _check(cancelled)
     finally:
         if pool is not None:  # given up: chunks not started are dropped, running ones end on their own
@@ -556,7 +569,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
-    renderer = Renderer(site, config, loaded.provinces, asset_names(config.assets_dir, config.root),
+    renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
                         loaded.outputs, tuple(s.name for s in loaded.shards), loaded.pictures)
     try:
         return output.path, renderer.render(output)

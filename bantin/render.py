@@ -78,7 +78,7 @@ class Renderer:
         self.provinces = provinces
         self.assets = assets
         self.recorder = Recorder()  # what the output being rendered reads (bantin/deps.py)
-        self.env = make_environment(config, self._globals(), self.recorder)
+        self.env = make_environment(config, self._globals(), self.recorder, site.articles)
         self._templates: dict[str, jinja2.Template] = {}
 
     def _globals(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import functools
 import gzip
 import hashlib
 import html
+import io
 import itertools
 import json
 import os
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+import cbor2
 
 from bantin import cache
 from bantin.config import Config
@@ -270,7 +273,8 @@ def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, byt
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
                page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
-               cancelled: Callable[[], bool] | None = None) -> tuple[IndexReport, dict[str, Path]]:
+               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None
+               ) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
@@ -278,6 +282,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     hidden_words() its index copy holds (they follow from its page). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
+    `progress(done, total)` is told after each shard.
     """
     started = time.perf_counter()
     executable = pagefind_executable()
@@ -286,13 +291,15 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     folder.mkdir(parents=True, exist_ok=True)
     indexed = []
     bundles = {}
-    for shard in shards:
+    for done, shard in enumerate(shards, start=1):
         settings = f"{version}/chunks of {config.search.chunk_size}"
         bundle = folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
         if not (bundle / "pagefind-entry.json").is_file():
             _index_shard(executable, shard, page_file, page_of, hidden, bundle, config, cancelled)
             indexed.append(shard.name)
         bundles[shard.name] = bundle
+        if progress is not None:
+            progress(done, len(shards))
     keep = {bundle.name for bundle in bundles.values()}
     for old in folder.iterdir():  # bundles of shards that changed or no longer exist
         if old.name not in keep:
@@ -433,61 +440,22 @@ def read_pagefind_data(path: Path) -> Any:
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise ValueError(f"{path}: not a Pagefind data file")
-    value, end = _cbor_decode(data, len(_MAGIC))
-    if end != len(data):
+    stream = io.BytesIO(data)
+    stream.seek(len(_MAGIC))
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except cbor2.CBORDecodeError as error:
+        raise ValueError(f"{path}: {error}") from None
+    if stream.tell() != len(data):
         raise ValueError(f"{path}: trailing data")
     return value
 
 
 def _write_cbor(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
-    """Write gzip(magic + CBOR) named by its content; return the name without the suffix."""
-    data = _MAGIC + _cbor_encode(value)
+    """Write gzip(magic + CBOR) named by its content; return the name without the suffix. Lists,
+    strings and integers encode one way only (definite lengths, shortest integers), so the bytes,
+    and the name, are the same every build."""
+    data = _MAGIC + cbor2.dumps(value)
     name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
     (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
     return name
-
-
-def _cbor_head(data: bytes, at: int) -> tuple[int, int, int]:
-    major, info = data[at] >> 5, data[at] & 31
-    at += 1
-    if info < 24:
-        return major, info, at
-    size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
-    return major, int.from_bytes(data[at: at + size], "big"), at + size
-
-
-def _cbor_decode(data: bytes, at: int) -> tuple[Any, int]:
-    major, argument, at = _cbor_head(data, at)
-    if major == 0:
-        return argument, at
-    if major == 1:  # a negative integer (index chunks hold some)
-        return -1 - argument, at
-    if major == 3:
-        return data[at: at + argument].decode("utf-8"), at + argument
-    if major == 4:
-        items = []
-        for _ in range(argument):
-            item, at = _cbor_decode(data, at)
-            items.append(item)
-        return items, at
-    raise ValueError(f"unexpected CBOR major type {major}")
-
-
-def _cbor_encode(value: Any) -> bytes:
-    if isinstance(value, bool) or not isinstance(value, int | str | list):
-        raise TypeError(f"cannot encode {value!r}")
-    if isinstance(value, int):
-        return _cbor_header(0, value)
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return _cbor_header(3, len(raw)) + raw
-    return _cbor_header(4, len(value)) + b"".join(_cbor_encode(item) for item in value)
-
-
-def _cbor_header(major: int, argument: int) -> bytes:
-    if argument < 24:
-        return bytes([major << 5 | argument])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if argument < 1 << (8 * size):
-            return bytes([major << 5 | info]) + argument.to_bytes(size, "big")
-    raise ValueError("integer too large")

@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from bantin.inputs import input_files
-
 
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
@@ -75,16 +73,12 @@ def hashed_name(relative: str, data: bytes) -> str:
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
-def _asset_files(assets_dir: Path, project: Path) -> Iterator[tuple[str, Path]]:
-    # the load stage has reported any file of assets/ that may not be read (bantin/inputs.py)
-    for source in input_files(assets_dir, project).files:
-        yield source.relative_to(assets_dir).as_posix(), source
+def asset_names(files: dict[str, Path]) -> dict[str, str]:
+    """name -> site path of every asset (bantin/themes.py asset_files), with its content hash:
+    '/assets/css/site.1a2b.css'."""
+    return {relative: "/assets/" + hashed_name(relative, source.read_bytes()) for relative, source in files.items()}
 
 
-def asset_names(assets_dir: Path, project: Path) -> dict[str, str]:
-    """name -> site path of every file of assets/, with its content hash: '/assets/css/site.1a2b.css'."""
-    return {relative: "/assets/" + hashed_name(relative, source.read_bytes())
-            for relative, source in _asset_files(assets_dir, project)}
 
 
 class WholeSite:

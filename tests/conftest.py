@@ -14,6 +14,7 @@ from PIL import Image
 
 from bantin.config import load_config
 from bantin.pipeline import BuildOptions, Report, build
+from bantin.themes import THEME_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -101,12 +102,20 @@ class Project:
         path = url.lstrip("/")
         return (self.out / (path if path.endswith(".html") else path + "index.html")).read_text(encoding="utf-8")
 
+    def own(self, relative: str) -> Path:
+        """The site's own copy of a theme file ('layouts/base.html'), copied from the theme the
+        first time, as `bantin theme copy` does: a test then edits what the site overrides."""
+        path = self.root / relative
+        if not path.exists():
+            kind, name = relative.split("/", 1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(THEME_DIR / kind / name, path)
+        return path
+
 
 def make_project(root: Path, files: dict[str, str | bytes] | None = None, site_toml: str = SITE_TOML) -> Project:
-    """A project in `root` with the repository's layouts and assets, and the given files."""
+    """A project in `root` with the given files: its layouts and assets are the packaged theme's."""
     root.mkdir(parents=True)
-    shutil.copytree(REPO / "layouts", root / "layouts")
-    shutil.copytree(REPO / "assets", root / "assets")
     (root / "site.toml").write_text(site_toml, encoding="utf-8")
     result = Project(root)
     result.write(files or {})
@@ -115,7 +124,7 @@ def make_project(root: Path, files: dict[str, str | bytes] | None = None, site_t
 
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[..., Project]:
-    """make(files, site_toml=...) -> Project with the repository's layouts and assets."""
+    """make(files, site_toml=...) -> Project using the packaged theme."""
 
     def make(files: dict[str, str] | None = None, site_toml: str = SITE_TOML) -> Project:
         return make_project(tmp_path / "site", files, site_toml)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import json
 import re
 import shutil
 
 import pytest
 from PIL import Image
+from rich.console import Console
 
+from bantin.config import load_config
 from bantin.errors import BuildFailed
+from bantin.messages import catalogue
+from bantin.pipeline import STAGES, BuildOptions, build
+from bantin.progress import ProgressBars
+from bantin.themes import THEME_DIR
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
@@ -220,7 +228,7 @@ def test_assets_have_content_hashed_names(project):
     page = Page(site.page("/"))
     css = page.find("link", rel="stylesheet")["attrs"]["href"]
     assert css.startswith("/assets/css/site.") and css.endswith(".css") and css != "/assets/css/site.css"
-    assert (site.out / css.lstrip("/")).read_bytes() == (site.root / "assets/css/site.css").read_bytes()
+    assert (site.out / css.lstrip("/")).read_bytes() == (THEME_DIR / "assets/css/site.css").read_bytes()
 
 
 def test_static_files_under_content_are_copied(project):
@@ -261,7 +269,7 @@ def test_layout_error_names_the_layout_and_keeps_the_previous_site(project):
     site = project(five_articles())
     site.build()
     before = site.page("/")
-    layout = site.root / "layouts/home.html"
+    layout = site.own("layouts/home.html")
     layout.write_text(layout.read_text(encoding="utf-8").replace("{{ t.latest }}", "{{ t.no_such_string }}"),
                       encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
@@ -341,7 +349,7 @@ def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
     files["content/tin-tuc/2023/sua.md"] = article("Bài có sửa", "2023-03-01", author='"Ngọc Ánh"',
                                                     updated="2023-03-05T10:00:00")
     site = project(files, 'logo = "img/logo.png"\nfavicon = "img/logo.png"\n' + SITE_TOML)
-    (site.root / "assets/img/logo.png").write_bytes(photo(256, 256, kind="PNG"))
+    site.write({"assets/img/logo.png": photo(256, 256, kind="PNG")})
     site.build(search=False)
 
     def ld(url: str) -> dict:
@@ -365,3 +373,19 @@ def test_an_update_before_the_publication_is_an_error(project):
         site.build(search=False)
     (error,) = failed.value.errors
     assert (error.path, error.line, error.field) == ("content/tin-tuc/2023/sua.md", 6, "updated")
+
+
+def test_a_build_tells_its_progress_stage_by_stage_and_the_terminal_shows_bars(project):
+    site = project({**five_articles(), "content/tin-tuc/2023/anh.md": article("Ảnh", "2023-01-02", image="/anh/a.jpg"),
+                    "content/anh/a.jpg": photo()})
+    told: list[tuple[str, int, int]] = []
+    build(load_config(site.root), BuildOptions(jobs=1), lambda *said: told.append(said))
+    assert list(dict.fromkeys(stage for stage, _, _ in told)) == list(STAGES)
+    for stage in STAGES:
+        counts = [(done, total) for said, done, total in told if said == stage]
+        assert counts[-1][0] == counts[-1][1] and all(a[0] <= b[0] for a, b in itertools.pairwise(counts)), stage
+    screen = io.StringIO()
+    with ProgressBars(catalogue("vi"), Console(file=screen, force_terminal=True, width=100)) as bars:
+        for said in told:
+            bars(*said)
+    assert "dựng các trang" in screen.getvalue() and "mã hóa ảnh" in screen.getvalue()

@@ -111,7 +111,7 @@ def test_the_local_backend_reads_and_writes_only_inside_content(project, tmp_pat
     outside.write_text("SECRET", encoding="utf-8")
     site = project(FILES, CMS_TOML)
     os.symlink(outside, site.root / "content" / "tin-tuc" / "link.md")
-    layout = (site.root / "layouts" / "base.html").read_bytes()
+    layout = site.own("layouts/base.html").read_bytes()
     with running(site) as served:
         status, entry = api(served, "getEntry", {"path": "content/tin-tuc/2023/a.md"})
         assert status == 200 and entry["data"].startswith("---") and len(entry["file"]["id"]) == 64

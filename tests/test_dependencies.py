@@ -17,14 +17,14 @@ from test_incremental import clean_build, random_article, random_edit, snapshot
 from bantin.model import LIST_KINDS, Output
 from bantin.plan import output_path
 
-from conftest import article, photo
+from conftest import Project, article, photo
 from html_helpers import Page
 
 
 def customise(root) -> None:
     """Layouts that read more than the default ones."""
     layouts = root / "layouts"
-    page = layouts / "article.html"
+    page = Project(root).own("layouts/article.html")
     text = page.read_text(encoding="utf-8")
     text = text.replace("<h1>{{ article.title }}</h1>",
                         "<h1>{{ article.title }}</h1>\n"
@@ -36,7 +36,7 @@ def customise(root) -> None:
         "{% for other in related %}<p class=\"other-body\">{{ other.body_html|safe }}</p>{% endfor %}\n"
         "<p class=\"tag-counts\">{% for tag in article.tags %}{{ tag_url(tag) }} {% endfor %}</p>\n",
         encoding="utf-8")
-    listing = layouts / "list.html"
+    listing = Project(root).own("layouts/list.html")
     text = listing.read_text(encoding="utf-8")
     text = text.replace("{% for article in items %}{{ article_card(article) }}{% endfor %}",
                         "{% for article in items %}{{ article_card(article) }}"

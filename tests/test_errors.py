@@ -123,7 +123,7 @@ def test_a_layout_error_in_a_parallel_render_keeps_its_file_and_line(project):
                                                            tags=[f"thẻ {n % 40}"])
              for n in range(120)}
     site = project(files)
-    layout = site.root / "layouts/article.html"
+    layout = site.own("layouts/article.html")
     lines = layout.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if "<h1>" in line)
     lines.insert(at + 1, "{{ article.no_such_field }}")

@@ -119,7 +119,7 @@ def test_share_image_falls_back_to_the_site_default(project):
     site = project({**FILES, "content/tin-tuc/2023/anh.md": article(
         "Bài có ảnh bìa", "2023-01-01", image="/anh/bia.jpg"), "content/anh/bia.jpg": photo(1600, 1200)},
         'image = "img/share.png"\n' + SITE_TOML)
-    (site.root / "assets" / "img").mkdir(exist_ok=True)
+    (site.root / "assets" / "img").mkdir(parents=True, exist_ok=True)
     (site.root / "assets" / "img" / "share.png").write_bytes(b"\x89PNG fake")
     site.build()
 

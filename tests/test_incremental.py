@@ -129,7 +129,7 @@ def test_a_build_with_nothing_changed_renders_nothing(project):
 def test_a_changed_layout_renders_every_page_that_uses_it(project):
     site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(5)})
     first = site.build()
-    layout = site.root / "layouts" / "base.html"
+    layout = site.own("layouts/base.html")
     layout.write_text(layout.read_text(encoding="utf-8").replace("<main", "<main data-v=\"2\""), encoding="utf-8")
     again = site.build()
     assert again.pages == first.pages  # layouts are site-wide inputs: every page again

@@ -180,7 +180,7 @@ def test_a_text_file_that_is_not_utf8_is_named_not_a_traceback(project):
         "site.toml": lambda: (site.root / "site.toml").write_bytes(b'title = "Li\xean hi\xeap"\n'),
         "tinh.toml": lambda: ((site.root / "tinh.toml").write_bytes(b'x = "\xff"\n'),
                               (site.root / "site.toml").write_bytes(b'provinces = "tinh.toml"\n' + good)),
-        "layouts/404.html": lambda: (site.root / "layouts" / "404.html").write_bytes(b"\xff\xfe<p>404</p>"),
+        "layouts/404.html": lambda: site.own("layouts/404.html").write_bytes(b"\xff\xfe<p>404</p>"),
     }
     for name, spoil in cases.items():
         (site.root / "site.toml").write_bytes(good)

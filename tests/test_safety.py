@@ -135,7 +135,7 @@ def test_check_refuses_hostile_input_without_reading_it(tmp_path, capsys):
 ])
 def test_a_layout_cannot_reach_python_internals(project, payload):
     site = project(GOOD)
-    layout = site.root / "layouts/base.html"
+    layout = site.own("layouts/base.html")
     layout.write_text(layout.read_text(encoding="utf-8") + "\n" + payload + "\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
         site.build(search=False)
@@ -147,7 +147,7 @@ def test_a_layout_cannot_reach_python_internals(project, payload):
 def test_a_layout_cannot_include_a_file_outside_layouts(project, tmp_path):
     site = project(GOOD)
     (tmp_path / "secret.html").write_text("SECRET-OUTSIDE")
-    layout = site.root / "layouts/404.html"
+    layout = site.own("layouts/404.html")
     # a hidden partial is not walked by the build's check of layouts/: the loader must refuse it itself
     os.symlink(tmp_path / "secret.html", site.root / "layouts/.secret.html")
     for name in ("../../secret.html", "/etc/passwd", ".secret.html"):

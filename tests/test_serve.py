@@ -169,7 +169,7 @@ def test_a_save_is_previewed_while_a_long_build_runs(project):
         site = served.project
         page = site.out / "tin-tuc/2023/bai-007/index.html"
         listing = site.out / "the/the-7/index.html"
-        base = site.root / "layouts/base.html"
+        base = site.own("layouts/base.html")
         base.write_text(base.read_text(encoding="utf-8").replace("<body>", "<body data-layout=\"2\">", 1),
                         encoding="utf-8")
         time.sleep(0.6)  # the layout's build is under way: every page (1,000 or so) again

@@ -1,0 +1,184 @@
+"""Benchmark: the editor's wait, from a push to the files ready for upload, as CI runs it.
+
+    python3 bench/workflow.py                 # the site workflow, then today's (with the test suite)
+    python3 bench/workflow.py --no-today      # the site workflow only
+    python3 bench/workflow.py --count 1000
+
+The 10,000-article benchmark corpus (../shared/bench/make_corpus.py, seed 1) is the site, with
+this repository's site.toml (`[images] missing = "warning"`: its articles show photos it does
+not write). A first build with search makes the build cache a push to main would have saved;
+it is kept as a tarball, as actions/cache keeps it. Then one new article is added and each
+workflow's steps run as its YAML runs them, on this machine, timed one by one:
+
+- the site workflow `bantin init` writes (bantin/starter/site.yml): a fresh venv and
+  `pip install` of bantin's wheel (dependencies from the package index, pip's cache warm),
+  restoring the cache, `bantin check`, `bantin build`, saving the cache;
+- today's workflow (.github/workflows/site.yml): a fresh venv and `pip install -e '.[test]'`,
+  `npm ci` of the test tools, the test suite and ruff, restoring the cache, the build, saving.
+
+What GitHub does around the steps (starting a runner, checkout, setup-python, uploading the
+site, the deploy job) is the same for both and is not measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import venv
+from collections.abc import Callable
+from pathlib import Path
+
+from run import REPO, make_project
+
+ARTICLE = """---
+title: "Hội thảo khoa học về chuyển đổi số trong nông nghiệp"
+date: 2026-01-05T08:30:00+07:00
+province: "Hà Tĩnh"
+topic: "Chuyển đổi số"
+tags: ["hội thảo", "nông nghiệp"]
+---
+
+Sáng nay, Liên hiệp hội tỉnh tổ chức hội thảo khoa học về chuyển đổi số trong nông nghiệp.
+"""
+
+
+def timed(steps: list[tuple[str, float]], name: str, command: list[str], cwd: Path,
+          env: dict[str, str] | None = None) -> None:
+    """Run one step, as a workflow's `run:` does, and record its wall time; stop on failure."""
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    steps.append((name, time.perf_counter() - started))
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+def timed_call(steps: list[tuple[str, float]], name: str, function: Callable[..., object], *args: object) -> None:
+    started = time.perf_counter()
+    function(*args)
+    steps.append((name, time.perf_counter() - started))
+
+
+def save_cache(site: Path, tarball: Path) -> None:
+    """What actions/cache/save does: the folder into one compressed archive."""
+    with tarfile.open(tarball, "w:gz", compresslevel=1) as archive:
+        archive.add(site / ".bantin-cache", arcname=".bantin-cache")
+
+
+def restore_cache(site: Path, tarball: Path) -> None:
+    """What actions/cache/restore does (after `rm -rf .bantin-cache`)."""
+    shutil.rmtree(site / ".bantin-cache", ignore_errors=True)
+    with tarfile.open(tarball) as archive:
+        archive.extractall(site, filter="data")
+
+
+def checkout(corpus: Path, work: Path, new_article: bool = True) -> Path:
+    """A fresh checkout of the benchmark site (its content and settings), with one new article.
+    Always at the same path, as on a runner: the build cache is valid for one project folder."""
+    site = work / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(corpus / "content", site / "content")
+    shutil.copyfile(corpus / "site.toml", site / "site.toml")
+    for folder in ("layouts", "assets"):
+        shutil.copytree(REPO / folder, site / folder, dirs_exist_ok=True)
+    if new_article:
+        (site / "content/tin-tuc/2026").mkdir(parents=True, exist_ok=True)
+        (site / "content/tin-tuc/2026/hoi-thao-moi.md").write_text(ARTICLE, encoding="utf-8")
+    return site
+
+
+def fresh_venv(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    venv.create(path, with_pip=True)
+    return path / "bin"
+
+
+def site_workflow(corpus: Path, work: Path, tarball: Path, wheel: Path) -> list[tuple[str, float]]:
+    """bantin/starter/site.yml's steps."""
+    steps: list[tuple[str, float]] = []
+    site = checkout(corpus, work)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    timed_call(steps, "venv", fresh_venv, work / "venv-new")
+    bin_ = work / "venv-new" / "bin"
+    env["PATH"] = f"{bin_}{os.pathsep}{env['PATH']}"
+    timed(steps, "pip install bantin (requirements.txt)", [str(bin_ / "pip"), "install", "-q", str(wheel)], site, env)
+    timed_call(steps, "restore the cache", restore_cache, site, tarball)
+    timed(steps, "bantin check", [str(bin_ / "bantin"), "check", "-q"], site, env)
+    timed(steps, "bantin build (one new article)", [str(bin_ / "bantin"), "build", "-q"], site, env)
+    timed_call(steps, "save the cache", save_cache, site, work / "cache-new.tgz")
+    return steps
+
+
+def today_workflow(corpus: Path, work: Path, tarball: Path) -> list[tuple[str, float]]:
+    """.github/workflows/site.yml's steps as they were before the site workflow: the tool's tests
+    (run in a checkout of this repository, on its example content) before the site's build."""
+    steps: list[tuple[str, float]] = []
+    tool = work / "tool-today"
+    shutil.rmtree(tool, ignore_errors=True)
+    shutil.copytree(REPO, tool, ignore=shutil.ignore_patterns(
+        "_site*", ".git", ".bantin-cache", "__pycache__", "node_modules", "*.egg-info", "build"))
+    site = checkout(corpus, work)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    timed_call(steps, "venv", fresh_venv, work / "venv-today")
+    bin_ = work / "venv-today" / "bin"
+    env["PATH"] = f"{bin_}{os.pathsep}{env['PATH']}"
+    timed(steps, "pip install -e '.[test]'", [str(bin_ / "pip"), "install", "-q", "-e", ".[test]"], tool, env)
+    timed(steps, "npm ci (test tools)", ["npm", "ci", "--prefix", "tests/tools", "--no-audit", "--no-fund"], tool, env)
+    timed(steps, "pytest -q && ruff check .", ["sh", "-c", f"{bin_}/python -m pytest -q && {bin_}/ruff check ."],
+          tool, env)
+    timed_call(steps, "restore the cache", restore_cache, site, tarball)
+    timed(steps, "python build.py build (one new article)",
+          [str(bin_ / "python"), str(tool / "build.py"), "build", "-q", "--root", str(site)], tool, env)
+    timed_call(steps, "save the cache", save_cache, site, work / "cache-today.tgz")
+    return steps
+
+
+def report(title: str, steps: list[tuple[str, float]], build_step: str) -> None:
+    print(f"\n{title}")
+    for name, seconds in steps:
+        print(f"  {name:<45} {seconds:7.1f} s")
+    total = sum(seconds for _, seconds in steps)
+    own = sum(seconds for name, seconds in steps if not name.startswith(build_step))
+    print(f"  {'total: push to files ready':<45} {total:7.1f} s")
+    print(f"  {'the workflow own steps (all but the build)':<45} {own:7.1f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=10000)
+    parser.add_argument("--no-today", action="store_true", help="skip today's workflow (its test suite takes minutes)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
+    args = parser.parse_args()
+    work = args.work / "workflow"
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = make_project(args.count, args.work)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    dist = work / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist),
+                    str(REPO)], check=True, env=env, cwd=work)
+    (wheel,) = dist.glob("bantin-*.whl")
+    # warm pip's cache with bantin's dependencies, as a runner's setup-python cache is
+    warm = fresh_venv(work / "venv-warm")
+    subprocess.run([str(warm / "pip"), "install", "-q", str(wheel)], check=True, env=env, cwd=work)
+    # the cache main's last build saved: a full build with search of the site before the new article
+    site = checkout(corpus, work, new_article=False)
+    subprocess.run([str(warm / "bantin"), "build", "-q"], check=True, env=env, cwd=site)
+    tarball = work / "cache-main.tgz"
+    save_cache(site, tarball)
+    print(f"{args.count} articles; cache {tarball.stat().st_size / 1e6:.0f} MB compressed")
+    report("site workflow (bantin init's .github/workflows/site.yml)", site_workflow(corpus, work, tarball, wheel),
+           "bantin build")
+    if not args.no_today:
+        report("today's workflow (this repository's, with its tests)", today_workflow(corpus, work, tarball),
+               "python build.py build")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

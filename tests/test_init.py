@@ -1,0 +1,205 @@
+"""`bantin init`: a new site of an association's own, and `bantin theme` for its copies of theme files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bantin import __version__
+from bantin.cli import main
+from bantin.config import load_config
+from bantin.pipeline import BuildOptions, build
+from bantin.themes import RECORD_FILE, THEME_DIR, file_digest, theme_diff
+
+from conftest import REPO
+from html_helpers import Page
+from test_workflows import PINNED, actionlint
+
+TITLE = "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Hà Tĩnh"
+URL = "https://lhh-hatinh.github.io/trang-tin/"
+
+
+def init(tmp_path: Path, *more: str, folder: str = "site") -> tuple[int, Path]:
+    return main(["init", str(tmp_path / folder), "--title", TITLE, "--base-url", URL, *more]), tmp_path / folder
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_init_writes_a_site_of_its_own_that_checks_and_builds(tmp_path, capsys):
+    status, site = init(tmp_path)
+    assert status == 0
+    assert "đã viết trang mới vào" in capsys.readouterr().out
+    year = next((site / "content/tin-tuc").iterdir()).name
+    assert sorted(files_of(site)) == sorted([
+        ".github/workflows/site.yml", ".gitignore", "assets/README.md", "assets/img/logo.png", "assets/img/share.png",
+        f"content/anh/{year}/anh-mau.jpg", f"content/tin-tuc/{year}/chao-mung.md", "layouts/README.md",
+        "requirements.txt", "site.toml"])
+    settings = tomllib.loads((site / "site.toml").read_text(encoding="utf-8"))
+    assert (settings["title"], settings["base_url"], settings["language"]) == (TITLE, URL, "vi")
+    assert settings["sections"] == {"tin-tuc": "Tin tức"} and settings["cms"]["enabled"] is False
+    assert "#   bao-cao" in (site / "site.toml").read_text(encoding="utf-8")  # what to adapt, commented
+    assert (site / "requirements.txt").read_text().splitlines()[-1] == f"bantin=={__version__}"
+    report = build(load_config(site), BuildOptions(jobs=1, search=False))
+    assert report.articles == 1 and report.warnings == ()
+    home = Page((site / "_site/index.html").read_text(encoding="utf-8"))
+    assert home.links_in("nav", "site-nav").count("/trang-tin/tin-tuc/") == 1
+    assert len(home.links_in("nav", "site-nav")) == 6  # home, its one section, provinces, topics, tags, archive
+    assert not (site / "_site/admin").exists()
+    logo = home.find("a", "brand")
+    assert TITLE in logo["text"]
+    # its own identity: none of the example site's pictures or words
+    for name in ("logo.png", "share.png"):
+        assert (site / "assets/img" / name).read_bytes() != (REPO / "assets/img" / name).read_bytes()
+    published = b"".join(p.read_bytes() for p in (site / "_site").rglob("*.html"))
+    assert "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam".encode() not in published
+
+
+def test_init_in_english_writes_an_english_site(tmp_path, capsys):
+    status, site = init(tmp_path, "--language", "en")
+    assert status == 0 and "wrote a new site in" in capsys.readouterr().out
+    report = build(load_config(site), BuildOptions(jobs=1, search=False))
+    assert report.articles == 1
+    year = next((site / "content/news").iterdir()).name
+    page = Page((site / f"_site/news/{year}/welcome/index.html").read_text(encoding="utf-8"))
+    assert page.text("nav", "breadcrumb") == "Home › News"
+    assert "/trang-tin/topic/" in page.links() and (site / "_site/search/index.html").is_file()
+
+
+def test_the_identity_pictures_are_the_title_s_own(tmp_path):
+    init(tmp_path, folder="a")
+    main(["init", str(tmp_path / "b"), "--title", "Hội Tin học Đắk Lắk", "--base-url", URL])
+    a, b = files_of(tmp_path / "a"), files_of(tmp_path / "b")
+    for name in ("assets/img/logo.png", "assets/img/share.png"):
+        assert a[name] != b[name]
+    again = tmp_path / "again"
+    main(["init", str(again), "--title", TITLE, "--base-url", URL])
+    assert files_of(again)["assets/img/logo.png"] == a["assets/img/logo.png"]  # the same title, the same picture
+
+
+@pytest.mark.parametrize(("case", "said"), [
+    ("not empty", "không trống"),
+    ("a file", "là một tệp, không phải thư mục"),
+    ("bad url", "không phải là địa chỉ http(s) đầy đủ"),
+    ("language", "unknown language 'fr'"),  # asked for a language bantin does not speak: said in English
+])
+def test_init_refuses_what_it_cannot_do_and_writes_nothing(tmp_path, capsys, case, said):
+    folder = tmp_path / "site"
+    args = ["init", str(folder), "--title", TITLE, "--base-url", URL]
+    if case == "not empty":
+        folder.mkdir()
+        (folder / "ghi-chu.txt").write_text("của tôi")
+    elif case == "a file":
+        folder.write_text("một tệp")
+    elif case == "bad url":
+        args[-1] = "lhh-hatinh.github.io"
+    else:
+        args += ["--language", "fr"]
+    before = files_of(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert said in err and "\n    " in err and "Traceback" not in err  # a sentence and a hint
+    assert files_of(tmp_path) == before and [p.name for p in tmp_path.iterdir()] == ([] if case in (
+        "bad url", "language") else ["site"])
+
+
+def test_init_with_force_writes_into_a_folder_and_keeps_what_is_there(tmp_path, capsys):
+    folder = tmp_path / "site"
+    (folder / ".git").mkdir(parents=True)
+    assert main(["init", str(folder), "--title", TITLE, "--base-url", URL]) == 0  # a fresh clone is empty enough
+    (folder / "site.toml").write_text('title = "Của tôi"\n', encoding="utf-8")
+    (folder / "requirements.txt").unlink()
+    assert main(["init", str(folder), "--title", TITLE, "--base-url", URL, "--force"]) == 0
+    assert (folder / "site.toml").read_text(encoding="utf-8") == 'title = "Của tôi"\n'
+    assert (folder / "requirements.txt").is_file()
+    assert "site.toml" in capsys.readouterr().out
+
+
+def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_path):
+    _, site = init(tmp_path)
+    path = site / ".github/workflows/site.yml"
+    assert actionlint(path) == []
+    text = path.read_text(encoding="utf-8")
+    uses = [line for line in text.splitlines() if line.strip().removeprefix("- ").startswith("uses:")]
+    assert uses and all(PINNED.match(line) for line in uses)
+    workflow = yaml.load(text, Loader=yaml.BaseLoader)
+    assert workflow["on"]["push"]["branches"] == ["main"] and "pull_request" in workflow["on"]
+    assert "pull_request_target" not in workflow["on"] and workflow["permissions"] == {"contents": "read"}
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
+    assert runs.index("python -m pip install -r requirements.txt") < names.index("actions/cache/restore") \
+        < runs.index("bantin check") < runs.index('bantin build ${BASE_URL:+--base-url "$BASE_URL"}')
+    assert names.index("rm -rf .bantin-cache") < names.index("actions/cache/restore")
+    assert "pytest" not in text and "npm" not in text  # the tool's tests are the tool's CI, not the site's
+    only_main = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    for action in ("actions/cache/save", "actions/upload-pages-artifact", "actions/configure-pages"):
+        assert steps[names.index(action)]["if"] == only_main, action
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["if"] == only_main and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    checkout = steps[names.index("actions/checkout")]
+    assert checkout["with"]["persist-credentials"] == "false"
+
+
+# --- the site's copies of theme files -----------------------------------------------------
+def test_theme_copy_records_the_file_and_a_changed_theme_file_is_said_once(tmp_path, capsys):
+    _, site = init(tmp_path, "--language", "en")
+    capsys.readouterr()
+    assert main(["theme", "copy", "article.html", "--root", str(site)]) == 0
+    copied = site / "layouts/article.html"
+    assert copied.read_bytes() == (THEME_DIR / "layouts/article.html").read_bytes()
+    record = tomllib.loads((site / RECORD_FILE).read_text(encoding="utf-8"))
+    assert record == {"layouts/article.html": {"bantin": __version__,
+                                               "sha256": file_digest(THEME_DIR / "layouts/article.html")}}
+    assert main(["build", "--root", str(site), "--no-search", "-q"]) == 0
+    assert capsys.readouterr().err == ""  # the copy follows the theme as it is
+    # a site whose copy was made from an older theme (its record names another file)
+    (site / RECORD_FILE).write_text('["layouts/article.html"]\nbantin = "0.0.9"\nsha256 = "' + "0" * 64 + '"\n'
+                                    '["layouts/gone.html"]\nbantin = "0.0.9"\nsha256 = "' + "1" * 64 + '"\n',
+                                    encoding="utf-8")
+    (site / "layouts/gone.html").write_text("<p>gone</p>", encoding="utf-8")
+    assert main(["build", "--root", str(site), "--no-search", "-q"]) == 0  # the build goes on
+    warned = capsys.readouterr().err
+    assert warned.count("layouts/article.html") == 1 and "has changed since this copy" in warned
+    assert "bantin theme diff article.html" in warned
+    assert warned.count("layouts/gone.html") == 1 and "no longer has gone.html" in warned
+    # the copy, edited by the site: without the old theme file, diff compares the site's copy with the theme's
+    copied.write_text(copied.read_text(encoding="utf-8").replace("<h1>", '<h1 class="own">'), encoding="utf-8")
+    assert main(["theme", "diff", "article.html", "--root", str(site)]) == 0
+    diff = capsys.readouterr().out
+    assert diff.startswith("--- site: layouts/article.html\n+++ theme") and '-    <h1 class="own">' in diff
+    # with the file the site copied kept by bantin, it shows the theme's own change
+    history = tmp_path / "history"
+    history.mkdir()
+    old = (THEME_DIR / "layouts/article.html").read_text(encoding="utf-8").replace("<h1>", "<h1 class=old>")
+    (history / ("2" * 64)).write_text(old, encoding="utf-8")
+    (site / RECORD_FILE).write_text('["layouts/article.html"]\nbantin = "0.0.9"\nsha256 = "' + "2" * 64 + '"\n',
+                                    encoding="utf-8")
+    change = theme_diff(site, "article.html", history)
+    assert change.startswith("--- theme 0.0.9: layouts/article.html\n")
+    assert "-    <h1 class=old>" in change and "+    <h1>" in change and "own" not in change
+    # merged by hand: --mark records the theme's file of now, and the warning goes
+    assert main(["theme", "copy", "article.html", "--mark", "--root", str(site)]) == 0
+    capsys.readouterr()
+    assert main(["build", "--root", str(site), "--no-search", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_theme_copy_never_replaces_a_site_file_and_names_unknown_files(tmp_path, capsys):
+    _, site = init(tmp_path, "--language", "en")
+    (site / "layouts/list.html").write_text("mine", encoding="utf-8")
+    assert main(["theme", "copy", "list.html", "--root", str(site)]) == 2
+    assert "is there already" in capsys.readouterr().err
+    assert (site / "layouts/list.html").read_text(encoding="utf-8") == "mine"
+    assert main(["theme", "copy", "nope.html", "--root", str(site)]) == 2
+    assert "bantin theme list" in capsys.readouterr().err
+    assert main(["theme", "copy", "css/site.css", "--root", str(site)]) == 0
+    assert (site / "assets/css/site.css").read_bytes() == (THEME_DIR / "assets/css/site.css").read_bytes()
+    assert main(["theme", "list", "--root", str(site)]) == 0
+    listed = capsys.readouterr().out
+    assert "layouts/list.html  (the site's own file takes its place)" in listed
+    assert "assets/css/site.css  (copied into the site, from bantin" in listed
