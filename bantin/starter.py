@@ -86,7 +86,9 @@ def site_files(title: str, base_url: str, language: str, now: datetime) -> dict[
         "assets/img/logo.png": logo,
         "assets/img/share.png": share,
         ".gitignore": (STARTER_DIR / "gitignore").read_bytes(),
-        "requirements.txt": f"# the bantin this site is built with: change the version to upgrade\n"
+        "requirements.txt": f"# the bantin this site is built with: change the version to upgrade.\n"
+                            f"# From PyPI; to take a release from a Git repository instead, write for example\n"
+                            f"# bantin @ git+https://github.com/OWNER/bantin@v{__version__}\n"
                             f"bantin=={__version__}\n".encode(),
         ".github/workflows/site.yml": (STARTER_DIR / "site.yml").read_bytes(),
     }
