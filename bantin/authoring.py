@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from slugify import slugify
@@ -13,6 +13,10 @@ from bantin.config import Config, slug_of, topic_hint
 from bantin.errors import BuildFailed, ContentError
 from bantin.messages import Text
 from bantin.provinces import ProvinceList
+
+# The body `new` writes, for the editor to replace: an article still holding one of these
+# paragraphs is an error (bantin/content.py), so it is never published as it is.
+PLACEHOLDER_PARAGRAPHS = ("Đoạn mở đầu: ai, làm gì, ở đâu, khi nào.", "Nội dung bài viết.")
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,15 @@ def write_new(path: Path, text: str) -> None:
                                         hint=Text("choose another title or edit the existing file"))]) from None
 
 
-def resolve_names(config: Config, provinces: ProvinceList, province: str, topic: str) -> tuple[str, str]:
-    """Canonical province and topic names, or errors for both at once."""
+def resolve_names(config: Config, provinces: ProvinceList, province: str, topic: str,
+                  when: date | None = None) -> tuple[str, str]:
+    """Canonical province and topic names, or errors for both at once (`when`: the article's day,
+    for a city's province before or after the merger)."""
     errors = []
     match = provinces.match(province)
     if match is None:
-        errors.append(ContentError("(command line)", None, "province", Text("unknown province {name!r}", name=province),
-                                   hint=provinces.hint(province)))
+        message, hint = provinces.unknown(province, when)
+        errors.append(ContentError("(command line)", None, "province", message, hint=hint))
     topic_name = config.topic_by_slug.get(slug_of(topic))
     if topic_name is None:
         errors.append(ContentError("(command line)", None, "topic", Text("unknown topic {name!r}", name=topic),
@@ -110,11 +116,11 @@ def new_article(config: Config, provinces: ProvinceList, *, title: str, province
     """Write a new article with valid front-matter and return its path."""
     if not title.strip():
         raise BuildFailed([ContentError("(command line)", None, "title", Text("the title is empty"))])
-    province_name, topic_name = resolve_names(config, provinces, province, topic)
     moment = moment.replace(tzinfo=config.tz) if moment.tzinfo is None else moment.astimezone(config.tz)
+    province_name, topic_name = resolve_names(config, provinces, province, topic, moment.date())
     draft = Draft(title=title.strip(), date=moment.replace(microsecond=0), province=province_name,
                   topic=topic_name, tags=tuple(tags), author=author,
-                  body="Đoạn mở đầu: ai, làm gì, ở đâu, khi nào.\n\nNội dung bài viết.")
+                  body="\n\n".join(PLACEHOLDER_PARAGRAPHS))
     path = article_path(config, section, draft)
     write_new(path, format_article(draft))
     return path

@@ -15,9 +15,9 @@ from typing import NoReturn
 from bantin import __version__, themes
 from bantin.authoring import new_article
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
-from bantin.content import parse_date
+from bantin.dates import DateInvalid, date_hint, parse_date
 from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
-from bantin.importer import ImportFailed, import_text
+from bantin.importer import ImportFailed, import_text, site_tags
 from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.progress import ProgressBars
@@ -26,7 +26,6 @@ from bantin.serve import serve
 from bantin.starter import init_site
 
 COMMANDS = ("build", "check", "serve", "new", "import-text", "init", "theme")
-_VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\S.*))?$")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BuildFailed as failed:
         tell.error(format_errors(failed.errors, language))
+        print_warnings(failed.warnings, tell)
         return 1
     except OSError as error:  # a folder that cannot be written, a disk that is full
         problem = error.strerror or str(error)
@@ -185,14 +185,15 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
                                  help=h(Text("publish under this URL instead of site.toml's base_url "
                                              "(CI passes the GitHub Pages URL)")))
 
-    new = commands.add_parser("new", help=h(Text("write a new article file with its front-matter")))
+    new = commands.add_parser("new", help=h(Text("write a new article file with its header (title, date, ...)")))
     common(new)
     new.add_argument("title", help=h(Text("the article's title")))
     new.add_argument("--province", required=True, help=h(Text("province or city, or 'Trung ương'")))
     new.add_argument("--topic", required=True, help=h(Text("one of the topics in site.toml")))
     new.add_argument("--section", default=None, help=h(Text("section folder (default: the first in site.toml)")))
     new.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
-    new.add_argument("--date", default=None, help=h(Text("date, as 2023-06-02 or 02/06/2023 (default: now)")))
+    new.add_argument("--date", default=None,
+                     help=h(Text("date, as 31/12/2024, 31/12/2024 08:30 or 2024-12-31 (default: now)")))
     new.add_argument("--author", default="")
 
     imp = commands.add_parser("import-text", help=h(Text("turn plain-text article dumps into Markdown articles")))
@@ -275,28 +276,24 @@ def _new(config: Config, args: argparse.Namespace, tell: Teller) -> int:
 
 
 def command_line_date(text: str, config: Config) -> datetime:
-    """--date as ISO 8601 (2023-06-02, 2023-06-02 08:30) or as Vietnamese write it (02/06/2023, 02/06/2023 08:30)."""
-    match = _VN_DATE_RE.match(text.strip())
-    if match:
-        day, month, year, rest = match.groups()
-        text = f"{year}-{int(month):02d}-{int(day):02d}" + (f" {rest}" if rest else "")
+    """--date as the front matter takes it (bantin/dates.py): 2023-06-02, 02/06/2023, 02/06/2023 08:30, ..."""
     try:
         return parse_date(text, config.tz)
-    except ValueError as error:
-        raise UsageError(Text("--date: {problem}", problem=error.args[0]),
-                         hint=Text("write the day as {iso} or {vietnamese} (day/month/year), with a time if you like: "
-                                   "{example}", iso="2023-06-02", vietnamese="02/06/2023",
-                                   example="2023-06-02 08:30")) from None
+    except DateInvalid as invalid:
+        raise UsageError(Text("--date: {problem}", problem=invalid.problem),
+                         hint=date_hint(invalid, "--date")) from None
 
 
 def _import(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     provinces = load_provinces(config.provinces_file)
+    existing = site_tags(config)  # the site's own tags, proposed where the title or the lead names them
     failures = 0
     for file in args.files:
         try:
             imported = import_text(file, config, provinces, province=args.province, topic=args.topic,
                                    section=args.section, date=args.date,
-                                   tags=[t.strip() for t in args.tags.split(",") if t.strip()], dry_run=args.dry_run)
+                                   tags=[t.strip() for t in args.tags.split(",") if t.strip()], dry_run=args.dry_run,
+                                   existing_tags=existing)
         except ImportFailed as failed:
             tell.error(f"{file}: {say(failed.args[0], tell.language)}")
             failures += 1
@@ -304,8 +301,8 @@ def _import(config: Config, args: argparse.Namespace, tell: Teller) -> int:
         target = imported.path.relative_to(config.root).as_posix()
         tell.say(Text("{file} -> {target} (not written: --dry-run)", file=str(file), target=target) if args.dry_run
                  else f"{file} -> {target}")
-        for guess in imported.guesses:  # what the editor should check
-            tell.say(Text("    guessed {guess}", guess=guess))
+        for guess in imported.guesses:  # what the editor should check, and how sure each guess is
+            tell.say(Text("    {guess}", guess=guess))
         if args.dry_run:
             tell.say("    " + imported.text.split("\n---\n", 1)[0].replace("\n", "\n    ") + "\n    ---")
     return 1 if failures else 0

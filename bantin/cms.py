@@ -124,6 +124,27 @@ def config_yml(data: dict[str, Any]) -> bytes:
     return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=120).encode("utf-8")
 
 
+# A date written by hand as Vietnamese write it (31/12/2024, 31/12/2024 08:30), which the build
+# reads (bantin/dates.py), shows in the form's date picker too: Decap's own datetime widget is
+# given the same moment in ISO. The file keeps what it holds until a date is picked (then ISO
+# with the computer's offset, as for a new article).
+DAY_FIRST_DATES = """(() => {
+  const picker = CMS.getWidget("datetime");
+  const dayFirst = /^\\s*(\\d{1,2})[\\/.-](\\d{1,2})[\\/.-](\\d{4})(?:[\\s,]+(\\d{1,2})(?:[:hH](\\d{2}))?[hH]?)?\\s*$/;
+  const two = (n) => String(n).padStart(2, "0");
+  const iso = (value) => {
+    const m = typeof value === "string" ? dayFirst.exec(value) : null;
+    return m ? `${m[3]}-${two(m[2])}-${two(m[1])}T${two(m[4] || 0)}:${m[5] || "00"}:00` : value;
+  };
+  if (picker && window.createClass && window.h) {
+    CMS.registerWidget("datetime", createClass({
+      render() { return h(picker.control, Object.assign({}, this.props, {value: iso(this.props.value)})); },
+    }), picker.preview);
+  }
+})();
+"""
+
+
 def admin_page(config: Config, stylesheets: list[str]) -> bytes:
     """/admin/index.html: loads Decap, styles previews like the site, finds serve's local backend."""
     cms = config.cms
@@ -143,7 +164,7 @@ def admin_page(config: Config, stylesheets: list[str]) -> bytes:
 <script>window.CMS_MANUAL_INIT = true;</script>
 <script src="{html.escape(script)}" integrity="{html.escape(integrity)}" crossorigin="anonymous"></script>
 <script>
-{styles}// on the editor's own computer `bantin serve` answers Decap's local backend on the page's own
+{styles}{DAY_FIRST_DATES}// on the editor's own computer `bantin serve` answers Decap's local backend on the page's own
 // origin; Decap looks for it only when the page is on localhost or 127.0.0.1, never once published
 CMS.init({{config: {{local_backend: {{url: location.origin + "{LOCAL_API_PATH}"}}}}}});
 </script>

@@ -20,6 +20,7 @@ from bantin.inputs import check_file, refusal
 from bantin.messages import Text, either
 from bantin.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
 from bantin.strings import DEFAULT_STRINGS
+from bantin.syntax import toml_error
 
 CONFIG_FILE = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -222,12 +223,9 @@ def parse_config(text: str, root: Path) -> Config:
     try:
         data = tomllib.loads(text.replace("\r\n", "\n"))
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        match = re.search(r"line (\d+)", str(exc))
-        if line is None and match:
-            line = int(match.group(1))
-        problem = Text("invalid TOML: {problem}", problem=str(exc))
-        raise BuildFailed([ContentError(CONFIG_FILE, line, None, problem)]) from None
+        explained = toml_error(text.replace("\r\n", "\n"), exc, CONFIG_FILE)
+        raise BuildFailed([ContentError(CONFIG_FILE, explained.line, explained.field, explained.message,
+                                        explained.hint)]) from None
     return _Validator(text, root).config(data)
 
 
@@ -350,13 +348,14 @@ class _Validator:
 
     def sections(self, value: Any) -> dict[str, str]:
         if not isinstance(value, dict) or not value:
-            self.error("sections", Text("expected a table of section slug = title"),
+            self.error("sections", Text("expected a table of folder = title"),
                        Text("for example {example}", example='[sections]\ntin-tuc = "Tin tức"'))
             return {}
         sections: dict[str, str] = {}
         for slug, title in value.items():
             if not SLUG_RE.match(slug):
-                self.error(f"sections.{slug}", Text("a section slug must be lower-case ASCII words joined by '-'"))
+                self.error(f"sections.{slug}", Text("a section's folder must be named in small letters without "
+                                                    "accents, words joined by '-'"))
             elif not isinstance(title, str) or not title.strip():
                 self.error(f"sections.{slug}", Text("the section needs a title"))
             else:
@@ -371,7 +370,7 @@ class _Validator:
         for topic in value:
             slug = slugify(topic)
             if slug in seen:
-                self.error("topics", Text("topics {first!r} and {second!r} would share the URL slug {slug!r}",
+                self.error("topics", Text("topics {first!r} and {second!r} would have the same address ({slug!r})",
                                           first=seen[slug], second=topic, slug=slug))
             seen[slug] = topic
         return tuple(value)
@@ -406,7 +405,8 @@ class _Validator:
         for name in defaults.__dataclass_fields__:
             value = self.take(data, name, str, getattr(defaults, name), "paths.")
             if not SLUG_RE.match(value):
-                self.error(f"paths.{name}", Text("{value!r} is not a URL slug (lower-case ASCII, '-')", value=value))
+                self.error(f"paths.{name}", Text("{value!r} cannot be part of an address: small letters without "
+                                                 "accents, words joined by '-'", value=value))
                 value = getattr(defaults, name)
             values[name] = value
         words = list(values.values())

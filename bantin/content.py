@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, unquote, urlparse, urlsplit
 
 import yaml
 
+from bantin.authoring import PLACEHOLDER_PARAGRAPHS
 from bantin.config import Config, slug_of, topic_hint
+from bantin.dates import EXAMPLE_WITH_TIME, DateInvalid, date_hint, parse_date
 from bantin.errors import ContentError, line_of_key
 from bantin.inputs import input_files
 from bantin.markup import MarkdownRenderer, first_paragraph_text
 from bantin.messages import Text
 from bantin.model import Article, Source
-from bantin.pictures import body_images, site_path
+from bantin.pictures import body_images, is_photo, site_path
 from bantin.provinces import ProvinceList
+from bantin.syntax import duplicated_keys, yaml_error
+
+__all__ = ["parse_date"]  # bantin.content.parse_date: the one date parser (bantin/dates.py), where it always was
 
 KNOWN_FIELDS = (
     "title", "date", "province", "topic", "tags", "summary", "author", "source",
@@ -31,11 +37,11 @@ KNOWN_FIELDS = (
 REQUIRED_FIELDS = ("title", "date", "province", "topic")
 _HTTP_URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # control characters (a space is fine)
-_DATE_RE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
-    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$"
-)
+# a path on the editor's own computer: C:\Users\..., \\server\share, file:///...
+_COMPUTER_PATH_RE = re.compile(r"^(?:[A-Za-z]:[\\/\x00-\x1f]|\\\\|file:)", re.IGNORECASE)  # \x07: "D:\anh" quoted
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_YEAR_FOLDER_RE = re.compile(r"/((?:19|20)\d{2})/")
+EXAMPLE_YEAR = 2025  # for hints about a file whose year is unknown
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -49,11 +55,22 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class ArticleInvalid(Exception):
-    """Raised by parse_article with every problem found in one file."""
+@dataclass(frozen=True)
+class References:
+    """What an article that failed to parse refers to: its photos and links are checked all the same."""
 
-    def __init__(self, errors: list[ContentError]) -> None:
+    key: str
+    images: tuple[tuple[str, int, str], ...]  # (site path, line, field), as Article.images
+    links: tuple[tuple[str, int, str], ...]  # (site path, line, field), as Article.links
+    stem: str  # the file's name without .md: the likely last part of its URL, which links may name
+
+
+class ArticleInvalid(Exception):
+    """Raised by parse_article with every problem found in one file, and what its body refers to."""
+
+    def __init__(self, errors: list[ContentError], references: References | None = None) -> None:
         self.errors = errors
+        self.references = references
         super().__init__("\n".join(map(str, errors)))
 
 
@@ -118,14 +135,14 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     """(front-matter text, body, line number where the body starts)."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         raise ArticleInvalid([ContentError(
-            rel, 1, None, Text("no front-matter"),
+            rel, 1, None, Text("the article has no header (front matter)"),
             hint=Text("start the file with a line '---', the fields (title: ..., date: ...), and '---'"),
         )])
     lines = text.split("\n")
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise ArticleInvalid([ContentError(rel, 1, None, Text("the front-matter is never closed"),
+    raise ArticleInvalid([ContentError(rel, 1, None, Text("the article's header (front matter) is never closed"),
                                        hint=Text("did you forget the closing '---' line?"))])
 
 
@@ -137,25 +154,113 @@ def markdown_renderer(config: Config) -> MarkdownRenderer:
 
 def parse_article(source: Source, config: Config, provinces: ProvinceList,
                   markdown: MarkdownRenderer) -> Article:
-    """Validate one source and render its body; raise ArticleInvalid with every problem."""
-    front, body, body_line = split_front_matter(source.text, source.rel)
+    """Validate one source and render its body; raise ArticleInvalid with every problem.
+
+    Whatever is wrong with the header, the body is checked too (the sample text of `new`,
+    photos on the editor's computer) and what it refers to goes with the errors, so that
+    photos and links are checked in the same run.
+    """
+    errors: list[ContentError] = []
     try:
-        data = yaml.load(front, Loader=_Loader) if front.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ArticleInvalid([ContentError(
-            source.rel, line, None, Text("invalid YAML: {problem}", problem=problem),
-            hint=Text("quote values that contain ': ' or start with a symbol"))]) from None
-    if not isinstance(data, dict):
-        raise ArticleInvalid([ContentError(source.rel, 2, None, Text("the front-matter must be 'field: value' lines"))])
-    fields = _Fields(source, front, data)
-    article = fields.article(config, provinces, markdown, body, body_line)
-    if fields.errors:
-        raise ArticleInvalid(fields.errors)
-    assert article is not None
-    return article
+        front, body, body_line = split_front_matter(source.text, source.rel)
+    except ArticleInvalid as invalid:  # no header at all: the whole file is the body
+        errors += invalid.errors
+        front, body, body_line = "", (source.text if not source.text.startswith("---") else ""), 1
+    data: Any = {}
+    if front.strip():
+        try:
+            data = yaml.load(front, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            explained = yaml_error(front, exc, first_line=2)
+            errors.append(ContentError(source.rel, explained.line, explained.field, explained.message,
+                                       explained.hint))
+            data = None
+    if data is not None and not isinstance(data, dict):
+        errors.append(ContentError(source.rel, 2, None, Text("the article's header must be 'field: value' lines"),
+                                   hint=Text("for example {example}", example='title: "Hội thảo chuyển đổi số"')))
+        data = None
+    for field, first, second in duplicated_keys(front, first_line=2):
+        errors.append(ContentError(source.rel, second, field,
+                                   Text("{field} is written twice (lines {first} and {second}): only the second counts",
+                                        field=field, first=first, second=second),
+                                   hint=Text("keep one of the two lines")))
+    body_html, targets = markdown.render_with_targets(body)
+    fields = _Fields(source, front, data or {})
+    article = fields.article(config, provinces, body_html) if data is not None else None
+    errors += fields.errors
+    year = article.year if article is not None else fields.year_hint()
+    errors += _body_errors(source.rel, body, body_line, targets, year)
+    page_url = article.url if article is not None else None
+    images = fields.cover(page_url) + _body_images(body_html, targets, body, body_line, config.base_path, page_url)
+    links = tuple((path, _line_of(raw, body, body_line), "body") for raw, path in _links(targets, page_url))
+    if errors or article is None:
+        raise ArticleInvalid(errors, References(source.rel, images, links, source.path.stem))
+    return dataclasses.replace(article, images=images, links=links)
+
+
+def _body_images(body_html: str, targets: list[tuple[str, str]], body: str, body_line: int, base_path: str,
+                 page_url: str | None) -> tuple[tuple[str, int, str], ...]:
+    """(site path, line, "body") of every image of this site the body shows; without the article's
+    URL (an invalid article), those written from the site's root."""
+    if page_url is not None:
+        paths = body_images(body_html, base_path, page_url)
+    else:
+        paths = list(dict.fromkeys(path for tag, value in targets if tag == "img" and value.startswith("/")
+                                   and (path := site_path(value, "/", "/"))))
+    return tuple((path, _line_of(path, body, body_line), "body") for path in paths)
+
+
+def _links(targets: list[tuple[str, str]], page_url: str | None) -> list[tuple[str, str]]:
+    """(as written, site path) of every link of the body to a page or file of this site."""
+    found = []
+    for tag, value in targets:
+        if tag != "a":
+            continue
+        target = value.strip()
+        if (not target or target.startswith(("#", "?", "//")) or _SCHEME_RE.match(target)
+                or _COMPUTER_PATH_RE.match(target)):
+            continue  # elsewhere, this page, or a path on a computer (said by _body_errors)
+        path = unquote(urlsplit(target).path)
+        if not path.startswith("/"):
+            if page_url is None:
+                continue  # relative to a URL this article has not got
+            path = posixpath.join(page_url, path)
+        normal = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+        found.append((value, normal.replace("//", "/")))
+    return list(dict.fromkeys(found))
+
+
+def _body_errors(rel: str, body: str, body_line: int, targets: list[tuple[str, str]],
+                 year: int) -> list[ContentError]:
+    """What is wrong in the body itself: the sample text of `new`, photos and files on the editor's computer."""
+    errors = []
+    lines = body.split("\n")
+    sample = next((index for index, line in enumerate(lines) if line.strip() in PLACEHOLDER_PARAGRAPHS), None)
+    if sample is not None:  # said once, at its first line
+        errors.append(ContentError(
+            rel, body_line + sample, "body",
+            Text("the article still holds the sample text that {command} writes: {text!r}",
+                 command="bantin new", text=lines[sample].strip()),
+            hint=Text("replace it with the article's own text")))
+    for tag, value in dict.fromkeys(targets):
+        if _COMPUTER_PATH_RE.match(value.strip()):
+            errors.append(computer_path_error(rel, _line_of(value, body, body_line), "body", value,
+                                              tag == "img", year))
+    return errors
+
+
+def computer_path_error(rel: str, line: int | None, field: str, value: str, image: bool, year: int) -> ContentError:
+    """A photo or a link that names a file on the editor's own computer, which no reader can open."""
+    name = re.split(r"[\\/]", value.strip())[-1] or "ten-tep"
+    if image or is_photo("/" + name):
+        return ContentError(rel, line, field,
+                            Text("the photo {path} is a file on your computer: readers cannot see it", path=value),
+                            hint=Text("write the photo's path in the site, for example {path}, and put the file in "
+                                      "{folder}", path=f"/anh/{year}/{name}", folder=f"content/anh/{year}/"))
+    return ContentError(rel, line, field,
+                        Text("the link {path} leads to a file on your computer: readers cannot open it", path=value),
+                        hint=Text("put the file in {folder} and link to its path in the site: {path}",
+                                  folder=f"content/tai-lieu/{year}/", path=f"/tai-lieu/{year}/{name}"))
 
 
 class _Fields:
@@ -166,6 +271,8 @@ class _Fields:
         self.front = front
         self.data = {str(k): v for k, v in data.items()}
         self.errors: list[ContentError] = []
+        self.moment: datetime | None = None  # the date, once read
+        self.image_value = ""  # the cover, once read
 
     def error(self, field: str, message: str, hint: str | None = None) -> None:
         line = line_of_key(self.front, field, first_line=2)
@@ -178,7 +285,10 @@ class _Fields:
                 self.error(field, Text("missing required field"), self._missing_hint(field))
             return ""
         if isinstance(value, bool | dict | list):
-            self.error(field, Text("expected text, got {kind}", kind=type(value).__name__))
+            kind = Text("a list") if isinstance(value, list) else Text("true or false") if isinstance(value, bool) \
+                else Text("a table of fields")
+            self.error(field, Text("expected text, got {kind}", kind=kind),
+                       Text("put the text in double quotes: {example}", example=f'{field}: "..."'))
             return ""
         text = unicodedata.normalize("NFC", str(value)).strip()
         if required and not text:
@@ -189,40 +299,36 @@ class _Fields:
         close = difflib.get_close_matches(field, [k for k in self.data if k not in KNOWN_FIELDS], n=1)
         if close:
             return Text("found '{found}': did you mean '{field}'?", found=close[0], field=field)
-        return Text("add a line '{field}: ...' to the front-matter", field=field)
+        example = f"{field}: {EXAMPLE_WITH_TIME}" if field == "date" else f"{field}: ..."
+        return Text("add a line '{line}' to the article's header", line=example)
 
-    def article(self, config: Config, provinces: ProvinceList, markdown: MarkdownRenderer,
-                body: str, body_line: int) -> Article | None:
+    def article(self, config: Config, provinces: ProvinceList, body_html: str) -> Article | None:
+        """The article, its photos and links still to be added; None when a field is wrong."""
         title = self.text("title", required=True)
-        moment = self.date(config.tz)
+        self.moment = moment = self.date(config.tz)
         updated = self.date(config.tz, "updated", required=False)
         if moment is not None and updated is not None and updated < moment:
             self.error("updated", Text("the article is updated before it was published"),
                        Text("updated: is the date of the last correction, after date:"))
-        province = self.province(provinces)
+        province = self.province(provinces, moment)
         topic = self.topic(config)
         tags = self.string_list("tags")
         aliases = tuple(self.alias(a) for a in self.string_list("aliases"))
         slug = self.slug()
         source_name, source_url = self.source_field()
+        self.image_value = image = self.image(moment.year if moment else self.year_hint())
         draft = self.data.get("draft", False)
         if not isinstance(draft, bool):
             self.error("draft", Text("expected true or false, got {value!r}", value=draft))
             draft = False
         if self.errors or moment is None:
             return None
-        body_html = markdown.render(body)
         lead = self.text("summary")
-        url = f"/{self.source.section}/{moment.year}/{slug}/"
-        image = self.image()
-        cover = site_path(image, "/", url) if image.startswith("/") else None
-        images = ([(cover, line_of_key(self.front, "image", first_line=2) or 1, "image")] if cover else []) + [
-            (path, _line_of(path, body, body_line), "body") for path in body_images(body_html, config.base_path, url)]
         return Article(
             key=self.source.rel,
             section=self.source.section,
             slug=slug,
-            url=url,
+            url=f"/{self.source.section}/{moment.year}/{slug}/",
             title=title,
             date=moment,
             province=province,
@@ -235,13 +341,29 @@ class _Fields:
             source_name=source_name,
             source_url=source_url,
             image=image,
-            images=tuple(images),
             image_alt=self.text("image_alt") or title,
             draft=draft,
             updated=updated,
             aliases=tuple(a for a in aliases if a),
+            lines={field: line for field in ("title", "date")
+                   if (line := line_of_key(self.front, field, first_line=2)) is not None},
             extra={k: v for k, v in self.data.items() if k not in KNOWN_FIELDS},
         )
+
+    def cover(self, page_url: str | None) -> tuple[tuple[str, int, str], ...]:
+        """(site path, line, "image") of the cover, when it is a photo of this site."""
+        image = self.image_value
+        if not image.startswith("/"):
+            return ()
+        path = site_path(image, "/", page_url or "/")
+        return ((path, line_of_key(self.front, "image", first_line=2) or 1, "image"),) if path else ()
+
+    def year_hint(self) -> int:
+        """The article's year for examples in hints: its date's, else its folder's (content/tin-tuc/2025/...)."""
+        if self.moment is not None:
+            return self.moment.year
+        match = _YEAR_FOLDER_RE.search(self.source.rel)
+        return int(match.group(1)) if match else EXAMPLE_YEAR
 
     def date(self, tz: tzinfo, field: str = "date", required: bool = True) -> datetime | None:
         value = self.data.get(field)
@@ -251,22 +373,27 @@ class _Fields:
             return None
         try:
             return parse_date(value, tz)
-        except ValueError as exc:
-            self.error(field, exc.args[0], Text("write an ISO 8601 date such as {date} or {moment}", date="2023-06-02",
-                                                moment="2023-06-02T00:03:00+07:00"))
+        except DateInvalid as invalid:
+            self.error(field, invalid.problem, date_hint(invalid, field))
             return None
 
-    def province(self, provinces: ProvinceList) -> str:
+    def province(self, provinces: ProvinceList, moment: datetime | None) -> str:
         name = self.text("province", required=True)
         if not name:
             return ""
         match = provinces.match(name)
         if match is None:
-            self.error("province", Text("unknown province {name!r}", name=name), provinces.hint(name))
+            message, hint = provinces.unknown(name, moment.date() if moment else None)
+            self.error("province", message, hint)
             return ""
         return match.slug
 
     def topic(self, config: Config) -> str:
+        value = self.data.get("topic")
+        if value is not None and not str(value).strip():  # left out by import-text: the editor chooses
+            self.error("topic", Text("no topic yet"), Text("write one of the site's topics: {names}",
+                                                             names=", ".join(config.topics)))
+            return ""
         name = self.text("topic", required=True)
         if not name:
             return ""
@@ -296,19 +423,24 @@ class _Fields:
         given = self.text("slug")
         slug = slug_of(given or self.source.path.stem)
         if not slug:
-            self.error("slug", Text("the slug is empty after removing accents and symbols"),
-                       Text("set slug: to a few words in Latin letters"))
+            self.error("slug", Text("the last part of the address (slug) is empty once accents and symbols are "
+                                    "removed"),
+                       Text("write slug: with a few words in Latin letters"))
         return slug
 
-    def image(self) -> str:
+    def image(self, year: int) -> str:
         """The cover image: an http(s) URL or a site path; anything else could run script."""
         value = self.text("image")
         if not value or _HTTP_URL_RE.match(value):
             return value
+        if _COMPUTER_PATH_RE.match(value):
+            self.errors.append(computer_path_error(self.source.rel, line_of_key(self.front, "image", first_line=2),
+                                                   "image", value, True, year))
+            return ""
         if not value.startswith("/") or value.startswith("//") or "\\" in value or _CONTROL_RE.search(value):
-            self.error("image", Text("{value!r} is not an http(s) URL or a site path", value=value),
-                       Text("write a site path such as {path}, or a URL starting with https://",
-                            path="/anh/2023/hoi-thao.jpg"))
+            self.error("image", Text("{value!r} is not an address on the web or a path in the site", value=value),
+                       Text("write the photo's path in the site, such as {path}, or an address starting with "
+                            "https://", path=f"/anh/{year}/hoi-thao.jpg"))
             return ""
         return value
 
@@ -352,41 +484,12 @@ class _Fields:
         return unicodedata.normalize("NFC", name), url
 
 
-def _line_of(path: str, body: str, first_line: int) -> int:
-    """The line of the body that names this path (as written, or percent-encoded), for messages."""
-    name = path.rsplit("/", 1)[-1]
-    for index, line in enumerate(body.split("\n")):
-        if name in line or quote(name) in line:
-            return first_line + index
+def _line_of(target: str, body: str, first_line: int) -> int:
+    """The line of the body that names this path or link (as written, by its file name, or
+    percent-encoded), for messages."""
+    name = target.rstrip("/").rsplit("/", 1)[-1]
+    for wanted in dict.fromkeys(w for w in (target, name, quote(name)) if w):
+        for index, line in enumerate(body.split("\n")):
+            if wanted in line:
+                return first_line + index
     return first_line
-
-
-def parse_date(value: Any, tz: tzinfo) -> datetime:
-    """Any ISO 8601 date or date-time as an aware datetime; no offset means the site's timezone."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tz)
-    if not isinstance(value, str):
-        raise ValueError(Text("expected a date, got {value!r}", value=value))
-    match = _DATE_RE.match(value.strip())
-    if not match:
-        raise ValueError(Text("{value!r} is not an ISO 8601 date", value=value))
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    try:
-        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                          int(second or 0), int((fraction or "0").ljust(6, "0")))
-    except ValueError as exc:
-        raise ValueError(Text("impossible date {value!r}: {problem}", value=value, problem=str(exc))) from None
-    if offset is None:
-        return moment.replace(tzinfo=tz)
-    if offset in ("Z", "z"):
-        zone = UTC
-    else:
-        digits = offset[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-        if hours > 23 or minutes > 59:
-            raise ValueError(Text("impossible offset in {value!r}", value=value))
-        sign = -1 if offset[0] == "-" else 1
-        zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return moment.replace(tzinfo=zone).astimezone(tz)

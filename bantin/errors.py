@@ -30,15 +30,17 @@ class ContentError:
 
 
 class BuildFailed(Exception):
-    """Raised with every error found, so that an editor sees them all at once."""
+    """Raised with every error found, so that an editor sees them all at once (and the warnings
+    found beside them, which would otherwise wait for a run without errors)."""
 
-    def __init__(self, errors: Iterable[ContentError]) -> None:
+    def __init__(self, errors: Iterable[ContentError], warnings: Iterable[ContentError] = ()) -> None:
         self.errors = sorted(set(errors), key=_sort_key)
+        self.warnings = tuple(warnings)
         super().__init__(format_errors(self.errors))
 
     def __reduce__(self) -> tuple:
         # rebuilt from the errors, not from the message: a worker process's error crosses intact
-        return (BuildFailed, (self.errors,))
+        return (BuildFailed, (self.errors, self.warnings))
 
 
 def said_hint(hint: str | None, language: gettext.NullTranslations) -> str:

@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bantin import cache
 from bantin.config import Config, Images
-from bantin.content import project_relative
+from bantin.content import References, project_relative
 from bantin.errors import BuildFailed, ContentError
 from bantin.messages import Text
 from bantin.model import Article, ImageFacts, Picture, Variant
@@ -99,11 +100,12 @@ class Catalogue:
     warnings: list[ContentError]
 
 
-def catalogue(articles: list[Article], static: dict[str, Path], config: Config) -> Catalogue:
+def catalogue(articles: Sequence[Article | References], static: dict[str, Path], config: Config) -> Catalogue:
     """Check every image reference of every article and plan the variants of each photo.
 
     A reference to a site path no file under content/ answers is an error (or a warning, as
-    [images] missing says); so is a photo Pillow cannot read. An original over the limits of
+    [images] missing says); so is a photo Pillow cannot read. Articles that failed to parse
+    come as their References: their photos are checked in the same run. An original over the limits of
     [images] is a warning: it is still processed.
     """
     settings = config.images
@@ -122,8 +124,7 @@ def catalogue(articles: list[Article], static: dict[str, Path], config: Config) 
         problem, hint = None, None
         if source is None:
             problem = Text("the image {path} does not exist", path=path)
-            hint = Text("put the photo under content/ (for example {file}) and write its path from the site's "
-                        "root: {path}", file="content/anh/2023/ten-anh.jpg", path="/anh/2023/ten-anh.jpg")
+            hint = Text("put the photo at {file}, or correct its path", file=f"content{path}")
         elif isinstance(found, str):
             problem = Text("the image {path} cannot be used: {problem}", path=path, problem=found)
             hint = Text("replace the file with a JPEG or PNG photo")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, overload
 
@@ -26,8 +27,20 @@ from bantin.strings import vietnamese_date, vietnamese_datetime
 from bantin.themes import THEME_LAYOUTS, THEME_PREFIX
 
 
-def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -> ContentError:
-    """A template error as a ContentError pointing at the layout file and line."""
+class LayoutMistake(jinja2.TemplateRuntimeError):
+    """A layout gave one of bantin's filters or helpers what it cannot use: said in words, with a hint."""
+
+    def __init__(self, message: Text, hint: Text | None = None) -> None:
+        super().__init__(message)
+        self.said, self.hint = message, hint
+
+
+ARTICLE_FIELDS = ", ".join(name for name in Article.__dataclass_fields__ if name not in ("images", "links", "lines"))
+
+
+def layout_error(exc: Exception, config: Config, doing: str | Text) -> ContentError:
+    """A template error (or any error raised while a layout runs) as a ContentError pointing at
+    the layout file and line: what went wrong, never a traceback."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if name is None:  # runtime errors: find the innermost frame that ran a layout
         trace = exc.__traceback__
@@ -37,8 +50,56 @@ def layout_error(exc: jinja2.TemplateError, config: Config, doing: str | Text) -
                 name, line = filename, trace.tb_lineno
             trace = trace.tb_next
     where = layout_name(name, config) if name else "layouts"
+    if isinstance(exc, LayoutMistake):
+        return ContentError(where, line, None, Text("{problem} ({doing})", problem=exc.said, doing=doing), exc.hint)
+    problem = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        return ContentError(where, line, None, Text("the layout reads a value that does not exist ({kind}: {problem}) "
+                                                    "({doing})", kind=type(exc).__name__, problem=problem, doing=doing),
+                            _undefined_hint(problem))
     return ContentError(where, line, None, Text("{kind}: {problem} ({doing})", kind=type(exc).__name__,
-                                                problem=exc.message or str(exc), doing=doing))
+                                                problem=problem, doing=doing))
+
+
+def _undefined_hint(problem: str) -> Text | None:
+    if "Article object" in problem:
+        return Text("an article has these fields: {fields}; the other fields of its header are in article.extra",
+                    fields=ARTICLE_FIELDS)
+    return None
+
+
+def _described(value: Any) -> Text:
+    """A value a layout passed, in words: 'the text 'Hội thảo'', 'nothing (None)'."""
+    if value is None:
+        return Text("nothing (None)")
+    if isinstance(value, str):
+        return Text("the text {value!r}", value=value[:60])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Text("the number {value}", value=value)
+    return Text("a value of type {kind}", kind=type(value).__name__)
+
+
+def _date_filter(name: str, function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A date filter that says what a layout gave it instead of a date, with the layout's line."""
+
+    def checked(value: Any) -> str:
+        if isinstance(value, jinja2.Undefined):
+            owner = value._undefined_obj
+            missing = value._undefined_name
+            if type(owner) is Article:
+                raise LayoutMistake(Text("the filter {filter} got article.{name}, and an article has no field {name}",
+                                         filter=name, name=missing), _undefined_hint("Article object"))
+            raise LayoutMistake(Text("the filter {filter} got {name}, which does not exist", filter=name,
+                                     name=missing if isinstance(missing, str) else "?"))
+        if not isinstance(value, datetime):
+            example = f"{{% if article.updated %}}{{{{ article.updated|{name} }}}}{{% endif %}}"
+            raise LayoutMistake(Text("the filter {filter} needs a date, and got {value}", filter=name,
+                                     value=_described(value)),
+                                Text("give it a date such as article.date; for one that may be missing: {example}",
+                                     example=example))
+        return function(value)
+
+    return checked
 
 
 def layout_name(filename: str, config: Config) -> str:
@@ -274,8 +335,8 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
         keep_trailing_newline=True,
     )
     env.add_globals(globals_)
-    env.filters["vn_datetime"] = vietnamese_datetime
-    env.filters["vn_date"] = vietnamese_date
-    env.filters["isodate"] = lambda moment: moment.isoformat()
+    env.filters["vn_datetime"] = _date_filter("vn_datetime", vietnamese_datetime)
+    env.filters["vn_date"] = _date_filter("vn_date", vietnamese_date)
+    env.filters["isodate"] = _date_filter("isodate", datetime.isoformat)
     env.filters = {name: checked_filter(name, function) for name, function in env.filters.items()}
     return env

@@ -30,8 +30,10 @@ class _FiguresAndLinks(Treeprocessor):
     def __init__(self, md: markdown.Markdown, base_path: str) -> None:
         super().__init__(md)
         self.prefix = base_path.rstrip("/")
+        self.targets: list[tuple[str, str]] = []  # (tag, href or src as written) of the last body converted
 
     def run(self, root: etree.Element) -> None:
+        self.targets = []
         for element in root.iter():
             if element.tag == "p":
                 self._figure(element)
@@ -40,6 +42,8 @@ class _FiguresAndLinks(Treeprocessor):
                 element.set("decoding", "async")
             for attribute in ("href", "src"):
                 value = element.get(attribute)
+                if value is not None and element.tag in ("a", "img"):
+                    self.targets.append((element.tag, value))  # before the sanitiser drops what it refuses
                 if self.prefix and value and value.startswith("/") and not value.startswith("//"):
                     element.set(attribute, self.prefix + value)
 
@@ -65,7 +69,8 @@ class _BantinExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # priority 1: after inline patterns (20) have made the <img> and <a> elements
-        md.treeprocessors.register(_FiguresAndLinks(md, self.base_path), "bantin-figures", 1)
+        self.processor = _FiguresAndLinks(md, self.base_path)
+        md.treeprocessors.register(self.processor, "bantin-figures", 1)
 
 
 class MarkdownRenderer:
@@ -79,9 +84,9 @@ class MarkdownRenderer:
     def __init__(self, base_path: str = "/", raw_html: str = "safe",
                  iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS,
                  footnote_back: str = "Quay lại chỗ chú thích %d trong bài") -> None:
+        self._bantin = _BantinExtension(base_path)
         self._md = markdown.Markdown(
-            extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists",
-                        _BantinExtension(base_path)],
+            extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists", self._bantin],
             # the footnotes' back links speak the site's language ("Jump back to footnote 1" otherwise)
             extension_configs={"toc": {"slugify": heading_id}, "footnotes": {"BACKLINK_TITLE": footnote_back}},
             output_format="html",
@@ -94,8 +99,14 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> str:
         """Convert one article body to HTML, sanitised as the site's raw_html setting says."""
+        return self.render_with_targets(text)[0]
+
+    def render_with_targets(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The body as HTML, and the target of every Markdown link and image as written
+        ("a" or "img", the href or src), even those the sanitiser then drops (C:\\...)."""
         self._md.reset()
-        return self._sanitizer.clean(self._md.convert(text))
+        converted = self._md.convert(text)
+        return self._sanitizer.clean(converted), self._bantin.processor.targets
 
 
 def first_paragraph_text(body_html: str) -> str:

@@ -10,12 +10,14 @@ language. The Vietnamese catalogue is bantin/locale/vi/LC_MESSAGES/bantin.po, co
 from __future__ import annotations
 
 import gettext
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+_LANGUAGE_RE = re.compile(r'^\s*language\s*=\s*"([A-Za-z_-]+)"\s*(?:#.*)?$', re.MULTILINE)
 DOMAIN = "bantin"
 
 
@@ -108,8 +110,12 @@ def catalogue(code: str) -> gettext.NullTranslations:
 def project_language(root: Path, fallback: str = "vi") -> gettext.NullTranslations:
     """The catalogue named by site.toml's `language`, read even when the rest of the file is wrong."""
     try:
-        data = tomllib.loads((root / "site.toml").read_text(encoding="utf-8-sig"))  # as load_config reads it
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = (root / "site.toml").read_text(encoding="utf-8-sig")  # as load_config reads it
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError):
         return catalogue(fallback)
+    except tomllib.TOMLDecodeError:  # the error is said in the language its line names, if it can be read
+        match = _LANGUAGE_RE.search(text)
+        return catalogue(match.group(1) if match else fallback)
     code = data.get("language", fallback)
     return catalogue(code if isinstance(code, str) else fallback)

@@ -45,6 +45,9 @@ class Article:
     aliases: tuple[str, ...] = ()  # site-relative URLs that redirect here
     # (site path, line, field) of every image on this site it shows: the cover ("image") and the body's ("body")
     images: tuple[tuple[str, int, str], ...] = ()
+    # (site path, line, "body") of every link of the body to a page or file of this site (bantin/links.py checks them)
+    links: tuple[tuple[str, int, str], ...] = ()
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line, for warnings (title, date)
     extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for layouts
 
     @property

@@ -15,12 +15,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bantin import cache, images, ledger, themes
+from bantin.checks import copies, dated_later
 from bantin.config import Config
-from bantin.content import ArticleInvalid, discover, markdown_renderer, parse_article, project_relative, read_source
+from bantin.content import (
+    ArticleInvalid,
+    References,
+    discover,
+    markdown_renderer,
+    parse_article,
+    project_relative,
+    read_source,
+)
 from bantin.deps import Dependencies, answers, plan_entry, stale
 from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.ledger import Dep, Role
+from bantin.links import check_links
 from bantin.markup import MarkdownRenderer, plain_text
 from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
@@ -136,19 +146,21 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     provinces = load_provinces(config.provinces_file, project_relative(config.provinces_file, config.root)
                                if config.provinces_file else "")
 
-    # 1. Read and check every article; gather all errors before stopping.
+    # 1. Read and check every article; gather all errors before stopping. An article that
+    #    fails still has its photos and links checked (`unparsed`), in the same run.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    parsed, errors, digests, replaced = parse_all(found.sources, config, provinces, jobs, progress)
+    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, progress)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
-    # 2. Leave out drafts and articles dated in the future, unless asked for.
+    # 2. Leave out drafts and articles dated in the future, unless asked for (each said by name).
     now = build_time(options)
     drafts = [a for a in parsed if a.draft and not options.drafts]
     future = [a for a in parsed if a.date > now and not options.future]
     left_out = {a.key for a in drafts + future}
     articles = [a for a in parsed if a.key not in left_out]
+    warnings = dated_later(future, now, config.tz) + copies(articles)
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.
@@ -161,15 +173,18 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     outputs, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
-    photos = images.catalogue(parsed, static, config)
+    #    Every link to the site must lead to a planned page or a file under content/.
+    photos = images.catalogue([*parsed, *unparsed], static, config)
+    links = check_links([*articles, *unparsed], outputs, static, drafts + future, (r.stem for r in unparsed),
+                        config.base_path)
     errors += (site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
-               + photos.errors)
+               + photos.errors + links.errors)
     if errors:
-        raise BuildFailed(errors)
+        raise BuildFailed(errors, photos.warnings + warnings + links.warnings)
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
     static = {path: source for path, source in static.items() if path not in processed}  # published as variants
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
-    warnings = themes.upgrade_warnings(config) + photos.warnings  # a copied theme file that the theme changed
+    warnings = themes.upgrade_warnings(config) + photos.warnings + warnings + links.warnings
     return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced)
 
@@ -323,26 +338,32 @@ def _init_parser(config: Config, provinces: ProvinceList) -> None:
     _worker["parse"] = (config, provinces, markdown_renderer(config))
 
 
-def _parse_chunk(paths: Sequence[Path]) -> tuple[list[Article], list[ContentError]]:
+Parsed = tuple[list[Article], list[ContentError], list[References]]  # valid articles, errors, what invalid ones show
+
+
+def _parse_chunk(paths: Sequence[Path]) -> Parsed:
     config, provinces, markdown = _worker["parse"]  # type: ignore[misc]
     return _parse_paths(paths, config, provinces, markdown)
 
 
-def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
-                 markdown: MarkdownRenderer) -> tuple[list[Article], list[ContentError]]:
-    articles, errors = [], []
+def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList, markdown: MarkdownRenderer) -> Parsed:
+    articles, errors, unparsed = [], [], []
     for path in paths:
         try:
             articles.append(parse_article(read_source(path, config), config, provinces, markdown))
         except ArticleInvalid as invalid:
             errors.extend(invalid.errors)
-    return articles, errors
+            if invalid.references is not None:
+                unparsed.append(invalid.references)
+    return articles, errors, unparsed
 
 
 def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None
-              ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]]]:
+              ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]],
+                         list[References]]:
     """Parse every source, in worker processes when there are many; also each source's digest,
-    and the previous parse (with its source digest) of every article edited or removed since.
+    the previous parse (with its source digest) of every article edited or removed since, and
+    the photos and links of the articles that failed to parse (checked all the same).
 
     Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
@@ -361,14 +382,14 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
         else:
             digests[rel] = digest
             todo.append(path)
-    articles, errors = _parse_fresh(todo, config, provinces, jobs, progress)
+    articles, errors, unparsed = _parse_fresh(todo, config, provinces, jobs, progress)
     for article in articles:
         kept[article.key] = (digests[article.key], article)
     if todo or len(kept) != len(stored):
         cache.save(config.root, "articles", settings, kept)
     replaced = {key: hit for key, hit in stored.items() if kept.get(key, (None,))[0] != hit[0]}
     return ([article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()},
-            replaced)
+            replaced, unparsed)
 
 
 def _parse_settings(config: Config) -> tuple[object, ...]:
@@ -386,8 +407,8 @@ def _provinces_bytes(config: Config) -> bytes:
     return config.provinces_file.read_bytes() if config.provinces_file else b""
 
 
-def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
-                 jobs: int, progress: Progress | None = None) -> tuple[list[Article], list[ContentError]]:
+def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int,
+                 progress: Progress | None = None) -> Parsed:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         parsed = _parse_paths(paths, config, provinces, markdown_renderer(config))
         if progress and paths:
@@ -395,16 +416,18 @@ def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList,
         return parsed
     articles: list[Article] = []
     errors: list[ContentError] = []
+    unparsed: list[References] = []
     done = 0
     with _pool(jobs, _init_parser, (config, provinces)) as pool:
-        for chunk, (chunk_articles, chunk_errors) in zip(
+        for chunk, (chunk_articles, chunk_errors, chunk_unparsed) in zip(
                 chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
             articles.extend(chunk_articles)
             errors.extend(chunk_errors)
+            unparsed.extend(chunk_unparsed)
             done += len(chunk)
             if progress:
                 progress("parse", done, len(paths))
-    return articles, errors
+    return articles, errors, unparsed
 
 
 # --- parallel photo encoding ------------------------------------------------------------

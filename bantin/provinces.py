@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -15,8 +16,11 @@ from slugify import slugify
 
 from bantin.errors import BuildFailed, ContentError, not_utf8
 from bantin.messages import Text, either
+from bantin.syntax import toml_error
 
 _PREFIXES = ("thanh-pho-", "tinh-", "tp-")
+_CLOSE = 0.6  # how alike a typed name and a spelling must be (difflib's ratio of their match keys) to suggest it
+_MARGIN = 0.1  # suggestions stay this close to the best one
 
 
 @dataclass(frozen=True)
@@ -38,25 +42,59 @@ class Province:
 
 @dataclass(frozen=True)
 class ProvinceList:
-    """Lookup of provinces by any accepted spelling."""
+    """Lookup of provinces by any accepted spelling, and of the cities that are not provinces."""
 
     by_slug: dict[str, Province]  # in the order of the data file: national, then today's units
     aliases: dict[str, str]  # match key -> slug
     merger_date: date
+    cities: dict[str, tuple[str, str]] = field(default_factory=dict)  # match key -> (city, slug of its unit then)
 
     def match(self, text: str) -> Province | None:
         """The province that `text` names, whatever its spelling, or None."""
         slug = self.aliases.get(match_key(text))
         return self.by_slug[slug] if slug else None
 
-    def hint(self, text: str) -> Text:
-        """What to say about a name that matches no province: the closest names, or what to write."""
-        import difflib
+    def unknown(self, text: str, when: date | None = None) -> tuple[Text, Text]:
+        """(message, hint) for a name that matches no province: a city gets the province it is in
+        (before the merger for an article dated earlier, today's after), a near miss the closest
+        names, never one farther from what was typed than a city is."""
+        key = match_key(text)
+        city = self.cities.get(key)
+        if city is not None:
+            return Text("{name!r} is a city, not a province", name=text), self._city_hint(*city, when)
+        return Text("unknown province {name!r}", name=text), self.hint(text, when)
 
-        close = difflib.get_close_matches(text, [p.name for p in self.by_slug.values()], n=3, cutoff=0.5)
+    def hint(self, text: str, when: date | None = None) -> Text:
+        """What to say about a name that matches no province: the closest names, or what to write."""
+        key = match_key(text)
+        ratios: dict[str, float] = {}  # canonical name -> how close its closest spelling is
+        for spelling, slug in self.aliases.items():
+            name = self.by_slug[slug].name
+            ratios[name] = max(ratios.get(name, 0.0), difflib.SequenceMatcher(None, key, spelling).ratio())
+        city_key = max(self.cities, key=lambda k: difflib.SequenceMatcher(None, key, k).ratio(), default=None)
+        city_ratio = difflib.SequenceMatcher(None, key, city_key).ratio() if city_key else 0.0
+        best = max(ratios.values(), default=0.0)
+        if city_key is not None and city_ratio >= _CLOSE and city_ratio >= best:
+            name, slug = self.cities[city_key]
+            return Text("did you mean {city}? {answer}", city=name, answer=self._city_hint(name, slug, when))
+        close = sorted((name for name, ratio in ratios.items()
+                        if ratio >= _CLOSE and ratio >= best - _MARGIN and ratio > city_ratio),
+                       key=lambda name: -ratios[name])[:3]
         if close:
             return Text("did you mean {names}?", names=either([repr(c) for c in close]))
         return Text("use a province or city name, or 'Trung ương' for national news")
+
+    def _city_hint(self, city: str, slug: str, when: date | None) -> Text:
+        """'Vinh is in the province of Nghệ An: write province: Nghệ An'."""
+        unit = self.by_slug[slug]
+        if when is not None and when >= self.merger_date:
+            unit = self.by_slug[unit.part_of]
+        shown = unit.name.removeprefix("TP. ")
+        if (unit.kind or "tỉnh") == "thành phố":
+            return Text("{city} is in the city of {name}: write province: {value}", city=city, name=shown,
+                        value=unit.name)
+        return Text("{city} is in the province of {name}: write province: {value}", city=city, name=shown,
+                    value=unit.name)
 
     def current(self) -> list[Province]:
         """Today's units, national level first, in the order of the data file."""
@@ -93,8 +131,9 @@ def load_provinces(path: Path | None, label: str = "") -> ProvinceList:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problem = Text("invalid TOML: {problem}", problem=str(exc))
-        raise BuildFailed([ContentError(label, None, "provinces", problem)]) from None
+        explained = toml_error(text, exc, label)
+        raise BuildFailed([ContentError(label, explained.line, explained.field, explained.message,
+                                        explained.hint)]) from None
     return parse_provinces(data, label)
 
 
@@ -103,6 +142,7 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
     errors: list[ContentError] = []
     by_slug: dict[str, Province] = {}
     aliases: dict[str, str] = {}
+    cities: dict[str, tuple[str, str]] = {}
 
     def add(province: Province, spellings: list[str]) -> None:
         if province.slug in by_slug:
@@ -119,6 +159,15 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
                          first=by_slug[owner].name, second=province.name),
                 ))
 
+    def add_cities(names: Any, slug: str) -> None:
+        for name in names if isinstance(names, list) else []:
+            key = match_key(str(name))
+            if key in aliases:  # a city named like a province is the province
+                errors.append(ContentError(label, None, "cities", Text(
+                    "{spelling!r} would match both {first!r} and {second!r}", spelling=name,
+                    first=by_slug[aliases[key]].name, second=by_slug[slug].name)))
+            cities.setdefault(key, (str(name), slug))
+
     national = data.get("national", {"name": "Trung ương"})
     name = national.get("name", "Trung ương")
     add(Province(name, slugify(name), "", slugify(name), national=True), list(national.get("aliases", [])))
@@ -133,10 +182,17 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
             list(entry.get("aliases", [])))
         for unit in former:
             add(Province(unit["name"], _slug(unit["name"]), "", slug), list(unit.get("aliases", [])))
+    # cities once every province spelling is known: none may be taken for a province
+    for entry in data.get("province", []):
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            add_cities(entry.get("cities"), _slug(entry["name"]))
+            for unit in entry.get("former", []):
+                if isinstance(unit, dict) and "name" in unit:
+                    add_cities(unit.get("cities"), _slug(unit["name"]))
     if errors:
         raise BuildFailed(errors)
     merger = data.get("merger_date", date(2025, 7, 1))
-    return ProvinceList(by_slug, aliases, merger if isinstance(merger, date) else date(2025, 7, 1))
+    return ProvinceList(by_slug, aliases, merger if isinstance(merger, date) else date(2025, 7, 1), cities)
 
 
 def _slug(name: str) -> str:

@@ -218,6 +218,7 @@ class Rebuilder:
             self.live.publish(error=f"{said}\n\n{outcome}")
             return None
         report = outcome
+        fixed = self.live.error is not None  # the first good build after a failed one says so
         for warning in [w for w in report.warnings if w not in self.warned][:20]:  # each once, not every save
             self.log(Text("warning: {problem}", problem=warning))
         self.warned = set(report.warnings)
@@ -226,6 +227,9 @@ class Rebuilder:
             pages: tuple[str, ...] = (ALL_PAGES,)  # layouts, assets, site.toml: every page may look different
         else:
             pages = tuple("/" + path.removesuffix("index.html") for path in report.written)
+        if fixed:  # said before the pages hear it
+            self.log(Text("{time} fixed: the build works again, the open pages show the site as it is now",
+                          time=time.strftime("%H:%M:%S")))
         if pages or self.live.error is not None:
             self.live.publish(pages)
         if changed is None or report.written or report.indexed:
@@ -258,8 +262,10 @@ class Rebuilder:
                 if superseded():
                     stop.set()  # the child gives up at its next step; the output stays as it was
                 if not child.is_alive() and not receive.poll(0.05):
-                    return (f"the build process ended unexpectedly (exit status {child.exitcode})\n"
-                            "    hint: save a file to build again, or run `python3 build.py build` to see why")
+                    return say(Text("the build process ended unexpectedly (exit status {status})\n"
+                                    "    hint: save a file to build again, or run {command} to see why",
+                                    status=child.exitcode, command="python3 build.py build"),
+                               project_language(self.root))
             return receive.recv()
         finally:
             receive.close()

@@ -200,7 +200,7 @@ class Renderer:
         context["feeds"] = self._feed_links(output)
         try:
             return self.template(template).render(context).encode("utf-8")
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # layouts come by pull request like content: what goes wrong is said, with the line
             raise BuildFailed([layout_error(exc, self.config, Text("rendering /{path}", path=output.path))]) from None
 
     def _cms(self, output: Output) -> bytes:

@@ -112,9 +112,9 @@ def _url_collisions(ordered: list[Article]) -> list[ContentError]:
         if other is not article:
             errors.append(ContentError(
                 article.key, None, "slug",
-                Text("URL {url} is already used by {other}", url=article.url, other=other.key),
-                hint=Text("titles or file names that differ only by tones give the same slug: set slug: to tell "
-                          "them apart"),
+                Text("the address {url} is already used by {other}", url=article.url, other=other.key),
+                hint=Text("titles or file names that differ only by tones give the same address: write slug: (the "
+                          "last part of the address) differently in one of them"),
             ))
     return errors
 
@@ -139,7 +139,7 @@ def _tag_slugs(ordered: list[Article]) -> tuple[dict[str, str], list[ContentErro
                     other_tag, other_file = next(iter(seen.items()))
                     errors.append(ContentError(
                         article.key, None, "tags",
-                        Text("tag {tag!r} and tag {other!r} (in {file}) would share the URL slug {slug!r}",
+                        Text("tag {tag!r} and tag {other!r} (in {file}) would have the same address ({slug!r})",
                              tag=tag, other=other_tag, file=other_file, slug=slug),
                         hint=Text("spell the tag the same way in both files, or choose distinct words"),
                     ))

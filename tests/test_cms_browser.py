@@ -128,3 +128,23 @@ def test_the_pinned_integrity_is_the_npm_files():
     assert package["version"] == DECAP_VERSION
     digest = base64.b64encode(hashlib.sha384(DECAP.read_bytes()).digest()).decode()
     assert f"sha384-{digest}" == DECAP_INTEGRITY
+
+
+def test_a_date_written_day_first_by_hand_shows_in_the_date_picker(project):
+    """A file whose date an editor wrote as Vietnamese write it (bantin reads it) opens in the web
+    editor with that date in the picker, not an empty field."""
+    skip_without_browser()
+    if not DECAP.exists():
+        pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")
+    site = project({"content/tin-tuc/2024/a.md": article("Hội thảo cuối năm", "31/12/2024 08:30")}, CMS_TOML)
+    with running(site) as served, browser() as chromium:
+        context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.route("https://cdn.jsdelivr.net/**", lambda route: route.fulfill(
+            path=str(DECAP), content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}))
+        page.goto(f"{served.origin}/admin/")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.get_by_text("Hội thảo cuối năm").first.click()
+        page.wait_for_selector("#date-field-2")
+        assert page.input_value("#date-field-2") == "2024-12-31T08:30"
+        context.close()

@@ -25,6 +25,10 @@ VN = timezone(timedelta(hours=7))
     ("2023-06-02T00:03:00+07:00", datetime(2023, 6, 2, 0, 3, tzinfo=VN)),
     ("2023-06-01T17:03:00Z", datetime(2023, 6, 2, 0, 3, tzinfo=VN)),
     ("2023-06-02 00:03:00 +07:00", datetime(2023, 6, 2, 0, 3, tzinfo=VN)),
+    ("02/06/2023", datetime(2023, 6, 2, 0, 0, tzinfo=VN)),  # day first, as Vietnamese write it
+    ("02/06/2023 00:03", datetime(2023, 6, 2, 0, 3, tzinfo=VN)),
+    ("2/6/2023 0h03", datetime(2023, 6, 2, 0, 3, tzinfo=VN)),
+    ("02-06-2023", datetime(2023, 6, 2, 0, 0, tzinfo=VN)),
 ])
 def test_every_date_form_means_the_same_moment(written, expected):
     moment = parse_date(written, VN)
@@ -32,7 +36,8 @@ def test_every_date_form_means_the_same_moment(written, expected):
     assert moment.utcoffset() == timedelta(hours=7)
 
 
-@pytest.mark.parametrize("written", ["2025-13-01", "2025-02-30", "2025-01-01T24:30", "hôm qua", "2023"])
+@pytest.mark.parametrize("written", ["2025-13-01", "2025-02-30", "2025-01-01T24:30", "hôm qua", "2023", "30/02/2024",
+                                     "31/13/2024", "31/12/2024 25:00", "2024/12/31", "12/31/24"])
 def test_impossible_dates_are_errors(written):
     with pytest.raises(ValueError):
         parse_date(written, VN)

@@ -20,7 +20,7 @@ FILES = {
     "content/anh/hoi-nghi.jpg": photo(),
     "content/tin-tuc/2023/moi.md": article(
         "Bài mới nhất", "2023-06-02T08:30", tags=["Trí thức"], topic="Y tế",
-        body="Đoạn đầu có [liên kết](/tin-tuc/2021/cu/) và ảnh.\n\n![Hội nghị](/anh/hoi-nghi.jpg)"),
+        body="Đoạn đầu có [liên kết](/bao-cao/2021/cu/) và ảnh.\n\n![Hội nghị](/anh/hoi-nghi.jpg)"),
     "content/tin-tuc/2022/giua.md": article("Bài giữa", "2022-01-15", author="Nguyễn Văn A"),
     "content/bao-cao/2021/cu.md": article("Báo cáo cũ", "2021-03-01", province="Hà Giang",
                                           summary='"Tóm tắt báo cáo."'),
@@ -51,7 +51,7 @@ def test_the_site_feed_lists_the_newest_entries_with_absolute_links_and_offsets(
     assert {t.term for t in newest.tags} >= {"tinh/ha-tinh", "chu-de/y-te", "the/tri-thuc"}
     # full content, with links that work outside the site
     content = newest.content[0].value
-    assert 'href="https://example.org/tin-tuc/2021/cu/"' in content
+    assert 'href="https://example.org/bao-cao/2021/cu/"' in content
     assert 'src="https://example.org/anh/hoi-nghi.jpg"' in content
     assert parsed.entries[1].author == "Nguyễn Văn A"
     assert parsed.entries[2].summary == "Tóm tắt báo cáo."

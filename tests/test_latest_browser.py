@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_images_browser import CLS_OBSERVER
 
 from browser import browser, serve, skip_without_browser
 from conftest import article
-from test_images_browser import CLS_OBSERVER
 
 pytestmark = pytest.mark.browser
 

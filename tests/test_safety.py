@@ -357,10 +357,10 @@ def test_an_unknown_raw_html_mode_is_a_config_error(project, capsys):
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("image", "javascript:alert(1)", "'javascript:alert(1)' is not an http(s) URL or a site path"),
-    ("image", "data:image/svg+xml;base64,PHN2Zz4=", "is not an http(s) URL or a site path"),
-    ("image", "//evil.example/a.jpg", "is not an http(s) URL or a site path"),
-    ("image", "anh/a.jpg", "is not an http(s) URL or a site path"),
+    ("image", "javascript:alert(1)", "'javascript:alert(1)' is not an address on the web or a path in the site"),
+    ("image", "data:image/svg+xml;base64,PHN2Zz4=", "is not an address on the web or a path in the site"),
+    ("image", "//evil.example/a.jpg", "is not an address on the web or a path in the site"),
+    ("image", "anh/a.jpg", "is not an address on the web or a path in the site"),
     ("source", "{name: x, url: 'javascript:alert(1)'}", "'javascript:alert(1)' is not an http(s) URL"),
     ("source", "{name: x, url: ' JaVaScRiPt:alert(1)'}", "is not an http(s) URL"),
     ("aliases", '["javascript:alert(1)"]', "'javascript:alert(1)' is not a site path"),
