@@ -331,7 +331,7 @@ def test_a_hint_never_offers_a_province_farther_than_a_city():
 ])
 def test_a_layout_mistake_names_the_layout_and_line_never_a_traceback(project, written, said, hint):
     site = project(OK)
-    layout = site.root / "layouts/article.html"
+    layout = site.own("layouts/article.html")
     lines = layout.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if "<h1>" in line)
     lines.insert(at + 1, written)
