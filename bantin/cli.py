@@ -1,4 +1,4 @@
-"""Command line: build | check | new | import-text."""
+"""Command line: build | check | serve | new | import-text | import."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from bantin.authoring import new_article
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
 from bantin.content import parse_date
 from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
+from bantin.importcli import add_import_parser, run_import
 from bantin.importer import ImportFailed, import_text
 from bantin.messages import Text, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
 from bantin.provinces import load_provinces
 from bantin.serve import serve
 
-COMMANDS = ("build", "check", "serve", "new", "import-text")
+COMMANDS = ("build", "check", "serve", "new", "import-text", "import")
 _VN_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\S.*))?$")
 
 
@@ -96,6 +97,8 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
         return serve(root, options, args.host, args.port, log=tell.log)
     if args.command == "new":
         return _new(config, args, tell)
+    if args.command == "import":
+        return run_import(config, args, tell.say)
     return _import(config, args, tell)
 
 
@@ -192,6 +195,7 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
     imp.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
     imp.add_argument("--dry-run", action="store_true",
                      help=h(Text("print what would be written and what was guessed; write nothing")))
+    add_import_parser(commands, h, common)
     return parser
 
 
