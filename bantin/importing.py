@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -175,7 +175,7 @@ def html_to_markdown(markup: str, links: Links, sanitizer: Sanitizer, base_url: 
 
 def _rewrite(soup: BeautifulSoup, links: Links, result: Converted, base_url: str) -> None:
     """Photos to their copies, links to new pages, captions into figures, in place."""
-    for figure in soup.find_all(["figure", "div"]):
+    for figure in soup.find_all(["figure", "div", "table"]):
         _figure(figure)
     for image in soup.find_all("img"):
         src = _absolute(image.get("src") or "", base_url)
@@ -216,7 +216,12 @@ def _figure(element: Tag) -> None:
     if caption is None and any(c in ("wp-caption", "image", "thumbnail") for c in classes):
         caption = element.find(class_=re.compile(r"(wp-caption-text|caption)$"))
     images = element.find_all("img")
-    if len(images) != 1 or element.find(["figure", "table"]):
+    if element.name == "table":  # a photo and its caption in a table (many Vietnamese news CMSs)
+        cells = [c for c in element.find_all(["td", "th"]) if not c.find("img") and c.get_text(strip=True)]
+        if len(images) != 1 or len(cells) > 1 or len(element.get_text(" ", strip=True)) > 400:
+            return
+        caption = cells[0] if cells else None
+    elif len(images) != 1 or element.find(["figure", "table"]):
         if element.name == "figure":
             element.name = "div"
         return
@@ -228,7 +233,7 @@ def _figure(element: Tag) -> None:
             image["alt"] = text
     if caption is not None:
         caption.decompose()
-    if element.name == "figure" or text:
+    if element.name in ("figure", "table") or text:
         holder = image.parent if image.parent is not None and image.parent.name == "a" else image
         paragraph = BeautifulSoup("", "lxml").new_tag("p")
         holder.extract()
@@ -707,3 +712,39 @@ def redirect_maps(redirects: list[tuple[str, str]], base_path: str) -> dict[str,
     nginx.append("}")
     return {f"{IMPORT_DIR}/redirects.nginx.conf": "\n".join(nginx) + "\n",
             f"{IMPORT_DIR}/_redirects": "\n".join(netlify) + "\n"}
+
+
+def write_mapping_only(path: Path, text: str) -> None:
+    """A dry run writes the mapping file and nothing else (so the editor can correct it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def mapping_report(mapping: Mapping, groups: dict[str, str]) -> Iterator[str]:
+    """Each category and tag, what it became and why, most used first."""
+    for group, label in groups.items():
+        terms = sorted(((name, meaning) for (g, name), meaning in mapping.terms.items() if g == group),
+                       key=lambda pair: (-mapping.counts.get((group, pair[0]), 0), pair[0]))
+        for name, meaning in terms:
+            count = mapping.counts.get((group, name), 0)
+            why = meaning.why if (group, name) not in mapping.from_file else Text("the mapping file says so")
+            yield Text("{label} {name!r} ({count}) -> {meaning}: {why}", label=label, name=name, count=count,
+                       meaning=meaning.said(), why=why)
+
+
+def outcome_report(writer: Writer, dry_run: bool, mapping_file: str) -> Iterator[str]:
+    """New, updated, unchanged and kept articles; files copied."""
+    outcome = writer.outcome
+    for path in outcome.kept:
+        yield Text("kept {path}: edited since the last import (or not written by it); not overwritten", path=path)
+    yield (Text("would write {new} new and {updated} updated articles and copy {files} files; {unchanged} "
+                "unchanged, {kept} kept (--dry-run: nothing written but {file})", new=len(outcome.new),
+                updated=len(outcome.updated), files=outcome.files, unchanged=outcome.unchanged,
+                kept=len(outcome.kept), file=mapping_file)
+           if dry_run else
+           Text("wrote {new} new and {updated} updated articles and copied {files} files; {unchanged} unchanged, "
+                "{kept} kept", new=len(outcome.new), updated=len(outcome.updated), files=outcome.files,
+                unchanged=outcome.unchanged, kept=len(outcome.kept)))
+

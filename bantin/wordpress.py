@@ -39,12 +39,15 @@ from bantin.importing import (
     find_original,
     guess_meaning,
     html_to_markdown,
+    mapping_report,
     mapping_text,
+    outcome_report,
     page_key,
     plain,
     read_mapping,
     redirect_maps,
     resolve_required,
+    write_mapping_only,
 )
 from bantin.messages import Text
 from bantin.provinces import ProvinceList
@@ -536,20 +539,12 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
         writer.text_file(MAPPING_FILE, mapping_text(mapping, HEADER, {
             "category": "WordPress categories", "tag": "WordPress tags"}))
         if dry_run:
-            _write_mapping_only(config.root / MAPPING_FILE, writer.extra[MAPPING_FILE])
+            write_mapping_only(config.root / MAPPING_FILE, writer.extra[MAPPING_FILE])
         else:
             writer.commit()
     finally:
         writer.discard()
     return result
-
-
-def _write_mapping_only(path: Path, text: str) -> None:
-    """A dry run writes the mapping file and nothing else (so the editor can correct it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping: Mapping, index: Index,
@@ -674,37 +669,9 @@ def report(result: Result, dry_run: bool) -> Iterator[str]:
         yield Text("left out: {count} × {kind}", count=count, kind=kind)
     for name, count in result.shortcodes.most_common():
         yield Text("shortcode [{name}] kept as text in {count} articles", name=name, count=count)
-    yield from outcome_report(writer, dry_run)
+    yield from outcome_report(writer, dry_run, MAPPING_FILE)
     yield Text("{count} old addresses like ?p=123 cannot be redirected by a static site: {nginx} (nginx) and "
                "{netlify} (Netlify) redirect them", count=result.redirects,
                nginx=f"{IMPORT_DIR}/redirects.nginx.conf", netlify=f"{IMPORT_DIR}/_redirects")
     yield Text("{articles} articles ({drafts} drafts), {aliases} old addresses kept as aliases",
                articles=result.articles, drafts=result.drafts, aliases=result.aliases)
-
-
-def mapping_report(mapping: Mapping, groups: dict[str, str]) -> Iterator[str]:
-    """Each category and tag, what it became and why, most used first."""
-    for group, label in groups.items():
-        terms = sorted(((name, meaning) for (g, name), meaning in mapping.terms.items() if g == group),
-                       key=lambda pair: (-mapping.counts.get((group, pair[0]), 0), pair[0]))
-        for name, meaning in terms:
-            count = mapping.counts.get((group, name), 0)
-            why = meaning.why if (group, name) not in mapping.from_file else Text("the mapping file says so")
-            yield Text("{label} {name!r} ({count}) -> {meaning}: {why}", label=label, name=name, count=count,
-                       meaning=meaning.said(), why=why)
-
-
-def outcome_report(writer: Writer, dry_run: bool) -> Iterator[str]:
-    """New, updated, unchanged and kept articles; files copied."""
-    outcome = writer.outcome
-    for path in outcome.kept:
-        yield Text("kept {path}: edited since the last import (or not written by it); not overwritten", path=path)
-    yield (Text("would write {new} new and {updated} updated articles and copy {files} files; {unchanged} "
-                "unchanged, {kept} kept (--dry-run: nothing written but {file})", new=len(outcome.new),
-                updated=len(outcome.updated), files=outcome.files, unchanged=outcome.unchanged,
-                kept=len(outcome.kept), file=MAPPING_FILE)
-           if dry_run else
-           Text("wrote {new} new and {updated} updated articles and copied {files} files; {unchanged} unchanged, "
-                "{kept} kept", new=len(outcome.new), updated=len(outcome.updated), files=outcome.files,
-                unchanged=outcome.unchanged, kept=len(outcome.kept)))
-
