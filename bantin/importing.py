@@ -389,6 +389,8 @@ def read_mapping(path: Path, config: Config, provinces: ProvinceList, rel: str) 
             setattr(mapping, key, value.strip())
         elif key == "skip" and isinstance(value, list):
             mapping.skip = tuple(str(v) for v in value)
+        elif key == "selectors" and isinstance(value, dict):
+            mapping.extra["selectors"] = {k: str(v) for k, v in value.items()}
         elif isinstance(value, dict):
             for name, meaning in value.items():
                 said = parse_meaning(str(meaning), config, provinces)
@@ -399,8 +401,6 @@ def read_mapping(path: Path, config: Config, provinces: ProvinceList, rel: str) 
                     continue
                 mapping.terms[(key, unicodedata.normalize("NFC", name))] = said
                 mapping.from_file.add((key, unicodedata.normalize("NFC", name)))
-            if key == "selectors":
-                mapping.extra["selectors"] = {k: str(v) for k, v in value.items()}
         else:
             mapping.extra[key] = value
     for name in ("province", "topic"):

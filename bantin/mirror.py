@@ -187,7 +187,7 @@ def read_page(path: Path, mirror: Mirror, config: Config, selectors: dict[str, s
         return "home or list"  # teasers, each with its date
     lead = _select_text(document, selectors.get("lead")) or _lead(document, title)
     if selectors.get("body"):
-        found = document.cssselect(selectors["body"])
+        found = _select(document, selectors["body"])
         container = found[0] if found else None
     else:
         container = _main_container(document, url)
@@ -217,10 +217,22 @@ def _keep(element: etree._Element) -> bool:
     return element.tag == "header" and bool(element.xpath(".//h1"))
 
 
+def _select(document: etree._Element, selector: str) -> list[etree._Element]:
+    """The elements a selector of import/site.toml finds; a selector that is not CSS is said so."""
+    from cssselect import SelectorError
+
+    try:
+        return document.cssselect(selector)
+    except SelectorError as error:
+        raise ImportProblem(Text("the selector {selector!r} of {file} is not CSS: {problem}", selector=selector,
+                                 file=MAPPING_FILE, problem=str(error)),
+                            Text("for example {example}", example='body = "div.news-content"')) from None
+
+
 def _select_text(document: etree._Element, selector: str | None) -> str:
     if not selector:
         return ""
-    found = document.cssselect(selector)
+    found = _select(document, selector)
     return plain(found[0].text_content()) if found else ""
 
 

@@ -119,7 +119,7 @@ def read_posts(path: Path, channel: Channel) -> Iterator[Post]:
             name = tag.rpartition("}")[2]
             if event == "start":
                 if name == "item":
-                    current = Post(path.name, element.sourceline or 0)
+                    current = Post(str(path), element.sourceline or 0)
                 continue
             if name == "item" and current is not None:
                 yield current
@@ -139,7 +139,7 @@ def read_posts(path: Path, channel: Channel) -> Iterator[Post]:
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno or 0, 0)
         raise XmlProblem(line, column, _syntax_message(path, line, column, error.msg or ""),
-                         str(current.label) if current is not None and current.get("post_id") else None) from None
+                         current.label if current is not None and current.get("post_id") else None) from None
 
 
 def _read_field(post: Post, element: etree._Element, name: str, tag: str) -> None:
@@ -260,11 +260,11 @@ def _scan_post(post: Post, path: Path, config: Config, provinces: ProvinceList, 
         index.counts[f"{kind}:{post.get('status') or 'publish'}"] += 1
         return
     if wanted == "page" and not mapping.pages:
-        index.left_out_pages.append(str(post.label))
+        index.left_out_pages.append(f"{plain(post.get('title'))!r} (?page_id={post.get('post_id')})")
         return
     title = plain(post.get("title"))
     if not title:
-        index.errors.append(ContentError(str(path), post.line, str(post.label), Text("the post has no title"),
+        index.errors.append(ContentError(str(path), post.line, post.label, Text("the post has no title"),
                                          hint=Text("give it a title in WordPress and export again, or leave it "
                                                    "out: skip = [{id}] in {file}",
                                                    id=_quote(post.get("post_id")), file=MAPPING_FILE)))
@@ -277,7 +277,7 @@ def _scan_post(post: Post, path: Path, config: Config, provinces: ProvinceList, 
     try:
         moment = post_date(post, config)
     except ImportProblem as problem:
-        index.errors.append(ContentError(str(path), post.line, str(post.label), problem.message, problem.hint))
+        index.errors.append(ContentError(str(path), post.line, post.label, problem.message, problem.hint))
         return
     section = mapping.pages if wanted == "page" else _section(post, config, mapping)
     slug = unquote(post.get("post_name")) or title
@@ -567,14 +567,14 @@ def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping
 
     for done in convert_all(jobs(), workers, links, config.markdown.iframe_hosts):
         post = posts.pop(done.key)
-        where = dict(path=post.file, line=post.line, field=str(post.label))
+        where = dict(path=post.file, line=post.line, field=post.label)
         if done.problem is not None:
             errors.append(ContentError(where["path"], post.line, where["field"], done.problem[0], done.problem[1]))
             continue
         if done.missing and not keep_links:
             for url in done.missing:
                 errors.append(ContentError(
-                    post.file, post.line, str(post.label),
+                    post.file, post.line, post.label,
                     Text("photo {url} is not in --uploads", url=url),
                     hint=Text("copy wp-content/uploads from the old site and pass it as --uploads DIR, or keep the "
                               "old addresses: missing_photos = \"link\" in {file}", file=MAPPING_FILE)))
@@ -594,7 +594,7 @@ def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping
             for site_path, source in item.files.items():
                 result.writer.file(site_path, Path(source))
         except ImportProblem as problem:
-            errors.append(ContentError(post.file, post.line, str(post.label), problem.message, problem.hint))
+            errors.append(ContentError(post.file, post.line, post.label, problem.message, problem.hint))
             continue
         result.writer.article(done.key, planned.path, article_text(item))
         result.articles += 1
@@ -612,7 +612,8 @@ def _item(post: Post, done: Done, index: Index, config: Config, provinces: Provi
     planned = index.planned[done.key]
     title = plain(post.get("title"))
     moment = post_date(post, config)
-    item = Item(done.key, f"{post.file}: {post.label}", planned.path.split("/")[1], moment, "", {}, done.body,
+    origin = Text("{file}: {label}", file=Path(post.file).name, label=post.label)
+    item = Item(done.key, origin, planned.path.split("/")[1], moment, "", {}, done.body,
                 dict(done.files))
     gmt = post.get("post_date_gmt").strip()
     if not gmt or gmt.startswith("0000"):
