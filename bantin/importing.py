@@ -176,7 +176,8 @@ def html_to_markdown(markup: str, links: Links, sanitizer: Sanitizer, base_url: 
 def _rewrite(soup: BeautifulSoup, links: Links, result: Converted, base_url: str) -> None:
     """Photos to their copies, links to new pages, captions into figures, in place."""
     for figure in soup.find_all(["figure", "div", "table"]):
-        _figure(figure)
+        if figure.name == "figure" or figure.find("img") is not None:
+            _figure(figure, soup)
     for image in soup.find_all("img"):
         src = _absolute(image.get("src") or "", base_url)
         target = _local(src, links, result) if src else None
@@ -208,7 +209,7 @@ def _rewrite(soup: BeautifulSoup, links: Links, result: Converted, base_url: str
             anchor["href"] = local
 
 
-def _figure(element: Tag) -> None:
+def _figure(element: Tag, soup: BeautifulSoup) -> None:
     """<figure><img><figcaption> (Gutenberg) and <div class="wp-caption"> (classic HTML) -> an image
     alone in a paragraph with its caption as title, which bantin's Markdown shows as a figure."""
     classes = element.get("class") or []
@@ -235,7 +236,7 @@ def _figure(element: Tag) -> None:
         caption.decompose()
     if element.name in ("figure", "table") or text:
         holder = image.parent if image.parent is not None and image.parent.name == "a" else image
-        paragraph = BeautifulSoup("", "lxml").new_tag("p")
+        paragraph = soup.new_tag("p")
         holder.extract()
         paragraph.append(holder)
         element.replace_with(paragraph)
