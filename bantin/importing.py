@@ -101,12 +101,18 @@ def _escape_line_starts(text: str) -> str:
 _CONVERTER = _Converter()
 
 
-def nesting_depth(markup: str) -> int:
-    """How deep the elements of well-formed HTML (what the sanitiser returns) nest."""
+# elements a page may leave unclosed: in a saved page's raw HTML they are not counted
+_OPTIONAL_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "tfoot", "html",
+                           "head", "body", "colgroup", "caption"})
+
+
+def nesting_depth(markup: str, raw: bool = False) -> int:
+    """How deep the elements of well-formed HTML (what the sanitiser returns) nest; `raw`: of a
+    saved page as it is, not counting the elements HTML lets a page leave unclosed."""
     depth = deepest = 0
     for match in _TAG_RE.finditer(markup):
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _VOID or self_closing:
+        if name in _VOID or self_closing or (raw and name in _OPTIONAL_END):
             continue
         if closing:
             depth = max(depth - 1, 0)

@@ -28,6 +28,7 @@ from bantin.errors import BuildFailed, ContentError
 from bantin.importer import ImportFailed, guess_province, parse_text
 from bantin.importing import (
     IMPORT_DIR,
+    MAX_DEPTH,
     ImportProblem,
     Item,
     Links,
@@ -39,6 +40,7 @@ from bantin.importing import (
     html_to_markdown,
     mapping_report,
     mapping_text,
+    nesting_depth,
     outcome_report,
     page_key,
     plain,
@@ -160,6 +162,11 @@ def read_page(path: Path, mirror: Mirror, config: Config, selectors: dict[str, s
     text, encoding = decode_page(path.read_bytes())
     if not text.strip():
         return "empty"
+    depth = nesting_depth(text, raw=True)
+    if depth > 4 * MAX_DEPTH:  # a page's own layout adds levels; lxml stops reading at 255
+        raise ImportProblem(Text("the HTML is nested {depth} levels deep (at most {limit} are read)", depth=depth,
+                                 limit=4 * MAX_DEPTH),
+                            Text("the page holds broken markup: clean it in the old site's editor, or leave it out"))
     try:
         document = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -370,7 +377,10 @@ def import_site(folder: Path, config: Config, provinces: ProvinceList, *, dry_ru
         except ImportProblem as problem:
             errors.append(ContentError(str(path), None, relative, problem.message, problem.hint))
             continue
-        except (ImportFailed, OSError, ValueError) as error:
+        except RecursionError:
+            errors.append(ContentError(str(path), None, relative, Text("the HTML is nested too deeply to read")))
+            continue
+        except (ImportFailed, OSError, ValueError, TypeError, AttributeError, LookupError) as error:
             errors.append(ContentError(str(path), None, relative, Text("cannot read it: {problem}",
                                                                        problem=str(error))))
             continue

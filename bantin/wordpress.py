@@ -427,6 +427,8 @@ def convert_post(job: Job) -> Done:
         done.problem = (problem.message, problem.hint)
     except RecursionError:
         done.problem = (Text("the HTML is nested too deeply to read"), None)
+    except (ValueError, TypeError, AttributeError, LookupError) as error:  # a converter's surprise, named
+        done.problem = (Text("cannot convert it: {problem}", problem=f"{type(error).__name__}: {error}"), None)
     return done
 
 

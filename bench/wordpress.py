@@ -235,18 +235,21 @@ def main() -> None:
         script = ("import resource, sys, time; from bantin.cli import main; t = time.perf_counter(); "
                   "code = main(sys.argv[1:]); s = time.perf_counter() - t; "
                   "r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024; "
-                  "w = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024; "
-                  "print(f'@@ {s:.2f} {r} {w}'); sys.exit(code)")
+                  "c = resource.getrusage(resource.RUSAGE_CHILDREN); w = c.ru_maxrss // 1024; "
+                  "m = resource.getrusage(resource.RUSAGE_SELF); "
+                  "cpu = m.ru_utime + m.ru_stime + c.ru_utime + c.ru_stime; "
+                  "print(f'@@ {s:.2f} {r} {w} {cpu:.1f}'); sys.exit(code)")
         command = [sys.executable, "-c", script, "import", "wordpress", *map(str, files), "--root", str(site)]
         if args.jobs:
             command += ["--jobs", str(args.jobs)]
         done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
         if done.returncode:
             sys.exit(done.stderr[-3000:])
-        seconds, main_mb, worker_mb = done.stdout.rsplit("@@ ", 1)[1].split()
+        seconds, main_mb, worker_mb, cpu = done.stdout.rsplit("@@ ", 1)[1].split()
         summary = [line for line in done.stdout.splitlines() if "bài (" in line or "articles (" in line]
-        print(f"{count} posts, {len(files)} files, {megabytes:.0f} MB: import {seconds} s, peak RSS {main_mb} MB "
-              f"(workers {worker_mb} MB); {summary[-1] if summary else ''}", flush=True)
+        print(f"{count} posts, {len(files)} files, {megabytes:.0f} MB: import {seconds} s ({cpu} s of CPU, workers "
+              f"included; load average {os.getloadavg()[0]:.1f}), peak RSS {main_mb} MB (workers {worker_mb} MB); "
+              f"{summary[-1] if summary else ''}", flush=True)
         started = time.perf_counter()
         checked = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(site)],
                                  capture_output=True, text=True)
