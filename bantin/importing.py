@@ -14,6 +14,7 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import posixpath
 import re
 import shutil
@@ -546,6 +547,24 @@ class Record:
         """The record as JSON, sorted: stable under version control."""
         return json.dumps({"version": 1, "articles": dict(sorted(self.articles.items())),
                            "files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
+
+
+class NoteSpool:
+    """Each article's notes, kept on disk until the report is printed: memory stays flat however many."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open for the whole import; deleted when closed)
+        self.count = 0
+
+    def add(self, origin: str, path: str, notes: list[str]) -> None:
+        """Keep one article's notes (Text, said in the site's language when printed)."""
+        pickle.dump((origin, path, notes), self._file)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[tuple[str, str, list[str]]]:
+        self._file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._file)  # what add() wrote in this process, never outside data
 
 
 @dataclass

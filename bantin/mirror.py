@@ -33,6 +33,7 @@ from bantin.importing import (
     Item,
     Links,
     Mapping,
+    NoteSpool,
     Writer,
     article_text,
     find_original,
@@ -346,7 +347,7 @@ class Result:
     mapping: Mapping
     left_out: Counter[str] = field(default_factory=Counter)
     left_out_examples: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    notes: NoteSpool = field(default_factory=NoteSpool)  # (origin, path, notes) of each article
     articles: int = 0
     drafts: int = 0
     aliases: int = 0
@@ -476,7 +477,7 @@ def _import_pages(pages: list[Page], mirror: Mirror, config: Config, provinces: 
         result.articles += 1
         result.drafts += bool(item.fields.get("draft"))
         result.aliases += len(aliases)
-        result.notes.append((relative, path, item.notes))
+        result.notes.add(relative, path, item.notes)
     if errors:
         raise BuildFailed(errors)
 

@@ -34,6 +34,7 @@ from bantin.importing import (
     Links,
     Mapping,
     Meaning,
+    NoteSpool,
     Writer,
     article_text,
     find_original,
@@ -495,7 +496,7 @@ class Result:
     writer: Writer
     mapping: Mapping
     index: Index
-    notes: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (origin, path, notes)
+    notes: NoteSpool = field(default_factory=NoteSpool)  # (origin, path, notes) of each article
     shortcodes: Counter[str] = field(default_factory=Counter)
     drafts: int = 0
     redirects: int = 0
@@ -603,7 +604,7 @@ def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping
         result.drafts += bool(item.fields.get("draft"))
         result.aliases += len(item.fields.get("aliases", ()))
         if item.notes:
-            result.notes.append((item.origin, planned.path, item.notes))
+            result.notes.add(item.origin, planned.path, item.notes)
     if errors:
         raise BuildFailed(errors)
 
