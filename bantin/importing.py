@@ -87,6 +87,15 @@ class _Converter(MarkdownConverter):
     convert_section = convert_div
     convert_article = convert_div
 
+    def convert_iframe(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """An embedded video the sanitiser kept (a host of iframe_hosts) stays as HTML, on its own line."""
+        src = el.get("src") or ""
+        if not src:
+            return ""
+        attributes = " ".join(f'{name}="{html.escape(str(el.get(name)))}"' for name in
+                              ("src", "width", "height", "allow", "allowfullscreen") if el.get(name) is not None)
+        return f"\n\n<iframe {attributes}></iframe>\n\n"
+
 
 def _escape_line_starts(text: str) -> str:
     def escape(match: re.Match[str]) -> str:

@@ -212,6 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--no-build", action="store_true", help="import only: no check and build afterwards")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench-wordpress")
     args = parser.parse_args()
     for count in args.counts:
@@ -250,6 +251,8 @@ def main() -> None:
         print(f"{count} posts, {len(files)} files, {megabytes:.0f} MB: import {seconds} s ({cpu} s of CPU, workers "
               f"included; load average {os.getloadavg()[0]:.1f}), peak RSS {main_mb} MB (workers {worker_mb} MB); "
               f"{summary[-1] if summary else ''}", flush=True)
+        if args.no_build:
+            continue
         started = time.perf_counter()
         checked = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(site)],
                                  capture_output=True, text=True)

@@ -256,6 +256,9 @@ def test_html_to_markdown_keeps_text_text():
                                  "<script>alert(1)</script><p onclick='x()'>Chữ</p>", links, Sanitizer())
     assert converted.markdown == ("1\\. Không phải danh sách &lt;b> a\\*b &amp;agrave;\n\n\\# không phải tiêu đề\n\n"
                                   "Chữ")
+    video = html_to_markdown('<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'
+                             '<iframe src="https://evil.example/x"></iframe>', links, Sanitizer()).markdown
+    assert video == '<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'  # a kept host only
     assert nesting_depth("<div><p><b>x</b><br></p></div>") == 3
     assert original_name("hoi-thao-800x533.jpg") == "hoi-thao.jpg"
     assert original_name("anh-scaled-1024x683.jpeg") == "anh.jpeg"
