@@ -168,19 +168,23 @@ def test_bad_input_is_named_with_file_and_item_and_nothing_is_written(project, t
 
 
 def test_a_200_mb_export_is_streamed(project, tmp_path):
-    """Memory stays flat: the export is read item by item (and a --dry-run does not write 20,000 files)."""
+    """Memory stays flat: the export is read item by item, twice (revisions of 10 KB each make up its bulk,
+    as they do in real exports; 300 posts are converted, and a --dry-run writes none of them)."""
     site = project()
     item = EXPORT[1].read_text(encoding="utf-8")
     head, rest = item.split("<item>", 1)
     post = "<item>" + rest.split("</item>", 1)[0] + "</item>"  # the Nghệ An post, ~1.5 KB
+    revision = ("<item><title>Bản cũ</title><content:encoded><![CDATA[" + "<p>Nội dung bản cũ của bài.</p>" * 330
+                + "]]></content:encoded><wp:post_id>{id}</wp:post_id><wp:status>inherit</wp:status>"
+                "<wp:post_type>revision</wp:post_type></item>\n")
     big = tmp_path / "big.xml"
     with big.open("w", encoding="utf-8") as out:
         out.write(head)
-        filler = "<!-- " + "x" * 10_000 + " -->\n"
-        for number in range(12_000):
-            out.write(post.replace("<wp:post_id>15</wp:post_id>", f"<wp:post_id>{100_000 + number}</wp:post_id>")
-                      .replace("ngh%e1%bb%87-an-t%e1%bb%95ng-k%e1%ba%bft", f"bai-{number}"))
-            out.write(filler)
+        for number in range(13_000):
+            out.write(revision.replace("{id}", str(200_000 + number)))
+            if number % 40 == 0:
+                out.write(post.replace("<wp:post_id>15</wp:post_id>", f"<wp:post_id>{100_000 + number}</wp:post_id>")
+                          .replace("ngh%e1%bb%87-an-t%e1%bb%95ng-k%e1%ba%bft", f"bai-{number}"))
         out.write("</channel></rss>\n")
     assert big.stat().st_size > 130_000_000
     script = ("import resource, sys; from bantin.cli import main; code = main(sys.argv[1:]); "
