@@ -266,3 +266,15 @@ def test_html_to_markdown_keeps_text_text():
     assert nesting_depth("<div><p><b>x</b><br></p></div>") == 3
     assert original_name("hoi-thao-800x533.jpg") == "hoi-thao.jpg"
     assert original_name("anh-scaled-1024x683.jpeg") == "anh.jpeg"
+
+
+def test_pages_come_along_only_when_a_section_is_named_for_them(project):
+    site = project()
+    (site.root / "import").mkdir()
+    (site.root / "import/wordpress.toml").write_text('pages = "bao-cao"\nprovince = "Hà Tĩnh"\n', encoding="utf-8")
+    result = wordpress(site)
+    assert result.returncode == 0, result.stderr
+    page = (site.root / "content/bao-cao/2017/gioi-thieu.md").read_text(encoding="utf-8")
+    assert 'title: "Giới thiệu"' in page and 'province: "Hà Tĩnh"' in page  # the mapping file's default province
+    assert "?page_id=2" not in result.stdout  # not listed as left out
+    assert "page_id=2" in (site.root / "import/redirects.nginx.conf").read_text(encoding="utf-8")
