@@ -143,7 +143,10 @@ class Links:
 
     def is_old(self, url: str) -> bool:
         """Does this absolute URL (or site path) point into the old site?"""
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+        if re.fullmatch(r"i[0-3]\.wp\.com", host):  # Jetpack's photo CDN: i0.wp.com/<old host>/wp-content/...
+            host = parts.path.lstrip("/").split("/", 1)[0].removeprefix("www.")
         return not host or host in self.hosts
 
 

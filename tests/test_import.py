@@ -263,6 +263,8 @@ def test_html_to_markdown_keeps_text_text():
     video = html_to_markdown('<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'
                              '<iframe src="https://evil.example/x"></iframe>', links, Sanitizer()).markdown
     assert video == '<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'  # a kept host only
+    assert links.is_old("https://i0.wp.com/old.vn/wp-content/uploads/2020/01/a.jpg")  # Jetpack's photo CDN
+    assert not links.is_old("https://i0.wp.com/other.vn/a.jpg") and links.is_old("https://www.old.vn/a/")
     assert nesting_depth("<div><p><b>x</b><br></p></div>") == 3
     assert original_name("hoi-thao-800x533.jpg") == "hoi-thao.jpg"
     assert original_name("anh-scaled-1024x683.jpeg") == "anh.jpeg"
