@@ -1,4 +1,4 @@
-"""Command line: build | check | serve | new | import-text | init | theme."""
+"""Command line: build | check | serve | new | import-text | import | init | theme."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bantin.authoring import new_article
 from bantin.config import CONFIG_FILE, Config, load_config, with_base_url
 from bantin.dates import DateInvalid, date_hint, parse_date
 from bantin.errors import BuildFailed, ContentError, UsageError, format_errors
+from bantin.importcli import add_import_parser, run_import
 from bantin.importer import ImportFailed, import_text, site_tags
 from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
@@ -25,7 +26,7 @@ from bantin.provinces import load_provinces
 from bantin.serve import serve
 from bantin.starter import init_site
 
-COMMANDS = ("build", "check", "serve", "new", "import-text", "init", "theme")
+COMMANDS = ("build", "check", "serve", "new", "import-text", "import", "init", "theme")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +110,8 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
         return _new(config, args, tell)
     if args.command == "theme":
         return _theme(config, args, tell)
+    if args.command == "import":
+        return run_import(config, args, tell.say)
     return _import(config, args, tell)
 
 
@@ -207,6 +210,7 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true",
                      help=h(Text("print what would be written and what was guessed; write nothing")))
     _init_and_theme_parsers(commands, h)
+    add_import_parser(commands, h, common)
     return parser
 
 

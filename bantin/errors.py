@@ -25,7 +25,7 @@ class ContentError:
     def said(self, language: gettext.NullTranslations) -> str:
         """'path:line: [field] message' and the hint, in the language."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        field = f" [{self.field}]" if self.field else ""
+        field = f" [{say(self.field, language)}]" if self.field else ""  # an item's label may be Text
         return f"{where}:{field} {say(self.message, language)}{said_hint(self.hint, language)}"
 
 
