@@ -1,9 +1,10 @@
-"""Command line: build | check | serve | new | import-text | import | init | theme."""
+"""Command line: build | check | serve | new | import-text | import | init | theme | deploy."""
 
 from __future__ import annotations
 
 import argparse
 import gettext
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -21,12 +22,13 @@ from bantin.importcli import add_import_parser, run_import
 from bantin.importer import ImportFailed, import_text, site_tags
 from bantin.messages import Text, catalogue, project_language, say
 from bantin.pipeline import BuildOptions, build, build_time
-from bantin.progress import ProgressBars
+from bantin.progress import ProgressBars, TransferBar
 from bantin.provinces import load_provinces
 from bantin.serve import serve
 from bantin.starter import init_site
+from bantin.targets import parse_target
 
-COMMANDS = ("build", "check", "serve", "new", "import-text", "import", "init", "theme")
+COMMANDS = ("build", "check", "serve", "new", "import-text", "import", "init", "theme", "deploy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +114,8 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
         return _theme(config, args, tell)
     if args.command == "import":
         return run_import(config, args, tell.say)
+    if args.command == "deploy":
+        return _deploy(config, args, tell)
     return _import(config, args, tell)
 
 
@@ -211,6 +215,7 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
                      help=h(Text("print what would be written and what was guessed; write nothing")))
     _init_and_theme_parsers(commands, h)
     add_import_parser(commands, h, common)
+    _deploy_parser(commands, h)
     return parser
 
 
@@ -239,6 +244,47 @@ def _init_and_theme_parsers(commands: argparse._SubParsersAction, h: Callable[[T
         command.add_argument("file", help=h(Text("a theme file: {example}", example="article.html, css/site.css")))
     copy.add_argument("--mark", action="store_true",
                       help=h(Text("copy nothing: record that the site's copy now follows the theme's file")))
+
+
+def _deploy_parser(commands: argparse._SubParsersAction, h: Callable[[Text], str]) -> None:
+    """`deploy`: what changed since the last deploy, to a folder, an SFTP server or S3-compatible storage."""
+    deploy = commands.add_parser("deploy", help=h(Text("send what the last build changed to a folder, an SFTP server "
+                                                        "or S3-compatible storage")))
+    deploy.add_argument("--root", default=".", help=h(Text("project folder holding site.toml (default: .)")))
+    deploy.add_argument("target", nargs="?", default=None,
+                        help=h(Text("a folder, {sftp} or {s3} (default: {setting} in site.toml)",
+                                    sftp="sftp://user@host/path", s3="s3://bucket/prefix", setting="[deploy] target")))
+    deploy.add_argument("--dry-run", action="store_true",
+                        help=h(Text("list what would be sent and deleted; send nothing")))
+    deploy.add_argument("--force", action="store_true",
+                        help=h(Text("send every file, whatever the target's record says, even into a folder that holds "
+                                    "files bantin did not put there (they are left as they are)")))
+    deploy.add_argument("--quiet", "-q", action="store_true", help=h(Text("print nothing but errors")))
+
+
+def _deploy(config: Config, args: argparse.Namespace, tell: Teller) -> int:
+    from bantin.deploy import deploy  # rclone's side of bantin: only this command needs it
+
+    target = parse_target(args.target or config.deploy.target, Path.cwd() if args.target else config.root)
+
+    def warn(warning: ContentError) -> None:
+        tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
+
+    options = dict(dry_run=args.dry_run, force=args.force, warn=warn)
+    if sys.stderr.isatty() and not args.quiet and not args.dry_run:
+        with TransferBar(tell.language) as bar:
+            summary = deploy(config, target, os.environ, progress=bar, **options)  # type: ignore[arg-type]
+    else:
+        summary = deploy(config, target, os.environ, **options)  # type: ignore[arg-type]
+    if args.dry_run:
+        for batch in summary.plan.batches:
+            for path in batch.paths:
+                print(f"+ {path}", flush=False)
+        for path in summary.plan.deletes:
+            print(f"- {path}", flush=False)
+    if not args.quiet:
+        tell.say(summary.said())
+    return 0
 
 
 def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slugify import slugify
 
-from bantin.errors import BuildFailed, ContentError, line_of_key, not_utf8
+from bantin.errors import BuildFailed, ContentError, UsageError, line_of_key, not_utf8
+from bantin.hosts import HOSTS
 from bantin.inputs import check_file, refusal
 from bantin.messages import Text, either
 from bantin.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
 from bantin.strings import DEFAULT_STRINGS
 from bantin.syntax import toml_error
+from bantin.targets import parse_target
 
 CONFIG_FILE = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,6 +106,14 @@ class Cms:
     integrity: str = ""  # its Subresource Integrity hash, "sha384-..."
 
 
+@dataclass(frozen=True)
+class Deploy:
+    """Where `bantin deploy` sends the site (bantin/deploy.py), and who serves it (its limits: bantin/hosts.py)."""
+
+    target: str = ""  # a folder, sftp://user@host/path or s3://bucket/prefix; "": given on the command line
+    host: str = ""  # "github-pages", "cloudflare-pages" or "netlify": their limits are checked; "": none known
+
+
 IMAGE_FORMATS = ("webp", "avif")  # besides the JPEG or PNG fallback every browser shows
 MISSING_IMAGE = ("error", "warning")
 
@@ -151,6 +161,8 @@ class Config:
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     images: Images = field(default_factory=Images)
     cms: Cms = field(default_factory=Cms)
+    # out of the config's repr, and so of every page's fingerprint: where a site goes changes none of its bytes
+    deploy: Deploy = field(default_factory=Deploy, repr=False, compare=False)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
     logo: str = ""  # the association's logo, a file in assets/: in the header and in JSON-LD
     favicon: str = ""  # a square picture in assets/ (PNG, 180 px or more): the browser tab's icon, /favicon.ico
@@ -188,7 +200,7 @@ def slug_of(text: str) -> str:
 _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
-    "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon", "cms",
+    "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon", "cms", "deploy",
 }
 
 
@@ -320,6 +332,7 @@ class _Validator:
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
             cms=self.cms(self.take(data, "cms", dict, {})),
+            deploy=self.deploy(self.take(data, "deploy", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
             favicon=self.asset_file("favicon", self.take(data, "favicon", str, ""), Text("favicon")),
@@ -536,6 +549,23 @@ class _Validator:
             self.error(prefix + "integrity", Text("a script of your own needs its integrity hash"),
                        Text("for example {example}", example='integrity = "sha384-..."'))
         return Cms(**values)
+
+    def deploy(self, data: dict[str, Any]) -> Deploy:
+        defaults, prefix = Deploy(), "deploy."
+        self.unknown(data, set(defaults.__dataclass_fields__), prefix)
+        target = self.take(data, "target", str, defaults.target, prefix)
+        if target:
+            try:
+                parse_target(target, self.root)
+            except UsageError as error:
+                self.error(prefix + "target", error.message, error.hint)
+        host = self.take(data, "host", str, defaults.host, prefix)
+        if host and host not in HOSTS:
+            self.error(prefix + "host", Text("unknown host {value!r}", value=host),
+                       Text("bantin knows the limits of {names}; leave it out for a server or storage of your own",
+                            names=either([repr(name) for name in HOSTS])))
+            host = defaults.host
+        return Deploy(target=target, host=host)
 
     def image(self, value: str) -> str:
         if "://" in value or value.startswith("//"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bantin import cache, images, ledger, themes
+from bantin import cache, hosts, images, ledger, themes
 from bantin.checks import copies, dated_later
 from bantin.config import Config
 from bantin.content import (
@@ -217,8 +217,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
     now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards), sitemap_parts(outputs, site),
                        loaded.pictures)
-    # another bantin may have recorded it differently: then the output is built whole again
-    ledger_key = cache.fingerprint(cache.code_digest(), config.output_dir)
+    ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)
     then = before or ledger.EMPTY
     todo = stale(outputs, entries, then, now, loaded.replaced)
@@ -262,9 +261,11 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         ledger.save(config.root, ledger_key, after)
         images.prune(loaded.pictures, config.root)
     changed = ledger.changes(then, after)
+    # 8. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
+    limits = hosts.warnings({path: entry.size for path, entry in files.items()}, config.deploy.host)
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
                   loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
-                  loaded, tuple(loaded.warnings), encoded)
+                  loaded, (*loaded.warnings, *limits), encoded)
 
 
 FilePlan = dict[str, tuple[Role, object, Path]]  # output path -> (role, origin, the file it is a copy of)

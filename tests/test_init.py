@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -132,15 +135,41 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
     steps = workflow["jobs"]["build"]["steps"]
     runs = [s.get("run", "") for s in steps]
     names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
-    assert runs.index("python -m pip install -r requirements.txt") < names.index("actions/cache/restore") \
+    install = "python -m pip install -r requirements.txt"
+    assert runs.index(install) < names.index("actions/cache/restore") \
         < runs.index("bantin check") < runs.index('bantin build ${BASE_URL:+--base-url "$BASE_URL"}')
-    assert names.index("rm -rf .bantin-cache") < names.index("actions/cache/restore")
+    assert names.index("rm -rf .bantin-cache _site") < names.index("actions/cache/restore")
     assert "pytest" not in text and "npm" not in text  # the tool's tests are the tool's CI, not the site's
     only_main = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
-    for action in ("actions/cache/save", "actions/upload-pages-artifact", "actions/configure-pages"):
-        assert steps[names.index(action)]["if"] == only_main, action
+    # GitHub Pages, or bantin deploy when site.toml names a [deploy] target
+    pages, bantin = f"{only_main} && steps.where.outputs.pages == 'true'", f"{only_main} && " \
+                    "steps.where.outputs.pages == 'false'"
+    assert steps[names.index("actions/cache/save")]["if"] == only_main
+    for action in ("actions/upload-pages-artifact", "actions/configure-pages"):
+        assert steps[names.index(action)]["if"] == pages, action
     deploy = workflow["jobs"]["deploy"]
-    assert deploy["if"] == only_main and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["if"] == f"{only_main} && needs.build.outputs.pages == 'true'"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    where = next(step for step in steps if step.get("id") == "where")
+    for toml, pages_said in (('title = "T"\n', "true"), ('[deploy]\ntarget = "s3://tin-tuc"\n', "false")):
+        (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
+        (tmp_path / "out").write_text("", encoding="utf-8")
+        subprocess.run([sys.executable, "-c", where["run"]], cwd=tmp_path, check=True,
+                       env={**os.environ, "GITHUB_OUTPUT": str(tmp_path / "out")})
+        assert (tmp_path / "out").read_text(encoding="utf-8") == f"pages={pages_said}\n"
+    # the cache holds the output too: a runner builds only what changed (README, "Deploying")
+    for action in ("actions/cache/restore", "actions/cache/save"):
+        assert steps[names.index(action)]["with"]["path"].split() == [".bantin-cache", "_site"], action
+    # or bantin deploy, to the repository variable's target, with the secrets in that step only
+    (sending,) = [step for step in steps if "bantin deploy" in step.get("run", "")]
+    assert sending["if"] == bantin and sending["run"].strip().endswith("bantin deploy")
+    rclone = next(step for step in steps if "bantin[deploy]" in step.get("run", ""))
+    assert rclone["if"] == bantin and steps.index(rclone) < steps.index(sending)
+    assert steps.index(sending) > names.index("actions/cache/save")
+    assert set(sending["env"]) == {"SSH_PRIVATE_KEY", "SSH_KNOWN_HOSTS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                   "AWS_ENDPOINT_URL"}
+    assert all(v == f"${{{{ secrets.{k} }}}}" for k, v in sending["env"].items())
+    assert text.count("secrets.") == 5
     checkout = steps[names.index("actions/checkout")]
     assert checkout["with"]["persist-credentials"] == "false"
 
