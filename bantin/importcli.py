@@ -35,6 +35,14 @@ def add_import_parser(commands: argparse._SubParsersAction, h: Callable[[Text], 
 
 def run_import(config: Config, args: argparse.Namespace, say: Callable[[str], None]) -> int:
     """Run an import and print its report; errors reach main as BuildFailed (nothing written)."""
+    try:  # the importers' libraries are an extra: a site brings its archive once
+        import bs4  # noqa: F401
+        import lxml  # noqa: F401
+        import markdownify  # noqa: F401
+        import trafilatura  # noqa: F401
+    except ImportError as missing:
+        raise UsageError(Text("bantin import needs libraries that are not installed ({name})", name=missing.name),
+                         hint=Text("install them with: {command}", command="pip install 'bantin[import]'")) from None
     provinces = load_provinces(config.provinces_file)
     if args.archive == "wordpress":
         from bantin.wordpress import import_wordpress, report

@@ -32,13 +32,14 @@ import tempfile
 import time
 import venv
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from run import REPO, make_project
 
 ARTICLE = """---
 title: "Hội thảo khoa học về chuyển đổi số trong nông nghiệp"
-date: 2026-01-05T08:30:00+07:00
+date: {date}
 province: "Hà Tĩnh"
 topic: "Chuyển đổi số"
 tags: ["hội thảo", "nông nghiệp"]
@@ -64,20 +65,27 @@ def timed_call(steps: list[tuple[str, float]], name: str, function: Callable[...
     steps.append((name, time.perf_counter() - started))
 
 
-def save_cache(site: Path, tarball: Path) -> None:
-    """What actions/cache/save does: the folder into one compressed archive."""
+SITE_CACHE = (".bantin-cache", "_site")  # what the site workflow caches (bantin/starter/site.yml)
+TODAY_CACHE = (".bantin-cache",)  # what this repository's workflow cached
+
+
+def save_cache(site: Path, tarball: Path, folders: tuple[str, ...] = SITE_CACHE) -> None:
+    """What actions/cache/save does: the folders into one compressed archive (zstd there, gzip here)."""
     with tarfile.open(tarball, "w:gz", compresslevel=1) as archive:
-        archive.add(site / ".bantin-cache", arcname=".bantin-cache")
+        for folder in folders:
+            if (site / folder).exists():
+                archive.add(site / folder, arcname=folder)
 
 
 def restore_cache(site: Path, tarball: Path) -> None:
-    """What actions/cache/restore does (after `rm -rf .bantin-cache`)."""
-    shutil.rmtree(site / ".bantin-cache", ignore_errors=True)
+    """What actions/cache/restore does (after `rm -rf .bantin-cache _site`)."""
+    for folder in SITE_CACHE:
+        shutil.rmtree(site / folder, ignore_errors=True)
     with tarfile.open(tarball) as archive:
         archive.extractall(site, filter="data")
 
 
-def checkout(corpus: Path, work: Path, new_article: bool = True) -> Path:
+def checkout(corpus: Path, work: Path, new_article: bool = True, tool: Path = REPO) -> Path:
     """A fresh checkout of the benchmark site (its content and settings), with one new article.
     Always at the same path, as on a runner: the build cache is valid for one project folder."""
     site = work / "site"
@@ -85,10 +93,13 @@ def checkout(corpus: Path, work: Path, new_article: bool = True) -> Path:
     shutil.copytree(corpus / "content", site / "content")
     shutil.copyfile(corpus / "site.toml", site / "site.toml")
     for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, site / folder, dirs_exist_ok=True)
-    if new_article:
-        (site / "content/tin-tuc/2026").mkdir(parents=True, exist_ok=True)
-        (site / "content/tin-tuc/2026/hoi-thao-moi.md").write_text(ARTICLE, encoding="utf-8")
+        shutil.copytree(tool / folder, site / folder, dirs_exist_ok=True)  # the site's own, as the tool's example
+    if new_article:  # the daily case: the newest article of the site, dated a few minutes ago
+        moment = datetime.now(UTC).astimezone(timezone(timedelta(hours=7))).replace(microsecond=0)
+        folder = site / "content/tin-tuc" / str(moment.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "hoi-thao-moi.md").write_text(ARTICLE.format(date=(moment - timedelta(minutes=5)).isoformat()),
+                                                encoding="utf-8")
     return site
 
 
@@ -114,15 +125,15 @@ def site_workflow(corpus: Path, work: Path, tarball: Path, wheel: Path) -> list[
     return steps
 
 
-def today_workflow(corpus: Path, work: Path, tarball: Path) -> list[tuple[str, float]]:
+def today_workflow(corpus: Path, work: Path, tarball: Path, tool_from: Path) -> list[tuple[str, float]]:
     """.github/workflows/site.yml's steps as they were before the site workflow: the tool's tests
-    (run in a checkout of this repository, on its example content) before the site's build."""
+    (run in a checkout of the tool, `tool_from`, on its example content) before the site's build."""
     steps: list[tuple[str, float]] = []
     tool = work / "tool-today"
     shutil.rmtree(tool, ignore_errors=True)
-    shutil.copytree(REPO, tool, ignore=shutil.ignore_patterns(
+    shutil.copytree(tool_from, tool, ignore=shutil.ignore_patterns(
         "_site*", ".git", ".bantin-cache", "__pycache__", "node_modules", "*.egg-info", "build"))
-    site = checkout(corpus, work)
+    site = checkout(corpus, work, tool=tool_from)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     timed_call(steps, "venv", fresh_venv, work / "venv-today")
     bin_ = work / "venv-today" / "bin"
@@ -134,7 +145,7 @@ def today_workflow(corpus: Path, work: Path, tarball: Path) -> list[tuple[str, f
     timed_call(steps, "restore the cache", restore_cache, site, tarball)
     timed(steps, "python build.py build (one new article)",
           [str(bin_ / "python"), str(tool / "build.py"), "build", "-q", "--root", str(site)], tool, env)
-    timed_call(steps, "save the cache", save_cache, site, work / "cache-today.tgz")
+    timed_call(steps, "save the cache", save_cache, site, work / "cache-today.tgz", TODAY_CACHE)
     return steps
 
 
@@ -153,6 +164,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--no-today", action="store_true", help="skip today's workflow (its test suite takes minutes)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
+    parser.add_argument("--today-from", type=Path, default=REPO,
+                        help="the tool checkout today's workflow tests and builds with (an earlier commit's worktree)")
     args = parser.parse_args()
     work = args.work / "workflow"
     work.mkdir(parents=True, exist_ok=True)
@@ -175,8 +188,13 @@ def main() -> int:
     report("site workflow (bantin init's .github/workflows/site.yml)", site_workflow(corpus, work, tarball, wheel),
            "bantin build")
     if not args.no_today:
-        report("today's workflow (this repository's, with its tests)", today_workflow(corpus, work, tarball),
-               "python build.py build")
+        today_site = checkout(corpus, work, new_article=False, tool=args.today_from)  # the cache its build saved
+        subprocess.run([sys.executable, str(args.today_from / "build.py"), "build", "-q", "--root", str(today_site)],
+                       check=True, env={**env, "PYTHONPATH": str(args.today_from)}, cwd=work)
+        today_tarball = work / "cache-main-today.tgz"
+        save_cache(today_site, today_tarball, TODAY_CACHE)
+        report("today's workflow (this repository's, with its tests)",
+               today_workflow(corpus, work, today_tarball, args.today_from), "python build.py build")
     return 0
 
 
