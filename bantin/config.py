@@ -81,7 +81,7 @@ class Search:
     # first query least (bench/search.py, README "Search")
     chunk_size: int = 5000
     # a query searches the newest shards first, about this many articles; older ones when the reader asks
-    first_articles: int = 5000
+    first_articles: int = 3000
     # KB a query without a precise result may fetch by itself for looser matches; more on request
     loose_kb: int = 150
 

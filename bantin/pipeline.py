@@ -241,7 +241,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
                 page_of, search_digests, functools.partial(_hidden_words, site), cancelled,
-                functools.partial(progress, "index") if progress else None)
+                functools.partial(progress, "index") if progress else None, jobs)
             shards = {name: bundle.name for name, bundle in bundles.items()}
             files.update(_place(stage, then, {
                 path: (Role.SEARCH, bundle.name, source)

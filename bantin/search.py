@@ -20,11 +20,13 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -345,8 +347,8 @@ def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, byt
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
                page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
-               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None
-               ) -> tuple[IndexReport, dict[str, Path]]:
+               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
+               jobs: int = 1) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
@@ -354,29 +356,51 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     hidden_words() its index copy holds (they follow from its page). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
-    `progress(done, total)` is told after each shard.
+    `progress(done, total)` is told after each shard. Up to `jobs` shards are indexed at once:
+    Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
+    shard's copies are written.
     """
     started = time.perf_counter()
     executable = pagefind_executable()
     version = _version(executable)
     folder = config.root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    indexed = []
-    bundles = {}
-    for done, shard in enumerate(shards, start=1):
-        settings = f"{version}/chunks of {config.search.chunk_size}"
-        bundle = folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
-        if not (bundle / "pagefind-entry.json").is_file():
-            _index_shard(executable, shard, page_file, page_of, hidden, bundle, config, cancelled)
-            indexed.append(shard.name)
-        bundles[shard.name] = bundle
-        if progress is not None:
-            progress(done, len(shards))
+    settings = f"{version}/chunks of {config.search.chunk_size}"
+    bundles = {shard.name: folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
+               for shard in shards}
+    todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
+    failed = threading.Event()  # one shard failed or the build was cancelled: the others stop too
+
+    def stop() -> bool:
+        if not failed.is_set() and cancelled is not None and cancelled():
+            failed.set()
+        return failed.is_set()
+
+    def index(shard: Shard) -> None:
+        try:
+            _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
+        except BaseException:
+            failed.set()
+            raise
+
+    done = len(shards) - len(todo)
+    if progress is not None and done:
+        progress(done, len(shards))  # the shards reused from the cache
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+        futures = [pool.submit(index, shard) for shard in todo]
+        for future in as_completed(futures):
+            if future.exception() is None:
+                done += 1
+                if progress is not None:
+                    progress(done, len(shards))
+        errors = [future.exception() for future in futures if future.exception() is not None]
+    if errors:  # a failure first, else the cancellation it caused in the other shards
+        raise next((error for error in errors if not isinstance(error, Cancelled)), errors[0])
     keep = {bundle.name for bundle in bundles.values()}
     for old in folder.iterdir():  # bundles of shards that changed or no longer exist
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return IndexReport(len(shards), tuple(indexed), time.perf_counter() - started), bundles
+    return IndexReport(len(shards), tuple(shard.name for shard in todo), time.perf_counter() - started), bundles
 
 
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],

@@ -98,6 +98,10 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     page.wait_for_load_state("networkidle")
     total = page.eval_on_selector(".search-status", "e => e.textContent")
     found = [int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*", total)[:1]] or [0]
+    # the precise results, as search.js says them; a page that does not: the status's number
+    told = page.eval_on_selector("[data-search]", "e => e.dataset.found ?? ''")
+    if told:
+        found = [int(told)]
     urls = page.eval_on_selector_all(".search-result h2 a", "links => links.map(a => a.getAttribute('href'))")
     searched = page.eval_on_selector("[data-search]", "e => e.dataset.searched || 'all'")
     context.close()
@@ -160,12 +164,18 @@ class _Handler(SimpleHTTPRequestHandler):
 TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
 
 
+class _Server(ThreadingHTTPServer):
+    # a page fetches many index files at once; the default backlog of 5 would refuse some under load,
+    # and Pagefind leaves a file it could not fetch out of the search without a word
+    request_queue_size = 128
+
+
 @contextmanager
 def serve_counting(directory: Path, compress: bool) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     """Serve a folder on 127.0.0.1; yields the origin and the log of (path, bytes) sent."""
     sent: ClassVar[list[tuple[str, int]]] = []  # set per server (serve_counting)
     handler = type("Handler", (_Handler,), {"gzip": compress, "sent": sent})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", sent

@@ -23,9 +23,9 @@ const strings = JSON.parse(root.dataset.strings);
 const base = root.dataset.base;
 // newest first: { name, count, first, last, lacks }; a page of an earlier bantin lists names only
 const shards = JSON.parse(root.dataset.shards).map((shard) => (typeof shard === "string" ? { name: shard } : shard));
-const FIRST = Number(root.dataset.first) || 5000;
+const FIRST = Number(root.dataset.first) || 3000;
 const LOOSE_BYTES = (Number(root.dataset.looseKb) || 150) * 1024;
-const NEWEST_WORDS = 1000; // articles whose words a query without a precise result searches by itself
+const SYLLABLE = 4; // a syllable's index chunk is about four times the size of a pair's (measured, README)
 const PAGE = 10;
 const lang = document.documentElement.lang || "vi";
 const stamp = String(Date.now()); // one page view fetches each shard's entry file once
@@ -311,11 +311,15 @@ async function precise(scope) {
   return fresh(await (asked.paired ? run(scope, false, asked.precise) : run(scope, asked.accented, asked.query)));
 }
 
-// Loose matches from what is loaded already, then the newest shards' words within the byte budget.
+// Loose matches from what is loaded already (the pairs' chunks), then, within the byte budget, from
+// the titles (their words folded, as short plain tokens: small chunks), then from the words of the
+// newest shard. A syllable's chunk is large (Pagefind keeps its accented forms outside the chunk
+// size it is given), so the words of every shard are searched only on request (searchWords).
 async function loose(scope) {
   const asked = session.plan;
   const found = [];
   const spent = loaded().total;
+  const affordable = (part, chunks) => loaded().total - spent + cost(part, chunks) <= LOOSE_BYTES;
   if (asked.accented) found.push(...fresh(await run(scope, false, asked.folded))); // accents aside
   if (asked.starts.length > 1) { // each pair on its own: the pages with most of them first
     const hits = new Map();
@@ -329,25 +333,20 @@ async function loose(scope) {
     found.push(...fresh([...hits.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score)
       .map((hit) => hit.result)));
   }
-  if (asked.words.length) { // misspelt words: their starts in titles, then all but one of them
-    const starts = titleStarts(asked.words);
-    let titled = fresh(await run(scope, false, starts.join(" ")));
-    if (!titled.length && starts.length > 1) {
-      const each = await Promise.all(starts.map((_, i) => run(scope, false, starts.filter((__, k) => k !== i).join(" "))));
-      titled = fresh(each.flat().sort((a, b) => b.score - a.score));
-    }
-    found.push(...titled);
-  }
-  // the words anywhere, in the newest shards of these (their index is small), if the budget allows
-  const newestPart = [];
-  for (const shard of scope) {
-    if (newestPart.length && articlesIn(newestPart) + (shard.count ?? 0) > NEWEST_WORDS) break;
-    newestPart.push(shard);
-  }
-  if (asked.words.length && loaded().total - spent + cost(newestPart, asked.words.length) <= LOOSE_BYTES) {
-    found.push(...await words(newestPart));
-  }
+  if (!asked.words.length) return found;
+  if (affordable(scope, asked.words.length)) found.push(...await titles(scope));
+  if (affordable(scope.slice(0, 1), asked.words.length * SYLLABLE)) found.push(...await words(scope.slice(0, 1)));
   return found;
+}
+
+// Misspelt words: their starts among the titles' words, then all of them but one.
+async function titles(scope) {
+  const starts = titleStarts(session.plan.words);
+  const found = fresh(await run(scope, false, starts.join(" "), { sort: undefined }));
+  if (found.length || starts.length < 2) return found;
+  const each = await Promise.all(starts.map((_, i) =>
+    run(scope, false, starts.filter((__, k) => k !== i).join(" "), { sort: undefined })));
+  return fresh(each.flat().sort((a, b) => b.score - a.score));
 }
 
 // The query's words anywhere on the page, exact accents first.
@@ -388,7 +387,7 @@ function updateButtons() {
   wordsButton.hidden = !session.wordsOffered || session.pending.length > 0;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
-      count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount) * 2) });
+      count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount * SYLLABLE)) });
   }
 }
 
@@ -399,7 +398,8 @@ function sayStatus() {
     text += ` ${say(strings.scope, { count: number(articlesIn(session.searched)), since: day(oldest(session.searched)) })}`;
   }
   status.textContent = text;
-  root.dataset.searched = oldest(session.searched);
+  root.dataset.searched = oldest(session.searched); // for tests and benchmarks: how far back, how many found
+  root.dataset.found = String(shown);
   updateButtons();
 }
 
