@@ -163,6 +163,13 @@ def test_newest_first_sorting(page, site):
                      "Hội thảo giống cà phê tại Sơn La"]
 
 
+def test_newest_first_keeps_the_date_order_across_shards(page, site):
+    # every news article (a filter alone), newest first: three shards, one holding three of them
+    found = search(page, site, "", muc="tin-tuc", sap_xep="moi-nhat")
+    assert [r["meta"][:10] for r in found] == ["10/05/2023", "02/03/2023", "10/10/2022", "09/09/2022", "01/06/2022",
+                                               "20/08/2021"]
+
+
 def test_a_query_with_no_result_says_so_in_vietnamese(page, site):
     assert search(page, site, "xyzzyq") == []
     assert page.text_content(".search-status") == "Không tìm thấy kết quả nào cho “xyzzyq”."

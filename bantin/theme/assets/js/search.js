@@ -292,12 +292,16 @@ let current = 0; // the latest search wins; older ones stop when they finish
 let session = null; // the current query: what it asked for, which shards it searched, what is left to show
 
 // One search on some shards; the results not shown before.
+// Sorted by date, shard by shard, newest first: Pagefind sorts each shard's results, but merges
+// shards by score. The shards searched one at a time share the instance's loaded chunks.
 async function run(scope, exact, term, extra = {}) {
   const names = scope.map((shard) => shard.name);
   const pf = await instance(names, exact);
-  const found = await pf.search(term || null, {
-    filters: { ...session.filters, shard: { any: names } }, sort: session.sort, ...extra });
-  return found ? found.results : [];
+  const options = { sort: session.sort, ...extra };
+  const each = options.sort ? names.map((name) => [name]) : [names];
+  const found = await Promise.all(each.map((part) =>
+    pf.search(term || null, { ...options, filters: { ...session.filters, shard: { any: part } } })));
+  return found.flatMap((result) => (result ? result.results : []));
 }
 
 function fresh(results) {
