@@ -326,13 +326,22 @@ def test_a_query_searches_the_newest_articles_first_and_says_so(page, tiered):
     # all years, one click away, with what it costs
     older = page.text_content(".search-older")
     assert older.startswith("Tìm cả các năm trước (12/2020–10/2022, khoảng ") and older.endswith(" KB)"), older
+    # the click ranks every year together (the URL says so: the back button returns to the newest years)
     page.click(".search-older")
-    everything = results(page, loose=True)
-    assert titles(everything)[-1] == "Hội thảo giống cà phê tại Sơn La"
-    heading = page.text_content(".search-older-heading")
-    assert heading == "1 kết quả từ 12/2020–10/2022"
-    assert page.is_hidden(".search-scope") and "chưa được tìm" not in page.text_content(".search-status")
+    page.wait_for_function("new URLSearchParams(location.search).get('sap-xep') === 'moi-nam'")
+    assert sorted(titles(results(page))) == ["Hội thảo chuyển đổi số tại Đắk Lắk", "Hội thảo giống cà phê tại Sơn La",
+                                             "Hội thảo khoa học nông nghiệp ở Sơn La"]
+    assert page.is_hidden(".search-scope")
+    assert page.text_content(".search-status") == "Tìm thấy 3 kết quả cho “hội thảo”"
     assert shards_fetched(page) == {"2023-05", "2023-q1", "2022", "2021", "2020"}
+
+
+def test_sorted_by_date_the_older_years_follow_under_their_heading(page, tiered):
+    search(page, tiered, "hội thảo", sap_xep="moi-nhat")
+    page.click(".search-older")
+    assert titles(results(page, loose=True))[-1] == "Hội thảo giống cà phê tại Sơn La"
+    assert page.text_content(".search-older-heading") == "1 kết quả từ 12/2020–10/2022"
+    assert page.is_hidden(".search-scope") and "chưa được tìm" not in page.text_content(".search-status")
 
 
 def test_paging_past_the_newest_results_searches_the_next_years(page, tiered):

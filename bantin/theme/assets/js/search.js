@@ -388,7 +388,7 @@ function updateButtons() {
     : say(strings.more_older, { range: range(next), size: size(cost(next, wordsCount)) });
   scopeLine.hidden = !left.length;
   olderButton.textContent = left.length ? say(strings.older, { range: range(left), size: size(cost(left, wordsCount)) }) : "";
-  wordsButton.hidden = !session.wordsOffered || session.pending.length > 0;
+  wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
       count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount * SYLLABLE)) });
@@ -511,7 +511,15 @@ form.addEventListener("submit", (event) => {
   search();
 });
 more.addEventListener("click", () => (session.pending.length ? showMore(current) : searchOlder(1)));
-olderButton.addEventListener("click", () => searchOlder(session.tiers.length));
+// Every year: ranked together (the reader asked for the best match), or, sorted by date, after these
+olderButton.addEventListener("click", () => {
+  const order = form.elements["sap-xep"];
+  if (order.value === "moi-nhat") return searchOlder(session.tiers.length);
+  order.value = "moi-nam";
+  root.dataset.state = "typing";
+  writeUrl(true);
+  return search();
+});
 wordsButton.addEventListener("click", () => searchWords());
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
