@@ -83,7 +83,7 @@ class Search:
     # a query searches the newest shards first, about this many articles; older ones when the reader asks
     first_articles: int = 3000
     # KB a query without a precise result may fetch by itself for looser matches; more on request
-    loose_kb: int = 150
+    loose_kb: int = 200
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,7 @@ def test_the_search_page_knows_its_shards_and_filters(project):
          "lacks": {"province": ["Sơn La", "Đắk Lắk"], "section": ["Báo cáo"]}},
         {"name": "2015-2019", "count": 1, "first": "2016-12-30", "last": "2016-12-30",
          "lacks": {"province": ["Hà Giang", "Tuyên Quang", "Đắk Lắk"], "section": ["Tin tức"]}}]
-    assert root["attrs"]["data-first"] == "3000" and root["attrs"]["data-loose-kb"] == "150"
+    assert root["attrs"]["data-first"] == "3000" and root["attrs"]["data-loose-kb"] == "200"
     assert root["attrs"]["data-base"] == "/"
     assert json.loads(root["attrs"]["data-strings"])["none"] == "Không tìm thấy kết quả nào cho “{query}”."
     provinces = [o["attrs"]["value"] for o in page.find_all("option") if o["attrs"].get("data-filter")]

@@ -61,12 +61,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield origin
 
 
+REQUESTED: dict[int, list[str]] = {}  # id(page) -> the addresses it asked for, its worker's too
+
+
 @pytest.fixture
 def page(chromium: object) -> Iterator[object]:
     context = chromium.new_context()  # type: ignore[attr-defined]
     tab = context.new_page()
+    REQUESTED[id(tab)] = asked = []
+    tab.on("request", lambda request: asked.append(request.url))
     yield tab
     context.close()
+    del REQUESTED[id(tab)]
 
 
 def results(page: object, loose: bool = False) -> list[dict[str, str]]:
@@ -291,8 +297,8 @@ def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, t
     index = sum(size for url, size in sizes.items() if url.endswith(".pf_index"))
     everything = sum(sizes.values())
     # measured 2026-11-29: 1,571 bytes of index in 3 shards, 122,357 in all as the browser counts them
-    # (no worker: Pagefind runs in the page), 113,579 of them pagefind.js (this test's server sends it
-    # uncompressed) and its WebAssembly; the entries of "hội" and "thảo" would be several KB here
+    # (not pagefind-worker.js), 113,579 of them pagefind.js (this test's server sends it uncompressed)
+    # and its WebAssembly; the entries of "hội" and "thảo" would be several KB here
     assert index < 3_000 and everything < 140_000, (index, everything)
 
 
@@ -311,9 +317,8 @@ def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def shards_fetched(page: object) -> set[str]:
-    """The shards whose files the page has fetched (pagefind/<shard>/...), by the browser's record."""
-    urls = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")  # type: ignore[attr-defined]
-    return {url.split("/pagefind/")[1].split("/")[0] for url in urls if "/pagefind/" in url}
+    """The shards whose files the page (or Pagefind's worker) has asked for: pagefind/<shard>/..."""
+    return {url.split("/pagefind/")[1].split("/")[0] for url in REQUESTED[id(page)] if "/pagefind/" in url}
 
 
 def test_a_query_searches_the_newest_articles_first_and_says_so(page, tiered):
@@ -360,6 +365,7 @@ def test_paging_past_the_newest_results_searches_the_next_years(page, tiered):
 def test_relevance_over_all_years_or_a_year_searches_those_shards_at_once(page, tiered):
     assert len(search(page, tiered, "hội thảo", sap_xep="moi-nam")) == 3
     assert page.is_hidden(".search-scope") and page.is_hidden(".search-older-heading")
+    REQUESTED[id(page)].clear()
     assert titles(search(page, tiered, "hội thảo", nam="2021")) == ["Hội thảo giống cà phê tại Sơn La"]
     # the newest shard is every instance's primary index (one download of Pagefind's code), 2021 the year's
     assert shards_fetched(page) == {"2023-05", "2021"}

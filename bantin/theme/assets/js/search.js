@@ -24,12 +24,10 @@ const base = root.dataset.base;
 // newest first: { name, count, first, last, lacks }; a page of an earlier bantin lists names only
 const shards = JSON.parse(root.dataset.shards).map((shard) => (typeof shard === "string" ? { name: shard } : shard));
 const FIRST = Number(root.dataset.first) || 3000;
-const LOOSE_BYTES = (Number(root.dataset.looseKb) || 150) * 1024;
-const SYLLABLE = 4; // a syllable's index chunk is about four times the size of a pair's (measured, README)
+const LOOSE_BYTES = (Number(root.dataset.looseKb) || 200) * 1024;
 const PAGE = 10;
 const lang = document.documentElement.lang || "vi";
 const stamp = String(Date.now()); // one page view fetches each shard's entry file once
-if (performance.setResourceTimingBufferSize) performance.setResourceTimingBufferSize(5000);
 
 // Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
 function fold(text) {
@@ -43,7 +41,7 @@ const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 // WebAssembly and the newest shard's files come from one address and download once; the browser's
 // cache serves the metadata and chunks one instance loaded to the next. Each shard's pages carry a
 // filter of its name (mergeFilter, in memory), so a search keeps to the shards it means.
-// No worker: its script would cost 12 KB more, and these searches take milliseconds.
+// Pagefind runs in its worker (one for every instance), so the page stays responsive while it works.
 let pagefindModule = null;
 const instances = new Map();
 const loadedShards = new Set();
@@ -55,7 +53,7 @@ function instance(names, exact) {
       const primary = shards[0].name;
       pagefindModule ??= import(`${base}pagefind/${primary}/pagefind.js`);
       const options = { baseUrl: base, exactDiacritics: exact, metaCacheTag: stamp };
-      const pf = (await pagefindModule).createInstance({ ...options, noWorker: true, mergeFilter: { shard: primary } });
+      const pf = (await pagefindModule).createInstance({ ...options, mergeFilter: { shard: primary } });
       await pf.options(options);
       // Pagefind's own ranking weights; precision comes from the tiers below
       await Promise.all(names.filter((name) => name !== primary).map((name) =>
@@ -105,26 +103,21 @@ const day = (iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
 const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
 
-// --- what a search would cost, from what this page has loaded so far --------------------------
-// Bytes of the index files loaded, by address (each once: the browser's cache serves repeats).
-function loaded() {
-  const files = new Map();
-  for (const entry of performance.getEntriesByType("resource")) {
-    if (entry.name.includes("/pagefind/")) files.set(entry.name.split("?")[0], entry.encodedBodySize || 0);
-  }
-  const sizes = (suffix) => [...files].filter(([name]) => name.endsWith(suffix)).map(([, size]) => size);
-  const sum = (values) => values.reduce((a, b) => a + b, 0);
-  const total = sum([...files.values()]);
-  return { total, meta: sum(sizes(".pf_meta")), chunks: sizes(".pf_index"), fragments: sizes(".pf_fragment") };
-}
+// --- what a search would cost --------------------------------------------------------------
+// Measured on the benchmark corpus (README, "Search"): a shard's metadata takes about 14 bytes an
+// article (7 its page, 2 its date, the rest the list of chunks), a pair token's index chunk about
+// 7 KB; a syllable's grows with its shard (18-42 KB in a shard of 78 articles, 57-100 KB in one of
+// 686: Pagefind keeps the accented forms outside the chunk size). Pagefind fetches in its worker,
+// out of this page's sight, so these are estimates, and said as such.
+const META_PER_ARTICLE = 14;
+const CHUNK = 7 * 1024;
+const syllableChunk = (shard) => CHUNK * Math.min(12, 2 + (shard.count ?? 0) / 100);
 
-function cost(scope, words) {
-  const now = loaded();
-  const read = articlesIn(shards.filter((shard) => loadedShards.has(shard.name)));
-  const perArticle = read && now.meta ? now.meta / read : 14; // metadata: ~7 bytes a page, its chunks, its date
-  const chunk = now.chunks.length ? now.chunks.reduce((a, b) => a + b, 0) / now.chunks.length : 8192;
+// The bytes of searching these shards for so many words (pairs, or, with `syllables`, words apart).
+function cost(scope, words, syllables = false) {
   const fresh = scope.filter((shard) => !loadedShards.has(shard.name));
-  return articlesIn(fresh) * perArticle + Math.max(1, words) * scope.length * chunk;
+  const chunks = scope.reduce((sum, shard) => sum + (syllables ? syllableChunk(shard) : CHUNK), 0);
+  return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
 }
 
 function size(bytes) {
@@ -322,8 +315,13 @@ async function precise(scope) {
 async function loose(scope) {
   const asked = session.plan;
   const found = [];
-  const spent = loaded().total;
-  const affordable = (part, chunks) => loaded().total - spent + cost(part, chunks) <= LOOSE_BYTES;
+  let spent = 0;
+  const affordable = (part, syllables) => {
+    const more = cost(part, asked.words.length, syllables);
+    if (spent + more > LOOSE_BYTES) return false;
+    spent += more;
+    return true;
+  };
   if (asked.accented) found.push(...fresh(await run(scope, false, asked.folded))); // accents aside
   if (asked.starts.length > 1) { // each pair on its own: the pages with most of them first
     const hits = new Map();
@@ -338,8 +336,8 @@ async function loose(scope) {
       .map((hit) => hit.result)));
   }
   if (!asked.words.length) return found;
-  if (affordable(scope, asked.words.length)) found.push(...await titles(scope));
-  if (affordable(scope.slice(0, 1), asked.words.length * SYLLABLE)) found.push(...await words(scope.slice(0, 1)));
+  if (affordable(scope, false)) found.push(...await titles(scope));
+  if (affordable(scope.slice(0, 1), true)) found.push(...await words(scope.slice(0, 1)));
   return found;
 }
 
@@ -391,7 +389,7 @@ function updateButtons() {
   wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
-      count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount * SYLLABLE)) });
+      count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount, true)) });
   }
 }
 
