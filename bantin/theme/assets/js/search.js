@@ -1,14 +1,6 @@
-// The search page: Pagefind's JavaScript API over the index shards, with a Vietnamese interface.
-// The query and filters live in the URL (?q=…&tinh=…), so a search can be shared and the back
-// button works. Everything here runs in the reader's browser; there is no server.
-//
-// What a query costs a reader on mobile data is set here (README, "Search"):
-//  - the newest shards first, about data-first articles; older ones when the reader pages past
-//    their results, asks for all years (a button that says what it costs), sorts by relevance
-//    over all years, or filters by an older year; their results come under a heading of their own;
-//  - a query with no precise result gets loose matches from what is loaded already (its pairs
-//    accents aside, each pair alone, the starts of its words in titles) and from the newest
-//    shards' words, within data-loose-kb; the words in every article searched only on request.
+// The search page: Pagefind over the index shards, in Vietnamese. The query and filters live in
+// the URL (?q=…&tinh=…). What a query costs a reader on mobile data is decided here (README, "Search"):
+// the newest shards first, older ones when the reader asks; loose matches within a byte budget.
 
 const root = document.querySelector("[data-search]");
 const form = root.querySelector("form");
@@ -36,13 +28,51 @@ function fold(text) {
 
 const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 
-// Pagefind instances, one per set of shards and way of treating accents (folded, or exact), made
-// when a query needs them. Every one has the newest shard as its primary index, so pagefind.js, its
-// WebAssembly and the newest shard's files come from one address and download once; the browser's
-// cache serves the metadata and chunks one instance loaded to the next. Each shard's pages carry a
-// filter of its name (mergeFilter, in memory), so a search keeps to the shards it means.
-// Pagefind runs in its worker (one for every instance), so the page stays responsive while it works.
+// Pagefind instances, one per set of shards and way of treating accents, each with the newest shard
+// as its primary index (the WebAssembly and that shard's files download once) and each shard's name
+// as a filter (mergeFilter), so a search keeps to the shards it means. This page speaks to Pagefind's
+// worker in the messages pagefind.js would send (Pagefind 1.5.2), so pagefind.js need not load.
+let worker = null;
 let pagefindModule = null;
+let message = 0;
+const replies = new Map();
+function ask(instanceId, method, args) {
+  if (!worker) {
+    worker = new Worker(`${base}pagefind/${shards[0].name}/pagefind-worker.js`);
+    worker.addEventListener("message", (event) => {
+      const { id, result, error } = event.data;
+      const reply = replies.get(id);
+      replies.delete(id);
+      if (reply) (error ? reply.reject(new Error(error)) : reply.resolve(result));
+    });
+    worker.addEventListener("error", () => {
+      for (const reply of replies.values()) reply.reject(new Error("Pagefind's worker failed"));
+      replies.clear();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const id = `m${message++}`;
+    replies.set(id, { resolve, reject });
+    worker.postMessage({ id, instanceId, method, args });
+  });
+}
+
+async function workerInstance(instanceId, basePath, options) {
+  await ask(instanceId, "init", [{ ...options, basePath, language: lang, primary: true }]);
+  return {
+    options: (more) => ask(instanceId, "options", [more]),
+    mergeIndex: (path, more) => ask(instanceId, "mergeIndex", [path, more]),
+    search: async (term, more) => {
+      const found = await ask(instanceId, "search", [term, more]);
+      for (const result of found?.results ?? []) {
+        const dataId = result.data;
+        result.data = () => ask(instanceId, "getData", [dataId]);
+      }
+      return found;
+    },
+  };
+}
+
 const instances = new Map();
 const loadedShards = new Set();
 function instance(names, exact) {
@@ -51,9 +81,12 @@ function instance(names, exact) {
     instances.set(key, (async () => {
       if (!shards.length) return null;
       const primary = shards[0].name;
-      pagefindModule ??= import(`${base}pagefind/${primary}/pagefind.js`);
+      const basePath = `${base}pagefind/${primary}/`;
       const options = { baseUrl: base, exactDiacritics: exact, metaCacheTag: stamp };
-      const pf = (await pagefindModule).createInstance({ ...options, mergeFilter: { shard: primary } });
+      const first = { ...options, mergeFilter: { shard: primary } };
+      let pf;
+      if (typeof Worker !== "undefined") pf = await workerInstance(`i${instances.size}`, basePath, first);
+      else pf = (await (pagefindModule ??= import(`${basePath}pagefind.js`))).createInstance(first);
       await pf.options(options);
       // Pagefind's own ranking weights; precision comes from the tiers below
       await Promise.all(names.filter((name) => name !== primary).map((name) =>
@@ -103,12 +136,8 @@ const day = (iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
 const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
 
-// --- what a search would cost --------------------------------------------------------------
-// Measured on the benchmark corpus (README, "Search"): a shard's metadata takes about 14 bytes an
-// article (7 its page, 2 its date, the rest the list of chunks), a pair token's index chunk about
-// 7 KB; a syllable's grows with its shard (18-42 KB in a shard of 78 articles, 57-100 KB in one of
-// 686: Pagefind keeps the accented forms outside the chunk size). Pagefind fetches in its worker,
-// out of this page's sight, so these are estimates, and said as such.
+// --- what a search would cost: estimates measured on the benchmark corpus (README, "Search"), as
+// the worker's fetches are out of this page's sight. A syllable's chunk grows with its shard.
 const META_PER_ARTICLE = 14;
 const CHUNK = 7 * 1024;
 const syllableChunk = (shard) => CHUNK * Math.min(12, 2 + (shard.count ?? 0) / 100);
@@ -207,12 +236,8 @@ function resultItem(data, query) {
   return item;
 }
 
-// The build indexes every two neighbouring words as one hidden token (bantin/search.py,
-// hidden_words): "zz" + the two words folded + the marks of each (its diacritics as Telex types
-// them, the tone last), joined by "z" ("zzdakzlakzdwszws" for "Đắk Lắk"). A query of several
-// words is asked for as its pairs: their index entries hold only the pages where the words stand
-// side by side, where the words' own entries ("hội", "thảo") hold nearly every page. Words are
-// split as the build splits them; a word with a digit pairs with nothing.
+// A query of several words is asked for as its pairs, as the build indexes them (bantin/search.py,
+// hidden_words): "zz" + the two words folded + the marks of each, joined by "z" ("zzdakzlakzdwszws").
 const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
 const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 function spellings(word) {
@@ -234,10 +259,8 @@ function spellings(word) {
   return [plain, marks + tone];
 }
 
-// The text with each run of two or more words (no digits) as its pairs, other words as they are;
-// also its pairs' folded starts. With accents exact: the whole tokens, as a phrase. Without: each
-// token's folded start, which Pagefind matches as a prefix, so every spelling of the words matches
-// (Pagefind's phrases match whole words only, so these pairs need not be neighbours).
+// Each run of two or more words as its pairs: with accents, the whole tokens as a phrase; without,
+// each token's folded start, which Pagefind matches as a prefix.
 function pairs(text, exact) {
   const runs = [[]];
   for (const word of wordsOf(text)) {
@@ -308,10 +331,8 @@ async function precise(scope) {
   return fresh(await (asked.paired ? run(scope, false, asked.precise) : run(scope, asked.accented, asked.query)));
 }
 
-// Loose matches from what is loaded already (the pairs' chunks), then, within the byte budget, from
-// the titles (their words folded, as short plain tokens: small chunks), then from the words of the
-// newest shard. A syllable's chunk is large (Pagefind keeps its accented forms outside the chunk
-// size it is given), so the words of every shard are searched only on request (searchWords).
+// Loose matches: from the pairs' chunks (loaded already), then, within the byte budget, the titles'
+// words and the newest shard's words; every shard's words only on request (searchWords).
 async function loose(scope) {
   const asked = session.plan;
   const found = [];
