@@ -157,8 +157,8 @@ def essentials(page: bytes) -> bytes:
     at = bodies[0].start()
     start = page.rfind(b"<", 0, at)
     tag = _TAG_START_RE.match(page, start)
-    if tag is None or page.find(b">", start, at) >= 0:
-        return page
+    if tag is None or page.find(b">", start, at) >= 0 or tag.group(1).lower() in (b"html", b"body"):
+        return page  # the mark is not in a tag we can read, or the body is the page
     end = _element_end(page, start, tag.group(1).lower())
     metas = [m for m in _PAGEFIND_META_RE.finditer(page) if not start <= m.start() < end]
     inside = sum(start <= m.start() < end for m in marks)

@@ -127,7 +127,8 @@ def test_the_index_copy_keeps_only_what_pagefind_reads():
     # a filter on an element outside the body, two bodies, a body never closed: the page as it is
     for odd in (page.replace(b"<footer>", b'<footer data-pagefind-filter="tag">'),
                 page.replace(b"<nav>", b"<nav data-pagefind-body>"),
-                page.replace(b"</article><aside>", b"<aside>").replace(b"</aside></main>", b"</main>")):
+                page.replace(b"</article><aside>", b"<aside>").replace(b"</aside></main>", b"</main>"),
+                page.replace(b' data-pagefind-body>', b">").replace(b"<body>", b"<body data-pagefind-body>")):
         assert index_copy(odd, "w").startswith(odd[:odd.index(b"</body>")])
 
 
