@@ -85,6 +85,7 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     pressing Enter to results, and how far back the answer searched. Bytes are counted where
     they are sent (the server's `sent` log): the browser reports 0 for files a worker fetches."""
     context = chromium.new_context()  # type: ignore[attr-defined]
+    context.set_default_timeout(300_000)  # a query that loads tens of MB takes minutes on a busy machine
     page = context.new_page()
     sent.clear()
     page.goto(f"{origin}/tim-kiem/")
