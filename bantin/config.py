@@ -83,6 +83,10 @@ class Search:
     # a query downloads the chunks of its words, and every shard's list of chunks; 5,000 costs a
     # first query least (bench/search.py, README "Search")
     chunk_size: int = 5000
+    # a query searches the newest shards first, about this many articles; older ones when the reader asks
+    first_articles: int = 3000
+    # KB a query without a precise result may fetch by itself for looser matches; more on request
+    loose_kb: int = 200
 
 
 @dataclass(frozen=True)

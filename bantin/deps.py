@@ -32,7 +32,7 @@ TERMS_SHOWN = "terms-shown"  # (TERMS_SHOWN, kind): the slugs of the terms of a 
 RELATED = "related"  # (RELATED, key): the keys of an article's related news
 NEIGHBOURS = "neighbours"  # (NEIGHBOURS, key): the previous and next article of its section
 NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
-SHARDS = "shards"  # (SHARDS,): the names of the search shards
+SHARDS = "shards"  # (SHARDS,): the search shards, as the search page describes them
 SITEMAP = "sitemap"  # (SITEMAP, part): the pages of a part of the sitemap with their last change;
 #                      (SITEMAP, ""): the parts, with the last change of each
 IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
@@ -118,7 +118,7 @@ def _digest(value: object) -> bytes:
 class Dependencies:
     """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
 
-    def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[str],
+    def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[object],
                  sitemap: dict[str, tuple[SitemapEntry, ...]], pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
         self.sources = sources  # article key -> digest of its source file

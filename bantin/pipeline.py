@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bantin import cache, hosts, images, ledger, themes
 from bantin.checks import copies, dated_later
@@ -38,7 +39,16 @@ from bantin.plan import output_path, plan, sitemap_parts
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
 from bantin.sanitize import active_file
-from bantin.search import IndexReport, Shard, bundle_files, hidden_words, index_site, page_digest, plan_shards
+from bantin.search import (
+    IndexReport,
+    Shard,
+    bundle_files,
+    hidden_words,
+    index_site,
+    page_digest,
+    plan_shards,
+    shard_facts,
+)
 from bantin.site import assemble
 from bantin.themes import asset_files
 from bantin.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
@@ -131,6 +141,7 @@ class Plan:
     digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
     shards: list[Shard]  # the search index's shards, newest first
     replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
+    shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
 
 
 def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
@@ -186,7 +197,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
     warnings = themes.upgrade_warnings(config) + photos.warnings + warnings + links.warnings
     return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards, replaced)
+                {key: digests[key] for key in site.articles}, shards, replaced, shard_facts(site, shards))
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -215,7 +226,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
-    now = Dependencies(site, loaded.digests, (s.name for s in loaded.shards), sitemap_parts(outputs, site),
+    now = Dependencies(site, loaded.digests, loaded.shard_facts, sitemap_parts(outputs, site),
                        loaded.pictures)
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)
@@ -244,7 +255,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
                 page_of, search_digests, functools.partial(_hidden_words, site), cancelled,
-                functools.partial(progress, "index") if progress else None)
+                functools.partial(progress, "index") if progress else None, jobs)
             shards = {name: bundle.name for name, bundle in bundles.items()}
             files.update(_place(stage, then, {
                 path: (Role.SEARCH, bundle.name, source)
@@ -502,7 +513,7 @@ def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], job
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
     renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.outputs,
-                        tuple(s.name for s in loaded.shards), loaded.pictures)
+                        loaded.shard_facts, loaded.pictures)
     _worker["render"] = (renderer, stage, previous)
 
 
@@ -594,7 +605,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
-                        loaded.outputs, tuple(s.name for s in loaded.shards), loaded.pictures)
+                        loaded.outputs, loaded.shard_facts, loaded.pictures)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

@@ -66,13 +66,13 @@ class Renderer:
     """Renders outputs with the Jinja2 layouts. Build one per process."""
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                 outputs: list[Output], shards: tuple[str, ...] = (),
+                 outputs: list[Output], shards: tuple[dict[str, Any], ...] = (),
                  pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/pictures.py)
         self.outputs = outputs  # the plan, for the sitemap
         self._sitemap: dict[str, tuple] | None = None
-        self.shards = shards  # names of the search shards, newest first
+        self.shards = shards  # the search shards, newest first, as search.shard_facts describes them
         self.config = config
         self._base_path = config.base_path  # url() runs some fifty times a page
         self.provinces = provinces
@@ -365,6 +365,7 @@ class Renderer:
             self.recorder.term(site.provinces[slug], articles=True)
         return "search.html", {
             "shards": list(self.shards),
+            "search_settings": {"first": config.search.first_articles, "loose_kb": config.search.loose_kb},
             "search_strings": {k.removeprefix("search_"): v for k, v in config.strings.items()
                                if k.startswith("search_")},
             "filters": {

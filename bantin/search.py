@@ -20,11 +20,13 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,16 +56,18 @@ def fold(text: str) -> str:
 # fragments again (canonical_bundle). It holds:
 #  - the words with đ, folded ("dak" for "Đắk"): Pagefind folds other accents but keeps đ
 #    apart from d, so "dak lak" would miss "Đắk Lắk";
-#  - every pair of neighbouring words as one token, "zz" + the two words folded + the two
-#    with their diacritics spelled in letters as Telex types them, joined by "z": "Đắk Lắk" is
-#    "zzdakzlakzddawskzlawsk". Most Vietnamese words are two syllables, and syllables such as
-#    "hội" or "thảo" occur on nearly every page, so their index entries are long; search.js
-#    asks for a query's pairs instead, whose entries hold only the pages with those words side
-#    by side: the whole token for a query typed with accents, its folded start ("zzdakzlakz",
-#    which Pagefind matches as a prefix) for one typed without. Plain ASCII, because Pagefind
-#    1.5.2 leaves accented forms out of its chunk-size count (their chunks grow without bound)
-#    and splits words at digits. No Vietnamese word has a "z", so a typed word never
-#    prefix-matches a pair token.
+#  - the title's words folded, each once, as "zt" + the word ("ztbuon"): a query whose words are
+#    found nowhere as typed is asked for again as their starts in titles only, whose index
+#    entries are small (a misspelt "Buôn Ma Thuộc" finds the title with "Buôn Ma Thuột");
+#  - every pair of neighbouring words as one token, "zz" + the two words folded + the marks of
+#    each (its diacritics as Telex types them, without the letters), joined by "z": "Đắk Lắk" is
+#    "zzdakzlakzdwszws". Most Vietnamese words are two syllables, and syllables such as "hội" or
+#    "thảo" occur on nearly every page, so their index entries are long; search.js asks for a
+#    query's pairs instead, whose entries hold only the pages with those words side by side: the
+#    whole token for a query typed with accents, its folded start ("zzdakzlakz", which Pagefind
+#    matches as a prefix) for one typed without. Plain ASCII, because Pagefind 1.5.2 leaves
+#    accented forms out of its chunk-size count (their chunks grow without bound) and splits words
+#    at digits. No Vietnamese word has a "z", so a typed word never prefix-matches a token.
 HIDDEN_MARK = "\u2042"  # ⁂ opens the block: not a word, so Pagefind keeps it in the text only
 _WORD_RE = re.compile(r"[^\W_]+")  # letters and digits, as search.js's /[\p{L}\p{N}]+/gu
 _DIGIT_RE = re.compile(r"\d")  # as search.js's /\p{Nd}/u
@@ -77,28 +81,33 @@ def words_of(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=262144)
 def spellings(word: str) -> tuple[str, str]:
-    """A word folded and with its diacritics in letters: 'đắk' -> ('dak', 'ddaws'); 'nẵng' ->
-    ('nang', 'nawxng'). A circumflex doubles its letter (ộ: 'ooj'); other marks are 'q'.
-    Remembered, for the same words recur in every article."""
-    plain, spelled, base = [], [], ""
+    """A word folded, and its marks as Telex types them, in order: 'đắk' -> ('dak', 'dws'); 'nẵng' ->
+    ('nang', 'wx'); 'hội' -> ('hoi', 'oj'): a circumflex is its letter again, đ is 'd', other marks
+    'q'. Where the tone sits does not count: 'hoà' and 'hòa' are ('hoa', 'f'). Remembered, for the
+    same words recur in every article."""
+    plain, marks, base = [], [], ""
     for char in unicodedata.normalize("NFD", word):
         if unicodedata.category(char).startswith("M"):
-            spelled.append(base if char == "\u0302" else _TELEX.get(char, "q"))
+            marks.append(base if char == "\u0302" else _TELEX.get(char, "q"))
         else:
             base = "d" if char == "đ" else char
             plain.append(base)
-            spelled.append("dd" if char == "đ" else char)
-    return "".join(plain), "".join(spelled)
+            if char == "đ":
+                marks.append("d")
+    tones = [m for m in marks if m in "sfrxj"]  # the tone last, wherever it was written
+    return "".join(plain), "".join([m for m in marks if m not in "sfrxj"] + tones)
 
 
 def hidden_words(title: str, lead: str, body_text: str) -> str:
-    """The block's words: the folded words with đ, each once, then the pair tokens of each part,
-    in order. A word with a digit pairs with nothing: Pagefind would split such a token."""
+    """The block's words: the folded words with đ, each once; the title's words folded, each once,
+    after "zt"; then the pair tokens of each part, in order. A word with a digit pairs with nothing
+    and is no title token: Pagefind would split such a token."""
     parts = [[spellings(word) for word in words_of(part)] for part in (title, lead, body_text)]
-    folded = dict.fromkeys(plain for words in parts for plain, spelled in words if "dd" in spelled)
+    folded = dict.fromkeys(plain for words in parts for plain, marks in words if "d" in marks)
+    titles = dict.fromkeys(f"zt{plain}" for plain, _ in parts[0] if not _DIGIT_RE.search(plain))
     pairs = [f"zz{a[0]}z{b[0]}z{a[1]}z{b[1]}" for words in parts for a, b in itertools.pairwise(words)
              if not _DIGIT_RE.search(a[0] + b[0])]
-    return " ".join([*folded, *pairs])
+    return " ".join([*folded, *titles, *pairs])
 
 
 # Fields a result shows but nobody searches for (its date, its thumbnail's address): Pagefind
@@ -121,12 +130,55 @@ def index_copy(page: bytes, words: str) -> bytes:
     indexed body when the layout marks one (data-pagefind-body), or else of the whole page.
     Its images are renamed out of Pagefind's sight: it would take the first one's address and
     alt text as the result's image and index their words ("anh", "jpg"); results show the
-    fields of result_fields instead, and captions stay in the text."""
-    page = _IMG_RE.sub(rb"<bantin-img\1", page)
+    fields of result_fields instead, and captions stay in the text. Only what Pagefind reads of
+    the page is kept (essentials): the rest is parsed for nothing, a hundred thousand times."""
+    page = _IMG_RE.sub(rb"<bantin-img\1", essentials(page))
     marked = " data-pagefind-body" if b"data-pagefind-body" in page else ""
     block = f"<div{marked} hidden>{HIDDEN_MARK} {html.escape(words)}</div>".encode()
     end = page.lower().rfind(b"</body>")
     return page + block if end < 0 else page[:end] + block + page[end:]
+
+
+_HTML_TAG_RE = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_PAGEFIND_META_RE = re.compile(rb"<meta\b[^>]*\bdata-pagefind-(?:filter|meta|sort)\b[^>]*>", re.IGNORECASE)
+_PAGEFIND_ATTR_RE = re.compile(rb"\bdata-pagefind-(?:filter|meta|sort|body)\b", re.IGNORECASE)
+_TAG_START_RE = re.compile(rb"<([a-zA-Z][\w-]*)")
+
+
+def essentials(page: bytes) -> bytes:
+    """What Pagefind reads of a page whose layout marks its body: the <html> tag (its lang), the
+    <meta> tags of filters, fields and sorting, and the marked element, whole. A page marked
+    otherwise (several bodies, a filter on an element that is not a <meta>, outside the body) is
+    kept as it is, and so is one whose body cannot be cut cleanly."""
+    marks = list(_PAGEFIND_ATTR_RE.finditer(page))
+    bodies = [m for m in marks if m.group().lower() == b"data-pagefind-body"]
+    if len(bodies) != 1:
+        return page
+    at = bodies[0].start()
+    start = page.rfind(b"<", 0, at)
+    tag = _TAG_START_RE.match(page, start)
+    if tag is None or page.find(b">", start, at) >= 0 or tag.group(1).lower() in (b"html", b"body"):
+        return page  # the mark is not in a tag we can read, or the body is the page
+    end = _element_end(page, start, tag.group(1).lower())
+    metas = [m for m in _PAGEFIND_META_RE.finditer(page) if not start <= m.start() < end]
+    inside = sum(start <= m.start() < end for m in marks)
+    if end < 0 or inside + len(metas) != len(marks):
+        return page
+    opening = _HTML_TAG_RE.search(page)
+    return b"".join([b"<!DOCTYPE html>", opening.group() if opening else b"<html>", b"<head>",
+                     *(m.group() for m in metas), b"</head><body>", page[start:end], b"</body></html>"])
+
+
+def _element_end(page: bytes, start: int, name: bytes) -> int:
+    """Where the element opened at `start` ends (after its closing tag), or -1."""
+    pattern = re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>/]", re.IGNORECASE)
+    depth = 0
+    for match in pattern.finditer(page, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            close = page.find(b">", match.start())
+            return -1 if close < 0 else close + 1
+    return -1
 
 
 @dataclass(frozen=True)
@@ -240,6 +292,28 @@ def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, lis
     return [shard for child in children for shard in _split(child, limit, days, by_day)]
 
 
+def shard_facts(site: Site, shards: list[Shard]) -> tuple[dict[str, Any], ...]:
+    """What the search page tells search.js of each shard, newest first: its name, its number of
+    articles, the dates of its oldest and newest article, and, by filter, the values none of its
+    articles has (a filter by one of them need not search it). Plain data, written as JSON."""
+    where = {key: n for n, shard in enumerate(shards) for key in shard.keys}
+    lacks: list[dict[str, list[str]]] = [{} for _ in shards]
+    for kind, terms in (("province", site.provinces), ("topic", site.topics), ("section", site.sections)):
+        for term in terms.values():
+            holding = {where[key] for key in term.articles if key in where}
+            if not holding:
+                continue  # a value no article has is never offered
+            for n in range(len(shards)):
+                if n not in holding:
+                    lacks[n].setdefault(kind, []).append(term.name)
+    facts = []
+    for shard, missing in zip(shards, lacks, strict=True):
+        dates = [site.articles[key].date.date().isoformat() for key in (shard.keys[-1], shard.keys[0])]
+        facts.append({"name": shard.name, "count": len(shard.keys), "first": dates[0], "last": dates[1],
+                      **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {})})
+    return tuple(facts)
+
+
 @dataclass(frozen=True)
 class IndexReport:
     shards: int
@@ -273,8 +347,8 @@ def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, byt
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
                page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
-               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None
-               ) -> tuple[IndexReport, dict[str, Path]]:
+               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
+               jobs: int = 1) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
@@ -282,29 +356,51 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     hidden_words() its index copy holds (they follow from its page). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
-    `progress(done, total)` is told after each shard.
+    `progress(done, total)` is told after each shard. Up to `jobs` shards are indexed at once:
+    Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
+    shard's copies are written.
     """
     started = time.perf_counter()
     executable = pagefind_executable()
     version = _version(executable)
     folder = config.root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    indexed = []
-    bundles = {}
-    for done, shard in enumerate(shards, start=1):
-        settings = f"{version}/chunks of {config.search.chunk_size}"
-        bundle = folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
-        if not (bundle / "pagefind-entry.json").is_file():
-            _index_shard(executable, shard, page_file, page_of, hidden, bundle, config, cancelled)
-            indexed.append(shard.name)
-        bundles[shard.name] = bundle
-        if progress is not None:
-            progress(done, len(shards))
+    settings = f"{version}/chunks of {config.search.chunk_size}"
+    bundles = {shard.name: folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
+               for shard in shards}
+    todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
+    failed = threading.Event()  # one shard failed or the build was cancelled: the others stop too
+
+    def stop() -> bool:
+        if not failed.is_set() and cancelled is not None and cancelled():
+            failed.set()
+        return failed.is_set()
+
+    def index(shard: Shard) -> None:
+        try:
+            _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
+        except BaseException:
+            failed.set()
+            raise
+
+    done = len(shards) - len(todo)
+    if progress is not None and done:
+        progress(done, len(shards))  # the shards reused from the cache
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+        futures = [pool.submit(index, shard) for shard in todo]
+        for future in as_completed(futures):
+            if future.exception() is None:
+                done += 1
+                if progress is not None:
+                    progress(done, len(shards))
+        errors = [future.exception() for future in futures if future.exception() is not None]
+    if errors:  # a failure first, else the cancellation it caused in the other shards
+        raise next((error for error in errors if not isinstance(error, Cancelled)), errors[0])
     keep = {bundle.name for bundle in bundles.values()}
     for old in folder.iterdir():  # bundles of shards that changed or no longer exist
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
-    return IndexReport(len(shards), tuple(indexed), time.perf_counter() - started), bundles
+    return IndexReport(len(shards), tuple(shard.name for shard in todo), time.perf_counter() - started), bundles
 
 
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],

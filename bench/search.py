@@ -1,16 +1,21 @@
-"""Benchmark: the price of sharding the search index, measured in Debian's chromium.
+"""Benchmark: what a reader's first query costs, measured in Debian's chromium.
 
-    python3 bench/search.py                          # 10,000 articles; shards of 1, 3, 4, 6, 12 years
+    python3 bench/search.py                          # 10,000 articles, site.toml's shards; the 7 queries
     python3 bench/search.py --count 1000 --shard-years 1 3
+    python3 bench/search.py --everyday               # the 7 and the everyday queries (typos, no exact match)
+    python3 bench/search.py --site /tmp/b/corpus-100000/_site --everyday   # a site already built: no build
 
 For each shard size it builds the benchmark corpus (seed 1) with [search] shard_years set,
-timing the index and taking the peak memory of the build (Pagefind included), then opens
-the search page in a fresh browser for each query and reports what the first query costs:
-bytes downloaded (Pagefind's files from the page's load on: pagefind.js, worker,
-WebAssembly, metadata, index chunks, filters and the fragments of the results shown, by
-kind) and the time from typing to results. Text files are served gzipped, as GitHub Pages
-serves them (--no-gzip: as they are). Also: how many results each query finds, how many of
-the first 10 hold its exact words, the index's size on disk and Pagefind's time.
+timing the build and taking its peak memory (Pagefind included), then opens the search page
+in a fresh browser for each query and reports what the first query costs: bytes sent
+(everything from the focus on the search box, which loads Pagefind, to the results: bantin's
+search.js, pagefind.js, WebAssembly, metadata, index chunks, filters, the fragments and
+thumbnails of the results shown; by kind), requests, and the time from pressing Enter to
+results. Text files (JavaScript included) are served gzipped, as GitHub Pages serves them
+(--no-gzip: as they are). Also: how many results each query finds, how many of the first 10
+hold its exact words, how far back the first answer searched (the oldest date of the shards
+it searched, from the page's data-searched; "all" for a page that searches every shard), the
+index's size on disk and the build's summary.
 """
 
 from __future__ import annotations
@@ -42,37 +47,45 @@ from browser import browser  # noqa: E402
 from run import cold_build, corpus_toml, make_project  # noqa: E402
 
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
+# everyday queries that are not the benchmark's: two to four words, with and without accents, the eight
+# measured before (README, Benchmark), then misspelt ones and ones with no exact match in the corpus
+EVERYDAY = ["liên hiệp hội", "khoa học công nghệ", "Hà Nội", "nong nghiep", "doi moi sang tao",
+            "bảo vệ môi trường", "phan bien xa hoi", "Sơn La",
+            "Đắc Lắc", "hôi thảo khoa học", "chuyen doi xo", "trí thức trẽ", "Ban Mê Thuột", "nghien cuu khao hoc"]
 
 
-def build(root: Path, shard_years: int, shard_max: int, chunk_size: int | None = None) -> tuple[float, float, int, str]:
-    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks;
-    the summary line also has the indexing time."""
-    chunk = f"chunk_size = {chunk_size}\n" if chunk_size else ""
-    (root / "site.toml").write_text(
-        corpus_toml(f"\n[search]\nshard_years = {shard_years}\nshard_max = {shard_max}\n{chunk}"), encoding="utf-8")
+def build(root: Path, shard_years: int | None, shard_max: int | None,
+          chunk_size: int | None = None) -> tuple[float, float, int, str]:
+    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks
+    (None: site.toml's); the summary line also has the indexing time."""
+    settings = {"shard_years": shard_years, "shard_max": shard_max, "chunk_size": chunk_size}
+    chosen = "".join(f"{key} = {value}\n" for key, value in settings.items() if value)
+    (root / "site.toml").write_text(corpus_toml(f"\n[search]\n{chosen}" if chosen else ""), encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
     # the summary is said in the site's language: "search: 3 shards" or "tìm kiếm: 3 phần chỉ mục"
     shards = int(re.search(r"(?:search|tìm kiếm): (\d+) (?:shards|phần chỉ mục)", summary).group(1))  # type: ignore[union-attr]
     return seconds, peak_kib / 1024, shards, summary
 
 
-def exact_words(root: Path, query: str, urls: list[str]) -> int:
+def exact_words(site: Path, query: str, urls: list[str]) -> int:
     """How many of these result pages hold the query as typed: with its diacritics if it has
     any, else in any accented form (case aside)."""
     accented = fold(query) != query.lower()
     count = 0
     for url in urls:
-        page = (root / "_site" / url.strip("/") / "index.html").read_text(encoding="utf-8").lower()
+        page = (site / url.strip("/") / "index.html").read_text(encoding="utf-8").lower()
         count += query.lower() in page if accented else fold(query) in fold(page)
     return count
 
 
 def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], query: str) -> dict[str, Any]:
-    """Open the search page, type the query, wait for results: bytes (Pagefind's files from the
-    page's load on, since they preload while the reader types; the rest from typing on), requests,
-    milliseconds from typing to results. Bytes are counted where they are sent (the server's
-    `sent` log): the browser reports 0 for files its workers fetch (pagefind-worker.js)."""
+    """Open the search page, type the query, wait for results: bytes (bantin's search.js and
+    Pagefind's files from the page's load on, since the box has focus when the page opens and
+    they load while the reader types; the rest from typing on), requests, milliseconds from
+    pressing Enter to results, and how far back the answer searched. Bytes are counted where
+    they are sent (the server's `sent` log): the browser reports 0 for files a worker fetches."""
     context = chromium.new_context()  # type: ignore[attr-defined]
+    context.set_default_timeout(300_000)  # a query that loads tens of MB takes minutes on a busy machine
     page = context.new_page()
     sent.clear()
     page.goto(f"{origin}/tim-kiem/")
@@ -86,14 +99,23 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     page.wait_for_load_state("networkidle")
     total = page.eval_on_selector(".search-status", "e => e.textContent")
     found = [int(n.replace(".", "")) for n in re.findall(r"\d[\d.]*", total)[:1]] or [0]
+    # the precise results, as search.js says them; a page that does not: the status's number
+    told = page.eval_on_selector("[data-search]", "e => e.dataset.found ?? ''")
+    if told:
+        found = [int(told)]
     urls = page.eval_on_selector_all(".search-result h2 a", "links => links.map(a => a.getAttribute('href'))")
+    searched = page.eval_on_selector("[data-search]", "e => e.dataset.searched || 'all'")
     context.close()
-    counted = [(path, size) for n, (path, size) in enumerate(sent) if n >= loaded or "/pagefind/" in path]
+    counted = [(path, size) for n, (path, size) in enumerate(sent)
+               if n >= loaded or "/pagefind/" in path or SEARCH_SCRIPT.search(path)]
     kinds: dict[str, int] = {}  # bytes by kind of file, to say where they go
     for path, size in counted:
         kinds[file_kind(path)] = kinds.get(file_kind(path), 0) + size
     return {"kb": sum(size for _, size in counted) / 1024, "requests": len(counted), "ms": elapsed,
-            "found": found[0], "urls": urls, "kinds": kinds}
+            "found": found[0], "urls": urls, "kinds": kinds, "searched": searched}
+
+
+SEARCH_SCRIPT = re.compile(r"/js/search(\.[0-9a-f]+)?\.js$")  # bantin's own, by its hashed asset name
 
 
 def file_kind(url: str) -> str:
@@ -103,6 +125,8 @@ def file_kind(url: str) -> str:
                          (".pf_meta", "meta"), ("pagefind-entry.json", "meta")):
         if name.endswith(suffix):
             return kind
+    if SEARCH_SCRIPT.search(url.split("?")[0]):
+        return "search.js"
     return "code" if "/pagefind/" in url else "other"
 
 
@@ -141,12 +165,18 @@ class _Handler(SimpleHTTPRequestHandler):
 TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
 
 
+class _Server(ThreadingHTTPServer):
+    # a page fetches many index files at once; the default backlog of 5 would refuse some under load,
+    # and Pagefind leaves a file it could not fetch out of the search without a word
+    request_queue_size = 128
+
+
 @contextmanager
 def serve_counting(directory: Path, compress: bool) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     """Serve a folder on 127.0.0.1; yields the origin and the log of (path, bytes) sent."""
     sent: ClassVar[list[tuple[str, int]]] = []  # set per server (serve_counting)
     handler = type("Handler", (_Handler,), {"gzip": compress, "sent": sent})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", sent
@@ -158,36 +188,57 @@ def serve_counting(directory: Path, compress: bool) -> Iterator[tuple[str, list[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10000)
-    parser.add_argument("--shard-years", type=int, nargs="+", default=[1, 3, 4, 6, 12])
-    parser.add_argument("--shard-max", type=int, default=1_000_000, help="articles per shard before it splits")
+    parser.add_argument("--shard-years", type=int, nargs="+", default=[None],
+                        help="[search] shard_years values to sweep (default: site.toml's)")
+    parser.add_argument("--shard-max", type=int, default=None, help="articles per shard before it splits")
     parser.add_argument("--runs", type=int, default=3, help="browser runs per query (median)")
     parser.add_argument("--queries", nargs="+", default=QUERIES, help="the queries typed (default: the seven above)")
+    parser.add_argument("--everyday", action="store_true", help="the everyday queries too (EVERYDAY above)")
     parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[None],
                         help="[search] chunk_size values to sweep (default: site.toml's)")
+    parser.add_argument("--site", type=Path, help="measure this site, already built (its output folder): no build")
     parser.add_argument("--no-gzip", action="store_true",
                         help="serve text files uncompressed (by default gzipped, as GitHub Pages serves them)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
+    queries = args.queries + (EVERYDAY if args.everyday else [])
+    if args.site:
+        print(f"{args.site}; text files {'as they are' if args.no_gzip else 'gzipped'}")
+        measure(args.site, queries, args.runs, not args.no_gzip, "-", "-", "-")
+        return 0
     args.work.mkdir(parents=True, exist_ok=True)
     root = make_project(args.count, args.work)
     print(f"{args.count} articles; text files {'as they are' if args.no_gzip else 'gzipped'}")
-    print(f"{'chunk':>6} {'years':>5} {'shards':>6} {'build s':>7} {'peak MB':>7}  {'query':<14} {'KB':>6} "
-          f"{'req':>4} {'ms':>5} {'found':>6} {'exact@10':>8}")
     for chunk, years in [(c, y) for c in args.chunk_sizes for y in args.shard_years]:
         seconds, peak, shards, summary = build(root, years, args.shard_max, chunk)
         files = [p for p in (root / "_site" / "pagefind").rglob("*") if p.is_file()]
-        print(f"index: {sum(p.stat().st_size for p in files) / 2**20:.1f} MB in {len(files)} files; "
+        print(f"build {seconds:.1f} s, peak {peak:.0f} MB, {shards} shards; index: "
+              f"{sum(p.stat().st_size for p in files) / 2**20:.1f} MB in {len(files)} files; "
               f"{summary.splitlines()[-1] if summary else ''}")
-        with serve_counting(root / "_site", not args.no_gzip) as (origin, sent), browser() as chromium:
-            for query in args.queries:
-                runs = [first_query(chromium, origin, sent, query) for _ in range(args.runs)]
-                kb = statistics.median(r["kb"] for r in runs)
-                ms = statistics.median(r["ms"] for r in runs)
-                exact = exact_words(root, query, runs[0]["urls"][:10])
-                print(f"{chunk or '-':>6} {years:>5} {shards:>6} {seconds:>7.1f} {peak:>7.0f}  {query:<14} {kb:>6.0f} "
-                      f"{runs[0]['requests']:>4} {ms:>5.0f} {runs[0]['found']:>6} {exact:>8}  "
-                      + " ".join(f"{kind} {size / 1024:.0f}" for kind, size in sorted(runs[0]["kinds"].items())))
+        measure(root / "_site", queries, args.runs, not args.no_gzip, chunk or "-", years or "-", shards)
     return 0
+
+
+def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting: object) -> None:
+    """Print a line per query (the median of `runs` first queries), then the median and worst."""
+    print(f"{'chunk':>6} {'years':>5} {'shards':>6}  {'query':<20} {'KB':>6} {'req':>4} {'ms':>5} {'found':>6} "
+          f"{'exact@10':>8} {'searched':>10}  bytes by kind (KB)")
+    kbs, times = [], []
+    with serve_counting(site, compress) as (origin, sent), browser() as chromium:
+        for query in queries:
+            measured = [first_query(chromium, origin, sent, query) for _ in range(runs)]
+            kb = statistics.median(r["kb"] for r in measured)
+            ms = statistics.median(r["ms"] for r in measured)
+            kbs.append(kb)
+            times.append(ms)
+            first = measured[0]
+            exact = exact_words(site, query, first["urls"][:10])
+            chunk, years, shards = setting
+            print(f"{chunk:>6} {years:>5} {shards:>6}  {query:<20} {kb:>6.0f} {first['requests']:>4} {ms:>5.0f} "
+                  f"{first['found']:>6} {exact:>8} {first['searched']:>10}  "
+                  + " ".join(f"{kind} {size / 1024:.0f}" for kind, size in sorted(first["kinds"].items())), flush=True)
+    print(f"median {statistics.median(kbs):.0f} KB, worst {max(kbs):.0f} KB; "
+          f"median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms over {len(queries)} queries")
 
 
 if __name__ == "__main__":

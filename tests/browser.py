@@ -34,10 +34,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    # the search page fetches many index files at once: the default backlog of 5 refuses some on a
+    # busy machine, and Pagefind leaves a file it could not fetch out of the search without a word
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve a folder on a free port of 127.0.0.1; yields the origin, 'http://127.0.0.1:PORT'."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

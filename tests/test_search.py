@@ -78,32 +78,58 @@ def test_article_pages_carry_the_search_attributes(project):
         "/tin-tuc/2023/dak-lak/")
 
 
-def test_the_index_holds_folded_words_with_d_bar_and_every_pair_of_neighbouring_words():
+def test_the_index_holds_folded_words_with_d_bar_the_title_and_every_pair_of_neighbouring_words():
     words = hidden_words("Đổi mới ở Đắk Lắk", "Lời dẫn.", "Trí thức Đắk-Lắk bàn về COVID-19, năm 2024.")
-    # the words with đ folded, each once; then each part's pairs in order: folded, then spelled
-    # as Telex types them; split as search.js splits a query (hyphens and commas part words),
-    # and a word with a digit pairs with nothing (Pagefind splits words at digits)
+    # the words with đ folded, each once; the title's words folded, each once; then each part's pairs
+    # in order: folded, then their marks as Telex types them (the tone last); split as search.js
+    # splits a query (hyphens and commas part words), and a word with a digit pairs with nothing
+    # (Pagefind splits words at digits)
     assert words.split() == [
         "doi", "dak",
-        "zzdoizmoizddoorizmowsi", "zzmoizozmowsizowr", "zzozdakzowrzddawsk", "zzdakzlakzddawskzlawsk",
-        "zzloizdanzlowfizdaaxn",
-        "zztrizthucztriszthuwsc", "zzthuczdakzthuwsczddawsk", "zzdakzlakzddawskzlawsk", "zzlakzbanzlawskzbafn",
-        "zzbanzvezbafnzveef", "zzvezcovidzveefzcovid"]
-    # NFD text gives the same tokens as NFC
-    assert hidden_words(unicodedata.normalize("NFD", "Hội thảo"), "", "") == "zzhoizthaozhojoiztharo"
-    assert hidden_words("Một", "", "") == ""
+        "ztdoi", "ztmoi", "zto", "ztdak", "ztlak",
+        "zzdoizmoizdorzws", "zzmoizozwszwr", "zzozdakzwrzdws", "zzdakzlakzdwszws",
+        "zzloizdanzwfzax",
+        "zztrizthuczszws", "zzthuczdakzwszdws", "zzdakzlakzdwszws", "zzlakzbanzwszf",
+        "zzbanzvezfzef", "zzvezcovidzefz"]
+    # NFD text gives the same tokens as NFC, and where the tone mark sits does not count
+    assert hidden_words("", "", unicodedata.normalize("NFD", "Hội thảo")) == "zzhoizthaozojzr"
+    assert hidden_words("", "", "Hòa Bình") == hidden_words("", "", "Hoà Bình") == "zzhoazbinhzfzf"
+    assert hidden_words("", "", "Đà Nẵng") != hidden_words("", "", "đa năng")
+    assert hidden_words("Một 2024", "", "") == "ztmot"
 
 
 def test_the_index_copy_adds_the_hidden_block_to_the_indexed_body():
     page = b"<html><body><main><article data-pagefind-body>Bai</article></main></BODY></html>"
-    copy = index_copy(page, "dak zzdakzlakzddawskzlawsk")
-    block = '<div data-pagefind-body hidden>\u2042 dak zzdakzlakzddawskzlawsk</div>'.encode()
-    assert copy == page.replace(b"</BODY>", block + b"</BODY>")
+    copy = index_copy(page, "dak zzdakzlakzdwszws")
+    block = '<div data-pagefind-body hidden>\u2042 dak zzdakzlakzdwszws</div>'.encode()
+    assert copy == b"<!DOCTYPE html><html><head></head><body><article data-pagefind-body>Bai</article>" + block + (
+        b"</body></html>")
     # images are out of Pagefind's sight: it would index the first one's address as words
     assert index_copy(b'<body><IMG src="/anh/a.jpg"><img/></body>', "a").startswith(
         b'<body><bantin-img src="/anh/a.jpg"><bantin-img/><div hidden>')
     # a layout that marks no body has the whole page indexed: the block must not narrow that
     assert index_copy(b"<p>x</p>", "a") == b"<p>x</p><div hidden>\xe2\x81\x82 a</div>"
+
+
+def test_the_index_copy_keeps_only_what_pagefind_reads():
+    page = (b'<!DOCTYPE html><html lang="vi"><head><title>T</title><meta name="x" content="y">'
+            b'<meta data-pagefind-filter="province[content]" content="S\xc6\xa1n La">'
+            b'<meta data-pagefind-sort="date[content]" content="2023-01-02"></head><body><nav>Menu</nav>'
+            b'<main><article class="a" data-pagefind-body><h1>Ti\xc3\xaau \xc4\x91\xe1\xbb\x81</h1>'
+            b"<article>Trong</article>"
+            b'<p data-pagefind-ignore>Ng\xc3\xa0y</p></article><aside><article>Xem th\xc3\xaam</article></aside>'
+            b"</main><footer>Ch\xc3\xa2n</footer></body></html>")
+    assert index_copy(page, "w") == (
+        b'<!DOCTYPE html><html lang="vi"><head><meta data-pagefind-filter="province[content]" content="S\xc6\xa1n La">'
+        b'<meta data-pagefind-sort="date[content]" content="2023-01-02"></head><body><article class="a" '
+        b'data-pagefind-body><h1>Ti\xc3\xaau \xc4\x91\xe1\xbb\x81</h1><article>Trong</article><p data-pagefind-ignore>'
+        b'Ng\xc3\xa0y</p></article><div data-pagefind-body hidden>\xe2\x81\x82 w</div></body></html>')
+    # a filter on an element outside the body, two bodies, a body never closed: the page as it is
+    for odd in (page.replace(b"<footer>", b'<footer data-pagefind-filter="tag">'),
+                page.replace(b"<nav>", b"<nav data-pagefind-body>"),
+                page.replace(b"</article><aside>", b"<aside>").replace(b"</aside></main>", b"</main>"),
+                page.replace(b' data-pagefind-body>', b">").replace(b"<body>", b"<body data-pagefind-body>")):
+        assert index_copy(odd, "w").startswith(odd[:odd.index(b"</body>")])
 
 
 def test_a_former_province_is_also_filed_under_todays(project):
@@ -128,7 +154,15 @@ def test_the_search_page_knows_its_shards_and_filters(project):
     site.build(search=False)
     page = Page(site.page("/tim-kiem/"))
     root = page.find("div", cls="search-page")
-    assert json.loads(root["attrs"]["data-shards"]) == ["2023-05", "2020-2022", "2015-2019"]  # newest first
+    # newest first, with what search.js needs to choose: articles, dates, the filter values a shard lacks
+    assert json.loads(root["attrs"]["data-shards"]) == [
+        {"name": "2023-05", "count": 1, "first": "2023-05-10", "last": "2023-05-10",
+         "lacks": {"province": ["Hà Giang", "Sơn La", "Tuyên Quang"], "section": ["Báo cáo"]}},
+        {"name": "2020-2022", "count": 1, "first": "2021-03-01", "last": "2021-03-01",
+         "lacks": {"province": ["Sơn La", "Đắk Lắk"], "section": ["Báo cáo"]}},
+        {"name": "2015-2019", "count": 1, "first": "2016-12-30", "last": "2016-12-30",
+         "lacks": {"province": ["Hà Giang", "Tuyên Quang", "Đắk Lắk"], "section": ["Tin tức"]}}]
+    assert root["attrs"]["data-first"] == "3000" and root["attrs"]["data-loose-kb"] == "200"
     assert root["attrs"]["data-base"] == "/"
     assert json.loads(root["attrs"]["data-strings"])["none"] == "Không tìm thấy kết quả nào cho “{query}”."
     provinces = [o["attrs"]["value"] for o in page.find_all("option") if o["attrs"].get("data-filter")]

@@ -61,12 +61,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield origin
 
 
+REQUESTED: dict[int, list[str]] = {}  # id(page) -> the addresses it asked for, its worker's too
+
+
 @pytest.fixture
 def page(chromium: object) -> Iterator[object]:
     context = chromium.new_context()  # type: ignore[attr-defined]
     tab = context.new_page()
+    REQUESTED[id(tab)] = asked = []
+    tab.on("request", lambda request: asked.append(request.url))
     yield tab
     context.close()
+    del REQUESTED[id(tab)]
 
 
 def results(page: object, loose: bool = False) -> list[dict[str, str]]:
@@ -76,7 +82,7 @@ def results(page: object, loose: bool = False) -> list[dict[str, str]]:
     """
     page.wait_for_selector("[data-search][data-state=done]")  # type: ignore[attr-defined]
     shown = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        ".search-results > li", """items => items.map(li => li.matches('.search-loose') ? {separator: true} : ({
+        ".search-results > li", """items => items.map(li => !li.querySelector('h2') ? {separator: true} : ({
             title: li.querySelector('h2 a').textContent, href: li.querySelector('h2 a').getAttribute('href'),
             meta: li.querySelector('.meta').textContent, excerpt: li.querySelector('p:last-child').innerHTML}))""")
     cut = next((i for i, item in enumerate(shown) if item.get("separator")), len(shown))
@@ -142,8 +148,13 @@ def test_a_quoted_phrase_matches_the_phrase(page, site):
 def test_filters_narrow_results_across_shards(page, site):
     everything = titles(search(page, site, "hội thảo"))
     assert len(everything) == 3  # 2021, 2023 and 2023: two shards
-    # and pages with only some of the words ("Hội giới thiệu", "xã hội"), under the heading
+    # pages with only some of the words ("Hội giới thiệu", "xã hội") are asked for by the reader: a
+    # syllable's index entries are long, so a button offers them, saying what they cost
+    assert len(results(page, loose=True)) == 3
+    assert page.text_content(".search-words").startswith("Tìm từng từ riêng lẻ trong 7 bài đã tìm (khoảng ")
+    page.click(".search-words")
     assert len(results(page, loose=True)) == 5
+    assert page.text_content(".search-loose") == "2 kết quả khác chứa một phần từ khóa"
     in_son_la = titles(search(page, site, "hội thảo", tinh="son-la"))
     assert sorted(in_son_la) == ["Hội thảo giống cà phê tại Sơn La", "Hội thảo khoa học nông nghiệp ở Sơn La"]
     assert titles(search(page, site, "hội thảo", tinh="son-la", nam="2023")) == [
@@ -156,6 +167,13 @@ def test_newest_first_sorting(page, site):
     found = titles(search(page, site, "hội thảo", sap_xep="moi-nhat"))
     assert found == ["Hội thảo chuyển đổi số tại Đắk Lắk", "Hội thảo khoa học nông nghiệp ở Sơn La",
                      "Hội thảo giống cà phê tại Sơn La"]
+
+
+def test_newest_first_keeps_the_date_order_across_shards(page, site):
+    # every news article (a filter alone), newest first: three shards, one holding three of them
+    found = search(page, site, "", muc="tin-tuc", sap_xep="moi-nhat")
+    assert [r["meta"][:10] for r in found] == ["10/05/2023", "02/03/2023", "10/10/2022", "09/09/2022", "01/06/2022",
+                                               "20/08/2021"]
 
 
 def test_a_query_with_no_result_says_so_in_vietnamese(page, site):
@@ -250,7 +268,7 @@ SENTENCES = [
 
 def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, tmp_path):
     """The bytes of a first query, counted: "hội thảo" asks for the index entry of its pair
-    token ("zxhojoiztharo", the accents spelled), never for the long entries of "hội" and
+    token ("zzhoizthaozojzr", the accents marked), never for the long entries of "hội" and
     "thảo", which every page holds."""
     files = {f"content/tin-tuc/2023/bai-{n}.md": article(
         f"Bản tin số {n} của Liên hiệp hội", f"2023-06-{n % 27 + 1:02d}",  # one month: one shard
@@ -258,9 +276,8 @@ def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, t
     # small chunks, so that this small site's words spread over many of them
     project = make_project(tmp_path / "site", files, SITE_TOML + "\n[search]\nchunk_size = 500\n")
     project.build()
-    (shard,) = (project.out / "pagefind").iterdir()
-    chunks = {f"{name}.pf_index": (first, last) for first, last, name in
-              read_pagefind_data(next(shard.glob("pagefind.*.pf_meta")))[2]}
+    chunks = {f"{name}.pf_index": (first, last) for meta in (project.out / "pagefind").glob("*/pagefind.*.pf_meta")
+              for first, last, name in read_pagefind_data(meta)[2]}
     assert len(chunks) > 5  # the words are spread over many chunks, so which ones load tells
     tab = chromium.new_page()
     sizes: dict[str, int] = {}
@@ -274,12 +291,102 @@ def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, t
         assert "<mark>hội</mark> <mark>thảo</mark>" in found[0]["excerpt"]
     tab.close()
     loaded = [chunks[url.rsplit("/", 1)[1]] for url in sizes if url.endswith(".pf_index")]
-    # only chunks of pair tokens: each chunk's range of words starts and ends with one ("zx…", "zz…")
-    assert loaded and all(first[:2] in ("zx", "zz") and last[:2] in ("zx", "zz") for first, last in loaded), loaded
+    # only chunks of pair tokens: each chunk's range of words starts and ends with one ("zz…")
+    assert loaded and all(first[:2] == "zz" and last[:2] == "zz" for first, last in loaded), loaded
     assert not any(first <= "hoi" <= last or first <= "thao" <= last for first, last in loaded)
     index = sum(size for url, size in sizes.items() if url.endswith(".pf_index"))
     everything = sum(sizes.values())
-    # measured 2026-11-24: 332 bytes of index, 120,452 in all as the browser counts them (not
-    # pagefind-worker.js), 113,579 of them pagefind.js and its WebAssembly; the entries of "hội"
-    # and "thảo" would be several KB here
-    assert index < 2_000 and everything < 140_000, (index, everything)
+    # measured 2026-11-29: 1,571 bytes of index in 3 shards, 122,357 in all as the browser counts them
+    # (not pagefind-worker.js), 113,579 of them pagefind.js (this test's server sends it uncompressed)
+    # and its WebAssembly; the entries of "hội" and "thảo" would be several KB here
+    assert index < 3_000 and everything < 140_000, (index, everything)
+
+
+# --- newest first ------------------------------------------------------------------------------
+# The same articles, searched two articles at a time: the shards newest first are 2023-05 (1 article)
+# and 2023-q1 (1), then 2022 (3), then 2021 and 2020 (1 each).
+TIERED = SHARDED + "first_articles = 2\n"
+
+
+@pytest.fixture(scope="module")
+def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = make_project(tmp_path_factory.mktemp("tiered") / "site", ARTICLES, TIERED)
+    project.build()
+    with serve(project.out) as origin:
+        yield origin
+
+
+def shards_fetched(page: object) -> set[str]:
+    """The shards whose files the page (or Pagefind's worker) has asked for: pagefind/<shard>/..."""
+    return {url.split("/pagefind/")[1].split("/")[0] for url in REQUESTED[id(page)] if "/pagefind/" in url}
+
+
+def test_a_query_searches_the_newest_articles_first_and_says_so(page, tiered):
+    found = search(page, tiered, "hội thảo")
+    assert titles(found) == ["Hội thảo chuyển đổi số tại Đắk Lắk", "Hội thảo khoa học nông nghiệp ở Sơn La"]
+    assert page.text_content(".search-status") == ("Tìm thấy 2 kết quả cho “hội thảo” (đã tìm trong 2 bài mới nhất, "
+                                                   "từ ngày 02/03/2023; các bài cũ hơn chưa được tìm)")
+    assert page.get_attribute("[data-search]", "data-searched") == "2023-03-02"
+    assert shards_fetched(page) == {"2023-05", "2023-q1"}  # nothing of the older years yet
+    # all years, one click away, with what it costs
+    older = page.text_content(".search-older")
+    assert older.startswith("Tìm cả các năm trước (12/2020–10/2022, khoảng ") and older.endswith(" KB)"), older
+    # the click ranks every year together (the URL says so: the back button returns to the newest years)
+    page.click(".search-older")
+    page.wait_for_function("new URLSearchParams(location.search).get('sap-xep') === 'moi-nam'")
+    assert sorted(titles(results(page))) == ["Hội thảo chuyển đổi số tại Đắk Lắk", "Hội thảo giống cà phê tại Sơn La",
+                                             "Hội thảo khoa học nông nghiệp ở Sơn La"]
+    assert page.is_hidden(".search-scope")
+    assert page.text_content(".search-status") == "Tìm thấy 3 kết quả cho “hội thảo”"
+    assert shards_fetched(page) == {"2023-05", "2023-q1", "2022", "2021", "2020"}
+
+
+def test_sorted_by_date_the_older_years_follow_under_their_heading(page, tiered):
+    search(page, tiered, "hội thảo", sap_xep="moi-nhat")
+    page.click(".search-older")
+    assert titles(results(page, loose=True))[-1] == "Hội thảo giống cà phê tại Sơn La"
+    assert page.text_content(".search-older-heading") == "1 kết quả từ 12/2020–10/2022"
+    assert page.is_hidden(".search-scope") and "chưa được tìm" not in page.text_content(".search-status")
+
+
+def test_paging_past_the_newest_results_searches_the_next_years(page, tiered):
+    search(page, tiered, "hội thảo")
+    assert page.text_content(".search-more").startswith("Xem thêm kết quả: tìm tiếp 06/2022–10/2022 (khoảng ")
+    page.click(".search-more")
+    results(page)
+    assert [h.text_content() for h in page.query_selector_all(".search-older-heading")] == [
+        "0 kết quả từ 06/2022–10/2022"]
+    assert "2021" not in shards_fetched(page)
+    page.click(".search-more")
+    assert titles(results(page, loose=True))[-1] == "Hội thảo giống cà phê tại Sơn La"
+    assert page.is_hidden(".search-more")
+
+
+def test_relevance_over_all_years_or_a_year_searches_those_shards_at_once(page, tiered):
+    assert len(search(page, tiered, "hội thảo", sap_xep="moi-nam")) == 3
+    assert page.is_hidden(".search-scope") and page.is_hidden(".search-older-heading")
+    REQUESTED[id(page)].clear()
+    assert titles(search(page, tiered, "hội thảo", nam="2021")) == ["Hội thảo giống cà phê tại Sơn La"]
+    # the newest shard is every instance's primary index (one download of Pagefind's code), 2021 the year's
+    assert shards_fetched(page) == {"2023-05", "2021"}
+
+
+def test_a_filter_skips_the_shards_that_cannot_hold_matches(page, tiered):
+    # Hà Giang's one article is of 2020: the shards of 2021 to 2023 have none
+    assert titles(search(page, tiered, "báo cáo", tinh="ha-giang")) == ["Báo cáo tổng kết công tác tư vấn"]
+    assert shards_fetched(page) == {"2023-05", "2020"}
+
+
+def test_a_misspelt_query_finds_the_title_that_has_its_words_right(page, tiered):
+    assert search(page, tiered, "Đắc Lắc") == []  # no precise result: "Đắk Lắk" is written with k
+    assert "Hội thảo chuyển đổi số tại Đắk Lắk" in titles(results(page, loose=True))
+    assert page.text_content(".search-loose").endswith("kết quả khác chứa một phần từ khóa")
+
+
+def test_every_word_of_a_query_without_precise_results_is_searched_on_request(page, tiered):
+    assert search(page, tiered, "cà phê Đắk Lắk") == []
+    button = page.text_content(".search-words")
+    assert button.startswith("Tìm từng từ riêng lẻ trong 2 bài đã tìm (khoảng ") and button.endswith(" KB)"), button
+    page.click(".search-words")
+    page.wait_for_selector("[data-search][data-state=done]")
+    assert page.is_hidden(".search-words")

@@ -1,17 +1,25 @@
-// The search page: Pagefind's JavaScript API over the index shards, with a Vietnamese interface.
-// The query and filters live in the URL (?q=…&tinh=…), so a search can be shared and the back
-// button works. Everything here runs in the reader's browser; there is no server.
+// The search page: Pagefind over the index shards, in Vietnamese. The query and filters live in
+// the URL (?q=…&tinh=…). What a query costs a reader on mobile data is decided here (README, "Search"):
+// the newest shards first, older ones when the reader asks; loose matches within a byte budget.
 
 const root = document.querySelector("[data-search]");
 const form = root.querySelector("form");
 const input = form.elements.q;
 const status = root.querySelector(".search-status");
+const scopeLine = root.querySelector(".search-scope");
+const olderButton = root.querySelector(".search-older");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
+const wordsButton = root.querySelector(".search-words");
 const strings = JSON.parse(root.dataset.strings);
 const base = root.dataset.base;
-const shards = JSON.parse(root.dataset.shards);
+// newest first: { name, count, first, last, lacks }; a page of an earlier bantin lists names only
+const shards = JSON.parse(root.dataset.shards).map((shard) => (typeof shard === "string" ? { name: shard } : shard));
+const FIRST = Number(root.dataset.first) || 3000;
+const LOOSE_BYTES = (Number(root.dataset.looseKb) || 200) * 1024;
 const PAGE = 10;
+const lang = document.documentElement.lang || "vi";
+const stamp = String(Date.now()); // one page view fetches each shard's entry file once
 
 // Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
 function fold(text) {
@@ -20,24 +28,130 @@ function fold(text) {
 
 const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 
-// Two Pagefind instances over the same shards: one folds accents, one keeps them exact.
-// Pagefind sets exactDiacritics per index when it is merged, so each is an instance of its
-// own; both come from one download of pagefind.js (createInstance) and share its worker.
+// Pagefind instances, one per set of shards and way of treating accents, each with the newest shard
+// as its primary index (the WebAssembly and that shard's files download once) and each shard's name
+// as a filter (mergeFilter), so a search keeps to the shards it means. This page speaks to Pagefind's
+// worker in the messages pagefind.js would send (Pagefind 1.5.2), so pagefind.js need not load.
+let worker = null;
 let pagefindModule = null;
-const instances = {};
-function loadPagefind(exact) {
-  instances[exact] ??= (async () => {
-    if (!shards.length) return null;
-    pagefindModule ??= import(`${base}pagefind/${shards[0]}/pagefind.js`);
-    // Pagefind's own ranking weights; precision comes from the tiers below (README, "Search")
-    const options = { baseUrl: base, exactDiacritics: exact };
-    const pf = (await pagefindModule).createInstance(options);
-    await pf.options(options);
-    // the other shards load side by side (each merge registers its index at once, in this order)
-    await Promise.all(shards.slice(1).map((shard) => pf.mergeIndex(`${base}pagefind/${shard}/`, options)));
-    return pf;
-  })();
-  return instances[exact];
+let message = 0;
+const replies = new Map();
+function ask(instanceId, method, args) {
+  if (!worker) {
+    worker = new Worker(`${base}pagefind/${shards[0].name}/pagefind-worker.js`);
+    worker.addEventListener("message", (event) => {
+      const { id, result, error } = event.data;
+      const reply = replies.get(id);
+      replies.delete(id);
+      if (reply) (error ? reply.reject(new Error(error)) : reply.resolve(result));
+    });
+    worker.addEventListener("error", () => {
+      for (const reply of replies.values()) reply.reject(new Error("Pagefind's worker failed"));
+      replies.clear();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const id = `m${message++}`;
+    replies.set(id, { resolve, reject });
+    worker.postMessage({ id, instanceId, method, args });
+  });
+}
+
+async function workerInstance(instanceId, basePath, options) {
+  await ask(instanceId, "init", [{ ...options, basePath, language: lang, primary: true }]);
+  return {
+    options: (more) => ask(instanceId, "options", [more]),
+    mergeIndex: (path, more) => ask(instanceId, "mergeIndex", [path, more]),
+    search: async (term, more) => {
+      const found = await ask(instanceId, "search", [term, more]);
+      for (const result of found?.results ?? []) {
+        const dataId = result.data;
+        result.data = () => ask(instanceId, "getData", [dataId]);
+      }
+      return found;
+    },
+  };
+}
+
+const instances = new Map();
+const loadedShards = new Set();
+function instance(names, exact) {
+  const key = `${exact} ${names.join(" ")}`;
+  if (!instances.has(key)) {
+    instances.set(key, (async () => {
+      if (!shards.length) return null;
+      const primary = shards[0].name;
+      const basePath = `${base}pagefind/${primary}/`;
+      const options = { baseUrl: base, exactDiacritics: exact, metaCacheTag: stamp };
+      const first = { ...options, mergeFilter: { shard: primary } };
+      let pf;
+      if (typeof Worker !== "undefined") pf = await workerInstance(`i${instances.size}`, basePath, first);
+      else pf = (await (pagefindModule ??= import(`${basePath}pagefind.js`))).createInstance(first);
+      await pf.options(options);
+      // Pagefind's own ranking weights; precision comes from the tiers below
+      await Promise.all(names.filter((name) => name !== primary).map((name) =>
+        pf.mergeIndex(`${base}pagefind/${name}/`, { ...options, mergeFilter: { shard: name } })));
+      for (const name of [primary, ...names]) loadedShards.add(name);
+      return pf;
+    })());
+  }
+  return instances.get(key);
+}
+
+// --- which shards a query searches ---------------------------------------------------------
+// The shards that can hold matches for the filters (a year's shards for a year; not those whose
+// articles lack the province, topic or section), newest first, cut into tiers of about FIRST articles.
+function candidates(filters) {
+  const year = Number(filters.year?.[0]) || 0;
+  return shards.filter((shard) => {
+    if (year && shard.first && (Number(shard.first.slice(0, 4)) > year || Number(shard.last.slice(0, 4)) < year)) {
+      return false;
+    }
+    return !Object.entries(filters).some(([key, [value]]) => shard.lacks?.[key]?.includes(value));
+  });
+}
+
+function tiers(found) {
+  const cut = [];
+  let tier = [];
+  let count = 0;
+  for (const shard of found) {
+    if (tier.length && count + (shard.count ?? 0) > FIRST * 1.25) {
+      cut.push(tier);
+      tier = [];
+      count = 0;
+    }
+    tier.push(shard);
+    count += shard.count ?? 0;
+  }
+  if (tier.length) cut.push(tier);
+  return cut;
+}
+
+const articlesIn = (scope) => scope.reduce((sum, shard) => sum + (shard.count ?? 0), 0);
+const oldest = (scope) => scope.map((shard) => shard.first).filter(Boolean).sort()[0] ?? "";
+const newest = (scope) => scope.map((shard) => shard.last).filter(Boolean).sort().at(-1) ?? "";
+const monthYear = (iso) => (iso ? `${iso.slice(5, 7)}/${iso.slice(0, 4)}` : "");
+const day = (iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : "");
+const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
+const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
+
+// --- what a search would cost: estimates measured on the benchmark corpus (README, "Search"), as
+// the worker's fetches are out of this page's sight. A syllable's chunk grows with its shard.
+const META_PER_ARTICLE = 14;
+const CHUNK = 7 * 1024;
+const syllableChunk = (shard) => CHUNK * Math.min(12, 2 + (shard.count ?? 0) / 100);
+
+// The bytes of searching these shards for so many words (pairs, or, with `syllables`, words apart).
+function cost(scope, words, syllables = false) {
+  const fresh = scope.filter((shard) => !loadedShards.has(shard.name));
+  const chunks = scope.reduce((sum, shard) => sum + (syllables ? syllableChunk(shard) : CHUNK), 0);
+  return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
+}
+
+function size(bytes) {
+  if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
+  return `${(bytes / 1024 / 1024).toLocaleString(lang === "vi" ? "vi-VN" : lang, { maximumFractionDigits: 1 })} MB`;
 }
 
 function say(template, values = {}) {
@@ -122,115 +236,226 @@ function resultItem(data, query) {
   return item;
 }
 
-let current = 0; // the latest search wins; older ones stop when they finish
-let pending = [];
-let moreTier = null; // the loose results, asked for only when the precise ones run out
-let looseCount = 0;
-const SEPARATOR = { separator: true };
-
-// The build indexes every two neighbouring words as one hidden token (bantin/search.py,
-// hidden_words): "zz" + the two words folded + the two with their diacritics spelled in letters
-// as Telex types them, joined by "z" ("zzdakzlakzddawskzlawsk" for "Đắk Lắk"). A query of
-// several words is asked for as its pairs: their index entries hold only the pages where the
-// words stand side by side, where the words' own entries ("hội", "thảo") hold nearly every
-// page. Words are split as the build splits them; a word with a digit pairs with nothing.
+// A query of several words is asked for as its pairs, as the build indexes them (bantin/search.py,
+// hidden_words): "zz" + the two words folded + the marks of each, joined by "z" ("zzdakzlakzdwszws").
 const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
 const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 function spellings(word) {
   let plain = "";
-  let spelled = "";
-  let base = "";
+  let marks = "";
+  let tone = "";
+  let letter = "";
   for (const char of word.normalize("NFD")) {
-    if (/\p{M}/u.test(char)) spelled += char === "\u0302" ? base : TELEX[char] ?? "q";
-    else {
-      base = char === "đ" ? "d" : char;
-      plain += base;
-      spelled += char === "đ" ? "dd" : char;
+    if (/\p{M}/u.test(char)) {
+      const mark = char === "\u0302" ? letter : TELEX[char] ?? "q";
+      if ("sfrxj".includes(mark)) tone += mark;
+      else marks += mark;
+    } else {
+      letter = char === "đ" ? "d" : char;
+      plain += letter;
+      if (char === "đ") marks += "d";
     }
   }
-  return [plain, spelled];
+  return [plain, marks + tone];
 }
 
-// The text with each run of two or more words (no digits) as its pairs, other words as they are;
-// also whether it made any pair. With accents exact: the whole tokens, as a phrase. Without:
-// each token's folded start, which Pagefind matches as a prefix, so every spelling of the words
-// matches (Pagefind's phrases match whole words only, so these pairs need not be neighbours).
+// Each run of two or more words as its pairs: with accents, the whole tokens as a phrase; without,
+// each token's folded start, which Pagefind matches as a prefix.
 function pairs(text, exact) {
   const runs = [[]];
   for (const word of wordsOf(text)) {
     if (/\p{Nd}/u.test(word)) runs.push([word], []);
     else runs.at(-1).push(word);
   }
-  let paired = false;
+  const starts = [];
   const parts = runs.filter((run) => run.length).map((run) => {
     if (run.length === 1) return run[0];
-    paired = true;
     const words = run.map(spellings);
-    const tokens = words.slice(1).map(([plain, spelled], i) => {
-      const [firstPlain, firstSpelled] = words[i];
-      return `zz${firstPlain}z${plain}z` + (exact ? `${firstSpelled}z${spelled}` : "");
+    const tokens = words.slice(1).map(([plain, marks], i) => {
+      const [firstPlain, firstMarks] = words[i];
+      starts.push(`zz${firstPlain}z${plain}z`);
+      return `zz${firstPlain}z${plain}z` + (exact ? `${firstMarks}z${marks}` : "");
     });
     return exact && tokens.length > 1 ? `"${tokens.join(" ")}"` : tokens.join(" ");
   });
-  return { text: parts.join(" "), paired };
+  return { text: parts.join(" "), starts };
 }
 
-// Pagefind folds accents, and a page that holds some of the query's words may still match,
-// so "Đà Nẵng" alone matches thousands of pages ("đa năng", "năng lực"). Results come in two
-// tiers, each page once: precise (a query of several words as a phrase, each quoted part as
-// one; an accented query with its diacritics exact), then the loose rest, under a heading of
-// its own, fetched only when the precise results run out. README, "Search".
-async function searchInTiers(query, filters, sort) {
+// How a query is asked for. Unquoted: all its words as one phrase; quoted: each quoted part as
+// one, the other words as words.
+function plan(query) {
   const accented = hasDiacritics(query);
-  // unquoted: all words as one phrase; quoted: each quoted part as one, the other words as words
-  let paired = false;
-  const phrase = (text) => {
-    const made = pairs(text, accented);
-    paired ||= made.paired;
+  const starts = [];
+  const phrase = (text, exact) => {
+    const made = pairs(text, exact);
+    if (exact === accented) starts.push(...made.starts);
     return made.text;
   };
-  const precise = query.includes('"')
-    ? query.replace(/"([^"]*)"?/g, (_, part) => ` ${phrase(part)} `).trim()
-    : phrase(query);
-  const seen = new Set();
-  const take = (found) => (found ? found.results.filter((r) => !seen.has(r.id) && seen.add(r.id)) : []);
-  const run = async (exact, term) => (await loadPagefind(exact)).search(term || null, { filters, sort });
-  // pair tokens are plain letters, exact accents spelled in them: the accent-folding instance finds them
-  const found = take(await (paired ? run(false, precise) : run(accented, query)));
-  const loose = async () => {
-    // the rest: the query's words anywhere on the page, exact accents first
-    const [exact, folded] = await Promise.all([
-      accented && paired ? run(true, query) : null,
-      accented || paired ? run(false, query) : null,
-    ]);
-    return [...take(exact), ...take(folded)];
-  };
-  // Without diacritics a phrase can miss what its words find apart; then those are the answer.
-  if (!accented && !found.length) return { precise: await loose(), loose: null };
-  return { precise: found, loose };
+  const asked = (exact) => (query.includes('"')
+    ? query.replace(/"([^"]*)"?/g, (_, part) => ` ${phrase(part, exact)} `).trim()
+    : phrase(query, exact));
+  const precise = asked(accented);
+  const folded = accented ? asked(false) : precise;
+  const words = wordsOf(query).map((word) => spellings(word)[0]).filter((word) => !/\p{Nd}/u.test(word));
+  return { query, accented, paired: starts.length > 0, precise, folded, starts, words };
 }
 
-async function showMore(run, query) {
-  if (pending.length < PAGE && moreTier) {
-    const tier = moreTier;
-    moreTier = null;
-    const loose = await tier();
-    if (run !== current) return;
-    looseCount = loose.length;
-    if (loose.length) pending.push(SEPARATOR, ...loose);
+// The starts of the query's words, each a letter shorter, among the titles' words ("zt" + the
+// word folded: bantin/search.py): a misspelt word still finds the title that has it right.
+const titleStarts = (words) => words.map((word) => `zt${word.length > 2 ? word.slice(0, -1) : word}`);
+
+let current = 0; // the latest search wins; older ones stop when they finish
+let session = null; // the current query: what it asked for, which shards it searched, what is left to show
+
+// One search on some shards; the results not shown before.
+// Sorted by date, shard by shard, newest first: Pagefind sorts each shard's results, but merges
+// shards by score. The shards searched one at a time share the instance's loaded chunks.
+async function run(scope, exact, term, extra = {}) {
+  const names = scope.map((shard) => shard.name);
+  const pf = await instance(names, exact);
+  const options = { sort: session.sort, ...extra };
+  const each = options.sort ? names.map((name) => [name]) : [names];
+  const found = await Promise.all(each.map((part) =>
+    pf.search(term || null, { ...options, filters: { ...session.filters, shard: { any: part } } })));
+  return found.flatMap((result) => (result ? result.results : []));
+}
+
+function fresh(results) {
+  return results.filter((result) => !session.seen.has(result.id) && session.seen.add(result.id));
+}
+
+// The precise results in these shards: pairs, phrases, exact accents (README, "Search").
+async function precise(scope) {
+  const asked = session.plan;
+  // pair tokens are plain letters, exact accents marked in them: the accent-folding instance finds them
+  return fresh(await (asked.paired ? run(scope, false, asked.precise) : run(scope, asked.accented, asked.query)));
+}
+
+// Loose matches: from the pairs' chunks (loaded already), then, within the byte budget, the titles'
+// words and the newest shard's words; every shard's words only on request (searchWords).
+async function loose(scope) {
+  const asked = session.plan;
+  const found = [];
+  let spent = 0;
+  const affordable = (part, syllables) => {
+    const more = cost(part, asked.words.length, syllables);
+    if (spent + more > LOOSE_BYTES) return false;
+    spent += more;
+    return true;
+  };
+  if (asked.accented) found.push(...fresh(await run(scope, false, asked.folded))); // accents aside
+  if (asked.starts.length > 1) { // each pair on its own: the pages with most of them first
+    const hits = new Map();
+    for (const start of asked.starts) {
+      for (const result of await run(scope, false, start)) {
+        const hit = hits.get(result.id) ?? { result, count: 0 };
+        hit.count += 1;
+        hits.set(result.id, hit);
+      }
+    }
+    found.push(...fresh([...hits.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score)
+      .map((hit) => hit.result)));
   }
-  const batch = pending.splice(0, PAGE);
-  const items = await Promise.all(batch.map((result) => (result === SEPARATOR ? result : result.data())));
+  if (!asked.words.length) return found;
+  if (affordable(scope, false)) found.push(...await titles(scope));
+  if (affordable(scope.slice(0, 1), true)) found.push(...await words(scope.slice(0, 1)));
+  return found;
+}
+
+// Misspelt words: their starts among the titles' words, then all of them but one.
+async function titles(scope) {
+  const starts = titleStarts(session.plan.words);
+  const found = fresh(await run(scope, false, starts.join(" "), { sort: undefined }));
+  if (found.length || starts.length < 2) return found;
+  const each = await Promise.all(starts.map((_, i) =>
+    run(scope, false, starts.filter((__, k) => k !== i).join(" "), { sort: undefined })));
+  return fresh(each.flat().sort((a, b) => b.score - a.score));
+}
+
+// The query's words anywhere on the page, exact accents first.
+async function words(scope) {
+  const asked = session.plan;
+  const [exact, folded] = await Promise.all([
+    asked.accented ? run(scope, true, asked.query, { sort: undefined }) : [],
+    run(scope, false, asked.query, { sort: undefined }),
+  ]);
+  return [...fresh(exact), ...fresh(folded)];
+}
+
+async function showMore(run) {
+  const batch = session.pending.splice(0, PAGE);
+  const items = await Promise.all(batch.map((item) => (item.heading !== undefined ? item : item.data())));
   if (run !== current) return;
   for (const data of items) {
-    if (data === SEPARATOR) {
+    if (data.heading !== undefined) {
       const heading = document.createElement("li");
-      heading.className = "search-loose";
-      heading.textContent = say(strings.loose, { count: looseCount.toLocaleString("vi-VN") });
+      heading.className = data.kind;
+      heading.textContent = data.heading;
       list.append(heading);
-    } else list.append(resultItem(data, query));
+    } else list.append(resultItem(data, session.plan.query));
   }
-  more.hidden = pending.length === 0 && !moreTier;
+  updateButtons();
+}
+
+// What is left to search: the next tier (paging on), every older tier (one click), every word.
+function updateButtons() {
+  const left = session.tiers.slice(session.next).flat();
+  const next = session.tiers[session.next] ?? [];
+  const wordsCount = Math.max(1, session.plan.words.length);
+  more.hidden = session.pending.length === 0 && !next.length;
+  more.textContent = session.pending.length || !next.length ? strings.more
+    : say(strings.more_older, { range: range(next), size: size(cost(next, wordsCount)) });
+  scopeLine.hidden = !left.length;
+  olderButton.textContent = left.length ? say(strings.older, { range: range(left), size: size(cost(left, wordsCount)) }) : "";
+  wordsButton.hidden = !session.wordsOffered;
+  if (session.wordsOffered) {
+    wordsButton.textContent = say(strings.words, {
+      count: number(articlesIn(session.searched)), size: size(cost(session.searched, wordsCount, true)) });
+  }
+}
+
+function sayStatus() {
+  const shown = session.found;
+  let text = say(shown ? strings.found : strings.none, { count: number(shown), query: session.plan.query });
+  if (session.next < session.tiers.length) {
+    text += ` ${say(strings.scope, { count: number(articlesIn(session.searched)), since: day(oldest(session.searched)) })}`;
+  }
+  status.textContent = text;
+  root.dataset.searched = oldest(session.searched); // for tests and benchmarks: how far back, how many found
+  root.dataset.found = String(shown);
+  updateButtons();
+}
+
+// The reader pages past the results, or asks for every older year: the next tiers' precise results,
+// under a heading that says which months they come from.
+async function searchOlder(count) {
+  const run = current;
+  const scope = session.tiers.slice(session.next, session.next + count).flat();
+  if (!scope.length) return;
+  root.dataset.state = "searching";
+  session.next += count;
+  const found = await precise(scope);
+  if (run !== current) return;
+  session.searched = [...session.searched, ...scope];
+  session.found += found.length;
+  session.pending.push({ heading: say(strings.older_heading, { count: number(found.length), range: range(scope) }),
+    kind: "search-older-heading" }, ...found);
+  sayStatus();
+  await showMore(run);
+  if (run === current) root.dataset.state = "done";
+}
+
+async function searchWords() {
+  const run = current;
+  root.dataset.state = "searching";
+  session.wordsOffered = false;
+  const found = await words(session.searched);
+  if (run !== current) return;
+  if (found.length) {
+    session.pending.push({ heading: say(strings.loose, { count: number(found.length) }), kind: "search-loose" }, ...found);
+  }
+  await showMore(run);
+  if (run === current) root.dataset.state = "done";
 }
 
 async function search() {
@@ -238,36 +463,53 @@ async function search() {
   root.dataset.state = "searching"; // until this search's results are shown ("done")
   const query = input.value.trim().normalize("NFC");
   const filters = selectedFilters();
-  const sort = form.elements["sap-xep"].value === "moi-nhat" ? { date: "desc" } : undefined;
+  const order = form.elements["sap-xep"].value;
   list.replaceChildren();
   more.hidden = true;
-  pending = [];
-  moreTier = null;
+  scopeLine.hidden = true;
+  wordsButton.hidden = true;
   if (!query && !Object.keys(filters).length) {
     status.textContent = "";
     root.dataset.state = "done";
     return;
   }
   status.textContent = strings.loading;
-  let tiers;
+  const matching = candidates(filters);
+  // sorted by relevance over all years, or a year asked for: every shard that can hold matches at once
+  const everyYear = order === "moi-nam" || "year" in filters;
+  const cut = everyYear ? [matching] : tiers(matching);
+  const first = cut[0] ?? [];
+  session = {
+    plan: plan(query), filters, sort: order === "moi-nhat" ? { date: "desc" } : undefined, seen: new Set(),
+    tiers: cut, next: 1, searched: first, pending: [], found: 0, wordsOffered: false,
+  };
+  let found;
+  let others = [];
   try {
-    tiers = await searchInTiers(query, filters, sort);
+    found = first.length ? await precise(first) : [];
   } catch (error) {
-    tiers = null; // no index: the site was built with --no-search, or the bundle is missing
+    found = null; // no index: the site was built with --no-search, or the bundle is missing
   }
-  if (!tiers) {
-    if (run !== current) return;
+  if (found && found.length < PAGE && first.length && query && run === current) {
+    others = await loose(first).catch(() => []);
+  }
+  if (run !== current) return;
+  if (found === null) {
     status.textContent = strings.unavailable;
     root.dataset.state = "done";
     return;
   }
-  const { precise, loose } = tiers;
-  if (run !== current) return;
-  pending = precise;
-  moreTier = loose; // after the precise results, under their own heading (showMore)
-  status.textContent = say(precise.length ? strings.found : strings.none,
-    { count: precise.length.toLocaleString("vi-VN"), query });
-  await showMore(run, query);
+  // Without diacritics a phrase can miss what its words find apart; then the loose results are the answer.
+  if (!found.length && !session.plan.accented) [found, others] = [others, []];
+  session.found = found.length;
+  session.pending = [...found];
+  if (others.length) {
+    session.pending.push({ heading: say(strings.loose, { count: number(others.length) }), kind: "search-loose" },
+      ...others);
+  }
+  session.wordsOffered = query !== "" && session.found < PAGE;
+  sayStatus();
+  await showMore(run);
   if (run === current) root.dataset.state = "done"; // for tests and styling: the current query's results are shown
 }
 
@@ -275,7 +517,7 @@ let typing;
 input.addEventListener("input", () => {
   clearTimeout(typing);
   root.dataset.state = "typing";
-  typing = setTimeout(() => { writeUrl(false); search(); }, 250);
+  typing = setTimeout(() => { writeUrl(false); search(); }, 200);
 });
 form.addEventListener("change", (event) => {
   if (event.target.tagName === "SELECT") { root.dataset.state = "typing"; writeUrl(true); search(); }
@@ -287,12 +529,25 @@ form.addEventListener("submit", (event) => {
   writeUrl(true);
   search();
 });
-more.addEventListener("click", () => showMore(current, input.value.trim()));
+more.addEventListener("click", () => (session.pending.length ? showMore(current) : searchOlder(1)));
+// Every year: ranked together (the reader asked for the best match), or, sorted by date, after these
+olderButton.addEventListener("click", () => {
+  const order = form.elements["sap-xep"];
+  if (order.value === "moi-nhat") return searchOlder(session.tiers.length);
+  order.value = "moi-nam";
+  root.dataset.state = "typing";
+  writeUrl(true);
+  return search();
+});
+wordsButton.addEventListener("click", () => searchWords());
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
-// Pagefind's script, worker and metadata load as soon as the box has focus, while the reader types;
-// (the accent-exact instance is made when a query needs it: one accented word, or loose results)
-input.addEventListener("focus", () => loadPagefind(false).catch(() => {}), { once: true }); // a missing index is said on search
+// Pagefind's script and the newest shards' metadata load as soon as the box has focus, while the
+// reader types (the accent-exact instance is made when a query needs it)
+input.addEventListener("focus", () => {
+  const first = tiers(shards)[0];
+  if (first) instance(first.map((shard) => shard.name), false).catch(() => {}); // a missing index is said on search
+}, { once: true });
 
 readUrl();
 if (input.value || location.search) search();
