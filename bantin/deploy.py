@@ -203,6 +203,19 @@ def decode(data: bytes) -> Record:
 
 
 # --- the deploy --------------------------------------------------------------------------------
+def _refuse_the_output_itself(config: Config, target: Target) -> None:
+    """A folder target that is the output folder or lies inside it would send the site onto itself
+    (and the next build would remove what deploy wrote there)."""
+    if target.kind != FOLDER:
+        return
+    folder, output = Path(target.path).resolve(), config.output_dir.resolve()
+    if folder == output or output in folder.parents:
+        raise UsageError(Text("{target}: the deploy folder may not be the build's output folder {folder}/ or lie "
+                              "inside it", target=str(target), folder=config.output_dir.name),
+                         hint=Text("give the folder the web server serves, such as {example}",
+                                   example="/var/www/lhh"))
+
+
 def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: bool = False,
            force: bool = False, progress: Progress | None = None, warn: Warn | None = None) -> Summary:
     """Send the last build's output to the target; raise UsageError saying what went wrong.
@@ -215,6 +228,7 @@ def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: 
         raise UsageError(Text("there is no built site in {folder}/ to deploy", folder=config.output_dir.name),
                          hint=Text("run {command} first: deploy sends what the last build made",
                                    command="bantin build"))
+    _refuse_the_output_itself(config, target)
     site = record_of(built)
     roles = {path: role for path, (role, _, _) in built.items()}
     if MANIFEST in site:

@@ -419,6 +419,21 @@ def test_deploy_needs_a_build_and_a_target(project):
     assert "[deploy.host] unknown host 'pages'" in result.stderr and "did you mean 'deploy.host'" in result.stderr
 
 
+def test_the_output_folder_is_never_its_own_target(project):
+    site = example_site(project)
+    site.build(search=False)
+    built = files_of(site.out)
+    for target in ("_site", "./_site/", "_site/www"):
+        result = deploy(site.root, target, base_env())
+        assert result.returncode == 2, (target, result.stdout)
+        assert "may not be the build's output folder _site/ or lie inside it" in result.stderr
+    assert files_of(site.out) == built and not (site.out / MANIFEST).exists()
+    # the same said in Vietnamese
+    (site.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    result = deploy(site.root, "_site", base_env())
+    assert result.returncode == 2 and "không được là thư mục kết quả dựng trang _site/" in result.stderr
+
+
 @needs_rclone
 def test_a_dry_run_lists_what_it_would_send_and_sends_nothing(project, tmp_path):
     site = example_site(project)
