@@ -70,17 +70,26 @@ TODAY_CACHE = (".bantin-cache",)  # what this repository's workflow cached
 
 
 def save_cache(site: Path, tarball: Path, folders: tuple[str, ...] = SITE_CACHE) -> None:
-    """What actions/cache/save does: the folders into one compressed archive (zstd there, gzip here)."""
+    """What actions/cache/save does: the folders into one archive, with GNU tar and zstd on all
+    cores as actions/cache runs them on an Ubuntu runner (`--use-compress-program zstdmt`);
+    Python's tarfile with gzip where those are missing."""
+    present = [folder for folder in folders if (site / folder).exists()]
+    if shutil.which("tar") and shutil.which("zstdmt"):
+        subprocess.run(["tar", "--posix", "-cf", str(tarball), "--use-compress-program", "zstdmt", "-C", str(site),
+                        *present], check=True)
+        return
     with tarfile.open(tarball, "w:gz", compresslevel=1) as archive:
-        for folder in folders:
-            if (site / folder).exists():
-                archive.add(site / folder, arcname=folder)
+        for folder in present:
+            archive.add(site / folder, arcname=folder)
 
 
 def restore_cache(site: Path, tarball: Path) -> None:
     """What actions/cache/restore does (after `rm -rf .bantin-cache _site`)."""
     for folder in SITE_CACHE:
         shutil.rmtree(site / folder, ignore_errors=True)
+    if shutil.which("tar") and shutil.which("unzstd"):
+        subprocess.run(["tar", "-xf", str(tarball), "--use-compress-program", "unzstd", "-C", str(site)], check=True)
+        return
     with tarfile.open(tarball) as archive:
         archive.extractall(site, filter="data")
 
@@ -121,7 +130,7 @@ def site_workflow(corpus: Path, work: Path, tarball: Path, wheel: Path) -> list[
     timed_call(steps, "restore the cache", restore_cache, site, tarball)
     timed(steps, "bantin check", [str(bin_ / "bantin"), "check", "-q"], site, env)
     timed(steps, "bantin build (one new article)", [str(bin_ / "bantin"), "build", "-q"], site, env)
-    timed_call(steps, "save the cache", save_cache, site, work / "cache-new.tgz")
+    timed_call(steps, "save the cache", save_cache, site, work / "cache-new.tar")
     return steps
 
 
@@ -145,7 +154,7 @@ def today_workflow(corpus: Path, work: Path, tarball: Path, tool_from: Path) -> 
     timed_call(steps, "restore the cache", restore_cache, site, tarball)
     timed(steps, "python build.py build (one new article)",
           [str(bin_ / "python"), str(tool / "build.py"), "build", "-q", "--root", str(site)], tool, env)
-    timed_call(steps, "save the cache", save_cache, site, work / "cache-today.tgz", TODAY_CACHE)
+    timed_call(steps, "save the cache", save_cache, site, work / "cache-today.tar", TODAY_CACHE)
     return steps
 
 
@@ -182,7 +191,7 @@ def main() -> int:
     # the cache main's last build saved: a full build with search of the site before the new article
     site = checkout(corpus, work, new_article=False)
     subprocess.run([str(warm / "bantin"), "build", "-q"], check=True, env=env, cwd=site)
-    tarball = work / "cache-main.tgz"
+    tarball = work / "cache-main.tar"
     save_cache(site, tarball)
     print(f"{args.count} articles; cache {tarball.stat().st_size / 1e6:.0f} MB compressed")
     report("site workflow (bantin init's .github/workflows/site.yml)", site_workflow(corpus, work, tarball, wheel),
@@ -191,7 +200,7 @@ def main() -> int:
         today_site = checkout(corpus, work, new_article=False, tool=args.today_from)  # the cache its build saved
         subprocess.run([sys.executable, str(args.today_from / "build.py"), "build", "-q", "--root", str(today_site)],
                        check=True, env={**env, "PYTHONPATH": str(args.today_from)}, cwd=work)
-        today_tarball = work / "cache-main-today.tgz"
+        today_tarball = work / "cache-main-today.tar"
         save_cache(today_site, today_tarball, TODAY_CACHE)
         report("today's workflow (this repository's, with its tests)",
                today_workflow(corpus, work, today_tarball, args.today_from), "python build.py build")
