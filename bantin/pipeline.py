@@ -226,7 +226,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
-    now = Dependencies(site, loaded.digests, loaded.shard_facts, sitemap_parts(outputs, site),
+    now = Dependencies(site, loaded.digests, loaded.shard_facts, sitemap_parts(outputs, site, config.page_size),
                        loaded.pictures)
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)

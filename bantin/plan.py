@@ -10,7 +10,7 @@ from bantin.config import Config
 from bantin.errors import ContentError
 from bantin.feeds import FEED_KINDS, feed_url
 from bantin.messages import Text
-from bantin.model import Kind, Output, Site, Term
+from bantin.model import LIST_KINDS, Kind, Output, Site, Term
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
 
@@ -77,11 +77,13 @@ def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
             Kind.TAG: site.tags, Kind.MONTH: site.months, Kind.YEAR: site.years}
 
 
-# --- the sitemap, a file per year -----------------------------------------------------------
-# An index (sitemap.xml) of parts: the articles of each year (sitemap-2023.xml), with their
-# dates, and every other page (sitemap-pages.xml), without: a list's first page changes with
-# every new article, and a date that changes daily tells a search engine nothing. A new
-# article changes its year's part and the index.
+# --- the sitemap, a file per month ----------------------------------------------------------
+# An index (sitemap.xml) of parts: the articles of each month (sitemap-2023-06.xml), with their
+# dates, and the other pages (sitemap-pages.xml), without: a list's first page changes with
+# every new article, and a date that changes daily tells a search engine nothing. A list's
+# numbered page keeps its articles (see above), so it sits in the part of its oldest article's
+# month: a new numbered page joins the newest month. A new article changes its month's part and
+# the index, whatever the size of the archive.
 
 SitemapEntry = tuple[str, datetime | None]  # (output path, last change)
 
@@ -91,14 +93,19 @@ def sitemap_pages(outputs: list[Output]) -> list[Output]:
     return [o for o in outputs if o.path.endswith(".html") and o.kind not in (Kind.NOT_FOUND, Kind.ALIAS, Kind.CMS)]
 
 
-def sitemap_parts(outputs: list[Output], site: Site) -> dict[str, tuple[SitemapEntry, ...]]:
+def sitemap_parts(outputs: list[Output], site: Site, page_size: int) -> dict[str, tuple[SitemapEntry, ...]]:
     """The sitemap's parts: file name -> its pages, each with its last change; a part holds at most
-    50,000 URLs, as the protocol requires ('sitemap-2023.xml', 'sitemap-2023-2.xml', ...)."""
+    50,000 URLs, as the protocol requires ('sitemap-2023-06.xml', 'sitemap-2023-06-2.xml', ...)."""
     groups: dict[str, list[SitemapEntry]] = defaultdict(list)
+    terms = terms_by_kind(site)
     for output in sitemap_pages(outputs):
         if output.kind == Kind.ARTICLE:
             article = site.articles[output.key]
-            groups[str(article.year)].append((output.path, article.updated or article.date))
+            groups[f"{article.date:%Y-%m}"].append((output.path, article.updated or article.date))
+        elif output.kind in LIST_KINDS and output.page:
+            keys = terms[output.kind][output.key].articles
+            oldest = site.articles[keys[list_page(len(keys), page_size, output.page).stop - 1]]
+            groups[f"{oldest.date:%Y-%m}"].append((output.path, None))
         else:
             groups["pages"].append((output.path, None))
     parts = {}
@@ -135,7 +142,7 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     if config.favicon:
         outputs.append(Output("favicon.ico", Kind.FAVICON))
     outputs.append(Output("sitemap.xml", Kind.SITEMAP))
-    outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap_parts(outputs, site)]
+    outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap_parts(outputs, site, config.page_size)]
     claimed = {o.path: o for o in outputs}
     errors = []
     for article in sorted(site.articles.values(), key=lambda a: a.key):

@@ -182,7 +182,7 @@ class Renderer:
         if output.kind == Kind.SITEMAP:
             self.recorder.add((SITEMAP, output.key))
             if self._sitemap is None:
-                self._sitemap = sitemap_parts(self.outputs, self.site)
+                self._sitemap = sitemap_parts(self.outputs, self.site, self.config.page_size)
             if not output.key:
                 return sitemap_index(self._sitemap, self.absolute_url)
             return sitemap_part(self._sitemap[output.key], self.absolute_url)

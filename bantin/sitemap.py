@@ -1,4 +1,4 @@
-"""sitemap.xml: an index of parts, one per year of articles and one for the other pages (plan.sitemap_parts)."""
+"""sitemap.xml: an index of parts, one per month of articles and one for the other pages (plan.sitemap_parts)."""
 
 from __future__ import annotations
 

@@ -309,20 +309,26 @@ def test_search_engine_metadata_sitemap_and_robots(project):
     assert page.find("meta", property="og:url")["attrs"]["content"] == \
         "https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    # an index of parts: the articles of each year with their dates, and the other pages without
+    # an index of parts: the articles of each month with their dates, and the other pages without
     index = ElementTree.fromstring((site.out / "sitemap.xml").read_bytes())
     parts = {s.findtext("s:loc", namespaces=namespace): s.findtext("s:lastmod", namespaces=namespace)
              for s in index.findall("s:sitemap", namespace)}
-    assert parts == {"https://example.org/sitemap-2022.xml": "2022-12-31T23:30:00+07:00",
-                     "https://example.org/sitemap-2023.xml": "2023-06-02T00:03:00+07:00",
-                     "https://example.org/sitemap-2024.xml": "2024-01-10T00:00:00+07:00",
-                     "https://example.org/sitemap-2025.xml": "2025-08-01T09:00:00+07:00",
+    assert parts == {"https://example.org/sitemap-2022-12.xml": "2022-12-31T23:30:00+07:00",
+                     "https://example.org/sitemap-2023-05.xml": "2023-05-20T08:00:00+07:00",
+                     "https://example.org/sitemap-2023-06.xml": "2023-06-02T00:03:00+07:00",
+                     "https://example.org/sitemap-2024-01.xml": "2024-01-10T00:00:00+07:00",
+                     "https://example.org/sitemap-2025-08.xml": "2025-08-01T09:00:00+07:00",
                      "https://example.org/sitemap-pages.xml": None}
-    entries = {}
+    entries, part_of = {}, {}
     for part in parts:
         root = ElementTree.fromstring((site.out / part.removeprefix("https://example.org/")).read_bytes())
-        entries.update({u.findtext("s:loc", namespaces=namespace): u.findtext("s:lastmod", namespaces=namespace)
-                        for u in root.findall("s:url", namespace)})
+        for url in root.findall("s:url", namespace):
+            entries[url.findtext("s:loc", namespaces=namespace)] = url.findtext("s:lastmod", namespaces=namespace)
+            part_of[url.findtext("s:loc", namespaces=namespace)] = part.removeprefix("https://example.org/")
+    # a list's numbered page keeps its articles, so it sits with its oldest article's month, and a
+    # new article leaves sitemap-pages.xml alone: /tin-tuc/ has 4 articles, 2 a page, page 1 the oldest two
+    assert part_of["https://example.org/tin-tuc/trang/1/"] == "sitemap-2023-05.xml"
+    assert part_of["https://example.org/tin-tuc/"] == "sitemap-pages.xml"
     assert entries["https://example.org/tin-tuc/2023/hoi-thao-chuyen-doi-so/"] == "2023-06-02T00:03:00+07:00"
     assert entries["https://example.org/"] is None  # a list's date changes daily: it would tell nothing
     assert "https://example.org/404.html" not in entries
@@ -362,7 +368,7 @@ def test_json_ld_has_no_empty_author_a_publisher_logo_and_the_update(project):
     assert logo.startswith("https://example.org/assets/img/logo.") and (site.out / logo[20:]).is_file()
     with Image.open(site.out / "favicon.ico") as icon:
         assert icon.format == "ICO" and (48, 48) in icon.info["sizes"]
-    assert "2023-03-05T10:00:00+07:00" in (site.out / "sitemap-2023.xml").read_text(encoding="utf-8")
+    assert "2023-03-05T10:00:00+07:00" in (site.out / "sitemap-2023-03.xml").read_text(encoding="utf-8")
 
 
 def test_an_update_before_the_publication_is_an_error(project):
