@@ -389,6 +389,12 @@ class Mapping:
     from_file: set[tuple[str, str]] = field(default_factory=set)  # terms the file decided
     extra: dict[str, Any] = field(default_factory=dict)  # importer-specific settings (selectors)
 
+    def meaning(self, group: str, name: str, config: Config, provinces: ProvinceList) -> Meaning:
+        """What a category or tag means: the file's word, else a guess, kept for the rest of the run."""
+        if (group, name) not in self.terms:
+            self.terms[(group, name)] = guess_meaning(name, config, provinces, is_tag=group == "tag")
+        return self.terms[(group, name)]
+
 
 def read_mapping(path: Path, config: Config, provinces: ProvinceList, rel: str) -> tuple[Mapping, list[ContentError]]:
     """The mapping file an earlier dry run wrote and the editor corrected (empty if there is none)."""
@@ -725,6 +731,15 @@ class Writer:
             os.replace(target, backup)
         done.append((target, backup))
         os.replace(temporary, target)
+
+    def finish(self, mapping_file: str, mapping_text: str) -> None:
+        """Write the import: its mapping file with the rest, or, in a dry run, the mapping file alone
+        (so the editor can correct it before the real run)."""
+        self.text_file(mapping_file, mapping_text)
+        if self.dry_run:
+            write_mapping_only(self.root / mapping_file, mapping_text)
+        else:
+            self.commit()
 
     def discard(self) -> None:
         """Remove the staging folder (nothing of it was moved, or all of it was)."""

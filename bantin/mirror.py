@@ -37,7 +37,6 @@ from bantin.importing import (
     Writer,
     article_text,
     find_original,
-    guess_meaning,
     html_to_markdown,
     mapping_report,
     mapping_text,
@@ -47,7 +46,6 @@ from bantin.importing import (
     plain,
     read_mapping,
     resolve_required,
-    write_mapping_only,
 )
 from bantin.messages import Text
 from bantin.provinces import ProvinceList
@@ -393,13 +391,9 @@ def import_site(folder: Path, config: Config, provinces: ProvinceList, *, dry_ru
     if errors:
         raise BuildFailed(errors)
     _import_pages(pages, mirror, config, provinces, mapping, result)
-    writer.text_file(MAPPING_FILE, mapping_text(mapping, HEADER, {"category": "the old site's categories",
-                                                                  "tag": "the old site's tags"}))
     try:
-        if dry_run:
-            write_mapping_only(config.root / MAPPING_FILE, writer.extra[MAPPING_FILE])
-        else:
-            writer.commit()
+        writer.finish(MAPPING_FILE, mapping_text(mapping, HEADER, {"category": "the old site's categories",
+                                                                   "tag": "the old site's tags"}))
     finally:
         writer.discard()
     return result
@@ -413,8 +407,7 @@ def _import_pages(pages: list[Page], mirror: Mirror, config: Config, provinces: 
     for page in pages:
         for group, name in page.terms:
             mapping.counts[(group, name)] = mapping.counts.get((group, name), 0) + 1
-            if (group, name) not in mapping.terms:
-                mapping.terms[(group, name)] = guess_meaning(name, config, provinces, is_tag=group == "tag")
+            mapping.meaning(group, name, config, provinces)
         sections = [mapping.terms[t].value for t in page.terms if mapping.terms[t].kind == "section"]
         where = sections[0] if sections else section
         path = writer.place(f"site:{mirror.host}:{page.path.relative_to(mirror.root).as_posix()}", where,

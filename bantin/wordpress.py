@@ -38,7 +38,6 @@ from bantin.importing import (
     Writer,
     article_text,
     find_original,
-    guess_meaning,
     html_to_markdown,
     mapping_report,
     mapping_text,
@@ -48,7 +47,6 @@ from bantin.importing import (
     read_mapping,
     redirect_maps,
     resolve_required,
-    write_mapping_only,
 )
 from bantin.messages import Text
 from bantin.provinces import ProvinceList
@@ -325,12 +323,7 @@ def _meanings(post: Post, config: Config, provinces: ProvinceList, mapping: Mapp
     for domain, name in post.terms:
         group = _group(domain)
         if group and name:
-            name = plain(name)
-            meaning = mapping.terms.get((group, name))
-            if meaning is None:
-                meaning = guess_meaning(name, config, provinces, is_tag=group == "tag")
-                mapping.terms[(group, name)] = meaning
-            found.append(meaning)
+            found.append(mapping.meaning(group, plain(name), config, provinces))
     return found
 
 
@@ -533,18 +526,13 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
         _convert(files, config, provinces, mapping, index, links, result, workers or (os.cpu_count() or 1))
         for (group, name), count in index.terms.items():
             mapping.counts[(group, name)] = count
-            if (group, name) not in mapping.terms:
-                mapping.terms[(group, name)] = guess_meaning(name, config, provinces, is_tag=group == "tag")
+            mapping.meaning(group, name, config, provinces)
         redirects = sorted({(query, url) for query, url in pages.items() if query.startswith("?")})
         result.redirects = len(redirects)
         for relative, text in redirect_maps(redirects, config.base_path).items():
             writer.text_file(relative, text)
-        writer.text_file(MAPPING_FILE, mapping_text(mapping, HEADER, {
+        writer.finish(MAPPING_FILE, mapping_text(mapping, HEADER, {
             "category": "WordPress categories", "tag": "WordPress tags"}))
-        if dry_run:
-            write_mapping_only(config.root / MAPPING_FILE, writer.extra[MAPPING_FILE])
-        else:
-            writer.commit()
     finally:
         writer.discard()
     return result
