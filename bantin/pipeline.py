@@ -35,7 +35,7 @@ from bantin.links import check_links
 from bantin.markup import MarkdownRenderer, plain_text
 from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
-from bantin.plan import output_path, plan, sitemap_parts
+from bantin.plan import SitemapEntry, output_path, plan
 from bantin.provinces import ProvinceList, load_provinces
 from bantin.render import Renderer
 from bantin.sanitize import active_file
@@ -141,6 +141,7 @@ class Plan:
     digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
     shards: list[Shard]  # the search index's shards, newest first
     replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
+    sitemap: dict[str, tuple[SitemapEntry, ...]]  # the sitemap's parts (plan.sitemap_parts)
     shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
 
 
@@ -181,7 +182,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
                                        mapper=functools.partial(_parallel_map, jobs=jobs))
     if memo is not None and not site_errors and memo != previous:
         cache.save(config.root, "related", related_settings, memo)
-    outputs, plan_errors = plan(site, config)
+    outputs, sitemap, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
     #    Every link to the site must lead to a planned page or a file under content/.
@@ -197,7 +198,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
     warnings = themes.upgrade_warnings(config) + photos.warnings + warnings + links.warnings
     return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards, replaced, shard_facts(site, shards))
+                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, shard_facts(site, shards))
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -226,7 +227,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
-    now = Dependencies(site, loaded.digests, loaded.shard_facts, sitemap_parts(outputs, site, config.page_size),
+    now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
                        loaded.pictures)
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)
@@ -512,7 +513,7 @@ def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], job
 # --- parallel rendering -----------------------------------------------------------------
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
-    renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.outputs,
+    renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.sitemap,
                         loaded.shard_facts, loaded.pictures)
     _worker["render"] = (renderer, stage, previous)
 
@@ -605,7 +606,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
-                        loaded.outputs, loaded.shard_facts, loaded.pictures)
+                        loaded.sitemap, loaded.shard_facts, loaded.pictures)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

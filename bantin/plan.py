@@ -117,8 +117,9 @@ def sitemap_parts(outputs: list[Output], site: Site, page_size: int) -> dict[str
     return parts
 
 
-def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
-    """Every page of the site, and an error for every path claimed twice (aliases included)."""
+def plan(site: Site, config: Config) -> tuple[list[Output], dict[str, tuple[SitemapEntry, ...]], list[ContentError]]:
+    """Every page of the site, the sitemap's parts, and an error for every path claimed twice
+    (aliases included)."""
     outputs = [Output("index.html", Kind.HOME), Output("404.html", Kind.NOT_FOUND)]
     for article in site.articles.values():
         outputs.append(Output(output_path(article.url), Kind.ARTICLE, article.key))
@@ -142,7 +143,8 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
     if config.favicon:
         outputs.append(Output("favicon.ico", Kind.FAVICON))
     outputs.append(Output("sitemap.xml", Kind.SITEMAP))
-    outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap_parts(outputs, site, config.page_size)]
+    sitemap = sitemap_parts(outputs, site, config.page_size)
+    outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap]
     claimed = {o.path: o for o in outputs}
     errors = []
     for article in sorted(site.articles.values(), key=lambda a: a.key):
@@ -158,4 +160,4 @@ def plan(site: Site, config: Config) -> tuple[list[Output], list[ContentError]]:
                 continue
             claimed[path] = Output(path, Kind.ALIAS, article.key)
             outputs.append(claimed[path])
-    return outputs, errors
+    return outputs, sitemap, errors

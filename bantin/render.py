@@ -37,7 +37,7 @@ from bantin.layouts import layout_error, make_environment
 from bantin.messages import Text
 from bantin.model import Article, Kind, Output, Picture, Site, Term
 from bantin.pictures import expand_images, picture_html, url_path
-from bantin.plan import list_page, page_url, sitemap_parts, terms_by_kind
+from bantin.plan import SitemapEntry, list_page, page_url, terms_by_kind
 from bantin.provinces import ProvinceList
 from bantin.sitemap import sitemap_index, sitemap_part
 
@@ -66,12 +66,11 @@ class Renderer:
     """Renders outputs with the Jinja2 layouts. Build one per process."""
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
-                 outputs: list[Output], shards: tuple[dict[str, Any], ...] = (),
+                 sitemap: dict[str, tuple[SitemapEntry, ...]], shards: tuple[dict[str, Any], ...] = (),
                  pictures: dict[str, Picture] | None = None) -> None:
         self.site = site
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/pictures.py)
-        self.outputs = outputs  # the plan, for the sitemap
-        self._sitemap: dict[str, tuple] | None = None
+        self.sitemap = sitemap  # the sitemap's parts (plan.sitemap_parts)
         self.shards = shards  # the search shards, newest first, as search.shard_facts describes them
         self.config = config
         self._base_path = config.base_path  # url() runs some fifty times a page
@@ -181,11 +180,9 @@ class Renderer:
         """The bytes of one output file."""
         if output.kind == Kind.SITEMAP:
             self.recorder.add((SITEMAP, output.key))
-            if self._sitemap is None:
-                self._sitemap = sitemap_parts(self.outputs, self.site, self.config.page_size)
             if not output.key:
-                return sitemap_index(self._sitemap, self.absolute_url)
-            return sitemap_part(self._sitemap[output.key], self.absolute_url)
+                return sitemap_index(self.sitemap, self.absolute_url)
+            return sitemap_part(self.sitemap[output.key], self.absolute_url)
         if output.kind == Kind.FEED:
             return self._feed(output)
         if output.kind == Kind.FAVICON:
