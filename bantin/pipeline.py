@@ -32,7 +32,7 @@ from bantin.errors import BuildFailed, Cancelled, ContentError
 from bantin.inputs import check_file, input_files
 from bantin.ledger import Dep, Role
 from bantin.links import check_links
-from bantin.markup import MarkdownRenderer, plain_text
+from bantin.markup import MarkdownRenderer
 from bantin.messages import Text
 from bantin.model import Article, Kind, Neighbours, Output, Picture, Site
 from bantin.plan import SitemapEntry, output_path, plan
@@ -42,8 +42,8 @@ from bantin.sanitize import active_file
 from bantin.search import (
     IndexReport,
     Shard,
+    article_words,
     bundle_files,
-    hidden_words,
     index_site,
     page_digest,
     plan_shards,
@@ -251,11 +251,12 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         shards = then.shards
         if options.search:
             page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
-            search_digests = {key: pages[path].search or b"" for key, path in page_of.items()}
+            # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
+            search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
             written = config.output_dir
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests, functools.partial(_hidden_words, site), cancelled,
+                page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
                 functools.partial(progress, "index") if progress else None, jobs)
             shards = {name: bundle.name for name, bundle in bundles.items()}
             files.update(_place(stage, then, {
@@ -312,11 +313,6 @@ def _place(stage: Path, then: ledger.Ledger, planned: FilePlan) -> dict[str, led
             (link_file if role in (Role.PHOTO, Role.SEARCH) else copy_file)(stage, path, source)
         files[path] = ledger.Entry(role, digest, len(data), origin)
     return files
-
-
-def _hidden_words(site: Site, key: str) -> str:
-    article = site.articles[key]
-    return hidden_words(article.title, article.lead, plain_text(article.body_html))
 
 
 def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]:

@@ -9,10 +9,12 @@ shard is reused instead of re-indexed. The browser merges the shards with mergeI
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import html
+import importlib.metadata
 import io
 import itertools
 import json
@@ -25,7 +27,7 @@ import time
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,8 +39,9 @@ import cbor2
 from bantin import cache
 from bantin.config import Config
 from bantin.errors import BuildFailed, Cancelled, ContentError
+from bantin.markup import plain_text
 from bantin.messages import Text
-from bantin.model import Site
+from bantin.model import Article, Site
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
@@ -108,6 +111,11 @@ def hidden_words(title: str, lead: str, body_text: str) -> str:
     pairs = [f"zz{a[0]}z{b[0]}z{a[1]}z{b[1]}" for words in parts for a, b in itertools.pairwise(words)
              if not _DIGIT_RE.search(a[0] + b[0])]
     return " ".join([*folded, *titles, *pairs])
+
+
+def article_words(article: Article) -> str:
+    """The hidden block of an article's index copy (hidden_words of its title, lead and text)."""
+    return hidden_words(article.title, article.lead, plain_text(article.body_html))
 
 
 # Fields a result shows but nobody searches for (its date, its thumbnail's address): Pagefind
@@ -336,10 +344,24 @@ def page_digest(data: bytes, origin: str) -> bytes:
     return hashlib.blake2b(data.replace(origin.encode(), b""), digest_size=16).digest()
 
 
+@functools.cache
+def index_code_digest() -> str:
+    """Digest of the code that makes a shard's bundle out of its pages: this module (the hidden
+    words, the index copies, the canonical bundle), markup.py (an article's text) and cbor2. Not
+    the whole of bantin, which every page's digest answers for: a new version of bantin that
+    leaves these alone reuses every shard instead of indexing the archive again (20 minutes at
+    100,000 articles)."""
+    digest = hashlib.sha256(importlib.metadata.version("cbor2").encode())
+    for module in (__file__, plain_text.__code__.co_filename):
+        digest.update(b"\0" + Path(module).read_bytes())
+    return digest.hexdigest()
+
+
 def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, bytes]) -> str:
-    """Digest of everything that decides a shard's index: Pagefind's version and language,
-    bantin's code (which rewrites the bundle) and what Pagefind reads of each of its pages."""
-    digest = hashlib.sha256(f"{version}\0{language}\0{cache.code_digest()}\0{shard.name}".encode())
+    """Digest of everything that decides a shard's index: Pagefind's version and language, the
+    index's code (index_code_digest) and, for each page, what Pagefind reads of it and what the
+    hidden block is made from (the page digest and the article's source digest, given in pages)."""
+    digest = hashlib.sha256(f"{version}\0{language}\0{index_code_digest()}\0{shard.name}".encode())
     for key in shard.keys:
         digest.update(key.encode() + b"\0" + pages[key])
     return digest.hexdigest()[:20]
@@ -352,13 +374,15 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
-    written file, pages an article key to its page_digest(), hidden an article key to the
-    hidden_words() its index copy holds (they follow from its page). Returns the report and each
+    written file, pages an article key to the digest of what its index copy is made from (its
+    page_digest() and its source's digest), hidden an article key to the hidden_words() its index
+    copy holds (article_words: from the article). Returns the report and each
     shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
     `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
-    `progress(done, total)` is told after each shard. Up to `jobs` shards are indexed at once:
-    Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
-    shard's copies are written.
+    `progress(done, total)` is told after each shard. Up to `jobs` shards are indexed at once
+    (Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
+    shard's copies are written), as long as they hold at most PAGES_AT_ONCE articles together:
+    Pagefind's memory grows with its pages (see PAGES_AT_ONCE), a larger shard runs alone.
     """
     started = time.perf_counter()
     executable = pagefind_executable()
@@ -376,9 +400,12 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
             failed.set()
         return failed.is_set()
 
+    room = _Room(PAGES_AT_ONCE)
+
     def index(shard: Shard) -> None:
         try:
-            _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
+            with room.taken(len(shard.keys)):
+                _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
         except BaseException:
             failed.set()
             raise
@@ -401,6 +428,33 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
     return IndexReport(len(shards), tuple(shard.name for shard in todo), time.perf_counter() - started), bundles
+
+
+# Pagefind holds a shard's whole index in memory while it writes it: 0.5-0.65 MB per article of
+# the benchmark corpus with the pair tokens (2.1 GB for 3,348 articles, 1.1 GB for 1,691, 0.57 GB
+# for 887). Shards indexed side by side stay within this many articles together, one archive
+# shard's worth (search.shard_max), about 2.5 GB: two runs of the largest shards never add up.
+PAGES_AT_ONCE = 4000
+
+
+class _Room:
+    """Room for so many articles in the Pagefind runs at once; one run larger than it all runs alone."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.used = size, 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, pages: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self.used == 0 or self.used + pages <= self.size)
+            self.used += pages
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.used -= pages
+                self._changed.notify_all()
 
 
 def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
+import threading
+import time
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import bantin.cache
 import bantin.search
 from bantin.config import load_config
 from bantin.errors import BuildFailed
@@ -223,6 +227,60 @@ def test_only_changed_shards_are_indexed_again(project):
     assert edited.search is not None and edited.search.indexed == ("2023-05",)
     cache = sorted(p.name.rsplit("-", 1)[0] for p in (site.root / ".bantin-cache" / "search").iterdir())
     assert cache == ["2015-2019", "2020-2022", "2023-05"]  # the stale bundle of the edited shard is gone
+
+
+def test_a_new_bantin_version_reuses_the_shards_unless_the_index_code_changed(project, monkeypatch):
+    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site.build()
+    monkeypatch.setattr(bantin.cache, "code_digest", lambda: "the next version of bantin")
+    upgraded = site.build()
+    assert upgraded.pages > 0  # another bantin's output is built whole...
+    assert upgraded.search is not None and upgraded.search.indexed == ()  # ...but the same pages keep their index
+    monkeypatch.setattr(bantin.search, "index_code_digest", lambda: "another way of indexing")
+    reindexed = site.build()
+    assert reindexed.search is not None and sorted(reindexed.search.indexed) == ["2015-2019", "2020-2022", "2023-05"]
+
+
+def test_an_edit_the_page_does_not_show_still_indexes_its_shard_again(project):
+    # the hidden words come from the article, not from its page: a layout may leave the text out
+    layout = ('{% extends "!theme/article.html" %}{% block main %}<article data-pagefind-body>'
+              "<h1>{{ article.title }}</h1></article>{% endblock %}")
+    site = project({**FILES, "layouts/article.html": layout}, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site.build()
+    page = site.page("/tin-tuc/2023/dak-lak/")
+    path = site.root / "content" / "tin-tuc" / "2023" / "dak-lak.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("bàn về đổi mới", "bàn về chuyển đổi số"),
+                    encoding="utf-8")
+    edited = site.build()
+    assert site.page("/tin-tuc/2023/dak-lak/") == page
+    assert edited.search is not None and edited.search.indexed == ("2023-05",)
+
+
+def test_shards_indexed_side_by_side_hold_at_most_so_many_articles_together():
+    assert 6 < _most_at_once(10, [6, 6, 3, 1, 4]) <= 10  # side by side, within the room
+    assert _most_at_once(10, [6, 15, 3]) == 15  # a shard larger than the room runs alone
+
+
+def _most_at_once(size: int, shards: list[int]) -> int:
+    """The most articles in Pagefind runs at once, shards indexed by three threads through a room of `size`."""
+    room = bantin.search._Room(size)
+    running: list[int] = []
+    most = 0
+    guard = threading.Lock()
+
+    def index(pages: int) -> None:
+        nonlocal most
+        with room.taken(pages):
+            with guard:
+                running.append(pages)
+                most = max(most, sum(running))
+            time.sleep(0.05)
+            with guard:
+                running.remove(pages)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(index, shards))
+    return most
 
 
 def test_result_fragments_hold_the_page_text_and_the_fields_results_show(project):
