@@ -118,6 +118,28 @@ def test_queries_without_diacritics_or_in_nfd_find_the_accented_text(page, site,
     assert title in titles(search(page, site, query))
 
 
+def test_each_result_shows_as_soon_as_it_has_arrived(page, site):
+    # the fragments after the first are held back: the first result is on screen before they come
+    held: list[object] = []
+    passed: list[object] = []
+
+    def fragment(route: object) -> None:
+        if passed:
+            held.append(route)
+        else:
+            passed.append(route)
+            route.continue_()  # type: ignore[attr-defined]
+
+    page.context.route("**/*.pf_fragment", fragment)  # type: ignore[attr-defined]
+    page.goto(f"{site}/tim-kiem/?q=h%E1%BB%99i+th%E1%BA%A3o")  # type: ignore[attr-defined]
+    page.wait_for_selector(".search-result")  # type: ignore[attr-defined]
+    assert held and page.get_attribute("[data-search]", "data-state") != "done"  # type: ignore[attr-defined]
+    assert page.eval_on_selector_all(".search-result", "items => items.length") == 1  # type: ignore[attr-defined]
+    for route in held:
+        route.continue_()  # type: ignore[attr-defined]
+    assert len(results(page)) > 1  # the others follow, in their order
+
+
 def test_the_folded_copy_never_shows_in_excerpts(page, site):
     found = search(page, site, "dak lak")
     assert found and all("dak lak" not in r["excerpt"].lower().replace("<mark>", "").replace("</mark>", "")

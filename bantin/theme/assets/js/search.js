@@ -315,8 +315,10 @@ async function run(scope, exact, term, extra = {}) {
   const pf = await instance(names, exact);
   const options = { sort: session.sort, ...extra };
   const each = options.sort ? names.map((name) => [name]) : [names];
-  const found = await Promise.all(each.map((part) =>
-    pf.search(term || null, { ...options, filters: { ...session.filters, shard: { any: part } } })));
+  // the instance of these shards holds no other (its primary is among them): no need to filter by shard
+  const whole = each.length === 1 && names.includes(shards[0].name);
+  const found = await Promise.all(each.map((part) => pf.search(term || null,
+    { ...options, filters: whole ? { ...session.filters } : { ...session.filters, shard: { any: part } } })));
   return found.flatMap((result) => (result ? result.results : []));
 }
 
@@ -332,10 +334,10 @@ async function precise(scope) {
 }
 
 // Loose matches: from the pairs' chunks (loaded already), then, within the byte budget, the titles'
-// words and the newest shard's words; every shard's words only on request (searchWords).
+// words and the newest shard's words; every shard's words only on request (searchWords). The
+// searches run side by side; their results are taken in this order, each once.
 async function loose(scope) {
   const asked = session.plan;
-  const found = [];
   let spent = 0;
   const affordable = (part, syllables) => {
     const more = cost(part, asked.words.length, syllables);
@@ -343,33 +345,32 @@ async function loose(scope) {
     spent += more;
     return true;
   };
-  if (asked.accented) found.push(...fresh(await run(scope, false, asked.folded))); // accents aside
-  if (asked.starts.length > 1) { // each pair on its own: the pages with most of them first
-    const hits = new Map();
-    for (const start of asked.starts) {
-      for (const result of await run(scope, false, start)) {
-        const hit = hits.get(result.id) ?? { result, count: 0 };
-        hit.count += 1;
-        hits.set(result.id, hit);
-      }
-    }
-    found.push(...fresh([...hits.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score)
-      .map((hit) => hit.result)));
+  const none = Promise.resolve([]);
+  const [folded, eachPair, titled, worded] = await Promise.all([
+    asked.accented ? run(scope, false, asked.folded) : none, // accents aside
+    Promise.all(asked.starts.length > 1 ? asked.starts.map((start) => run(scope, false, start)) : []),
+    asked.words.length && affordable(scope, false) ? titles(scope) : none,
+    asked.words.length && affordable(scope.slice(0, 1), true) ? words(scope.slice(0, 1)) : none,
+  ]);
+  const hits = new Map(); // each pair on its own: the pages with most of them first
+  for (const result of eachPair.flat()) {
+    const hit = hits.get(result.id) ?? { result, count: 0 };
+    hit.count += 1;
+    hits.set(result.id, hit);
   }
-  if (!asked.words.length) return found;
-  if (affordable(scope, false)) found.push(...await titles(scope));
-  if (affordable(scope.slice(0, 1), true)) found.push(...await words(scope.slice(0, 1)));
-  return found;
+  const paired = [...hits.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score)
+    .map((hit) => hit.result);
+  return fresh([...folded, ...paired, ...titled, ...worded]);
 }
 
 // Misspelt words: their starts among the titles' words, then all of them but one.
 async function titles(scope) {
   const starts = titleStarts(session.plan.words);
-  const found = fresh(await run(scope, false, starts.join(" "), { sort: undefined }));
-  if (found.length || starts.length < 2) return found;
+  const found = await run(scope, false, starts.join(" "), { sort: undefined });
+  if (found.some((result) => !session.seen.has(result.id)) || starts.length < 2) return found;
   const each = await Promise.all(starts.map((_, i) =>
     run(scope, false, starts.filter((__, k) => k !== i).join(" "), { sort: undefined })));
-  return fresh(each.flat().sort((a, b) => b.score - a.score));
+  return [...found, ...each.flat().sort((a, b) => b.score - a.score)];
 }
 
 // The query's words anywhere on the page, exact accents first.
@@ -379,20 +380,23 @@ async function words(scope) {
     asked.accented ? run(scope, true, asked.query, { sort: undefined }) : [],
     run(scope, false, asked.query, { sort: undefined }),
   ]);
-  return [...fresh(exact), ...fresh(folded)];
+  return [...exact, ...folded];
 }
 
+// The next results, each shown as soon as it and those above it have arrived (a fragment each).
 async function showMore(run) {
   const batch = session.pending.splice(0, PAGE);
-  const items = await Promise.all(batch.map((item) => (item.heading !== undefined ? item : item.data())));
-  if (run !== current) return;
-  for (const data of items) {
+  const items = batch.map((item) => (item.heading !== undefined ? item : item.data()));
+  for (const item of items) {
+    const data = await item;
+    if (run !== current) return;
     if (data.heading !== undefined) {
       const heading = document.createElement("li");
       heading.className = data.kind;
       heading.textContent = data.heading;
       list.append(heading);
     } else list.append(resultItem(data, session.plan.query));
+    if (!root.dataset.shown) root.dataset.shown = "1"; // for benchmarks: the first result is on screen
   }
   updateButtons();
 }
@@ -449,7 +453,7 @@ async function searchWords() {
   const run = current;
   root.dataset.state = "searching";
   session.wordsOffered = false;
-  const found = await words(session.searched);
+  const found = fresh(await words(session.searched));
   if (run !== current) return;
   if (found.length) {
     session.pending.push({ heading: say(strings.loose, { count: number(found.length) }), kind: "search-loose" }, ...found);
@@ -465,6 +469,7 @@ async function search() {
   const filters = selectedFilters();
   const order = form.elements["sap-xep"].value;
   list.replaceChildren();
+  delete root.dataset.shown;
   more.hidden = true;
   scopeLine.hidden = true;
   wordsButton.hidden = true;
@@ -546,7 +551,9 @@ window.addEventListener("popstate", () => { readUrl(); search(); });
 // reader types (the accent-exact instance is made when a query needs it)
 input.addEventListener("focus", () => {
   const first = tiers(shards)[0];
-  if (first) instance(first.map((shard) => shard.name), false).catch(() => {}); // a missing index is said on search
+  // an empty search fetches nothing: it waits for the shards to be ready and warms Pagefind's word
+  // splitting (the browser's Intl.Segmenter), which the first real search would otherwise wait for
+  if (first) instance(first.map((shard) => shard.name), false).then((pf) => pf?.search("", {})).catch(() => {});
 }, { once: true });
 
 readUrl();
