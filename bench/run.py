@@ -4,12 +4,14 @@
     python3 bench/run.py --counts 1000 --runs 5
     python3 bench/run.py --no-search          # without the search index
     python3 bench/run.py --vs-hugo --counts 10000   # against Hugo 0.168, with and without related content
+    python3 bench/run.py --vs-no-search --counts 100000 --runs 1   # with search against without, alternating
 
 For each size it writes the corpus with ../shared/bench/make_corpus.py (seed 1) into a
 temporary project that uses this repository's site.toml, layouts and assets, then runs
 `build.py build` in a child process, deleting the output and .bantin-cache/ first (a cold
-build), and prints the median wall time, pages written, pages per second and the peak RSS
-of the child and its workers (Pagefind included).
+build), and prints the median wall time, pages written, pages per second, the peak RSS of
+the largest of the child and its workers (Pagefind included), and the peak of their sum (what
+the machine must hold at once: the build, its workers and the Pagefind runs side by side).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,17 +54,68 @@ def corpus_toml(extra: str = "") -> str:
 
 def cold_build(root: Path, *flags: str) -> tuple[float, int, str]:
     """(seconds, peak RSS in KiB of the build and its workers, summary line) of one cold build."""
+    seconds, peak, _, summary = cold_build_total(root, *flags)
+    return seconds, peak, summary
+
+
+def cold_build_total(root: Path, *flags: str) -> tuple[float, int, int, str]:
+    """(seconds, peak RSS in KiB of the largest process, peak of the sum of the build's processes
+    in KiB, summary line) of one cold build."""
     shutil.rmtree(root / "_site", ignore_errors=True)
     shutil.rmtree(root / ".bantin-cache", ignore_errors=True)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root), *flags],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed:\n{err}")
-    return seconds, usage.ru_maxrss, out.strip()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # no pipe to fill up
+        child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root), *flags],
+                                 stdout=out, stderr=err)
+        total = TreeMemory(child.pid)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        total.stop()
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"build failed:\n{err.read().decode()}")
+        return seconds, usage.ru_maxrss, total.peak, out.read().decode().strip()
+
+
+class TreeMemory:
+    """Samples the resident memory of a process and all its descendants together, 4 times a second."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.25):
+            self.peak = max(self.peak, tree_rss(self.pid))
+
+
+def tree_rss(pid: int) -> int:
+    """KiB resident in the process `pid` and its descendants (Linux /proc)."""
+    parents, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        found = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
+        rss[int(entry.name)] = int(found.group(1)) if found else 0
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(rss.get(member, 0) for member in tree)
 
 
 def pages_of(summary: str) -> int:
@@ -76,11 +130,15 @@ def main() -> int:
     parser.add_argument("--no-search", action="store_true", help="leave out the search index (Pagefind)")
     parser.add_argument("--vs-hugo", action="store_true",
                         help="time Hugo 0.168 on the same corpus too (no search), alternating, and print the ratios")
+    parser.add_argument("--vs-no-search", action="store_true",
+                        help="cold builds with search and without, alternating, and the ratio of their medians")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.vs_hugo:
         return versus_hugo(args.counts, args.runs, args.work)
+    if args.vs_no_search:
+        return versus_no_search(args.counts, args.runs, args.work)
     print(f"{'articles':>8} {'median s':>9} {'min s':>7} {'pages':>7} {'pages/s':>8} {'peak RSS MB':>11}")
     per_article = {}
     for count in args.counts:
@@ -96,6 +154,25 @@ def main() -> int:
         smallest, largest = min(per_article), max(per_article)
         ratio = per_article[largest] / per_article[smallest]
         print(f"cost per article at {largest} / at {smallest}: {ratio:.2f} (1.00 is linear)")
+    return 0
+
+
+def versus_no_search(counts: list[int], runs: int, work: Path) -> int:
+    """Cold builds without search and with it, alternating run by run (the last one with search,
+    so the site stays built for bench/search.py --site), and what the search index costs."""
+    print(f"{'articles':>8} {'search':<7} {'median s':>9} {'runs s':<20} {'largest MB':>10} {'all at once MB':>14}")
+    for count in counts:
+        root = make_project(count, work)
+        results: dict[str, list[tuple[float, int, int, str]]] = {"no": [], "yes": []}
+        for _ in range(runs):
+            results["no"].append(cold_build_total(root, "--no-search"))
+            results["yes"].append(cold_build_total(root))
+        medians = {name: statistics.median(r[0] for r in result) for name, result in results.items()}
+        for name, result in results.items():
+            print(f"{count:>8} {name:<7} {medians[name]:>9.1f} {' '.join(f'{r[0]:.1f}' for r in result):<20} "
+                  f"{max(r[1] for r in result) / 1024:>10.0f} {max(r[2] for r in result) / 1024:>14.0f}")
+        print(f"{count:>8} with search / without: {medians['yes'] / medians['no']:.2f} (median of {runs} each); "
+              f"{results['yes'][-1][3]}")
     return 0
 
 
