@@ -11,7 +11,8 @@ temporary project that uses this repository's site.toml, layouts and assets, the
 `build.py build` in a child process, deleting the output and .bantin-cache/ first (a cold
 build), and prints the median wall time, pages written, pages per second, the peak RSS of
 the largest of the child and its workers (Pagefind included), and the peak of their sum (what
-the machine must hold at once: the build, its workers and the Pagefind runs side by side).
+the machine must hold at once: the build, its workers and the Pagefind runs side by side; their
+proportional set sizes, so that what forked workers share with the build counts once).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def cold_build_total(root: Path, *flags: str) -> tuple[float, int, int, str]:
 
 
 class TreeMemory:
-    """Samples the resident memory of a process and all its descendants together, 4 times a second."""
+    """Samples the memory of a process and all its descendants together (tree_rss), 4 times a second."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak = pid, 0
@@ -97,25 +98,28 @@ class TreeMemory:
 
 
 def tree_rss(pid: int) -> int:
-    """KiB resident in the process `pid` and its descendants (Linux /proc)."""
-    parents, rss = {}, {}
+    """KiB of memory the process `pid` and its descendants hold together (Linux /proc): the sum of
+    their proportional set sizes, so that pages forked workers share with the build count once."""
+    parents = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue  # ended meanwhile
-        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-        found = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
-        rss[int(entry.name)] = int(found.group(1)) if found else 0
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue  # ended meanwhile
     tree, grew = {pid}, True
     while grew:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(rss.get(member, 0) for member in tree)
+    total = 0
+    for member in tree:
+        try:
+            found = re.search(r"^Pss:\s+(\d+)", Path(f"/proc/{member}/smaps_rollup").read_text(), re.MULTILINE)
+        except OSError:
+            continue
+        total += int(found.group(1)) if found else 0
+    return total
 
 
 def pages_of(summary: str) -> int:
