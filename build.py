@@ -2,7 +2,7 @@
 
 import sys
 
-from bantin.cli import main
+from bantin.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from publish import new_article  # noqa: E402
 
-from bantin import ledger  # noqa: E402
-from bantin.config import load_config  # noqa: E402
+from bantin.build import ledger  # noqa: E402
+from bantin.project.config import load_config  # noqa: E402
 
 from loopback import s3_server, sftp_server, stop  # noqa: E402
 from run import make_project  # noqa: E402

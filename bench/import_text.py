@@ -37,12 +37,11 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bantin.config import load_config  # noqa: E402
-from bantin.content import split_front_matter  # noqa: E402
-from bantin.dates import parse_date  # noqa: E402
-from bantin.importer import Parsed, guess_province, guess_tags, guess_topic, parse_text  # noqa: E402
-from bantin.provinces import load_provinces  # noqa: E402
-from bantin.strings import vietnamese_datetime  # noqa: E402
+from bantin.content.parse import split_front_matter  # noqa: E402
+from bantin.importers.text import Parsed, guess_province, guess_tags, guess_topic, parse_text  # noqa: E402
+from bantin.language.dates import parse_date, vietnamese_datetime  # noqa: E402
+from bantin.language.provinces import load_provinces  # noqa: E402
+from bantin.project.config import load_config  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "bench"
 PICKED = 20  # articles of the corpus measured (--sample)

@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bantin.search import fold  # noqa: E402
+from bantin.search.index import fold  # noqa: E402
 
 from browser import browser  # noqa: E402
 from run import cold_build, corpus_toml, make_project  # noqa: E402

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bantin.config import load_config
-from bantin.pipeline import BuildOptions, Report, build
-from bantin.themes import THEME_DIR
+from bantin.build.pipeline import BuildOptions, Report, build
+from bantin.project.config import load_config
+from bantin.theme.files import THEME_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bantin.errors import UsageError
-from bantin.rclone import binary
+from bantin.deploy.rclone import binary
+from bantin.language.errors import UsageError
 
 try:
     RCLONE = binary()

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from bantin.pipeline import BuildOptions
-from bantin.serve import EVENTS_PATH, serve
+from bantin.build.pipeline import BuildOptions
+from bantin.editor.serve import EVENTS_PATH, serve
 
 from conftest import Project
 

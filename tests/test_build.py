@@ -13,12 +13,12 @@ import pytest
 from PIL import Image
 from rich.console import Console
 
-from bantin.config import load_config
-from bantin.errors import BuildFailed
-from bantin.messages import catalogue
-from bantin.pipeline import STAGES, BuildOptions, build
-from bantin.progress import ProgressBars
-from bantin.themes import THEME_DIR
+from bantin.build.pipeline import STAGES, BuildOptions, build
+from bantin.cli.progress import ProgressBars
+from bantin.language.errors import BuildFailed
+from bantin.language.messages import catalogue
+from bantin.project.config import load_config
+from bantin.theme.files import THEME_DIR
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
@@ -198,7 +198,7 @@ def test_parallel_build_equals_serial_build(project, monkeypatch):
         f"Bài số {i}", f"2023-01-{1 + i % 28:02d}T{i % 24:02d}:00:00", ["Hà Tĩnh", "Sơn La", "Huế"][i % 3],
         ["Chuyển đổi số", "Y tế"][i % 2], [f"thẻ {i % 7}", "trí thức"]) for i in range(60)}
     site = project(files)
-    monkeypatch.setattr("bantin.pipeline.PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr("bantin.build.pipeline.PARALLEL_THRESHOLD", 10)
     site.build(jobs=1)
     serial = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
     shutil.rmtree(site.root / ".bantin-cache")  # a cold build again, in worker processes

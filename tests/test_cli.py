@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.cli import main
-from bantin.importer import parse_text
+from bantin.cli.main import main
+from bantin.importers.text import parse_text
 
 from conftest import REPO, SITE_TOML, article
 

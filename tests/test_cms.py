@@ -9,10 +9,10 @@ import time
 
 import yaml
 
-from bantin.cms import DECAP_INTEGRITY, DECAP_SCRIPT, LOCAL_API_PATH
-from bantin.config import load_config
-from bantin.content import KNOWN_FIELDS, REQUIRED_FIELDS
-from bantin.provinces import load_provinces
+from bantin.build.admin import DECAP_INTEGRITY, DECAP_SCRIPT, LOCAL_API_PATH
+from bantin.content.parse import KNOWN_FIELDS, REQUIRED_FIELDS
+from bantin.language.provinces import load_provinces
+from bantin.project.config import load_config
 
 from conftest import SITE_TOML, article, make_project
 from html_helpers import Page
@@ -74,7 +74,7 @@ def test_the_admin_page_pins_decap_and_stays_out_of_search_engines(project, tmp_
 
 
 def test_a_script_of_your_own_needs_https_and_its_integrity(project, capsys):
-    from bantin.cli import main
+    from bantin.cli.main import main
 
     site = project(FILES, CMS_TOML + 'script = "http://example.org/decap.js"\n')
     assert main(["check", "--root", str(site.root)]) == 1

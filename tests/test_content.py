@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import parse_config
-from bantin.content import ArticleInvalid, parse_article, parse_date
-from bantin.markup import MarkdownRenderer
-from bantin.model import Source
-from bantin.provinces import load_provinces
+from bantin.content.model import Source
+from bantin.content.parse import ArticleInvalid, parse_article
+from bantin.language.dates import parse_date
+from bantin.language.provinces import load_provinces
+from bantin.markup.markdown import MarkdownRenderer
+from bantin.project.config import parse_config
 
 from conftest import SITE_TOML, article
 

@@ -18,15 +18,25 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bantin import hosts
-from bantin.config import load_config
-from bantin.deploy import IMMUTABLE, MANIFEST, SHORT, cache_control, content_type, decode, emptied_folders, encode, plan
-from bantin.deploy import deploy as run_deploy
-from bantin.errors import UsageError
-from bantin.ledger import Role
-from bantin.progress import TransferBar
-from bantin.rclone import explain
-from bantin.targets import FOLDER, S3, SFTP, Target, parse_target
+from bantin.build.ledger import Role
+from bantin.cli.progress import TransferBar
+from bantin.deploy.rclone import explain
+from bantin.deploy.send import (
+    IMMUTABLE,
+    MANIFEST,
+    SHORT,
+    cache_control,
+    content_type,
+    decode,
+    emptied_folders,
+    encode,
+    plan,
+)
+from bantin.deploy.send import deploy as run_deploy
+from bantin.language.errors import UsageError
+from bantin.project import hosts
+from bantin.project.config import load_config
+from bantin.project.targets import FOLDER, S3, SFTP, Target, parse_target
 
 from conftest import ENGLISH, REPO, SITE_TOML, article, photo
 from loopback import (
@@ -161,7 +171,7 @@ def test_the_progress_bar_shows_files_and_bytes():
 
 
 def catalogue_en():
-    from bantin.messages import catalogue
+    from bantin.language.messages import catalogue
 
     return catalogue("en")
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bantin.errors import BuildFailed
+from bantin.language.errors import BuildFailed
 
 from conftest import article
 
@@ -138,7 +138,7 @@ def test_a_layout_error_in_a_parallel_render_keeps_its_file_and_line(project):
 def test_errors_survive_pickling():
     import pickle
 
-    from bantin.errors import ContentError
+    from bantin.language.errors import ContentError
 
     failed = BuildFailed([ContentError("content/a.md", 3, "date", "bad date", "a hint")])
     again = pickle.loads(pickle.dumps(failed))

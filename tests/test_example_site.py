@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bantin.config import Config, load_config
-from bantin.pipeline import BuildOptions, build
+from bantin.build.pipeline import BuildOptions, build
+from bantin.project.config import Config, load_config
 
 from conftest import REPO
 from html_helpers import Page

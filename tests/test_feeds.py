@@ -9,7 +9,7 @@ import feedparser
 import pytest
 from PIL import Image
 
-from bantin.cli import main
+from bantin.cli.main import main
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page

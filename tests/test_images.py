@@ -10,8 +10,8 @@ from urllib.parse import unquote
 import pytest
 from PIL import Image
 
-from bantin.cli import main
-from bantin.errors import BuildFailed
+from bantin.cli.main import main
+from bantin.language.errors import BuildFailed
 
 from conftest import ENGLISH, SITE_TOML, article, photo
 from html_helpers import Page

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.importing import html_to_markdown, nesting_depth, original_name
-from bantin.sanitize import Sanitizer
+from bantin.importers.html import html_to_markdown, nesting_depth, original_name
+from bantin.markup.sanitize import Sanitizer
 
 from conftest import REPO
 
@@ -253,7 +253,7 @@ def test_selectors_in_the_mapping_file_take_the_body_when_the_guess_is_wrong(pro
 
 
 def test_html_to_markdown_keeps_text_text():
-    from bantin.importing import Links
+    from bantin.importers.html import Links
 
     links = Links(frozenset({"old.vn"}), {}, lambda url: None, lambda path: "")
     converted = html_to_markdown("<p>1. Không phải danh sách &lt;b&gt; a*b &amp;agrave;</p><p># không phải tiêu đề</p>"

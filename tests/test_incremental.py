@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.errors import BuildFailed
+from bantin.language.errors import BuildFailed
 
 from conftest import SITE_TOML, Project, article, photo
 

@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from bantin import __version__
-from bantin.cli import main
-from bantin.config import load_config
-from bantin.pipeline import BuildOptions, build
-from bantin.themes import RECORD_FILE, THEME_DIR, file_digest, theme_diff
+from bantin.build.pipeline import BuildOptions, build
+from bantin.cli.main import main
+from bantin.project.config import load_config
+from bantin.theme.copies import RECORD_FILE, theme_diff
+from bantin.theme.files import THEME_DIR, file_digest
 
 from conftest import REPO
 from html_helpers import Page

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import load_config
-from bantin.pipeline import BuildOptions, build
+from bantin.build.pipeline import BuildOptions, build
+from bantin.project.config import load_config
 
 from browser import CHROMIUM, CHROMIUM_ARGS, serve, skip_without_browser
 from conftest import REPO

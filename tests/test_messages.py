@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.errors import BuildFailed, ContentError, format_errors
-from bantin.messages import LOCALE_DIR, Text, catalogue
+from bantin.language.errors import BuildFailed, ContentError, format_errors
+from bantin.language.messages import LOCALE_DIR, Text, catalogue
 
 from conftest import ENGLISH, REPO, SITE_TOML, article
 
@@ -82,14 +82,16 @@ def test_no_message_to_an_editor_bypasses_the_catalogue():
     positions = {"ContentError": (3, 4), "error": (1, 2), "UsageError": (0, 1), "ImportFailed": (0,),
                  "ImageUnreadable": (0,), "log": (0,)}
     bare = []
-    for path in sorted((REPO / "bantin").glob("*.py")):
+    modules = sorted((REPO / "bantin").rglob("*.py"))
+    assert len(modules) > 40  # every package's modules, not only the top level
+    for path in modules:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             arguments = [node.args[i] for i in positions.get(name, ()) if i < len(node.args)]
             arguments += [k.value for k in node.keywords if name in positions and k.arg in ("hint", "message")]
-            bare += [f"{path.name}:{node.lineno}" for argument in arguments if _plain(argument)]
+            bare += [f"{path.relative_to(REPO)}:{node.lineno}" for argument in arguments if _plain(argument)]
     assert not bare, f"wrap these messages in Text(...): {bare}"
 
 

@@ -305,7 +305,7 @@ def test_a_city_is_answered_with_its_province(project, written, date, hint):
 
 
 def test_a_hint_never_offers_a_province_farther_than_a_city():
-    from bantin.provinces import load_provinces
+    from bantin.language.provinces import load_provinces
 
     provinces = load_provinces(None)
     assert "Trà Vinh" not in provinces.unknown("TP. Vinh")[1]
@@ -354,6 +354,6 @@ def test_english_messages_for_an_english_site(project):
 
 
 def test_the_province_list_documents_its_format_and_source():
-    text = (REPO / "bantin" / "data" / "provinces.toml").read_text(encoding="utf-8")
+    text = (REPO / "bantin" / "language" / "data" / "provinces.toml").read_text(encoding="utf-8")
     assert "`cities` lists places that are not provinces" in text and "Source:" in text
     assert "cities = [\"...\"]" in text  # the format, for a list of one's own

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from bantin.errors import BuildFailed
-from bantin.provinces import load_provinces, parse_provinces
+from bantin.language.errors import BuildFailed
+from bantin.language.provinces import load_provinces, parse_provinces
 
 PROVINCES = load_provinces(None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bantin.related import DAY, Document, related, related_update
+from bantin.content.related import DAY, Document, related, related_update
 
 
 def brute_force(documents, count, half_life_days):

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bantin.cli import main
-from bantin.config import parse_config
-from bantin.content import markdown_renderer
-from bantin.errors import BuildFailed
+from bantin.cli.main import main
+from bantin.content.parse import markdown_renderer
+from bantin.language.errors import BuildFailed
+from bantin.project.config import parse_config
 
 from conftest import ENGLISH, REPO, article, make_project, photo
 from conftest import SITE_TOML as VIETNAMESE_SITE_TOML
@@ -387,7 +387,7 @@ def test_http_urls_and_site_paths_are_accepted(project):
 
 def test_the_cache_unpickler_reads_every_store_a_build_writes(project):
     """A class missing from the allow-list would make every build silently cold."""
-    from bantin import cache
+    from bantin.project import cache
 
     site = project(GOOD)
     site.build()

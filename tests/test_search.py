@@ -12,12 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import bantin.cache
-import bantin.search
-from bantin.config import load_config
-from bantin.errors import BuildFailed
-from bantin.pipeline import BuildOptions, load
-from bantin.search import (
+import bantin.project.cache
+import bantin.search.index
+from bantin.build.pipeline import BuildOptions, load
+from bantin.language.errors import BuildFailed
+from bantin.project.config import load_config
+from bantin.search.index import (
     canonical_bundle,
     fold,
     hidden_words,
@@ -232,11 +232,11 @@ def test_only_changed_shards_are_indexed_again(project):
 def test_a_new_bantin_version_reuses_the_shards_unless_the_index_code_changed(project, monkeypatch):
     site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
     site.build()
-    monkeypatch.setattr(bantin.cache, "code_digest", lambda: "the next version of bantin")
+    monkeypatch.setattr(bantin.project.cache, "code_digest", lambda: "the next version of bantin")
     upgraded = site.build()
     assert upgraded.pages > 0  # another bantin's output is built whole...
     assert upgraded.search is not None and upgraded.search.indexed == ()  # ...but the same pages keep their index
-    monkeypatch.setattr(bantin.search, "index_code_digest", lambda: "another way of indexing")
+    monkeypatch.setattr(bantin.search.index, "index_code_digest", lambda: "another way of indexing")
     reindexed = site.build()
     assert reindexed.search is not None and sorted(reindexed.search.indexed) == ["2015-2019", "2020-2022", "2023-05"]
 
@@ -263,7 +263,7 @@ def test_shards_indexed_side_by_side_hold_at_most_so_many_articles_together():
 
 def _most_at_once(size: int, shards: list[int]) -> int:
     """The most articles in Pagefind runs at once, shards indexed by three threads through a room of `size`."""
-    room = bantin.search._Room(size)
+    room = bantin.search.index._Room(size)
     running: list[int] = []
     most = 0
     guard = threading.Lock()
@@ -310,8 +310,8 @@ def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, 
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
     broken.chmod(0o755)
-    monkeypatch.setattr(bantin.search, "pagefind_executable", lambda: str(broken))
-    monkeypatch.setattr(bantin.search, "_version", lambda executable: "broken")
+    monkeypatch.setattr(bantin.search.index, "pagefind_executable", lambda: str(broken))
+    monkeypatch.setattr(bantin.search.index, "_version", lambda executable: "broken")
     with pytest.raises(BuildFailed) as failed:
         site.build()
     assert "Pagefind failed on shard" in str(failed.value) and "out of memory" in str(failed.value)

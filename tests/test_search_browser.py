@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bantin.search import read_pagefind_data
+from bantin.search.index import read_pagefind_data
 
 from browser import browser, serve, skip_without_browser
 from conftest import SITE_TOML, article, make_project

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.rebuild import is_editor_noise
-from bantin.serve import EVENTS_PATH, resolve
+from bantin.editor.rebuild import is_editor_noise
+from bantin.editor.serve import EVENTS_PATH, resolve
 
 from browser import browser, skip_without_browser
 from conftest import article, photo

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_incremental import clean_build, snapshot
 
-from bantin.errors import BuildFailed
-from bantin.themes import THEME_DIR
+from bantin.language.errors import BuildFailed
+from bantin.theme.files import THEME_DIR
 
 from conftest import article
 from html_helpers import Page

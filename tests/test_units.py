@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bantin.plan import list_page, list_pages, output_path, page_url
-from bantin.strings import vietnamese_datetime
-from bantin.write import UnsafePath, hashed_name, safe_target
+from bantin.build.plan import list_page, list_pages, output_path, page_url
+from bantin.build.write import UnsafePath, hashed_name, safe_target
+from bantin.language.dates import vietnamese_datetime
 
 
 def test_vietnamese_datetime():

@@ -236,7 +236,7 @@ function resultItem(data, query) {
   return item;
 }
 
-// A query of several words is asked for as its pairs, as the build indexes them (bantin/search.py,
+// A query of several words is asked for as its pairs, as the build indexes them (bantin/search/index.py,
 // hidden_words): "zz" + the two words folded + the marks of each, joined by "z" ("zzdakzlakzdwszws").
 const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
 const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -301,7 +301,7 @@ function plan(query) {
 }
 
 // The starts of the query's words, each a letter shorter, among the titles' words ("zt" + the
-// word folded: bantin/search.py): a misspelt word still finds the title that has it right.
+// word folded: bantin/search/index.py): a misspelt word still finds the title that has it right.
 const titleStarts = (words) => words.map((word) => `zt${word.length > 2 ? word.slice(0, -1) : word}`);
 
 let current = 0; // the latest search wins; older ones stop when they finish

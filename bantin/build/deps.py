@@ -1,0 +1,233 @@
+"""What each page read while it rendered: recorded, stored with digests, checked next build.
+
+Nobody lists by hand what a layout shows. While an output renders, every read of the site's
+data is recorded as a dependency: a layout reading `article.title` or `term.articles` goes
+through the sandbox's attribute hook (render.LayoutEnvironment), and the renderer's own
+Python records the lists it hands over (related news, latest news, a list page's slice).
+A dependency is a small query, such as ("term-articles", "tag", "tri-thuc"), that
+`Dependencies.digest` answers on any site; an incremental build re-renders an output only
+when its plan entry, or the answer to one of its recorded queries, has changed. Site-wide
+inputs (bantin's code, site.toml, the layouts, the assets, the province list) are part of
+every plan entry, so changing one renders everything: a rebuild can never be stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from bantin.build.ledger import Dep, Entry, Ledger
+from bantin.content.model import Article, Site, Term
+from bantin.build.outputs import Output
+from bantin.photos.model import Picture
+from bantin.build.plan import SitemapEntry, list_page, terms_by_kind
+
+# The queries a page can depend on, and what each answers:
+ARTICLE = "article"  # (ARTICLE, key): every field of the article;
+#                      (ARTICLE, key, fields): the fields a layout read (("title", "url"))
+TERM = "term"  # (TERM, kind, slug): a term's name and URL
+TERM_ARTICLES = "term-articles"  # (TERM_ARTICLES, kind, slug): the keys of its articles, in order
+LIST_PAGE = "list-page"  # (LIST_PAGE, kind, slug, number, size): one page of a term's list: its articles'
+#                          keys and the pages its pager links to (plan.list_page); the count on the first
+TERMS = "terms"  # (TERMS, kind): the slugs of every term of a kind, in order
+TERMS_SHOWN = "terms-shown"  # (TERMS_SHOWN, kind): the slugs of the terms of a kind that have articles
+RELATED = "related"  # (RELATED, key): the keys of an article's related news
+NEIGHBOURS = "neighbours"  # (NEIGHBOURS, key): the previous and next article of its section
+NEWEST = "newest"  # (NEWEST, n): the keys of the n newest articles of the site
+SHARDS = "shards"  # (SHARDS,): the search shards, as the search page describes them
+SITEMAP = "sitemap"  # (SITEMAP, part): the pages of a part of the sitemap with their last change;
+#                      (SITEMAP, ""): the parts, with the last change of each
+IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
+FIELD = "field"  # only in Recorder.captures: (FIELD, key, name), a read of one field of an article
+
+
+# what a remembered macro call read: (article key, field names) pairs, and the other dependencies
+Remembered = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[Dep, ...]]
+
+
+class Recorder:
+    """Collects the dependencies of the output being rendered (one per renderer, one output at a time)."""
+
+    def __init__(self) -> None:
+        self.reads: set[Dep] | None = None
+        self.fields: dict[str, set[str]] = {}  # article key -> the fields read
+        # reads made inside the macro calls being remembered (layouts.LayoutEnvironment), innermost last;
+        # a field read is (FIELD, key, name), any other read its dependency
+        self.captures: list[list[Dep]] = []
+
+    def start(self) -> None:
+        self.reads, self.fields = set(), {}
+
+    def stop(self) -> frozenset[Dep]:
+        reads, self.reads = self.reads or set(), None
+        # one dependency per article shown, naming the fields read: a body edit then
+        # re-renders only the pages that read bodies
+        reads.update((ARTICLE, key, tuple(sorted(names))) for key, names in self.fields.items())
+        return frozenset(reads)
+
+    def field(self, key: str, name: str) -> None:
+        """A read of one field of an article."""
+        for capture in self.captures:
+            capture.append((FIELD, key, name))
+        if self.reads is not None:
+            names = self.fields.get(key)
+            if names is None:
+                self.fields[key] = {name}
+            else:
+                names.add(name)
+
+    def add(self, dep: Dep) -> None:
+        for capture in self.captures:
+            capture.append(dep)
+        if self.reads is not None:
+            self.reads.add(dep)
+
+    def term(self, term: Term, articles: bool = False) -> None:
+        """A read of a term: its name and URL, and its article list too when `articles`."""
+        self.add((TERM_ARTICLES if articles else TERM, term.kind, term.slug))
+
+    def replay(self, reads: Remembered) -> None:
+        """Record again what a remembered macro call read when it ran (as remembered()). Never
+        inside a call being remembered: such a call is part of the outer one's entry."""
+        fields, others = reads
+        if self.reads is not None:
+            for key, names in fields:
+                known = self.fields.get(key)
+                if known is None:
+                    self.fields[key] = set(names)
+                else:
+                    known.update(names)
+            self.reads.update(others)
+
+    @staticmethod
+    def remembered(reads: list[Dep]) -> Remembered:
+        """What a macro call read, grouped to be replayed at once: (article key, field names)
+        pairs and the other dependencies. A card is replayed on some ten pages."""
+        fields: dict[str, list[str]] = {}
+        others: list[Dep] = []
+        for dep in reads:
+            if dep[0] == FIELD:
+                fields.setdefault(dep[1], []).append(dep[2])  # type: ignore[arg-type]
+            else:
+                others.append(dep)
+        return tuple((key, tuple(dict.fromkeys(names))) for key, names in fields.items()), tuple(others)
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class Dependencies:
+    """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
+
+    def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[object],
+                 sitemap: dict[str, tuple[SitemapEntry, ...]], pictures: dict[str, Picture] | None = None) -> None:
+        self.site = site
+        self.sources = sources  # article key -> digest of its source file
+        self.shards = tuple(shards)
+        self.sitemap = sitemap  # part of the sitemap -> (path, last change) of its pages
+        self.pictures = pictures or {}
+        self._terms = terms_by_kind(site)
+        self._memo: dict[Dep, bytes] = {}
+
+    def digest(self, dep: Dep) -> bytes:
+        """The digest of the answer to one query on this site ("missing" things answer too)."""
+        found = self._memo.get(dep)
+        if found is None:
+            found = self._memo[dep] = _digest(self._answer(dep))
+        return found
+
+    def _answer(self, dep: Dep) -> object:
+        """Articles are not asked here: they answer field by field (see `stale`)."""
+        site, kind = self.site, dep[0]
+        if kind in (TERM, TERM_ARTICLES):
+            term = self._terms[dep[1]].get(dep[2])
+            if term is None:
+                return None
+            return term.articles if kind == TERM_ARTICLES else (term.name, term.url)
+        if kind == LIST_PAGE:
+            term = self._terms[dep[1]].get(dep[2])
+            if term is None:
+                return None
+            page = list_page(len(term.articles), int(dep[4]), int(dep[3]))
+            count = len(term.articles) if page.number == 0 else None
+            return term.articles[page.start: page.stop], page.newer, page.older, page.window, count
+        if kind == TERMS:
+            return tuple(self._terms[dep[1]])
+        if kind == TERMS_SHOWN:
+            return tuple(slug for slug, term in self._terms[dep[1]].items() if term.articles)
+        if kind == RELATED:
+            return site.related.get(dep[1])
+        if kind == NEIGHBOURS:
+            return site.neighbours.get(dep[1])
+        if kind == NEWEST:
+            return tuple(list(site.articles)[: int(dep[1])])
+        if kind == SHARDS:
+            return self.shards
+        if kind == SITEMAP:
+            if dep[1]:
+                return self.sitemap.get(dep[1])
+            return tuple((name, max((when for _, when in entries if when), default=None))
+                         for name, entries in self.sitemap.items())
+        if kind == IMAGE:
+            return self.pictures.get(dep[1])
+        raise ValueError(f"unknown dependency {dep!r}")
+
+
+def plan_entry(output: Output, site_wide: str) -> bytes:
+    """The digest of an output's place in the plan and of everything every page depends on."""
+    return _digest((site_wide, output.path, output.kind, output.key, output.page))
+
+
+_MISSING = object()
+
+
+def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: Dependencies,
+          replaced: dict[str, tuple[bytes, Article]]) -> list[Output]:
+    """The outputs to render: new ones, moved ones, and those whose recorded reads changed.
+
+    Articles answer by their fields: an article whose source file is unchanged reads as
+    before (its fields follow from the file and the site-wide inputs); for an edited one,
+    the fields are compared with its previous parse (`replaced`), or all count as changed.
+    """
+    edited = {key for key, digest in now.sources.items() if then.sources.get(key) != digest}
+    edited |= then.sources.keys() - now.sources.keys()
+    changed = {dep for dep, digest in then.answers.items() if now.digest(dep) != digest}
+    fields: dict[Dep, bool] = {}
+
+    def article_changed(dep: Dep) -> bool:
+        if dep not in fields:
+            old = replaced.get(dep[1])
+            new = now.site.articles.get(dep[1])
+            if len(dep) == 2 or old is None or new is None or old[0] != then.sources.get(dep[1]):
+                fields[dep] = True  # the whole article, or its previous parse unknown
+            else:
+                fields[dep] = any(getattr(old[1], name, _MISSING) != getattr(new, name, _MISSING) for name in dep[2])
+        return fields[dep]
+
+    todo = []
+    for output in outputs:
+        record = then.files.get(output.path)
+        if record is None or record.origin != entries[output.path] or not changed.isdisjoint(record.deps) or (
+                edited and any(dep[0] == ARTICLE and dep[1] in edited and article_changed(dep) for dep in record.deps)):
+            todo.append(output)
+    return todo
+
+
+def answers(pages: dict[str, Entry], rendered: Iterable[str], then: dict[Dep, bytes],
+            now: Dependencies) -> dict[Dep, bytes]:
+    """The digest of every query the pages depend on, for the next build's `stale`.
+
+    A page that was not rendered read nothing that changed, so its answers are the stored
+    ones; only the queries of rendered pages are asked (and queries nobody reads dropped).
+    """
+    rendered = list(rendered)
+    if not rendered:
+        return then
+    kept = set().union(*(record.deps for record in pages.values()))
+    answers = {dep: digest for dep, digest in then.items() if dep in kept}
+    for path in rendered:
+        for dep in pages[path].deps:
+            if dep[0] != ARTICLE:  # articles answer by their fields (see stale)
+                answers[dep] = now.digest(dep)
+    return answers

@@ -1,0 +1,598 @@
+"""The build, as code, in order: load -> parse -> assemble -> plan -> render and write."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bantin.project import cache, hosts
+from bantin.photos import processing
+from bantin.build import ledger
+from bantin.theme.copies import upgrade_warnings
+from bantin.content.checks import copies, dated_later
+from bantin.project.config import Config
+from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
+from bantin.project.inputs import project_relative
+from bantin.build.deps import Dependencies, answers, plan_entry, stale
+from bantin.language.errors import BuildFailed, Cancelled, ContentError
+from bantin.project.inputs import check_file, input_files
+from bantin.build.ledger import Dep, Role
+from bantin.build.links import check_links
+from bantin.markup.markdown import MarkdownRenderer
+from bantin.language.messages import Text
+from bantin.content.model import Article, Neighbours, Site
+from bantin.build.outputs import Kind, Output
+from bantin.photos.model import Picture
+from bantin.build.plan import SitemapEntry, output_path, plan
+from bantin.language.provinces import ProvinceList, load_provinces
+from bantin.build.render import Renderer
+from bantin.markup.sanitize import active_file
+from bantin.search.index import IndexReport, Shard, article_words, bundle_files, index_site, page_digest, plan_shards, shard_facts
+from bantin.content.assemble import assemble
+from bantin.theme.files import asset_files, fingerprint as theme_fingerprint
+from bantin.build.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
+
+# below this many files a process pool costs more than it saves
+PARALLEL_THRESHOLD = 200
+
+# (stage, done, total), stage one of STAGES: told as each stage moves on (the command line draws a bar)
+Progress = Callable[[str, int, int], None]
+STAGES = ("parse", "photos", "render", "index")
+Cancel = Callable[[], bool]  # asked between steps: True gives the build up (serve, after a newer save)
+
+
+def _check(cancelled: Cancel | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, as given on the command line."""
+
+    drafts: bool = False  # include articles with draft: true
+    future: bool = False  # include articles dated after `now`
+    now: datetime | None = None  # None: SOURCE_DATE_EPOCH, else the clock
+    jobs: int = 0  # worker processes; 0: one per core
+    write: bool = True  # False for `check`: validate everything, write nothing
+    search: bool = True  # index the written pages with Pagefind (--no-search skips it)
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build did, for the one-line summary."""
+
+    articles: int
+    pages: int
+    files: int  # assets and static files copied
+    skipped_drafts: int
+    skipped_future: int
+    seconds: float
+    search: IndexReport | None = None
+    written: tuple[str, ...] = ()  # output paths whose bytes this build changed (added or rewritten)
+    removed: tuple[str, ...] = ()  # output paths this build removed
+    plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
+    warnings: tuple[ContentError, ...] = ()  # what an editor should know, though the build succeeded
+    encoded: int = 0  # photos encoded (not found in the cache)
+
+    def summary(self) -> Text:
+        said = Text("{articles} articles, {pages} pages and {files} files written in {seconds:.2f} s",
+                    articles=self.articles, pages=self.pages, files=self.files, seconds=self.seconds)
+        more = []
+        if self.skipped_drafts:
+            more.append(Text.counted("left out: {count} draft", "left out: {count} drafts", count=self.skipped_drafts))
+        if self.skipped_future:
+            more.append(Text.counted("left out: {count} article dated in the future",
+                                     "left out: {count} articles dated in the future", count=self.skipped_future))
+        if self.encoded:
+            more.append(Text.counted("{count} photo encoded", "{count} photos encoded", count=self.encoded))
+        if self.search:
+            more.append(Text("search: {shards} shards, {indexed} re-indexed in {seconds:.2f} s",
+                             shards=self.search.shards, indexed=len(self.search.indexed),
+                             seconds=self.search.seconds))
+        for part in more:
+            said = Text("{first}; {second}", first=said, second=part)
+        return said
+
+
+def build_time(options: BuildOptions) -> datetime:
+    """The build's notion of now: the option, SOURCE_DATE_EPOCH, or the clock."""
+    if options.now is not None:
+        return options.now
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked site, ready to write: everything a build knows before it writes a byte."""
+
+    site: Site
+    outputs: list[Output]
+    static: dict[str, Path]  # output path -> file under content/ copied as it is
+    pictures: dict[str, Picture]  # site path -> a photo an article uses, and the files made of it
+    warnings: list[ContentError]
+    provinces: ProvinceList
+    skipped_drafts: int
+    skipped_future: int
+    digests: dict[str, bytes]  # article key -> digest of its source file (its fingerprint)
+    shards: list[Shard]  # the search index's shards, newest first
+    replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
+    sitemap: dict[str, tuple[SitemapEntry, ...]]  # the sitemap's parts (plan.sitemap_parts)
+    shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
+
+
+def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
+    """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
+    # 0. A build cache that came with the content (committed to git) could inject pages.
+    tracked = cache.committed(config.root)
+    if tracked:
+        raise BuildFailed([ContentError(
+            tracked[0], None, None, Text(".bantin-cache/ is committed to the repository ({count} files)",
+                                         count=len(tracked)),
+            hint=Text("the cache is the build's own state and is never taken from content: {command}, then commit",
+                      command="git rm -r --cached .bantin-cache"))])
+    provinces = load_provinces(config.provinces_file, project_relative(config.provinces_file, config.root)
+                               if config.provinces_file else "")
+
+    # 1. Read and check every article; gather all errors before stopping. An article that
+    #    fails still has its photos and links checked (`unparsed`), in the same run.
+    #    Layouts and assets are checked too: nothing outside the project is ever read.
+    found = discover(config)
+    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, progress)
+    errors = (found.errors + input_files(config.layouts_dir, config.root).errors
+              + input_files(config.assets_dir, config.root).errors + errors)
+
+    # 2. Leave out drafts and articles dated in the future, unless asked for (each said by name).
+    now = build_time(options)
+    drafts = [a for a in parsed if a.draft and not options.drafts]
+    future = [a for a in parsed if a.date > now and not options.future]
+    left_out = {a.key for a in drafts + future}
+    articles = [a for a in parsed if a.key not in left_out]
+    warnings = dated_later(future, now, config.tz) + copies(articles)
+
+    # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
+    #    Related news is recomputed only where documents changed since the cached answer.
+    related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
+    previous = cache.load(config.root, "related", related_settings) if options.write else None
+    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous,
+                                       mapper=functools.partial(_parallel_map, jobs=jobs))
+    if memo is not None and not site_errors and memo != previous:
+        cache.save(config.root, "related", related_settings, memo)
+    outputs, sitemap, plan_errors = plan(site, config)
+    static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
+    # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
+    #    Every link to the site must lead to a planned page or a file under content/.
+    photos = processing.catalogue([*parsed, *unparsed], static, config)
+    links = check_links([*articles, *unparsed], outputs, static, drafts + future, (r.stem for r in unparsed),
+                        config.base_path)
+    errors += (site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
+               + photos.errors + links.errors)
+    if errors:
+        raise BuildFailed(errors, photos.warnings + warnings + links.warnings)
+    processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
+    static = {path: source for path, source in static.items() if path not in processed}  # published as variants
+    shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
+    warnings = upgrade_warnings(config) + photos.warnings + warnings + links.warnings
+    return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
+                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, shard_facts(site, shards))
+
+
+def build(config: Config, options: BuildOptions, progress: Progress | None = None,
+          cancelled: Cancel | None = None) -> Report:
+    """Build the site into config.output_dir, or raise BuildFailed with every error.
+
+    A cold build is an incremental build from an empty ledger: only the files whose origin
+    or recorded dependencies changed are made again (bantin/build/ledger.py, bantin/build/deps.py), and
+    the result is the same, byte for byte, as a clean build. `cancelled` is asked between
+    steps; when it says so the build stops with Cancelled and the output stays as it was.
+    """
+    started = time.perf_counter()
+    jobs = options.jobs or os.cpu_count() or 1
+    loaded = load(config, options, jobs, progress)
+    site, outputs = loaded.site, loaded.outputs
+    if not options.write:
+        return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
+                      time.perf_counter() - started, warnings=tuple(loaded.warnings))
+
+    _check(cancelled)
+    encoded = encode_photos(loaded, config, jobs, cancelled, progress)
+
+    # 4. Compare the plan with the ledger of what the output folder holds: what to make again.
+    asset_sources = asset_files(config)
+    assets = asset_names(asset_sources)
+    site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
+                                  assets)
+    entries = {o.path: plan_entry(o, site_wide) for o in outputs}
+    now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
+                       loaded.pictures)
+    ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
+    before = ledger.load(config.root, ledger_key, config.output_dir)
+    then = before or ledger.EMPTY
+    todo = stale(outputs, entries, then, now, loaded.replaced)
+
+    # 5. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
+    #    changed files (moved in at the end); either way all or nothing. Files of the ledger
+    #    that are no longer planned are removed, with the folders they leave empty.
+    search: IndexReport | None = None
+    with (staging if before is None else overlay)(config.output_dir) as changes:
+        stage = changes.stage
+        files = _place(stage, then, _file_plan(config, asset_sources, assets, loaded))
+        previous = {path: entry.digest for path, entry in then.files.items() if entry.role == Role.PAGE}
+        rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
+        pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path]) if o.path in rendered
+                 else then.files[o.path] for o in outputs}
+        files.update(pages)
+
+        # 6. Index the article pages for search, reusing the shards whose pages are unchanged.
+        shards = then.shards
+        if options.search:
+            page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
+            # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
+            search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
+            written = config.output_dir
+            search, bundles = index_site(
+                config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
+                functools.partial(progress, "index") if progress else None, jobs)
+            shards = {name: bundle.name for name, bundle in bundles.items()}
+            files.update(_place(stage, then, {
+                path: (Role.SEARCH, bundle.name, source)
+                for name, bundle in bundles.items() for path, source in bundle_files(name, bundle).items()}))
+        else:  # --no-search: an index already there stays as it is
+            files.update({path: entry for path, entry in then.files.items() if entry.role == Role.SEARCH})
+        for path in then.files.keys() - files.keys():
+            changes.remove(path)
+        _check(cancelled)  # the last moment to give up: after this, the changes are moved in
+
+    # 7. Record what the output folder now holds, with the answers its pages depended on.
+    after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards)
+    if after != before:  # a build that changed nothing need not write its record again
+        ledger.save(config.root, ledger_key, after)
+        processing.prune(loaded.pictures, config.root)
+    changed = ledger.changes(then, after)
+    # 8. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
+    limits = hosts.warnings({path: entry.size for path, entry in files.items()}, config.deploy.host)
+    return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
+                  loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
+                  loaded, (*loaded.warnings, *limits), encoded)
+
+
+FilePlan = dict[str, tuple[Role, object, Path]]  # output path -> (role, origin, the file it is a copy of)
+
+
+def _file_plan(config: Config, asset_sources: dict[str, Path], assets: dict[str, str], loaded: Plan) -> FilePlan:
+    """Every file of the site that is a copy of another: assets, photos' variants, files of content/.
+    A file is copied again only when its origin changed: its hashed name, its photo's token, the size
+    and time of its source (a fresh checkout has new times: then its bytes decide)."""
+    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, asset_sources[name]) for name, path in assets.items()}
+    for relative, (token, source) in processing.outputs(loaded.pictures, config.root).items():
+        planned[relative] = (Role.PHOTO, token, source)
+    for relative, source in loaded.static.items():
+        stat = source.stat()
+        planned[relative] = (Role.STATIC, (stat.st_size, stat.st_mtime_ns), source)
+    return planned
+
+
+def _place(stage: Path, then: ledger.Ledger, planned: FilePlan) -> dict[str, ledger.Entry]:
+    """Put every planned copy whose origin changed into the staging folder, if its bytes changed too;
+    return the ledger's entry of each. Photos' variants and search files never change once made, so
+    they are hard-linked (bantin/build/write.py); other copies are copied."""
+    files = {}
+    for path, (role, origin, source) in planned.items():
+        old = then.files.get(path)
+        if old is not None and old.role == role and old.origin == origin:
+            files[path] = old
+            continue
+        data = source.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if old is None or old.digest != digest:
+            (link_file if role in (Role.PHOTO, Role.SEARCH) else copy_file)(stage, path, source)
+        files[path] = ledger.Entry(role, digest, len(data), origin)
+    return files
+
+
+def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]:
+    """An HTML, SVG or script file under content/ would reach readers unsanitised."""
+    return [
+        ContentError(project_relative(source, config.root), None, None,
+                     Text("a file a browser opens as a page with its own script would be published as it is"),
+                     hint=Text("write the page as a Markdown article, or use a photo format (JPEG, PNG, WebP) for "
+                               "images; {setting} allows such files", setting='[markdown] raw_html = "trusted"'))
+        for relative, source in static.items() if active_file(relative, config.markdown.raw_html)
+    ]
+
+
+def _static_collisions(static: dict[str, Path], outputs: list[Output], config: Config) -> list[ContentError]:
+    """A file under content/ may not take the place of a generated page."""
+    pages = {o.path for o in outputs}
+    return [
+        ContentError(project_relative(source, config.root), None, None,
+                     Text("this file would overwrite the generated page /{path}", path=relative),
+                     hint=Text("rename or move it"))
+        for relative, source in static.items() if relative in pages or relative.startswith("assets/")
+    ]
+
+
+# --- parallel parsing -------------------------------------------------------------------
+# Worker processes keep their converter in this module-level slot, set by the pool's
+# initializer: that is how a process pool hands each worker its own long-lived objects.
+_worker: dict[str, object] = {}
+
+
+def _init_parser(config: Config, provinces: ProvinceList) -> None:
+    _worker["parse"] = (config, provinces, markdown_renderer(config))
+
+
+Parsed = tuple[list[Article], list[ContentError], list[References]]  # valid articles, errors, what invalid ones show
+
+
+def _parse_chunk(paths: Sequence[Path]) -> Parsed:
+    config, provinces, markdown = _worker["parse"]  # type: ignore[misc]
+    return _parse_paths(paths, config, provinces, markdown)
+
+
+def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList, markdown: MarkdownRenderer) -> Parsed:
+    articles, errors, unparsed = [], [], []
+    for path in paths:
+        try:
+            articles.append(parse_article(read_source(path, config), config, provinces, markdown))
+        except ArticleInvalid as invalid:
+            errors.extend(invalid.errors)
+            if invalid.references is not None:
+                unparsed.append(invalid.references)
+    return articles, errors, unparsed
+
+
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None
+              ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]],
+                         list[References]]:
+    """Parse every source, in worker processes when there are many; also each source's digest,
+    the previous parse (with its source digest) of every article edited or removed since, and
+    the photos and links of the articles that failed to parse (checked all the same).
+
+    Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
+    unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
+    """
+    settings = cache.fingerprint(cache.code_digest(), _parse_settings(config), _provinces_bytes(config))
+    stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings) or {}
+    kept: dict[str, tuple[bytes, Article]] = {}
+    digests: dict[str, bytes] = {}
+    todo: list[Path] = []
+    for path in paths:
+        rel = project_relative(path, config.root)
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        hit = stored.get(rel)
+        if hit is not None and hit[0] == digest:
+            kept[rel] = hit
+        else:
+            digests[rel] = digest
+            todo.append(path)
+    articles, errors, unparsed = _parse_fresh(todo, config, provinces, jobs, progress)
+    for article in articles:
+        kept[article.key] = (digests[article.key], article)
+    if todo or len(kept) != len(stored):
+        cache.save(config.root, "articles", settings, kept)
+    replaced = {key: hit for key, hit in stored.items() if kept.get(key, (None,))[0] != hit[0]}
+    return ([article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()},
+            replaced, unparsed)
+
+
+def _parse_settings(config: Config) -> tuple[object, ...]:
+    """What parsing an article reads of the config (serve's own base URL keeps the cache if the path is the same)."""
+    return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths,
+            config.markdown, config.strings["footnote_back"])
+
+
+def _layouts_digest(config: Config) -> str:
+    """Digest of every layout and asset, the theme's and the site's own: a changed layout renders every page again."""
+    return theme_fingerprint(config)
+
+
+def _provinces_bytes(config: Config) -> bytes:
+    return config.provinces_file.read_bytes() if config.provinces_file else b""
+
+
+def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int,
+                 progress: Progress | None = None) -> Parsed:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        parsed = _parse_paths(paths, config, provinces, markdown_renderer(config))
+        if progress and paths:
+            progress("parse", len(paths), len(paths))
+        return parsed
+    articles: list[Article] = []
+    errors: list[ContentError] = []
+    unparsed: list[References] = []
+    done = 0
+    with _pool(jobs, _init_parser, (config, provinces)) as pool:
+        for chunk, (chunk_articles, chunk_errors, chunk_unparsed) in zip(
+                chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
+            articles.extend(chunk_articles)
+            errors.extend(chunk_errors)
+            unparsed.extend(chunk_unparsed)
+            done += len(chunk)
+            if progress:
+                progress("parse", done, len(paths))
+    return articles, errors, unparsed
+
+
+# --- parallel photo encoding ------------------------------------------------------------
+def _encode(job: tuple[Picture, Path, Config]) -> str | None:
+    picture, source, config = job
+    return processing.encode(picture, source, config.images, config.root)
+
+
+def encode_photos(loaded: Plan, config: Config, jobs: int, cancelled: Cancel | None = None,
+                  progress: Progress | None = None) -> int:
+    """Encode the photos whose variants are not cached yet, one per core; BuildFailed names
+    the articles that show a photo that turns out unreadable. Returns how many were encoded."""
+    todo = processing.missing(loaded.pictures, config.root)
+    if not todo:
+        return 0
+    work = [(picture, config.root / picture.source, config) for picture in todo]
+    failed: dict[str, str] = {}
+    pool = _pool(min(jobs, len(work)), _init_nothing, ()) if jobs > 1 and len(work) > 1 else None
+    try:
+        results = pool.map(_encode, work) if pool is not None else map(_encode, work)
+        for done, ((picture, _, _), problem) in enumerate(zip(work, results, strict=True), start=1):
+            if problem is not None:
+                failed[picture.token] = problem
+            if progress:
+                progress("photos", done, len(work))
+            _check(cancelled)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    if failed:
+        raise BuildFailed([
+            ContentError(key, line, field, Text("the image {path} cannot be used: {problem}", path=picture.path,
+                                                problem=failed[picture.token]),
+                         hint=Text("replace the file with a JPEG or PNG photo"))
+            for picture in loaded.pictures.values() if picture.token in failed
+            for key, line, field in _showing(loaded, picture)])
+    return len(todo)
+
+
+def _showing(loaded: Plan, picture: Picture) -> list[tuple[str, int | None, str | None]]:
+    """(article, line, field) of every reference to a photo; the photo itself if only drafts show it."""
+    found: list[tuple[str, int | None, str | None]] = [
+        (article.key, line, field) for article in loaded.site.articles.values()
+        for path, line, field in article.images if path == picture.path]
+    return found or [(picture.source, None, None)]
+
+
+def _init_nothing() -> None:
+    """Encoding workers need nothing set up."""
+
+
+# --- parallel related news ---------------------------------------------------------------
+def _init_search(search: Callable[[str], tuple[str, ...]]) -> None:
+    _worker["related"] = search
+
+
+def _search_chunk(keys: Sequence[str]) -> list[tuple[str, ...]]:
+    search = _worker["related"]
+    return [search(key) for key in keys]  # type: ignore[operator]
+
+
+def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], jobs: int) -> list[tuple[str, ...]]:
+    """map(search, keys) in worker processes when there are many keys (they inherit the index)."""
+    if jobs <= 1 or len(keys) < PARALLEL_THRESHOLD * 10:
+        return list(map(search, keys))
+    with _pool(jobs, _init_search, (search,)) as pool:
+        return [found for chunk in pool.map(_search_chunk, _chunks(keys, jobs * 4)) for found in chunk]
+
+
+# --- parallel rendering -----------------------------------------------------------------
+def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
+                   previous: dict[str, bytes]) -> None:
+    renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.sitemap,
+                        loaded.shard_facts, loaded.pictures)
+    _worker["render"] = (renderer, stage, previous)
+
+
+def _render_chunk(outputs: Sequence[Output]) -> dict[str, ledger.Entry]:
+    renderer, stage, previous = _worker["render"]  # type: ignore[misc]
+    return _render_outputs(outputs, renderer, stage, previous)
+
+
+def _render_outputs(outputs: Iterable[Output], renderer: Renderer, stage: Path,
+                    previous: dict[str, bytes]) -> dict[str, ledger.Entry]:
+    """Render outputs, recording what each read; write only those whose bytes changed."""
+    origin = renderer.config.base_url.removesuffix(renderer.config.base_path.lstrip("/"))
+    records = {}
+    for output in outputs:
+        data, reads = renderer.render_recorded(output)
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        if previous.get(output.path) != digest:
+            write_bytes(stage, output.path, data)
+        search = page_digest(data, origin) if output.kind == Kind.ARTICLE else None
+        records[output.path] = ledger.Entry(Role.PAGE, digest, len(data), b"", reads, search)  # origin: set by build()
+    return records
+
+
+def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
+               previous: dict[str, bytes], jobs: int, progress: Progress | None,
+               cancelled: Cancel | None = None) -> dict[str, ledger.Entry]:
+    """Render these outputs into the staging folder, in worker processes when there are many.
+
+    `previous` holds the digest of each page as last written: a page rendered to the same
+    bytes is not written again. Returns what each output read (its record, entry to be set).
+    """
+    total = len(outputs)
+    records: dict[str, ledger.Entry] = {}
+    interned: dict[Dep, Dep] = {}  # one object per dependency: the manifest stays small
+    if jobs <= 1 or total < PARALLEL_THRESHOLD:
+        _init_renderer(loaded, config, assets, stage, previous)
+        chunks = map(_render_chunk, _chunks(outputs, max(1, total // 100)))
+        pool = None
+    else:
+        # fork: the workers inherit the assembled site instead of receiving a pickled copy
+        pool = _pool(jobs, _init_renderer, (loaded, config, assets, stage, previous))
+        chunks = pool.map(_render_chunk, _chunks(outputs, jobs * 48))  # small ones: the last ends soon after the others
+    try:
+        for chunk in chunks:
+            for path, record in chunk.items():
+                deps = frozenset(interned.setdefault(dep, dep) for dep in record.deps)
+                records[path] = dataclasses.replace(record, deps=deps)
+            if progress:
+                progress("render", len(records), total)
+            _check(cancelled)
+    finally:
+        if pool is not None:  # given up: chunks not started are dropped, running ones end on their own
+            pool.shutdown(wait=False, cancel_futures=True)
+    return records
+
+
+def _pool(jobs: int, initializer: Callable[..., None], args: tuple) -> ProcessPoolExecutor:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=initializer, initargs=args)
+
+
+def _chunks(items: Sequence, count: int) -> list[Sequence]:
+    """Split items into about `count` contiguous chunks."""
+    size = max(1, -(-len(items) // max(1, count)))
+    return [items[i: i + size] for i in range(0, len(items), size)]
+
+
+def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | None:
+    """One edited article's own page, rendered at once with an earlier built site around it.
+
+    For `serve`: (output path, bytes), or None when the file is not an article, may not be
+    read, is invalid, or would take another page's place (the full build that follows
+    reports and does the rest). A new article, or one whose URL changed, gets its page too.
+    The page is written by write.replace_file; the next build brings every page that shows
+    the article, this one included, up to date.
+    """
+    if path.suffix != ".md" or not path.is_relative_to(config.content_dir) or check_file(path, config.root):
+        return None
+    key = project_relative(path, config.root)
+    try:
+        article = parse_article(read_source(path, config), config, loaded.provinces, markdown_renderer(config))
+    except ArticleInvalid:
+        return None
+    output = Output(output_path(article.url), Kind.ARTICLE, key)
+    if any(o.path == output.path and (o.kind != Kind.ARTICLE or o.key != key) for o in loaded.outputs):
+        return None
+    site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
+    if key not in site.neighbours:
+        site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
+    renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
+                        loaded.sitemap, loaded.shard_facts, loaded.pictures)
+    try:
+        return output.path, renderer.render(output)
+    except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong
+        return None

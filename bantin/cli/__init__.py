@@ -1,0 +1,8 @@
+"""The command line: every command, its help and its messages in the site's language, and the
+progress shown on a terminal.
+
+May import: every package."""
+
+from bantin.cli.main import main
+
+__all__ = ["main"]

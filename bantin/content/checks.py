@@ -1,0 +1,37 @@
+"""Warnings about articles that are valid but probably not what the editor meant: a copy of
+another article, an article dated in the future (left out of the site without a word otherwise)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime, tzinfo
+
+from bantin.content.model import Article
+from bantin.language.errors import ContentError
+from bantin.language.messages import Text
+
+
+def copies(articles: list[Article]) -> list[ContentError]:
+    """An article with the title and day of another (a file copied under another name): a warning
+    on the second, in the order of their paths, naming the first."""
+    first: dict[tuple[str, object], Article] = {}
+    found = []
+    for article in sorted(articles, key=lambda a: a.key):
+        key = (unicodedata.normalize("NFC", article.title).casefold().strip(), article.date.date())
+        original = first.setdefault(key, article)
+        if original is not article:
+            found.append(ContentError(
+                article.key, article.lines.get("title"), "title",
+                Text("same title and date as {other}: is it a copy?", other=original.key),
+                hint=Text("delete one of the two files, or change the title or the date of this one")))
+    return found
+
+
+def dated_later(articles: list[Article], now: datetime, tz: tzinfo) -> list[ContentError]:
+    """Each article left out because it is dated after the build time: its date, and how to publish it now."""
+    today = now.astimezone(tz).date().isoformat()
+    return [ContentError(
+        article.key, article.lines.get("date"), "date",
+        Text("dated {date}, later than now: left out of the site until then", date=f"{article.date:%d/%m/%Y %H:%M}"),
+        hint=Text("to publish it now, write date: {today} (if the year is a typo, correct it)", today=today))
+        for article in sorted(articles, key=lambda a: a.key)]

@@ -1,0 +1,162 @@
+"""Dates as editors write them and readers see them: one parser for the front matter, `new --date`,
+`import-text --date`, and the forms pages print.
+
+ISO (2024-12-31, 2024-12-31 08:30, 2024-12-31T08:30:00+07:00, ...Z) and the Vietnamese way,
+day first (31/12/2024, 31/12/2024 08:30, 31-12-2024, 8h30). A value it refuses comes with the
+value it would write where one can be guessed (2024/12/31, 12/31/2024, 31/12/24), so a hint
+can always say what to write.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
+
+from bantin.language.messages import Text
+
+_ISO_RE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_TIME = r"(?:(?:\s+|\s*,\s*)(\d{1,2})(?:[:hH](\d{2})(?::(\d{2}))?|[hH]))?"  # 08:30, 8:30:15, 8h30, 8h
+_DAY_FIRST_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME + "$")
+_YEAR_FIRST_RE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + "$")  # 2024/12/31
+_SHORT_YEAR_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})" + _TIME + "$")  # 31/12/24
+
+EXAMPLE_ISO = "2024-12-31"  # the forms every hint about dates shows
+EXAMPLE_DAY_FIRST = "31/12/2024"
+EXAMPLE_WITH_TIME = "31/12/2024 08:30"
+
+
+class DateInvalid(ValueError):
+    """A value that is not a date: `problem` says why, `suggestion` is what to write, if it can be guessed."""
+
+    def __init__(self, problem: Text, suggestion: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem, self.suggestion = problem, suggestion
+
+
+def parse_date(value: Any, tz: tzinfo) -> datetime:
+    """A date or date-time as an aware datetime; no offset means the site's time zone. DateInvalid otherwise."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz)
+    if not isinstance(value, str):
+        raise DateInvalid(Text("expected a date, got {value!r}", value=value))
+    text = value.strip()
+    match = _ISO_RE.match(text)
+    if match:
+        year, month, day, hour, minute, second, fraction, offset = match.groups()
+        moment = _moment(value, int(year), int(month), int(day), hour, minute, second, fraction)
+        return moment.replace(tzinfo=tz) if offset is None else _with_offset(moment, offset, value).astimezone(tz)
+    match = _DAY_FIRST_RE.match(text)
+    if match:
+        day, _, month, year, hour, minute, second = match.groups()
+        return _moment(value, int(year), int(month), int(day), hour, minute, second).replace(tzinfo=tz)
+    raise DateInvalid(Text("{value!r} is not a date", value=value), _guess(text, tz))
+
+
+def written(moment: datetime) -> str:
+    """How bantin writes a moment into an article: ISO with the offset, to the second."""
+    return moment.isoformat(timespec="seconds")
+
+
+def _moment(value: str, year: int, month: int, day: int, hour: str | None, minute: str | None,
+            second: str | None, fraction: str | None = None) -> datetime:
+    """The naive moment, or DateInvalid saying which part does not exist, in words."""
+    hours, minutes, seconds = int(hour or 0), int(minute or 0), int(second or 0)
+    problem = None
+    if not 1 <= month <= 12:
+        problem = Text("there is no month {month}", month=month)
+    elif not 1 <= day <= calendar.monthrange(year, month)[1]:
+        problem = Text("month {month}/{year} has {days} days", month=month, year=year,
+                       days=calendar.monthrange(year, month)[1])
+    elif hours > 23 or minutes > 59 or seconds > 59:
+        problem = Text("there is no time {time}", time=f"{hours:02d}:{minutes:02d}")
+    if problem is not None:
+        raise DateInvalid(Text("impossible date {value!r}: {problem}", value=value, problem=problem),
+                          _swapped(year, month, day, hours, minutes))
+    return datetime(year, month, day, hours, minutes, seconds, int((fraction or "0").ljust(6, "0")))
+
+
+def _swapped(year: int, month: int, day: int, hour: int, minute: int) -> str | None:
+    """Month and day written the other way round (12/31/2024, 2024-31-12): the date meant, if it exists."""
+    if hour > 23 or minute > 59 or not (1 <= day <= 12 and month > 12):
+        return None
+    try:
+        return _iso(datetime(year, day, month, hour, minute))
+    except ValueError:
+        return None
+
+
+def _with_offset(moment: datetime, offset: str, value: str) -> datetime:
+    if offset in ("Z", "z"):
+        return moment.replace(tzinfo=UTC)
+    digits = offset[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise DateInvalid(Text("impossible offset in {value!r}", value=value))
+    sign = -1 if offset[0] == "-" else 1
+    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+
+
+def _guess(text: str, tz: tzinfo) -> str | None:
+    """What a value that is no date probably means, written as bantin reads it: 2024/12/31 and
+    31/12/24 give 2024-12-31; None when nothing can be guessed."""
+    match = _YEAR_FIRST_RE.match(text)
+    if match:
+        year, month, day, hour, minute, _ = match.groups()
+    else:
+        match = _SHORT_YEAR_RE.match(text)
+        if not match:
+            return None
+        day, _, month, short, hour, minute, _ = match.groups()
+        year = str(2000 + int(short))
+    try:
+        return _iso(datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0)))
+    except ValueError:
+        return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M" if moment.hour or moment.minute else "%Y-%m-%d")
+
+
+def date_hint(error: DateInvalid, field: str = "date") -> Text:
+    """What to write instead: the value meant, when it can be guessed, else the accepted forms.
+    `field` is a front-matter field ("date") or an option ("--date")."""
+    if error.suggestion:
+        written_as = f"{field} {error.suggestion}" if field.startswith("-") else f"{field}: {error.suggestion}"
+        return Text("did you mean {value}? write {written}", value=error.suggestion, written=written_as)
+    return Text("write the date as {iso} or {day_first} (day/month/year), with the time if you like: {example}",
+                iso=EXAMPLE_ISO, day_first=EXAMPLE_DAY_FIRST, example=EXAMPLE_WITH_TIME)
+
+
+# -- as readers see them --------------------------------------------------------------------
+
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+
+
+def gmt_offset(moment: datetime) -> str:
+    """'GMT+7', 'GMT+5:30' or 'GMT' for the offset of an aware datetime."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "GMT"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def vietnamese_datetime(moment: datetime) -> str:
+    """'Thứ sáu, 02/06/2023 00:03 (GMT+7)', the form Vietnamese news sites print."""
+    return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y %H:%M} ({gmt_offset(moment)})"
+
+
+def vietnamese_date(moment: datetime) -> str:
+    """'02/06/2023'."""
+    return f"{moment:%d/%m/%Y}"

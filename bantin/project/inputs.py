@@ -1,0 +1,139 @@
+"""The one gate to the project's input: nothing outside the project folder is ever read.
+
+Everything under content/, layouts/ and assets/ may come from a pull request, so a file is
+only read after `check_file` (or the walk of `input_files`) has seen that it is a regular
+file whose real path lies inside the project and outside its hidden folders (.git holds
+the CI's credentials, .bantin-cache the build's own state). Symbolic links that stay inside
+are followed; links that lead out, broken links, FIFOs, sockets and devices are errors that
+name the link and where it points.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from bantin.language.errors import ContentError
+from bantin.language.messages import Text
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """The regular files found under a folder, and every entry that may not be read."""
+
+    files: list[Path]  # as found (a file reached through a link keeps the link's path), sorted
+    errors: list[ContentError]
+
+
+def _relative(path: str, root: str) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/") if path.startswith(root + os.sep) else path
+
+
+def _problem(path: str, real_root: str) -> Text | None:
+    """Why this path (a file or folder, maybe a link) may not be read, or None."""
+    real = os.path.realpath(path)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return Text("it leads outside the project")
+    inside = os.path.relpath(real, real_root).split(os.sep)
+    if any(part.startswith(".") for part in inside if part != "."):
+        return Text("it leads into a hidden folder of the project")
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return Text("it points to nothing")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return Text("it is a {kind}, not a file", kind=_kind(mode))
+    return None
+
+
+def _kind(mode: int) -> Text:
+    if stat.S_ISFIFO(mode):
+        return Text("named pipe (FIFO)")
+    if stat.S_ISSOCK(mode):
+        return Text("socket")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return Text("device")
+    return Text("special file")
+
+
+def _error(path: str, root: str, reason: str) -> ContentError:
+    where = _relative(path, root)
+    if os.path.islink(path):
+        return ContentError(where, None, None, Text("symbolic link to {target!r}: {reason}",
+                                                    target=os.readlink(path), reason=reason),
+                            hint=Text("replace the link with a copy of the file inside the project, or remove it"))
+    return ContentError(where, None, None, Text("cannot be read: {reason}", reason=reason),
+                        hint=Text("only regular files inside the project are read; remove it"))
+
+
+def problem(path: Path, root: Path) -> str | None:
+    """Why `path`, a file or a folder (maybe a link), is not one of `root`'s own, or None."""
+    return _problem(str(path), os.path.realpath(root))
+
+
+def refusal(path: Path, root: Path) -> str | None:
+    """Why `path` may not be read as a file of the project `root` ("it leads outside..."), or None."""
+    reason = problem(path, root)
+    if reason is None and not os.path.isfile(path):
+        reason = Text("it is a folder, not a file")
+    return reason
+
+
+def check_file(path: Path, root: Path) -> ContentError | None:
+    """None if `path` is a regular file inside the project `root` (links followed); else the error."""
+    reason = refusal(path, root)
+    return _error(str(path), str(root), reason) if reason else None
+
+
+def input_files(folder: Path, root: Path) -> InputFiles:
+    """Every regular file under `folder` (hidden entries left out), sorted; links checked.
+
+    A missing folder has no files. Links to folders inside the project are walked once each.
+    """
+    root_text, real_root = str(root), os.path.realpath(root)
+    files: list[str] = []
+    errors: list[ContentError] = []
+    if not os.path.lexists(folder):
+        return InputFiles([], [])
+    reason = _problem(str(folder), real_root)
+    if reason is not None:
+        return InputFiles([], [_error(str(folder), root_text, reason)])
+    seen = {os.path.realpath(folder)}
+    pending = [str(folder)]
+    while pending:
+        current = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue  # hidden files and folders (.git, editors' swap files) are never content
+                if entry.is_symlink():
+                    reason = _problem(entry.path, real_root)
+                    if reason is not None:
+                        errors.append(_error(entry.path, root_text, reason))
+                    elif os.path.isdir(entry.path):
+                        real = os.path.realpath(entry.path)
+                        if real not in seen:  # a link back up the tree is walked once
+                            seen.add(real)
+                            pending.append(entry.path)
+                    else:
+                        files.append(entry.path)
+                elif entry.is_dir(follow_symlinks=False):
+                    seen.add(os.path.realpath(entry.path))
+                    pending.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(entry.path)
+                else:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    errors.append(_error(entry.path, root_text, Text("it is a {kind}, not a file", kind=_kind(mode))))
+    return InputFiles([Path(p) for p in sorted(files)], sorted(errors))
+
+
+
+def project_relative(path: Path, root: Path) -> str:
+    """POSIX path relative to the project root (for messages and keys)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

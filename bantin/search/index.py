@@ -1,0 +1,611 @@
+"""The search index: Pagefind run over the written article pages, one shard per period.
+
+Pagefind indexes a folder in one go and has no incremental mode, and its memory grows with
+the pages it holds. So the archive is split into shards by date (calendar periods, so an
+edit never moves an article to another shard), each shard is indexed on its own into
+.bantin-cache/search/, keyed by a digest of everything that goes into it, and an unchanged
+shard is reused instead of re-indexed. The browser merges the shards with mergeIndex.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import html
+import importlib.metadata
+import io
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+from bantin.content.model import Article, Site
+from bantin.language.errors import BuildFailed, Cancelled, ContentError
+from bantin.language.messages import Text
+from bantin.markup.markdown import plain_text
+from bantin.project import cache
+from bantin.project.config import Config
+
+BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
+CACHE_DIR = f"{cache.CACHE_DIR}/search"
+
+
+def fold(text: str) -> str:
+    """Vietnamese text without diacritics, lower-case: 'Đắk Lắk' -> 'dak lak'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+# --- words only the index holds ------------------------------------------------------------
+# Pagefind reads a copy of each article page with a hidden block at its end (index_copy),
+# never published: readers download the page as it is, and the block is cut from the result
+# fragments again (canonical_bundle). It holds:
+#  - the words with đ, folded ("dak" for "Đắk"): Pagefind folds other accents but keeps đ
+#    apart from d, so "dak lak" would miss "Đắk Lắk";
+#  - the title's words folded, each once, as "zt" + the word ("ztbuon"): a query whose words are
+#    found nowhere as typed is asked for again as their starts in titles only, whose index
+#    entries are small (a misspelt "Buôn Ma Thuộc" finds the title with "Buôn Ma Thuột");
+#  - every pair of neighbouring words as one token, "zz" + the two words folded + the marks of
+#    each (its diacritics as Telex types them, without the letters), joined by "z": "Đắk Lắk" is
+#    "zzdakzlakzdwszws". Most Vietnamese words are two syllables, and syllables such as "hội" or
+#    "thảo" occur on nearly every page, so their index entries are long; search.js asks for a
+#    query's pairs instead, whose entries hold only the pages with those words side by side: the
+#    whole token for a query typed with accents, its folded start ("zzdakzlakz", which Pagefind
+#    matches as a prefix) for one typed without. Plain ASCII, because Pagefind 1.5.2 leaves
+#    accented forms out of its chunk-size count (their chunks grow without bound) and splits words
+#    at digits. No Vietnamese word has a "z", so a typed word never prefix-matches a token.
+HIDDEN_MARK = "\u2042"  # ⁂ opens the block: not a word, so Pagefind keeps it in the text only
+_WORD_RE = re.compile(r"[^\W_]+")  # letters and digits, as search.js's /[\p{L}\p{N}]+/gu
+_DIGIT_RE = re.compile(r"\d")  # as search.js's /\p{Nd}/u
+_TELEX = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w"}
+
+
+def words_of(text: str) -> list[str]:
+    """Words as search.js splits a query: NFC, lower-case, runs of letters and digits."""
+    return _WORD_RE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@functools.lru_cache(maxsize=262144)
+def spellings(word: str) -> tuple[str, str]:
+    """A word folded, and its marks as Telex types them, in order: 'đắk' -> ('dak', 'dws'); 'nẵng' ->
+    ('nang', 'wx'); 'hội' -> ('hoi', 'oj'): a circumflex is its letter again, đ is 'd', other marks
+    'q'. Where the tone sits does not count: 'hoà' and 'hòa' are ('hoa', 'f'). Remembered, for the
+    same words recur in every article."""
+    plain, marks, base = [], [], ""
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.category(char).startswith("M"):
+            marks.append(base if char == "\u0302" else _TELEX.get(char, "q"))
+        else:
+            base = "d" if char == "đ" else char
+            plain.append(base)
+            if char == "đ":
+                marks.append("d")
+    tones = [m for m in marks if m in "sfrxj"]  # the tone last, wherever it was written
+    return "".join(plain), "".join([m for m in marks if m not in "sfrxj"] + tones)
+
+
+def hidden_words(title: str, lead: str, body_text: str) -> str:
+    """The block's words: the folded words with đ, each once; the title's words folded, each once,
+    after "zt"; then the pair tokens of each part, in order. A word with a digit pairs with nothing
+    and is no title token: Pagefind would split such a token."""
+    parts = [[spellings(word) for word in words_of(part)] for part in (title, lead, body_text)]
+    folded = dict.fromkeys(plain for words in parts for plain, marks in words if "d" in marks)
+    titles = dict.fromkeys(f"zt{plain}" for plain, _ in parts[0] if not _DIGIT_RE.search(plain))
+    pairs = [f"zz{a[0]}z{b[0]}z{a[1]}z{b[1]}" for words in parts for a, b in itertools.pairwise(words)
+             if not _DIGIT_RE.search(a[0] + b[0])]
+    return " ".join([*folded, *titles, *pairs])
+
+
+def article_words(article: Article) -> str:
+    """The hidden block of an article's index copy (hidden_words of its title, lead and text)."""
+    return hidden_words(article.title, article.lead, plain_text(article.body_html))
+
+
+# Fields a result shows but nobody searches for (its date, its thumbnail's address): Pagefind
+# puts every data-pagefind-meta value into its word index too, so "anh" (a common word) would
+# find every page whose cover lives under /anh/. A layout writes such a field as
+# <meta data-result="name" content="value">; bantin adds it to the result after indexing.
+_RESULT_FIELD_RE = re.compile(rb'<meta data-result="([A-Za-z_][\w-]*)" content="([^"]*)"\s*/?>')
+
+
+_IMG_RE = re.compile(rb"<img([\s>/])", re.IGNORECASE)
+
+
+def result_fields(page: bytes) -> dict[str, str]:
+    """The result-only fields of a page: <meta data-result="name" content="value">."""
+    return {name.decode(): html.unescape(value.decode()) for name, value in _RESULT_FIELD_RE.findall(page)}
+
+
+def index_copy(page: bytes, words: str) -> bytes:
+    """The page as Pagefind reads it: the hidden block added before </body>. It is part of the
+    indexed body when the layout marks one (data-pagefind-body), or else of the whole page.
+    Its images are renamed out of Pagefind's sight: it would take the first one's address and
+    alt text as the result's image and index their words ("anh", "jpg"); results show the
+    fields of result_fields instead, and captions stay in the text. Only what Pagefind reads of
+    the page is kept (essentials): the rest is parsed for nothing, a hundred thousand times."""
+    page = _IMG_RE.sub(rb"<bantin-img\1", essentials(page))
+    marked = " data-pagefind-body" if b"data-pagefind-body" in page else ""
+    block = f"<div{marked} hidden>{HIDDEN_MARK} {html.escape(words)}</div>".encode()
+    end = page.lower().rfind(b"</body>")
+    return page + block if end < 0 else page[:end] + block + page[end:]
+
+
+_HTML_TAG_RE = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_PAGEFIND_META_RE = re.compile(rb"<meta\b[^>]*\bdata-pagefind-(?:filter|meta|sort)\b[^>]*>", re.IGNORECASE)
+_PAGEFIND_ATTR_RE = re.compile(rb"\bdata-pagefind-(?:filter|meta|sort|body)\b", re.IGNORECASE)
+_TAG_START_RE = re.compile(rb"<([a-zA-Z][\w-]*)")
+
+
+def essentials(page: bytes) -> bytes:
+    """What Pagefind reads of a page whose layout marks its body: the <html> tag (its lang), the
+    <meta> tags of filters, fields and sorting, and the marked element, whole. A page marked
+    otherwise (several bodies, a filter on an element that is not a <meta>, outside the body) is
+    kept as it is, and so is one whose body cannot be cut cleanly."""
+    marks = list(_PAGEFIND_ATTR_RE.finditer(page))
+    bodies = [m for m in marks if m.group().lower() == b"data-pagefind-body"]
+    if len(bodies) != 1:
+        return page
+    at = bodies[0].start()
+    start = page.rfind(b"<", 0, at)
+    tag = _TAG_START_RE.match(page, start)
+    if tag is None or page.find(b">", start, at) >= 0 or tag.group(1).lower() in (b"html", b"body"):
+        return page  # the mark is not in a tag we can read, or the body is the page
+    end = _element_end(page, start, tag.group(1).lower())
+    metas = [m for m in _PAGEFIND_META_RE.finditer(page) if not start <= m.start() < end]
+    inside = sum(start <= m.start() < end for m in marks)
+    if end < 0 or inside + len(metas) != len(marks):
+        return page
+    opening = _HTML_TAG_RE.search(page)
+    return b"".join([b"<!DOCTYPE html>", opening.group() if opening else b"<html>", b"<head>",
+                     *(m.group() for m in metas), b"</head><body>", page[start:end], b"</body></html>"])
+
+
+def _element_end(page: bytes, start: int, name: bytes) -> int:
+    """Where the element opened at `start` ends (after its closing tag), or -1."""
+    pattern = re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>/]", re.IGNORECASE)
+    depth = 0
+    for match in pattern.finditer(page, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            close = page.find(b">", match.start())
+            return -1 if close < 0 else close + 1
+    return -1
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Articles indexed together: a calendar period ("2021-2026"), a year or a month."""
+
+    name: str
+    keys: tuple[str, ...]  # article keys, newest first
+
+
+# --- shards by calendar, finer near the newest article ---------------------------------------
+# A shard indexed again rewrites nearly every file of its index (a new page shifts every word
+# list it is in), so the newest articles must sit in small shards, and the archive in few large
+# ones (a query fetches a part of every shard's index). Shards are calendar periods, so an edit
+# or a late article only changes the shard of its own date. Measured from the newest article:
+#  - years before its year: periods of `shard_years` (2020-2023), split while over `shard_max`
+#    into years, quarters, months, halves of months;
+#  - its year before its quarter: one shard, split the same way;
+#  - its quarter before its month, and its month: split while over `shard_recent` (halves of a
+#    month, and of those, down to days).
+# A new article joins the shard of its days of the month (at most `shard_recent` articles). A
+# month's shards stay until its quarter ends, a quarter's until its year ends: then they are
+# indexed again as one (once a quarter: the quarter; once a year: the year's period). Parts
+# split alike keep their names at every level, so a split that is already right is kept.
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: date  # first day
+    end: date  # the day after the last
+    unit: str  # "era" | "year" | "quarter" | "month" | "days": how it splits and how it is named
+
+    def children(self) -> list[_Period]:
+        """The calendar periods it splits into, oldest first."""
+        if self.unit == "era":
+            return [_Period(date(y, 1, 1), date(y + 1, 1, 1), "year") for y in range(self.start.year, self.end.year)]
+        if self.unit in ("year", "quarter"):
+            step = 3 if self.unit == "year" else 1
+            firsts = _month_starts(self.start, self.end, step)
+            return [_Period(first, _add_months(first, step), "quarter" if step == 3 else "month") for first in firsts]
+        days = (self.end - self.start).days
+        if days <= 1:
+            return []
+        middle = self.start + timedelta(days=(days + 1) // 2)
+        return [_Period(self.start, middle, "days"), _Period(middle, self.end, "days")]
+
+    def name(self) -> str:
+        """'2020-2023', '2024', '2024-q1', '2024-q1-q3', '2024-10', '2024-10-11', '2024-10-01-16'. A period
+        that is not a whole unit is named by the parts it splits into ('2024-q1-q3' for January to
+        September), so a period and the one unit it may equal have the same name."""
+        first, last = self.start, self.end - timedelta(days=1)
+        if self.unit == "era":
+            return str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
+        if self.unit == "year" and (first.month, last.month) == (1, 12):
+            return str(first.year)
+        if self.unit in ("year", "quarter") and first.month % 3 == 1 and last.month % 3 == 0:
+            q0, q1 = (first.month - 1) // 3 + 1, (last.month - 1) // 3 + 1
+            return f"{first.year}-q{q0}" if q0 == q1 else f"{first.year}-q{q0}-q{q1}"
+        if self.unit in ("quarter", "month"):
+            return f"{first:%Y-%m}" if first.month == last.month else f"{first:%Y-%m}-{last:%m}"
+        return f"{first:%Y-%m-%d}-{last:%d}"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_starts(start: date, end: date, step: int) -> list[date]:
+    firsts, first = [], start
+    while first < end:
+        firsts.append(first)
+        first = _add_months(first, step)
+    return firsts
+
+
+def plan_shards(site: Site, period_years: int, max_articles: int, recent_max: int = 200) -> list[Shard]:
+    """The search index's shards, newest first (see above)."""
+    if not site.articles:
+        return []
+    newest = next(iter(site.articles.values())).date.date()  # site.articles is newest first
+    year = date(newest.year, 1, 1)
+    quarter = date(newest.year, (newest.month - 1) // 3 * 3 + 1, 1)
+    month = date(newest.year, newest.month, 1)
+    by_day: dict[date, list[str]] = defaultdict(list)
+    for key, article in site.articles.items():
+        by_day[article.date.date()].append(key)
+    days = sorted(by_day)
+    tiers: list[tuple[_Period, int]] = []
+    era_start = days[0].year - days[0].year % period_years
+    for start in range(era_start, newest.year, period_years):
+        tiers.append((_Period(date(start, 1, 1), date(min(start + period_years, newest.year), 1, 1), "era"),
+                      max_articles))
+    tiers += [(_Period(year, quarter, "year"), max_articles), (_Period(quarter, month, "quarter"), recent_max),
+              (_Period(month, _add_months(month, 1), "month"), recent_max)]
+    shards: list[Shard] = []
+    for period, limit in tiers:
+        shards += _split(period, limit, days, by_day)
+    return shards[::-1]
+
+
+def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, list[str]]) -> list[Shard]:
+    """The period as one shard, or split into its children while it holds more than `limit`; oldest first."""
+    inside = days[bisect_left(days, period.start): bisect_left(days, period.end)]
+    keys = [key for day in reversed(inside) for key in by_day[day]]  # newest first, as the site orders them
+    if not keys:
+        return []
+    children = period.children()
+    if len(keys) <= limit or not children:
+        return [Shard(period.name(), tuple(keys))]
+    return [shard for child in children for shard in _split(child, limit, days, by_day)]
+
+
+def shard_facts(site: Site, shards: list[Shard]) -> tuple[dict[str, Any], ...]:
+    """What the search page tells search.js of each shard, newest first: its name, its number of
+    articles, the dates of its oldest and newest article, and, by filter, the values none of its
+    articles has (a filter by one of them need not search it). Plain data, written as JSON."""
+    where = {key: n for n, shard in enumerate(shards) for key in shard.keys}
+    lacks: list[dict[str, list[str]]] = [{} for _ in shards]
+    for kind, terms in (("province", site.provinces), ("topic", site.topics), ("section", site.sections)):
+        for term in terms.values():
+            holding = {where[key] for key in term.articles if key in where}
+            if not holding:
+                continue  # a value no article has is never offered
+            for n in range(len(shards)):
+                if n not in holding:
+                    lacks[n].setdefault(kind, []).append(term.name)
+    facts = []
+    for shard, missing in zip(shards, lacks, strict=True):
+        dates = [site.articles[key].date.date().isoformat() for key in (shard.keys[-1], shard.keys[0])]
+        facts.append({"name": shard.name, "count": len(shard.keys), "first": dates[0], "last": dates[1],
+                      **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {})})
+    return tuple(facts)
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    shards: int
+    indexed: tuple[str, ...]  # names of the shards (re)built by this run
+    seconds: float
+
+
+def pagefind_executable() -> str:
+    from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
+
+    return str(get_executable())
+
+
+def page_digest(data: bytes, origin: str) -> bytes:
+    """Digest of what Pagefind reads of a page: its bytes without the site's origin.
+
+    Pagefind never reads the absolute URLs of the head (canonical, Open Graph), so `serve`
+    (at http://127.0.0.1:PORT) and `build` (at the site's address) share their shards.
+    """
+    return hashlib.blake2b(data.replace(origin.encode(), b""), digest_size=16).digest()
+
+
+@functools.cache
+def index_code_digest() -> str:
+    """Digest of the code that makes a shard's bundle out of its pages: this module (the hidden
+    words, the index copies, the canonical bundle), markup.py (an article's text) and cbor2. Not
+    the whole of bantin, which every page's digest answers for: a new version of bantin that
+    leaves these alone reuses every shard instead of indexing the archive again (20 minutes at
+    100,000 articles)."""
+    digest = hashlib.sha256(importlib.metadata.version("cbor2").encode())
+    for module in (__file__, plain_text.__code__.co_filename):
+        digest.update(b"\0" + Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, bytes]) -> str:
+    """Digest of everything that decides a shard's index: Pagefind's version and language, the
+    index's code (index_code_digest) and, for each page, what Pagefind reads of it and what the
+    hidden block is made from (the page digest and the article's source digest, given in pages)."""
+    digest = hashlib.sha256(f"{version}\0{language}\0{index_code_digest()}\0{shard.name}".encode())
+    for key in shard.keys:
+        digest.update(key.encode() + b"\0" + pages[key])
+    return digest.hexdigest()[:20]
+
+
+def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
+               page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
+               cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
+               jobs: int = 1) -> tuple[IndexReport, dict[str, Path]]:
+    """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
+
+    page_of maps an article key to its page's path in the site, page_file such a path to the
+    written file, pages an article key to the digest of what its index copy is made from (its
+    page_digest() and its source's digest), hidden an article key to the hidden_words() its index
+    copy holds (article_words: from the article). Returns the report and each
+    shard's bundle folder, to be linked into the site under pagefind/<shard>/ (install_bundle).
+    `cancelled` is asked while Pagefind runs: True stops it (Cancelled); shards done are kept.
+    `progress(done, total)` is told after each shard. Up to `jobs` shards are indexed at once
+    (Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
+    shard's copies are written), as long as they hold at most PAGES_AT_ONCE articles together:
+    Pagefind's memory grows with its pages (see PAGES_AT_ONCE), a larger shard runs alone.
+    """
+    started = time.perf_counter()
+    executable = pagefind_executable()
+    version = _version(executable)
+    folder = config.root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = f"{version}/chunks of {config.search.chunk_size}"
+    bundles = {shard.name: folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
+               for shard in shards}
+    todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
+    failed = threading.Event()  # one shard failed or the build was cancelled: the others stop too
+
+    def stop() -> bool:
+        if not failed.is_set() and cancelled is not None and cancelled():
+            failed.set()
+        return failed.is_set()
+
+    room = _Room(PAGES_AT_ONCE)
+
+    def index(shard: Shard) -> None:
+        try:
+            with room.taken(len(shard.keys)):
+                _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
+        except BaseException:
+            failed.set()
+            raise
+
+    done = len(shards) - len(todo)
+    if progress is not None and done:
+        progress(done, len(shards))  # the shards reused from the cache
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo) or 1))) as pool:
+        futures = [pool.submit(index, shard) for shard in todo]
+        for future in as_completed(futures):
+            if future.exception() is None:
+                done += 1
+                if progress is not None:
+                    progress(done, len(shards))
+        errors = [future.exception() for future in futures if future.exception() is not None]
+    if errors:  # a failure first, else the cancellation it caused in the other shards
+        raise next((error for error in errors if not isinstance(error, Cancelled)), errors[0])
+    keep = {bundle.name for bundle in bundles.values()}
+    for old in folder.iterdir():  # bundles of shards that changed or no longer exist
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return IndexReport(len(shards), tuple(shard.name for shard in todo), time.perf_counter() - started), bundles
+
+
+# Pagefind holds a shard's whole index in memory while it writes it: 0.5-0.65 MB per article of
+# the benchmark corpus with the pair tokens (2.1 GB for 3,348 articles, 1.1 GB for 1,691, 0.57 GB
+# for 887). Shards indexed side by side stay within this many articles together, one archive
+# shard's worth (search.shard_max), about 2.5 GB: two runs of the largest shards never add up.
+PAGES_AT_ONCE = 4000
+
+
+class _Room:
+    """Room for so many articles in the Pagefind runs at once; one run larger than it all runs alone."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.used = size, 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def taken(self, pages: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self.used == 0 or self.used + pages <= self.size)
+            self.used += pages
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.used -= pages
+                self._changed.notify_all()
+
+
+def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
+                 hidden: Callable[[str], str], bundle: Path, config: Config,
+                 cancelled: Callable[[], bool] | None = None) -> None:
+    """Run Pagefind over the index copies of one shard's pages, gathered in a folder of their own."""
+    work = bundle.with_name(bundle.name + ".work")
+    shutil.rmtree(work, ignore_errors=True)
+    pages = work / "site"
+    shown: dict[str, dict[str, str]] = {}  # page URL -> the fields its result shows, not indexed
+    for key in shard.keys:
+        relative = page_of[key]
+        target = pages / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page = page_file(relative).read_bytes()
+        shown["/" + relative.removesuffix("index.html")] = result_fields(page)
+        target.write_bytes(index_copy(page, hidden(key)))
+    result = _run_cancellable(
+        [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
+         "--force-language", config.language], cancelled, work,
+        {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(config.search.chunk_size)})
+    if result.returncode != 0:
+        shutil.rmtree(work, ignore_errors=True)
+        message = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        raise BuildFailed([ContentError(CACHE_DIR, None, None,
+                                        Text("Pagefind failed on shard {shard}: {problem}", shard=shard.name,
+                                             problem=" / ".join(message)),
+                                        hint=Text("build with --no-search to skip the search index"))])
+    try:
+        canonical_bundle(work / "bundle", shown)
+    except (ValueError, KeyError, TypeError, OSError) as exc:  # another Pagefind than the one pinned
+        shutil.rmtree(work, ignore_errors=True)
+        hint = Text("bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)")
+        raise BuildFailed([ContentError(CACHE_DIR, None, None, Text("unexpected Pagefind output in shard {shard}: "
+                                                                    "{problem}", shard=shard.name, problem=str(exc)),
+                                        hint)]) from None
+    (work / "bundle").rename(bundle)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_cancellable(command: list[str], cancelled: Callable[[], bool] | None,
+                     work: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run Pagefind; if `cancelled` says so while it runs, kill it, drop its work and raise Cancelled."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as process:
+        while True:
+            try:
+                out, err = process.communicate(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                if cancelled is not None and cancelled():
+                    process.kill()
+                    process.communicate()
+                    shutil.rmtree(work, ignore_errors=True)
+                    raise Cancelled() from None
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def _version(executable: str) -> str:
+    return subprocess.run([executable, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+# The bundle's own UI scripts: our search page uses Pagefind's JavaScript API only.
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+def bundle_files(shard: str, bundle: Path) -> dict[str, Path]:
+    """The files a shard's bundle (in the cache) puts in the site, under pagefind/<shard>/, without
+    Pagefind's UI files: output path -> the bundle's file. Pagefind names its index files by their
+    content, so a shard indexed again keeps every file whose content is the same."""
+    return {f"{BUNDLE_DIR}/{shard}/{path.relative_to(bundle).as_posix()}": path
+            for path in sorted(bundle.rglob("*")) if path.is_file() and path.name not in UNUSED_FILES}
+
+
+# --- a deterministic bundle -------------------------------------------------------------
+# Pagefind 1.5.2 writes the values of each filter in hash-map order, which changes from run
+# to run: the same pages give different filter files, and so a different pf_meta (which
+# names them) and pagefind-entry.json. We sort the values, rename the files by their new
+# contents, and update the references, so the same content gives the same bundle.
+# The files are gzip("pagefind_dcd" + CBOR); only arrays, text and integers occur.
+_MAGIC = b"pagefind_dcd"
+
+
+def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = None) -> None:
+    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order; cut the
+    hidden block from its fragments and add the fields `shown` gives each page's result."""
+    _rewrite_fragments(bundle, shown or {})
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_pagefind_data(meta_path)
+        renamed = {}
+        for filter_path in sorted((bundle / "filter").glob(f"{language}_*.pf_filter")):
+            name, values = read_pagefind_data(filter_path)
+            values = sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])
+            new_name = _write_cbor(filter_path.parent, language, 7, ".pf_filter", [name, values])
+            if new_name != filter_path.stem:
+                filter_path.unlink()
+            renamed[filter_path.stem] = new_name
+        # meta: [version, index chunks, fragments, ..., filter chunks [[name, chunk]], sorts, meta fields]
+        for position, item in enumerate(meta):
+            if isinstance(item, list) and item and all(
+                    isinstance(x, list) and len(x) == 2 and isinstance(x[1], str) and x[1] in renamed for x in item):
+                meta[position] = sorted([name, renamed[chunk]] for name, chunk in item)
+        meta_name = _write_cbor(bundle, f"pagefind.{language}", 10, ".pf_meta", meta)
+        if f"{meta_name}.pf_meta" != meta_path.name:
+            meta_path.unlink()
+        info["hash"] = meta_name.removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _rewrite_fragments(bundle: Path, shown: dict[str, dict[str, str]]) -> None:
+    """Drop the hidden block (index_copy) from each result fragment's text, and add the fields
+    its result shows (result_fields). A reader downloads a fragment per result shown. A fragment
+    keeps its name, which Pagefind derived from its whole text, so it changes when the page does."""
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(_MAGIC):
+            raise ValueError(f"{path}: not a Pagefind data file")
+        fragment = json.loads(data[len(_MAGIC):])
+        cut = fragment["content"].rfind(HIDDEN_MARK)
+        fields = shown.get(fragment["url"], {})
+        if cut >= 0 or fields:
+            fragment["content"] = fragment["content"][:cut].rstrip() if cut >= 0 else fragment["content"]
+            fragment["meta"] = {**fragment["meta"], **fields}
+            text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
+            path.write_bytes(gzip.compress(_MAGIC + text.encode(), mtime=0))
+
+
+def read_pagefind_data(path: Path) -> Any:
+    """A Pagefind data file (meta, filter, index chunk): gzip("pagefind_dcd" + CBOR), decoded."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_MAGIC):
+        raise ValueError(f"{path}: not a Pagefind data file")
+    stream = io.BytesIO(data)
+    stream.seek(len(_MAGIC))
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except cbor2.CBORDecodeError as error:
+        raise ValueError(f"{path}: {error}") from None
+    if stream.tell() != len(data):
+        raise ValueError(f"{path}: trailing data")
+    return value
+
+
+def _write_cbor(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
+    """Write gzip(magic + CBOR) named by its content; return the name without the suffix. Lists,
+    strings and integers encode one way only (definite lengths, shortest integers), so the bytes,
+    and the name, are the same every build."""
+    data = _MAGIC + cbor2.dumps(value)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name

@@ -1,0 +1,185 @@
+"""`bantin init`: a new site of an association's own, with nothing of the tool in it.
+
+The site holds its settings, one example article and photo, empty layouts/ and assets/
+(the theme stays in the package; a note says how to override it), a logo, icon and share
+image drawn from its title, a requirements file pinning this bantin, and a GitHub workflow
+that checks, builds and publishes it. The files' words are in the site's language
+(bantin/starter/<language>/); the workflow and .gitignore are the same for every site.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+import json
+import random
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from slugify import slugify
+
+from bantin import __version__
+from bantin.language.errors import UsageError
+from bantin.language.messages import Text
+from bantin.project.config import BASE_URL_RE
+
+STARTER_DIR = Path(__file__).resolve().parent  # this package: vi/, en/, site.yml, gitignore
+LANGUAGES = ("vi", "en")
+_SECTION = {"vi": "tin-tuc", "en": "news"}  # the one section of a new site, as its site.toml names it
+_PHOTO = {"vi": "anh-mau.jpg", "en": "example.jpg"}
+_ARTICLE = {"vi": "chao-mung.md", "en": "welcome.md"}
+_KEPT = {".git"}  # a folder holding only these counts as empty: a freshly cloned repository
+
+
+@dataclass(frozen=True)
+class Started:
+    """What `init` wrote, and what it found already there and left alone (with --force)."""
+
+    written: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+def check_request(folder: Path, title: str, base_url: str, language: str, force: bool) -> None:
+    """Raise UsageError, before anything is written, when the site cannot be made as asked."""
+    if language not in LANGUAGES:
+        raise UsageError(Text("unknown language {value!r}", value=language),
+                         hint=Text("bantin writes a new site in {choices}", choices=" or ".join(LANGUAGES)))
+    if not title.strip():
+        raise UsageError(Text("the title is empty"), hint=Text("give the association's name: {example}",
+                                                               example='--title "Liên hiệp hội tỉnh Hà Tĩnh"'))
+    if not BASE_URL_RE.match(base_url):
+        raise UsageError(Text("--base-url {value!r} is not an absolute http(s) URL", value=base_url),
+                         hint=Text("for example {example}", example="https://ten-hoi.github.io/trang-tin/"))
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(Text("{folder} is a file, not a folder", folder=str(folder)),
+                         hint=Text("give the path of a new folder for the site"))
+    if folder.is_dir() and not force and any(entry.name not in _KEPT for entry in folder.iterdir()):
+        raise UsageError(Text("{folder} is not empty", folder=str(folder)),
+                         hint=Text("give a new folder, or add {flag} to write the site's files into this one "
+                                   "(no file already there is replaced)", flag="--force"))
+
+
+def site_files(title: str, base_url: str, language: str, now: datetime) -> dict[str, bytes]:
+    """Every file of a new site: relative path -> bytes."""
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    words = STARTER_DIR / language
+    values = {"@TITLE@": json.dumps(title, ensure_ascii=False), "@BASE_URL@": json.dumps(base_url),
+              "@VERSION@": __version__, "@DATE@": now.isoformat(timespec="seconds"), "@YEAR@": str(now.year)}
+
+    def filled(name: str) -> bytes:
+        text = (words / name).read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace(key, value)
+        return text.encode("utf-8")
+
+    logo, share = identity_images(title)
+    return {
+        "site.toml": filled("site.toml"),
+        f"content/{_SECTION[language]}/{now.year}/{_ARTICLE[language]}": filled("article.md"),
+        f"content/anh/{now.year}/{_PHOTO[language]}": example_photo(title),
+        "layouts/README.md": filled("layouts.md"),
+        "assets/README.md": filled("assets.md"),
+        "assets/img/logo.png": logo,
+        "assets/img/share.png": share,
+        ".gitignore": (STARTER_DIR / "gitignore").read_bytes(),
+        "requirements.txt": f"# the bantin this site is built with: change the version to upgrade.\n"
+                            f"# From PyPI; to take a release from a Git repository instead, write for example\n"
+                            f"# bantin @ git+https://github.com/OWNER/bantin@v{__version__}\n"
+                            f"bantin=={__version__}\n".encode(),
+        ".github/workflows/site.yml": (STARTER_DIR / "site.yml").read_bytes(),
+    }
+
+
+def init_site(folder: Path, title: str, base_url: str, language: str, now: datetime,
+              force: bool = False) -> Started:
+    """Write a new site into `folder` (new, empty, or with `force` any folder, where no existing
+    file is replaced). A new folder is written whole or not at all."""
+    check_request(folder, title, base_url, language, force)
+    files = site_files(title, base_url, language, now)
+    if folder.exists():
+        kept = tuple(name for name in files if (folder / name).exists())
+        _write(folder, {name: data for name, data in files.items() if name not in kept})
+        return Started(tuple(name for name in files if name not in kept), kept)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.with_name(f".{folder.name}.init")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _write(staging, files)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Started(tuple(files), ())
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+# --- the site's identity until it adds its own: drawn from its title ----------------------
+def initials(title: str) -> str:
+    """Up to three letters for a logo: of the capitalised words ('Liên hiệp các Hội Khoa học' -> 'LHK'),
+    else of the first words; in ASCII (Đ -> D), the letters the bundled font draws."""
+    words = [word for word in title.split() if word[:1].isalpha()]
+    chosen = [word for word in words if word[0].isupper()] or words
+    letters = "".join(slugify(word[0], lowercase=False)[:1] for word in chosen[:3]).upper()
+    return letters or "B"
+
+
+def _colour(title: str) -> tuple[int, int, int]:
+    """A dark colour of the title's own (white letters read well on it), the same every time."""
+    hue = int.from_bytes(hashlib.sha256(title.encode("utf-8")).digest()[:2], "big") / 65536
+    red, green, blue = colorsys.hsv_to_rgb(hue, 0.65, 0.45)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _centred(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], text: str, size: int) -> None:
+    font = ImageFont.load_default(size=size)
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    x = box[0] + (box[2] - box[0] - (right - left)) // 2 - left
+    y = box[1] + (box[3] - box[1] - (bottom - top)) // 2 - top
+    draw.text((x, y), text, font=font, fill="white")
+
+
+def identity_images(title: str) -> tuple[bytes, bytes]:
+    """(logo, share image) as PNG: the title's initials on its colour, 512 px square and 1200x630."""
+    colour, letters = _colour(title), initials(title)
+    logo = Image.new("RGBA", (512, 512), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((0, 0, 511, 511), fill=colour)
+    _centred(draw, (0, 0, 512, 512), letters, 200 if len(letters) < 3 else 170)
+    share = Image.new("RGB", (1200, 630), colour)
+    draw = ImageDraw.Draw(share)
+    draw.rectangle((0, 560, 1200, 630), fill=tuple(min(255, c + 60) for c in colour))
+    _centred(draw, (0, 0, 1200, 560), letters, 260)
+    return _png(logo), _png(share)
+
+
+def example_photo(title: str, width: int = 1600, height: int = 1067) -> bytes:
+    """A photo-like JPEG for the example article (sky, hills, noise), to be replaced."""
+    rng = random.Random(title)
+    sky = Image.linear_gradient("L").resize((width, height)).point(lambda v: 255 - v // 2)
+    image = Image.merge("RGB", [sky.point(lambda v: v // 2), sky.point(lambda v: v * 3 // 4), sky])
+    draw = ImageDraw.Draw(image)
+    for layer, shade in enumerate(((70, 110, 60), (50, 90, 45), (35, 70, 35))):
+        base = height * (55 + layer * 12) // 100
+        points = [(0, height)] + [(x, base - rng.randint(0, height // 8)) for x in range(0, width + 200, 200)] + [
+            (width, height)]
+        draw.polygon(points, fill=shade)
+    noise = Image.frombytes("L", (width // 4, height // 4), rng.randbytes(width // 4 * (height // 4)))
+    image = Image.blend(image, Image.merge("RGB", [noise.resize((width, height))] * 3), 0.08)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
