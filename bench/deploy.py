@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from publish import new_article  # noqa: E402
 
-from bantin.build import ledger  # noqa: E402
+from bantin.builder import ledger  # noqa: E402
 from bantin.project.config import load_config  # noqa: E402
 
 from loopback import s3_server, sftp_server, stop  # noqa: E402

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bantin.build.pipeline import BuildOptions, Report, build
+from bantin.builder.pipeline import BuildOptions, Report, build
 from bantin.project.config import load_config
 from bantin.theme.files import THEME_DIR
 

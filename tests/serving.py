@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from bantin.build.pipeline import BuildOptions
+from bantin.builder.pipeline import BuildOptions
 from bantin.editor.serve import EVENTS_PATH, serve
 
 from conftest import Project

@@ -50,7 +50,7 @@ def _graph() -> dict[str, set[str]]:
 
 def test_every_package_says_what_it_may_import_and_keeps_to_it():
     allowed = _packages()
-    assert {"language", "project", "content", "build", "search", "photos", "cli"} <= set(allowed)
+    assert {"language", "project", "content", "builder", "search", "photos", "cli"} <= set(allowed)
     known = set(allowed) | {"every package", "nothing else of bantin"}
     for package, names in allowed.items():
         assert names <= known, f"bantin/{package}: 'May import' names an unknown package: {names - known}"
@@ -110,7 +110,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_the_check_sees_an_import_against_the_plan(tmp_path):
     """The check itself can fail: a language module importing the build is found."""
     module = tmp_path / "probe.py"
-    module.write_text("from bantin.build.pipeline import build\nimport bantin.content.model\n", encoding="utf-8")
-    assert _imports(module) == {"bantin.build.pipeline", "bantin.content.model"}
+    module.write_text("from bantin.builder.pipeline import build\nimport bantin.content.model\n", encoding="utf-8")
+    assert _imports(module) == {"bantin.builder.pipeline", "bantin.content.model"}
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None

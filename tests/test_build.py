@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from rich.console import Console
 
-from bantin.build.pipeline import STAGES, BuildOptions, build
+from bantin.builder.pipeline import STAGES, BuildOptions, build
 from bantin.cli.progress import ProgressBars
 from bantin.language.errors import BuildFailed
 from bantin.language.messages import catalogue
@@ -198,7 +198,7 @@ def test_parallel_build_equals_serial_build(project, monkeypatch):
         f"Bài số {i}", f"2023-01-{1 + i % 28:02d}T{i % 24:02d}:00:00", ["Hà Tĩnh", "Sơn La", "Huế"][i % 3],
         ["Chuyển đổi số", "Y tế"][i % 2], [f"thẻ {i % 7}", "trí thức"]) for i in range(60)}
     site = project(files)
-    monkeypatch.setattr("bantin.build.pipeline.PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr("bantin.builder.pipeline.PARALLEL_THRESHOLD", 10)
     site.build(jobs=1)
     serial = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
     shutil.rmtree(site.root / ".bantin-cache")  # a cold build again, in worker processes

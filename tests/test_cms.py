@@ -9,7 +9,7 @@ import time
 
 import yaml
 
-from bantin.build.admin import DECAP_INTEGRITY, DECAP_SCRIPT, LOCAL_API_PATH
+from bantin.builder.admin import DECAP_INTEGRITY, DECAP_SCRIPT, LOCAL_API_PATH
 from bantin.content.parse import KNOWN_FIELDS, REQUIRED_FIELDS
 from bantin.language.provinces import load_provinces
 from bantin.project.config import load_config

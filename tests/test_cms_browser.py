@@ -10,7 +10,7 @@ import time
 import pytest
 import yaml
 
-from bantin.build.admin import DECAP_SCRIPT, LOCAL_API_PATH
+from bantin.builder.admin import DECAP_SCRIPT, LOCAL_API_PATH
 from bantin.cli.main import main
 from bantin.content.authoring import short_slug
 
@@ -116,11 +116,11 @@ def test_an_editor_writes_and_publishes_an_article_with_a_photo(project, tmp_pat
 
 
 def test_the_pinned_integrity_is_the_npm_files():
-    """The hash in bantin/build/admin.py is the digest of the file npm publishes: a browser loads nothing else."""
+    """The hash in bantin/builder/admin.py is the digest of the file npm publishes: a browser loads nothing else."""
     import base64
     import hashlib
 
-    from bantin.build.admin import DECAP_INTEGRITY, DECAP_VERSION
+    from bantin.builder.admin import DECAP_INTEGRITY, DECAP_VERSION
 
     if not DECAP.exists():
         pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")

@@ -14,8 +14,8 @@ from datetime import timedelta
 from jinja2.runtime import Macro
 from test_incremental import clean_build, random_article, random_edit, snapshot
 
-from bantin.build.outputs import LIST_KINDS, Output
-from bantin.build.plan import output_path
+from bantin.builder.outputs import LIST_KINDS, Output
+from bantin.builder.plan import output_path
 
 from conftest import Project, article, photo
 from html_helpers import Page

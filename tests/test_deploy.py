@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bantin.build.ledger import Role
+from bantin.builder.ledger import Role
 from bantin.cli.progress import TransferBar
 from bantin.deploy.rclone import explain
 from bantin.deploy.send import (

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bantin.build.pipeline import BuildOptions, build
+from bantin.builder.pipeline import BuildOptions, build
 from bantin.project.config import Config, load_config
 
 from conftest import REPO

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bantin import __version__
-from bantin.build.pipeline import BuildOptions, build
+from bantin.builder.pipeline import BuildOptions, build
 from bantin.cli.main import main
 from bantin.project.config import load_config
 from bantin.theme.copies import RECORD_FILE, theme_diff

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.build.pipeline import BuildOptions, build
+from bantin.builder.pipeline import BuildOptions, build
 from bantin.project.config import load_config
 
 from browser import CHROMIUM, CHROMIUM_ARGS, serve, skip_without_browser

@@ -14,7 +14,7 @@ import pytest
 
 import bantin.project.cache
 import bantin.search.index
-from bantin.build.pipeline import BuildOptions, load
+from bantin.builder.pipeline import BuildOptions, load
 from bantin.language.errors import BuildFailed
 from bantin.project.config import load_config
 from bantin.search.index import (

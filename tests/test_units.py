@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bantin.build.plan import list_page, list_pages, output_path, page_url
-from bantin.build.write import UnsafePath, hashed_name, safe_target
+from bantin.builder.plan import list_page, list_pages, output_path, page_url
+from bantin.builder.write import UnsafePath, hashed_name, safe_target
 from bantin.language.dates import vietnamese_datetime
 
 

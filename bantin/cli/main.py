@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from bantin import __version__
-from bantin.build.pipeline import BuildOptions, build, build_time
+from bantin.builder.pipeline import BuildOptions, build, build_time
 from bantin.cli.imports import add_import_parser, run_import
 from bantin.cli.progress import ProgressBars, TransferBar
 from bantin.content.authoring import new_article

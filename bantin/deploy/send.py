@@ -1,6 +1,6 @@
 """`bantin deploy`: send what changed since the last deploy to a folder, an SFTP server or S3 storage.
 
-The build's ledger (bantin/build/ledger.py) knows every file of the output folder and its digest.
+The build's ledger (bantin/builder/ledger.py) knows every file of the output folder and its digest.
 The target keeps a record of what bantin put there, `.bantin-deploy.json.gz` (path -> digest
 and size, written last), so a fresh CI machine knows it too. A deploy reads that one file,
 sends the files whose digest differs, and deletes the files of the record that the site no
@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from bantin.build import ledger
-from bantin.build.ledger import Role
+from bantin.builder import ledger
+from bantin.builder.ledger import Role
 from bantin.deploy.rclone import Interrupted, Remote, RemoteError, open_remote
 from bantin.language.errors import ContentError, UsageError
 from bantin.language.messages import Text

@@ -27,8 +27,8 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from bantin.build.pipeline import BuildOptions, Plan, build, preview
-from bantin.build.write import remove_file, replace_file
+from bantin.builder.pipeline import BuildOptions, Plan, build, preview
+from bantin.builder.write import remove_file, replace_file
 from bantin.language.errors import BuildFailed, Cancelled, format_errors
 from bantin.language.messages import Text, catalogue, project_language, say
 from bantin.project.config import CONFIG_FILE, Config, load_config, with_base_url

@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from watchdog.observers import Observer
 
-from bantin.build.admin import LOCAL_API_PATH
-from bantin.build.pipeline import BuildOptions
+from bantin.builder.admin import LOCAL_API_PATH
+from bantin.builder.pipeline import BuildOptions
 from bantin.editor.cms_backend import LocalBackend, Refused
 from bantin.editor.rebuild import Changes, LiveSite, Rebuilder
 from bantin.language.errors import UsageError

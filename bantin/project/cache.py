@@ -49,13 +49,13 @@ def fingerprint(*parts: Any) -> str:
 
 
 # The only classes a store may hold; the model modules' frozen dataclasses are allowed as a module.
-_MODEL_MODULES = frozenset({"bantin.content.model", "bantin.photos.model", "bantin.build.outputs"})
+_MODEL_MODULES = frozenset({"bantin.content.model", "bantin.photos.model", "bantin.builder.outputs"})
 _ALLOWED_CLASSES = {
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
-    ("bantin.content.related", "Document"), ("bantin.build.ledger", "Ledger"), ("bantin.build.ledger", "Entry"),
-    ("bantin.build.ledger", "Role"),
+    ("bantin.content.related", "Document"), ("bantin.builder.ledger", "Ledger"), ("bantin.builder.ledger", "Entry"),
+    ("bantin.builder.ledger", "Role"),
 }
 
 

@@ -99,7 +99,7 @@ class MarkdownSettings:
 
 @dataclass(frozen=True)
 class Cms:
-    """The web editor at /admin/ (bantin/build/admin.py): Decap CMS, saving to GitHub, or through serve locally."""
+    """The web editor at /admin/ (bantin/builder/admin.py): Decap CMS, saving to GitHub, or through serve locally."""
 
     enabled: bool = False
     repo: str = ""  # "owner/name" on GitHub, where the editor commits

@@ -3,7 +3,7 @@
 A build plans every file the site will hold (pages, assets, photos' variants, files copied
 from content/, the search index) and compares each with the ledger of the previous build:
 a file is made again only when what it is made from changed (`origin`; for pages, also a
-recorded read, bantin/build/deps.py), written only when its bytes changed (`digest`), and a file
+recorded read, bantin/builder/deps.py), written only when its bytes changed (`digest`), and a file
 of the ledger that is no longer planned is removed. The new ledger is stored in
 .bantin-cache/; `changes` lists what one build changed, and a deploy sends exactly that.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bantin.project import cache
 
-Dep = tuple[str, ...]  # a query a page's content depends on (bantin/build/deps.py)
+Dep = tuple[str, ...]  # a query a page's content depends on (bantin/builder/deps.py)
 
 
 class Role(StrEnum):

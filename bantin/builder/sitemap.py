@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from bantin.build.plan import SitemapEntry
+from bantin.builder.plan import SitemapEntry
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from bantin.project.config import Config
+from bantin.content.model import Site
 from bantin.content.parse import REQUIRED_FIELDS
 from bantin.language.messages import Text, catalogue, say
-from bantin.content.model import Site
 from bantin.language.provinces import ProvinceList
+from bantin.project.config import Config
 
 DECAP_VERSION = "3.16.3"
 DECAP_SCRIPT = f"https://cdn.jsdelivr.net/npm/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from bantin.project.config import Config
-from bantin.language.errors import ContentError
-from bantin.build.feeds import FEED_KINDS, feed_url
-from bantin.language.messages import Text
-from bantin.build.outputs import LIST_KINDS, Kind, Output
+from bantin.builder.feeds import FEED_KINDS, feed_url
+from bantin.builder.outputs import LIST_KINDS, Kind, Output
 from bantin.content.model import Site, Term
+from bantin.language.errors import ContentError
+from bantin.language.messages import Text
+from bantin.project.config import Config
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
 

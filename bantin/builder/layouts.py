@@ -17,13 +17,13 @@ from jinja2.runtime import Context, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from bantin.project.config import Config
-from bantin.build.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder, Remembered
-from bantin.language.errors import ContentError
-from bantin.project.inputs import refusal
-from bantin.language.messages import Text
+from bantin.builder.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder, Remembered
 from bantin.content.model import Article, Term
 from bantin.language.dates import vietnamese_date, vietnamese_datetime
+from bantin.language.errors import ContentError
+from bantin.language.messages import Text
+from bantin.project.config import Config
+from bantin.project.inputs import refusal
 from bantin.theme.files import THEME_LAYOUTS, THEME_PREFIX
 
 
@@ -143,7 +143,7 @@ class LayoutLoader(jinja2.BaseLoader):
 class ArticleList(Sequence):
     """A term's articles as layouts see them: Article objects, newest first, looked up by key
     only when read (`term.articles[:3]`, `term.articles|length`). Reading the list records the
-    term's article list; reading an article's field records that field (bantin/build/deps.py)."""
+    term's article list; reading an article's field records that field (bantin/builder/deps.py)."""
 
     __slots__ = ("_articles", "_keys")
 
@@ -197,7 +197,7 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, recording what layouts read of the site's own values.
 
     Every `x.attr` and `x["attr"]` in a layout passes through getattr/getitem here, so a
-    read of an Article or a Term is recorded as a dependency of the page (bantin/build/deps.py),
+    read of an Article or a Term is recorded as a dependency of the page (bantin/builder/deps.py),
     whatever layout, partial or macro makes it. The sandbox checks every attribute a layout
     reads; for an Article or a Term (frozen dataclasses with no methods) only a leading
     underscore can make an attribute unsafe, so the full check is skipped for them

@@ -1,7 +1,7 @@
 """Page views: the Renderer turns one planned output into bytes, with the layouts.
 
 Each kind of page has a view (`_article`, `_list`, ...) that picks what the page shows and
-hands it to its layout; the renderer records what it reads (bantin/build/deps.py).
+hands it to its layout; the renderer records what it reads (bantin/builder/deps.py).
 """
 
 from __future__ import annotations
@@ -13,21 +13,35 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from bantin.build.admin import admin_page, config_yml, editor_config
-from bantin.project.config import Config
-from bantin.build.deps import ARTICLE, IMAGE, LIST_PAGE, NEIGHBOURS, NEWEST, RELATED, SHARDS, SITEMAP, TERM_ARTICLES, TERMS, TERMS_SHOWN, Dep, Recorder
-from bantin.language.errors import BuildFailed
-from bantin.build.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
-from bantin.photos.processing import favicon_ico
-from bantin.build.layouts import layout_error, make_environment
-from bantin.language.messages import Text
+from bantin.builder.admin import admin_page, config_yml, editor_config
+from bantin.builder.deps import (
+    ARTICLE,
+    IMAGE,
+    LIST_PAGE,
+    NEIGHBOURS,
+    NEWEST,
+    RELATED,
+    SHARDS,
+    SITEMAP,
+    TERM_ARTICLES,
+    TERMS,
+    TERMS_SHOWN,
+    Dep,
+    Recorder,
+)
+from bantin.builder.feeds import FEED_KINDS, FeedInfo, atom_feed, feed_url
+from bantin.builder.layouts import layout_error, make_environment
+from bantin.builder.outputs import Kind, Output
+from bantin.builder.plan import SitemapEntry, list_page, page_url, terms_by_kind
+from bantin.builder.sitemap import sitemap_index, sitemap_part
 from bantin.content.model import Article, Site, Term
-from bantin.build.outputs import Kind, Output
-from bantin.photos.model import Picture
-from bantin.photos.variants import expand_images, picture_html, url_path
-from bantin.build.plan import SitemapEntry, list_page, page_url, terms_by_kind
+from bantin.language.errors import BuildFailed
+from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
-from bantin.build.sitemap import sitemap_index, sitemap_part
+from bantin.photos.model import Picture
+from bantin.photos.processing import favicon_ico
+from bantin.photos.variants import expand_images, picture_html, url_path
+from bantin.project.config import Config
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class Renderer:
         self._base_path = config.base_path  # url() runs some fifty times a page
         self.provinces = provinces
         self.assets = assets
-        self.recorder = Recorder()  # what the output being rendered reads (bantin/build/deps.py)
+        self.recorder = Recorder()  # what the output being rendered reads (bantin/builder/deps.py)
         self.env = make_environment(config, self._globals(), self.recorder, site.articles)
         self._templates: dict[str, jinja2.Template] = {}
 

@@ -15,10 +15,10 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bantin.builder.outputs import Output
+from bantin.content.model import Article
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
-from bantin.content.model import Article
-from bantin.build.outputs import Output
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
-from bantin.project.config import Config
 from bantin.content.model import Article
+from bantin.project.config import Config
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"

@@ -15,32 +15,41 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bantin.project import cache, hosts
-from bantin.photos import processing
-from bantin.build import ledger
-from bantin.theme.copies import upgrade_warnings
-from bantin.content.checks import copies, dated_later
-from bantin.project.config import Config
-from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
-from bantin.project.inputs import project_relative
-from bantin.build.deps import Dependencies, answers, plan_entry, stale
-from bantin.language.errors import BuildFailed, Cancelled, ContentError
-from bantin.project.inputs import check_file, input_files
-from bantin.build.ledger import Dep, Role
-from bantin.build.links import check_links
-from bantin.markup.markdown import MarkdownRenderer
-from bantin.language.messages import Text
-from bantin.content.model import Article, Neighbours, Site
-from bantin.build.outputs import Kind, Output
-from bantin.photos.model import Picture
-from bantin.build.plan import SitemapEntry, output_path, plan
-from bantin.language.provinces import ProvinceList, load_provinces
-from bantin.build.render import Renderer
-from bantin.markup.sanitize import active_file
-from bantin.search.index import IndexReport, Shard, article_words, bundle_files, index_site, page_digest, plan_shards, shard_facts
+from bantin.builder import ledger
+from bantin.builder.deps import Dependencies, answers, plan_entry, stale
+from bantin.builder.ledger import Dep, Role
+from bantin.builder.links import check_links
+from bantin.builder.outputs import Kind, Output
+from bantin.builder.plan import SitemapEntry, output_path, plan
+from bantin.builder.render import Renderer
+from bantin.builder.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
 from bantin.content.assemble import assemble
-from bantin.theme.files import asset_files, fingerprint as theme_fingerprint
-from bantin.build.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
+from bantin.content.checks import copies, dated_later
+from bantin.content.model import Article, Neighbours, Site
+from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
+from bantin.language.errors import BuildFailed, Cancelled, ContentError
+from bantin.language.messages import Text
+from bantin.language.provinces import ProvinceList, load_provinces
+from bantin.markup.markdown import MarkdownRenderer
+from bantin.markup.sanitize import active_file
+from bantin.photos import processing
+from bantin.photos.model import Picture
+from bantin.project import cache, hosts
+from bantin.project.config import Config
+from bantin.project.inputs import check_file, input_files, project_relative
+from bantin.search.index import (
+    IndexReport,
+    Shard,
+    article_words,
+    bundle_files,
+    index_site,
+    page_digest,
+    plan_shards,
+    shard_facts,
+)
+from bantin.theme.copies import upgrade_warnings
+from bantin.theme.files import asset_files
+from bantin.theme.files import fingerprint as theme_fingerprint
 
 # below this many files a process pool costs more than it saves
 PARALLEL_THRESHOLD = 200
@@ -195,7 +204,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
     A cold build is an incremental build from an empty ledger: only the files whose origin
-    or recorded dependencies changed are made again (bantin/build/ledger.py, bantin/build/deps.py), and
+    or recorded dependencies changed are made again (bantin/builder/ledger.py, bantin/builder/deps.py), and
     the result is the same, byte for byte, as a clean build. `cancelled` is asked between
     steps; when it says so the build stops with Cancelled and the output stays as it was.
     """
@@ -289,7 +298,7 @@ def _file_plan(config: Config, asset_sources: dict[str, Path], assets: dict[str,
 def _place(stage: Path, then: ledger.Ledger, planned: FilePlan) -> dict[str, ledger.Entry]:
     """Put every planned copy whose origin changed into the staging folder, if its bytes changed too;
     return the ledger's entry of each. Photos' variants and search files never change once made, so
-    they are hard-linked (bantin/build/write.py); other copies are copied."""
+    they are hard-linked (bantin/builder/write.py); other copies are copied."""
     files = {}
     for path, (role, origin, source) in planned.items():
         old = then.files.get(path)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from bantin.build.ledger import Dep, Entry, Ledger
+from bantin.builder.ledger import Dep, Entry, Ledger
+from bantin.builder.outputs import Output
+from bantin.builder.plan import SitemapEntry, list_page, terms_by_kind
 from bantin.content.model import Article, Site, Term
-from bantin.build.outputs import Output
 from bantin.photos.model import Picture
-from bantin.build.plan import SitemapEntry, list_page, terms_by_kind
 
 # The queries a page can depend on, and what each answers:
 ARTICLE = "article"  # (ARTICLE, key): every field of the article;
