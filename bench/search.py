@@ -49,7 +49,7 @@ from run import cold_build, corpus_toml, make_project  # noqa: E402
 
 QUERIES = ["hội thảo", "Đà Nẵng", "tri thuc tre", "dak lak", "chuyển đổi số", "Buôn Ma Thuột", "cà phê"]
 # everyday queries that are not the benchmark's: two to four words, with and without accents, the eight
-# measured before (README, Benchmark), then misspelt ones and ones with no exact match in the corpus
+# measured before (docs/benchmarks.md), then misspelt ones and ones with no exact match in the corpus
 EVERYDAY = ["liên hiệp hội", "khoa học công nghệ", "Hà Nội", "nong nghiep", "doi moi sang tao",
             "bảo vệ môi trường", "phan bien xa hoi", "Sơn La",
             "Đắc Lắc", "hôi thảo khoa học", "chuyen doi xo", "trí thức trẽ", "Ban Mê Thuột", "nghien cuu khao hoc"]

@@ -158,7 +158,7 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
         subprocess.run([sys.executable, "-c", where["run"]], cwd=tmp_path, check=True,
                        env={**os.environ, "GITHUB_OUTPUT": str(tmp_path / "out")})
         assert (tmp_path / "out").read_text(encoding="utf-8") == f"pages={pages_said}\n"
-    # the cache holds the output too: a runner builds only what changed (README, "Deploying")
+    # the cache holds the output too: a runner builds only what changed (docs/deploying.md)
     for action in ("actions/cache/restore", "actions/cache/save"):
         assert steps[names.index(action)]["with"]["path"].split() == [".bantin-cache", "_site"], action
     # or bantin deploy, to the repository variable's target, with the secrets in that step only

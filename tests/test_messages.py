@@ -49,7 +49,7 @@ def test_every_message_in_the_code_is_translated_with_the_same_fields():
     messages = code_messages()
     assert len(messages) > 150  # the extraction found the code's messages at all
     missing = sorted(map(str, messages - set(translations)))
-    assert not missing, f"not in bantin.po (README, 'Messages'): {missing[:5]}"
+    assert not missing, f"not in bantin.po (docs/messages.md): {missing[:5]}"
     for message in messages:
         said = translations[message]
         said = said[0] if isinstance(said, tuple | list) else said

@@ -1,6 +1,6 @@
 """The web editor at /admin/: Decap CMS, its config.yml generated from site.toml and the province list.
 
-Decap is loaded from a pinned jsDelivr URL with Subresource Integrity (README, "The web editor",
+Decap is loaded from a pinned jsDelivr URL with Subresource Integrity (docs/web-editor.md,
 says why rather than shipping its 5.2 MB with every site). The form's fields follow the build's
 own validation (bantin/content/parse.py): what an editor saves passes `bantin check`.
 """

@@ -254,7 +254,7 @@ def explain(said: str, target: Target) -> tuple[str, Text, Text]:
                 Text("the SSH host key of {host} is unknown: bantin does not trust a server it has never met "
                      "({problem})", host=host, problem=said),
                 Text("check the server's key with its administrator, then add it to {file}: {command} "
-                     "(in GitHub Actions: the secret SSH_KNOWN_HOSTS, README, Deploying)", file=known,
+                     "(in GitHub Actions: the secret SSH_KNOWN_HOSTS, docs/deploying.md)", file=known,
                      command=_keyscan(target)))
     if "knownhosts: key mismatch" in low:
         return ("changed-host-key",
@@ -335,7 +335,7 @@ def _s3_remote(target: Target, environ: Mapping[str, str], env: dict[str, str]) 
         raise UsageError(Text("the storage's keys are not set: {names}", names=missing),
                          hint=Text("set {key} and {secret} (and {endpoint} for R2, MinIO and other S3-compatible "
                                    "storage) in the environment; in GitHub Actions, as repository secrets "
-                                   "(README, Deploying)", key="AWS_ACCESS_KEY_ID", secret="AWS_SECRET_ACCESS_KEY",
+                                   "(docs/deploying.md)", key="AWS_ACCESS_KEY_ID", secret="AWS_SECRET_ACCESS_KEY",
                                    endpoint="AWS_ENDPOINT_URL"))
     token = environ.get("AWS_SESSION_TOKEN", "")
     endpoint = environ.get("AWS_ENDPOINT_URL_S3") or environ.get("AWS_ENDPOINT_URL", "")
@@ -375,7 +375,7 @@ def _sftp_remote(target: Target, environ: Mapping[str, str], env: dict[str, str]
         raise UsageError(Text("no SSH key to log in to {host} with: no ssh-agent, and none of {files}",
                               host=target.host, files=", ".join(f"~/.ssh/{name}" for name in IDENTITIES)),
                          hint=Text("make one ({command}) and add its .pub to {authorized} of {user} on the server; in "
-                                   "GitHub Actions, the secret SSH_PRIVATE_KEY (README, Deploying)",
+                                   "GitHub Actions, the secret SSH_PRIVATE_KEY (docs/deploying.md)",
                                    command="ssh-keygen -t ed25519", authorized="~/.ssh/authorized_keys",
                                    user=target.user))
     path = target.path

@@ -4,7 +4,7 @@ Messages are written in English in the code, as gettext message ids, and kept as
 English sentence plus its template and values. Errors stay plain data that cross process
 boundaries; only the moment they are shown (the command line, serve's overlay) picks the
 language. The Vietnamese catalogue is bantin/language/locale/vi/LC_MESSAGES/bantin.po, compiled to the
-.mo beside it (README, "Messages").
+.mo beside it (docs/messages.md).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class Search:
     shard_recent: int = 200
     # word positions per index chunk (Pagefind's PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, its default 20,000):
     # a query downloads the chunks of its words, and every shard's list of chunks; 5,000 costs a
-    # first query least (bench/search.py, README "Search")
+    # first query least (bench/search.py, docs/search.md)
     chunk_size: int = 5000
     # a query searches the newest shards first, about this many articles; older ones when the reader asks
     first_articles: int = 3000
@@ -104,7 +104,7 @@ class Cms:
     enabled: bool = False
     repo: str = ""  # "owner/name" on GitHub, where the editor commits
     branch: str = "main"
-    auth_url: str = ""  # the OAuth proxy's address (README, "The web editor"); GitHub Pages cannot host one
+    auth_url: str = ""  # the OAuth proxy's address (docs/web-editor.md); GitHub Pages cannot host one
     editorial_workflow: bool = False  # a pull request for review before publishing
     script: str = ""  # Decap CMS from elsewhere (a copy on your own host); empty: the pinned CDN copy
     integrity: str = ""  # its Subresource Integrity hash, "sha384-..."

@@ -21,7 +21,7 @@ HOSTS = ("github-pages", "cloudflare-pages", "netlify")
 GB = 1_000_000_000
 MIB = 1024 * 1024
 ELSEWHERE = Text("a VPS ({sftp}) or object storage such as Cloudflare R2 or S3 ({s3}) has no such limit: "
-                 "README, Deploying", sftp="bantin deploy sftp://...", s3="bantin deploy s3://...")
+                 "docs/deploying.md", sftp="bantin deploy sftp://...", s3="bantin deploy s3://...")
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ def _cloudflare_pages(files: Mapping[str, int]) -> list[Finding]:
     if count >= NEAR * 20_000:
         found.append(Finding(Text("the site has {count} files, {share:.0%} of the 20,000 that Cloudflare Pages takes "
                                   "(100,000 on a paid plan)", count=f"{count:,}", share=count / 20_000),
-                             Text("serve it from Cloudflare R2 behind the same domain instead ({s3}): README, "
-                                  "Deploying", s3="bantin deploy s3://..."), count > 20_000, True))
+                             Text("serve it from Cloudflare R2 behind the same domain instead ({s3}): "
+                                  "docs/deploying.md", s3="bantin deploy s3://..."), count > 20_000, True))
     large = sorted(path for path, size in files.items() if size > 25 * MIB)
     if large:
         found.append(Finding(Text("{path} is larger than the 25 MiB that Cloudflare Pages takes in one file",
@@ -73,7 +73,7 @@ def _cloudflare_pages(files: Mapping[str, int]) -> list[Finding]:
                              Text("{count} files are larger than the 25 MiB that Cloudflare Pages takes in one file, "
                                   "such as {path}", count=len(large), path=large[0]),
                              Text("link such files from elsewhere (R2, a video host), or serve the site from "
-                                  "object storage: README, Deploying"), True, True))
+                                  "object storage: docs/deploying.md"), True, True))
     return found
 
 

@@ -72,7 +72,7 @@ def _sftp(text: str) -> Target:
     example = Text("for example {example}", example="sftp://deploy@example.org/var/www/lhh")
     if parts.password is not None:
         raise UsageError(Text("{target!r} holds a password", target=_without_password(text)),
-                         hint=Text("log in with an SSH key instead (README, Deploying): a password in a command or "
+                         hint=Text("log in with an SSH key instead (docs/deploying.md): a password in a command or "
                                    "in site.toml is seen by everyone who can read them"))
     try:
         port = parts.port or 22

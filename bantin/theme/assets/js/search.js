@@ -1,5 +1,5 @@
 // The search page: Pagefind over the index shards, in Vietnamese. The query and filters live in
-// the URL (?q=…&tinh=…). What a query costs a reader on mobile data is decided here (README, "Search"):
+// the URL (?q=…&tinh=…). What a query costs a reader on mobile data is decided here (docs/search.md):
 // the newest shards first, older ones when the reader asks; loose matches within a byte budget.
 
 const root = document.querySelector("[data-search]");
@@ -136,7 +136,7 @@ const day = (iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
 const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
 
-// --- what a search would cost: estimates measured on the benchmark corpus (README, "Search"), as
+// --- what a search would cost: estimates measured on the benchmark corpus (docs/search.md), as
 // the worker's fetches are out of this page's sight. A syllable's chunk grows with its shard.
 const META_PER_ARTICLE = 14;
 const CHUNK = 7 * 1024;
@@ -326,7 +326,7 @@ function fresh(results) {
   return results.filter((result) => !session.seen.has(result.id) && session.seen.add(result.id));
 }
 
-// The precise results in these shards: pairs, phrases, exact accents (README, "Search").
+// The precise results in these shards: pairs, phrases, exact accents (docs/search.md).
 async function precise(scope) {
   const asked = session.plan;
   // pair tokens are plain letters, exact accents marked in them: the accent-folding instance finds them
