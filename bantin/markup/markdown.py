@@ -1,5 +1,7 @@
-"""Markdown to HTML: Python-Markdown with tables, footnotes, attribute lists, heading ids
-from python-slugify, images with captions, and links that follow the site's base path."""
+"""Markdown to HTML: Python-Markdown with tables (and their footers), footnotes, attribute lists,
+definition lists, fenced code, superscript, subscript and strikethrough, heading ids from
+python-slugify, images with captions (several on consecutive lines: a gallery), and links that
+follow the site's base path."""
 
 from __future__ import annotations
 
@@ -24,8 +26,14 @@ def heading_id(value: str, separator: str) -> str:
     return slugify(value, separator=separator) or "muc"
 
 
+# a table row whose every cell is a delimiter ("---", ":---:") starts the table's footer
+_DELIMITER_CELL_RE = re.compile(r"^:?-{3,}:?$")
+
+
 class _FiguresAndLinks(Treeprocessor):
-    """Turn an image alone in a paragraph into a captioned figure; root links follow base path."""
+    """Turn an image alone in a paragraph into a captioned figure, images alone on consecutive
+    lines into a gallery of them, a second delimiter row of a table into its footer; root links
+    follow base path."""
 
     def __init__(self, md: markdown.Markdown, base_path: str) -> None:
         super().__init__(md)
@@ -37,6 +45,8 @@ class _FiguresAndLinks(Treeprocessor):
         for element in root.iter():
             if element.tag == "p":
                 self._figure(element)
+            elif element.tag == "table":
+                self._footer(element)
             elif element.tag == "img":
                 element.set("loading", "lazy")
                 element.set("decoding", "async")
@@ -50,16 +60,48 @@ class _FiguresAndLinks(Treeprocessor):
     @staticmethod
     def _figure(paragraph: etree.Element) -> None:
         children = list(paragraph)
-        if len(children) != 1 or children[0].tag != "img":
+        if not children or any(child.tag != "img" or (child.tail or "").strip() for child in children) \
+                or (paragraph.text or "").strip():
             return
-        image = children[0]
-        if (paragraph.text or "").strip() or (image.tail or "").strip():
+        if len(children) == 1:
+            paragraph.tag = "figure"
+            _caption(paragraph, children[0])
             return
-        caption = image.attrib.pop("title", "") or image.get("alt", "")
-        paragraph.tag = "figure"
-        image.tail = None
-        if caption:
-            etree.SubElement(paragraph, "figcaption").text = caption
+        paragraph.tag = "div"  # several photos and nothing else: a gallery, each photo with its caption
+        paragraph.set("class", "gallery")
+        paragraph.text = None
+        for image in children:
+            paragraph.remove(image)
+            figure = etree.SubElement(paragraph, "figure")
+            figure.append(image)
+            _caption(figure, image)
+
+    @staticmethod
+    def _footer(table: etree.Element) -> None:
+        body = table.find("tbody")
+        if body is None:
+            return
+        rows = list(body)
+        for index, row in enumerate(rows):
+            cells = list(row)
+            if cells and all(_DELIMITER_CELL_RE.match((cell.text or "").strip()) and not len(cell)
+                             for cell in cells):
+                footer = etree.SubElement(table, "tfoot")
+                body.remove(row)
+                for later in rows[index + 1:]:
+                    body.remove(later)
+                    footer.append(later)
+                if not len(body):
+                    table.remove(body)
+                return
+
+
+def _caption(figure: etree.Element, image: etree.Element) -> None:
+    """The photo's title (else its alt text) as the figure's caption."""
+    caption = image.attrib.pop("title", "") or image.get("alt", "")
+    image.tail = None
+    if caption:
+        etree.SubElement(figure, "figcaption").text = caption
 
 
 class _BantinExtension(Extension):
@@ -86,9 +128,19 @@ class MarkdownRenderer:
                  footnote_back: str = "Quay lại chỗ chú thích %d trong bài") -> None:
         self._bantin = _BantinExtension(base_path)
         self._md = markdown.Markdown(
-            extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists", self._bantin],
-            # the footnotes' back links speak the site's language ("Jump back to footnote 1" otherwise)
-            extension_configs={"toc": {"slugify": heading_id}, "footnotes": {"BACKLINK_TITLE": footnote_back}},
+            extensions=["tables", "attr_list", "footnotes", "toc", "sane_lists", "def_list",
+                        # ```python fences, also inside list items and quotes (where old posts put code);
+                        # the language as a class, no highlighter and no script
+                        "pymdownx.highlight", "pymdownx.superfences",
+                        # ^superscript^ (m^2^), ~subscript~ (CO~2~), ~~strikethrough~~
+                        "pymdownx.caret", "pymdownx.tilde", self._bantin],
+            extension_configs={
+                "toc": {"slugify": heading_id},
+                # the footnotes' back links speak the site's language ("Jump back to footnote 1" otherwise)
+                "footnotes": {"BACKLINK_TITLE": footnote_back},
+                "pymdownx.highlight": {"use_pygments": False},
+                "pymdownx.caret": {"insert": False},  # ^^text^^ would be <ins>: one way to underline is enough
+            },
             output_format="html",
         )
         if raw_html == "escape":

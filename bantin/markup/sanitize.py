@@ -24,6 +24,7 @@ _TAGS = {
     "h6", "hr", "i", "iframe", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
     "time", "tr", "u", "ul", "var",
+    "video", "audio", "source", "track",  # an archive's own video and audio files, played by the browser
 }
 _ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},  # ids of headings and footnotes, classes of attr_list
@@ -35,9 +36,13 @@ _ATTRIBUTES = {
     "col": {"span"}, "colgroup": {"span"},
     "ol": {"start", "reversed"}, "li": {"value"},
     "time": {"datetime"}, "details": {"open"},
+    # no autoplay: readers on mobile data start a video themselves
+    "video": {"src", "controls", "poster", "preload", "width", "height", "loop", "muted", "playsinline"},
+    "audio": {"src", "controls", "preload", "loop"},
+    "source": {"src", "type"}, "track": {"src", "kind", "srclang", "label", "default"},
     "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
 }
-_URL_ATTRIBUTES = {"href", "src", "cite"}
+_URL_ATTRIBUTES = {"href", "src", "cite", "poster"}
 _TEXT_ALIGN = re.compile(r"^\s*text-align:\s*(?:left|right|center|justify)\s*;?\s*$", re.IGNORECASE)
 _DATA_IMAGE = re.compile(r"^\s*data:image/", re.IGNORECASE)
 
