@@ -59,7 +59,8 @@ def test_a_split_wordpress_export_becomes_articles_that_check_and_build(project)
     assert 'title: "Tập huấn kỹ năng số cho cán bộ hội"' in classic  # numeric entities, NFC
     assert '![Lớp tập huấn](/anh/2023/05/tap-huan.jpg "Giảng viên hướng dẫn học viên sử dụng phần mềm")' in classic
     assert "[hội thảo chuyển đổi số](/tin-tuc/2023/hoi-thao-chuyen-doi-so/)" in classic  # ?p=12
-    assert '[gallery ids="102,103" columns="2"]' in classic  # kept as text, and reported
+    # the gallery's photos (103 is not in the export: reported)
+    assert "Học viên được thực hành trên máy tính.\n\n![](/anh/2023/05/tap-huan.jpg)\n\n" in classic
     assert "(/anh/2023/05/ke-hoach-tap-huan.pdf)" in classic
     assert "Lớp học kéo dài hai ngày.  \nHọc viên" in classic  # a classic post's line break
     assert "draft: true" in classic and 'import_unknown: ["topic"]' in classic  # no topic: a draft, reported
@@ -72,7 +73,9 @@ def test_a_split_wordpress_export_becomes_articles_that_check_and_build(project)
     assert not list((site.root / "content").rglob("gioi-thieu*"))  # a page is not news
     out = result.stdout
     assert "bỏ qua 1 trang" in out and "Giới thiệu" in out
-    assert "shortcode [gallery]" in out and "[embed]" in out
+    assert 'bộ ảnh [gallery ids="102,103" columns="2"]: ảnh 103 không có trong tệp xuất' in out
+    assert "youtube-nocookie.com/embed/abc123" in (site.root / "content/tin-tuc/2022/nghe-an-tong-ket.md").read_text(
+        "utf-8")  # [embed] of a YouTube address: the privacy-friendly player
     assert "đoán tỉnh Nghệ An" in out
     assert "p=12" in (site.root / "import/redirects.nginx.conf").read_text(encoding="utf-8")
     assert "/ p=12 /tin-tuc/2023/hoi-thao-chuyen-doi-so/ 301" in (site.root / "import/_redirects").read_text("utf-8")
@@ -145,12 +148,11 @@ BAD_POST = """<item><title><![CDATA[{title}]]></title><link>https://lhhhatinh.or
 @pytest.mark.parametrize(("title", "body", "expected"), [
     ("Bài hỏng", "<p>Chữ \x0b lạ</p>", "ký tự U+000B không được phép trong XML"),
     ("Bài hỏng", "<p>Chữ \x01 lạ</p>", "ký tự U+0001 không được phép trong XML"),
-    ("", "<p>Một bài không có tiêu đề.</p>", "[bài 99] bài không có tiêu đề"),
     ("Bài lồng sâu", "<div>" * 400 + "chữ" + "</div>" * 400, "HTML lồng nhau 400 tầng"),
     ("Bài thiếu ảnh", '<p><img src="https://lhhhatinh.org.vn/wp-content/uploads/2020/01/khong-co.jpg"></p>',
-     "ảnh https://lhhhatinh.org.vn/wp-content/uploads/2020/01/khong-co.jpg không có trong --uploads"),
+     "tệp https://lhhhatinh.org.vn/wp-content/uploads/2020/01/khong-co.jpg không có trong --uploads"),
     ("Bài cắt cụt", "<p>chữ</p>]]></content:encoded></item", "XML không đúng cú pháp"),
-], ids=["control-character", "control-in-cdata", "no-title", "nested-400-deep", "missing-photo", "malformed"])
+], ids=["control-character", "control-in-cdata", "nested-400-deep", "missing-photo", "malformed"])
 def test_bad_input_is_named_with_file_and_item_and_nothing_is_written(project, tmp_path, title, body, expected):
     site = project()
     bad = tmp_path / "export.xml"
@@ -262,7 +264,9 @@ def test_html_to_markdown_keeps_text_text():
                                   "Chữ")
     video = html_to_markdown('<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'
                              '<iframe src="https://evil.example/x"></iframe>', links, Sanitizer()).markdown
-    assert video == '<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>'  # a kept host only
+    # a kept host's frame stays; another host's becomes a link to what it showed
+    assert video == ('<iframe src="https://www.youtube-nocookie.com/embed/a1"></iframe>\n\n'
+                     "<https://evil.example/x>")
     assert links.is_old("https://i0.wp.com/old.vn/wp-content/uploads/2020/01/a.jpg")  # Jetpack's photo CDN
     assert not links.is_old("https://i0.wp.com/other.vn/a.jpg") and links.is_old("https://www.old.vn/a/")
     assert nesting_depth("<div><p><b>x</b><br></p></div>") == 3

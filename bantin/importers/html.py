@@ -10,11 +10,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
+from bantin.importers.embeds import embed_for
 from bantin.language.messages import Text
 from bantin.markup.sanitize import ACTIVE_SUFFIXES, Sanitizer
 
@@ -41,9 +42,17 @@ class ImportProblem(Exception):
 
 # -- HTML -> Markdown ----------------------------------------------------------------------
 
+# block elements that make a table cell more than one line of Markdown can hold
+_CELL_BLOCKS = ("p", "div", "ul", "ol", "pre", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
+                "dl", "hr", "video", "audio", "iframe")
+_LANGUAGE_RE = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([A-Za-z0-9_+#-]+)")
+
 
 class _Converter(MarkdownConverter):
-    """markdownify with ATX headings, '-' bullets, and text escaped where Markdown would misread it."""
+    """markdownify with ATX headings, '-' bullets, Python-Markdown's 4-space list indents, code fences
+    with their language, ^sup^ and ~sub~, pipe tables with footers (else the table as HTML), the
+    browser's players for video and audio, galleries as photos on consecutive lines, and text
+    escaped where Markdown would misread it."""
 
     def __init__(self) -> None:
         super().__init__(heading_style="ATX", bullets="-", strip=["span", "font"], escape_misc=False)
@@ -55,16 +64,98 @@ class _Converter(MarkdownConverter):
         # text, not markup: '<b>' and '&amp;' stay what the reader saw
         text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
         text = re.sub(r"<(?=[a-zA-Z/!?])", "&lt;", text)
-        return text.replace("`", "\\`").replace("[^", "\\[^").replace("](", "\\](").replace("{:", "\\{:")
+        text = text.replace("`", "\\`").replace("[^", "\\[^").replace("](", "\\](").replace("{:", "\\{:")
+        text = text.replace("~", "\\~").replace("^", "\\^")  # not subscript, superscript or strikethrough
+        return _escape_line_starts(text)
 
-    def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_p(el, _escape_line_starts(text), parent_tags)
+    def convert_sup(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return _script(text, "^", parent_tags)
 
-    def convert_div(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return super().convert_div(el, _escape_line_starts(text), parent_tags)
+    def convert_sub(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return _script(text, "~", parent_tags)
 
-    convert_section = convert_div
-    convert_article = convert_div
+    def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        return super().convert_br(el, text, parent_tags)
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A code fence one backtick longer than any run inside, with the language the old page named."""
+        text = text.strip("\n")
+        if not text.strip():
+            return ""
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}{code_language(el)}\n{text}\n{fence}\n\n"
+
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A list item whose later lines are indented by four spaces, as Python-Markdown nests them."""
+        text = (text or "").strip()
+        if not text:
+            return "\n"
+        parent = el.parent
+        if parent is not None and parent.name == "ol":
+            start = int(parent["start"]) if str(parent.get("start", "")).isdigit() else 1
+            bullet = f"{start + len(el.find_previous_siblings('li'))}. "
+        else:
+            bullet = "- "
+        indent = " " * max(4, len(bullet))
+        lines = text.split("\n")
+        return bullet + lines[0] + "".join("\n" + (indent + line if line.strip() else "") for line in lines[1:]) + "\n"
+
+    def convert_table(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A pipe table (its footer after a second delimiter row) when Markdown can hold it, else the
+        table as HTML (sanitised already): cells spanning rows, blocks in cells, no header row."""
+        pipe = self._pipe_table(el)
+        if pipe is not None:
+            return "\n\n" + pipe + "\n\n"
+        markup = re.sub(r"\n\s*\n", "\n", str(el))  # a blank line would end Markdown's HTML block
+        return "\n\n" + markup + "\n\n"
+
+    def _pipe_table(self, table: Tag) -> str | None:
+        rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
+        if not rows or table.find("caption") is not None:
+            return None
+        head: list[Tag] = [row for row in rows if row.parent is not None and row.parent.name == "thead"]
+        foot: list[Tag] = [row for row in rows if row.parent is not None and row.parent.name == "tfoot"]
+        body = [row for row in rows if row not in head and row not in foot]
+        if not head and body and all(cell.name == "th" for cell in body[0].find_all(["td", "th"], recursive=False)):
+            head, body = [body[0]], body[1:]
+        if len(head) != 1:
+            return None
+        widths = set()
+        lines: list[list[str]] = []
+        for row in [*head, *body, *foot]:
+            cells = row.find_all(["td", "th"], recursive=False)
+            if any(cell.get("rowspan", "1") not in ("1", "") or cell.get("colspan", "1") not in ("1", "")
+                   or cell.find(_CELL_BLOCKS) is not None for cell in cells):
+                return None
+            widths.add(len(cells))
+            lines.append([self._cell(cell) for cell in cells])
+        if len(widths) != 1:
+            return None
+        delimiter = "|" + "|".join(_alignment(cell) for cell in head[0].find_all(["td", "th"], recursive=False)) + "|"
+        out = ["| " + " | ".join(lines[0]) + " |", delimiter]
+        out += ["| " + " | ".join(cells) + " |" for cells in lines[1:1 + len(body)]]
+        if foot:
+            out.append(delimiter)
+            out += ["| " + " | ".join(cells) + " |" for cells in lines[1 + len(body):]]
+        return "\n".join(out)
+
+    def _cell(self, cell: Tag) -> str:
+        text = "".join(self.process_element(child, {"td", "_inline"}) for child in cell.children)
+        return re.sub(r"\s+", " ", text).strip().replace("|", "\\|") or " "
+
+    def convert_video(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return _player("video", el)
+
+    def convert_audio(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return _player("audio", el)
+
+    def convert_bantin_gallery(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """Photos on consecutive lines: bantin's Markdown shows them as a gallery."""
+        images = [self.convert_img(image, "", set()) for image in el.find_all("img")]
+        return "\n\n" + "\n".join(images) + "\n\n" if images else ""
 
     def convert_iframe(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         """An embedded video the sanitiser kept (a host of iframe_hosts) stays as HTML, on its own line."""
@@ -74,6 +165,46 @@ class _Converter(MarkdownConverter):
         attributes = " ".join(f'{name}="{html.escape(str(el.get(name)))}"' for name in
                               ("src", "width", "height", "allow", "allowfullscreen") if el.get(name) is not None)
         return f"\n\n<iframe {attributes}></iframe>\n\n"
+
+
+def _script(text: str, mark: str, parent_tags: set[str]) -> str:
+    """^text^ or ~text~, spaces escaped as the caret and tilde extensions read them."""
+    if "_noformat" in parent_tags:
+        return text
+    inner = text.strip()
+    if not inner:
+        return text
+    return mark + re.sub(r"(?<!\\) ", "\\\\ ", inner) + mark
+
+
+def _alignment(cell: Tag) -> str:
+    style = str(cell.get("style", "")).replace(" ", "").lower()
+    return {"text-align:right": "---:", "text-align:center": ":---:"}.get(style.rstrip(";"), "---")
+
+
+def _player(kind: str, el: Tag) -> str:
+    """<video> or <audio> with the browser's controls, on a line of its own (HTML in the Markdown)."""
+    src = el.get("src") or next((s.get("src") for s in el.find_all("source") if s.get("src")), "")
+    if not src:
+        return ""
+    attributes = f'controls preload="metadata" src="{html.escape(str(src))}"'
+    if kind == "video" and el.get("poster"):
+        attributes += f' poster="{html.escape(str(el["poster"]))}"'
+    return f"\n\n<{kind} {attributes}></{kind}>\n\n"
+
+
+def code_language(element: Tag) -> str:
+    """The language an old page gave a code block: class language-x, lang-x or brush: x, or lang."""
+    for candidate in (element, element.find("code")):
+        if candidate is None:
+            continue
+        classes = " ".join(candidate.get("class") or [])
+        match = _LANGUAGE_RE.search(classes)
+        if match:
+            return match.group(1).lower()
+        if re.fullmatch(r"[A-Za-z0-9_+#-]+", str(candidate.get("lang", ""))):
+            return str(candidate["lang"]).lower()
+    return ""
 
 
 def _escape_line_starts(text: str) -> str:
@@ -149,20 +280,29 @@ class Converted:
     files: dict[str, str] = field(default_factory=dict)  # site path -> local source file
     missing: list[str] = field(default_factory=list)  # photo or file addresses with no local copy
     shortcodes: list[str] = field(default_factory=list)  # names of shortcodes kept as text
+    notes: list[str] = field(default_factory=list)  # what changed on the way (Text), for the report
+
+
+_IFRAME_RE = re.compile(r"<iframe\b[^>]*?>(?:.*?</iframe\s*>)?", re.I | re.S)
+_SRC_RE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_GALLERY_CLASS_RE = re.compile(r"(^|\s)(wp-block-gallery|gallery|blocks-gallery-grid|tiled-gallery|"
+                               r"wp-block-jetpack-tiled-gallery|bantin-gallery)(\s|$)")
 
 
 def html_to_markdown(markup: str, links: Links, sanitizer: Sanitizer, base_url: str = "") -> Converted:
     """Sanitised by the build's policy, photos and links rewritten, captions made figures, as Markdown.
 
     Raises ImportProblem for HTML nested deeper than MAX_DEPTH."""
-    markup = sanitizer.clean(_GUTENBERG_RE.sub("", markup))
+    result = Converted("")
+    markup = _GUTENBERG_RE.sub("", markup)
+    markup = _IFRAME_RE.sub(lambda match: _iframe(match.group(0), sanitizer.iframe_hosts, base_url, result), markup)
+    markup = sanitizer.clean(markup)
     depth = nesting_depth(markup)
     if depth > MAX_DEPTH:
         raise ImportProblem(Text("the HTML is nested {depth} levels deep (at most {limit} are read)", depth=depth,
                                  limit=MAX_DEPTH),
                             Text("the page holds broken markup: clean it in the old site's editor, or leave it out"))
     soup = BeautifulSoup(markup, "lxml")
-    result = Converted("")
     _rewrite(soup, links, result, base_url)
     text = _CONVERTER.convert_soup(soup)
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
@@ -171,40 +311,128 @@ def html_to_markdown(markup: str, links: Links, sanitizer: Sanitizer, base_url: 
     return result
 
 
+def _iframe(tag: str, hosts: frozenset[str], base_url: str, result: Converted) -> str:
+    """An old page's frame: the player under its privacy-friendly host when the site frames it, else a
+    link to what it showed (reported either way when it changed)."""
+    found = _SRC_RE.search(tag.split(">", 1)[0])
+    src = html.unescape(next((g for g in found.groups() if g is not None), "")) if found else ""
+    src = _absolute(("https:" + src) if src.startswith("//") else src, base_url)
+    if not re.match(r"^https?://", src, re.I):
+        result.notes.append(Text("a frame without an address was left out"))
+        return ""
+    embed = embed_for(src, hosts)
+    if embed.player:
+        if embed.player != src:
+            result.notes.append(Text("video {url} framed from {host}", url=src, host=embed.host))
+        return f'<iframe src="{html.escape(embed.player)}" allowfullscreen></iframe>'
+    if (urlsplit(src).hostname or "") in hosts:
+        return tag
+    result.notes.append(Text("the frame of {url} became a link ({host} is not in iframe_hosts)", url=src,
+                             host=urlsplit(src).hostname or ""))
+    return f'<p><a href="{html.escape(src)}">{html.escape(src)}</a></p>'
+
+
 def _rewrite(soup: BeautifulSoup, links: Links, result: Converted, base_url: str) -> None:
-    """Photos to their copies, links to new pages, captions into figures, in place."""
+    """Photos to their copies, links to new pages, galleries and captions into figures, in place."""
+    for gallery in soup.find_all(class_=_GALLERY_CLASS_RE):
+        if gallery.parent is not None and gallery.find_parent(class_=_GALLERY_CLASS_RE) is None:
+            _gallery(gallery, soup)
     for figure in soup.find_all(["figure", "div", "table"]):
-        if figure.name == "figure" or figure.find("img") is not None:
+        if figure.parent is not None and (figure.name == "figure" or figure.find("img") is not None):
             _figure(figure, soup)
     for image in soup.find_all("img"):
-        src = _absolute(image.get("src") or "", base_url)
-        target = _local(src, links, result) if src else None
-        if target:
-            image["src"] = target
-        elif not src:
-            image.decompose()
-            continue
-        for name in ("width", "height", "class", "loading", "decoding", "id"):
-            image.attrs.pop(name, None)
-        parent = image.parent
-        # a photo linking to itself (WordPress's "link to media file") is just the photo
-        if parent is not None and parent.name == "a" and len(parent.find_all(True)) == 1 \
-                and not parent.get_text(strip=True) and _is_same_file(parent.get("href") or "", src, base_url, links):
-            parent.unwrap()
+        _image(image, links, result, base_url)
+    for player in soup.find_all(["video", "audio", "source"]):
+        for name in ("src", "poster"):
+            value = player.get(name)
+            if not value:
+                continue
+            absolute = _absolute(value, base_url)
+            target = _local(absolute, links, result) if absolute else None
+            player[name] = target or absolute
+    unresolved: list[str] = []
     for anchor in soup.find_all("a"):
-        href = anchor.get("href") or ""
-        if not href or href.startswith(("#", "mailto:", "tel:")):
-            continue
-        absolute = _absolute(href, base_url)
-        if not links.is_old(absolute):
-            continue
-        new = links.pages.get(page_key(absolute))
-        if new:
-            anchor["href"] = new + (("#" + urlsplit(absolute).fragment) if urlsplit(absolute).fragment else "")
-            continue
-        local = _local(absolute, links, result, report=False)
-        if local:
-            anchor["href"] = local
+        _anchor(anchor, links, result, base_url, unresolved)
+    if unresolved:
+        result.notes.append(Text("links to pages of the old site that were not imported, kept at their old "
+                                 "address: {urls}", urls=", ".join(dict.fromkeys(unresolved))))
+
+
+def _image(image: Tag, links: Links, result: Converted, base_url: str) -> None:
+    raw = (image.get("src") or "").strip()
+    src = _absolute(raw, base_url)
+    if not re.match(r"^(https?://|/)", src, re.I) or src.startswith("//"):
+        # no address a reader can load: a photo pasted from Word (file:///C:/...), or relative to nothing
+        result.notes.append(Text("photo {src} left out: it has no address on the web (pasted from a computer?)",
+                                 src=raw or '""'))
+        alt = words(image.get("alt") or "", raw)
+        if alt:
+            image.replace_with(alt)
+        else:
+            image.decompose()
+        return
+    target = _local(src, links, result)
+    image["src"] = target or src
+    for name in ("width", "height", "class", "loading", "decoding", "id", "srcset", "sizes"):
+        image.attrs.pop(name, None)
+    for name in ("alt", "title"):  # a camera's file name is no caption ("IMG_2035")
+        if image.get(name) is not None and not words(image[name], src):
+            del image[name]
+    parent = image.parent
+    # a photo linking to itself (WordPress's "link to media file") is just the photo
+    if parent is not None and parent.name == "a" and len(parent.find_all(True)) == 1 \
+            and not parent.get_text(strip=True) and _is_same_file(parent.get("href") or "", src, base_url, links):
+        parent.unwrap()
+
+
+def _anchor(anchor: Tag, links: Links, result: Converted, base_url: str, unresolved: list[str]) -> None:
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith(("#", "mailto:", "tel:")):
+        return
+    absolute = _absolute(href, base_url)
+    if not re.match(r"^https?://", absolute, re.I):
+        # relative to an address the post has not got, or a file on someone's computer: the text stays
+        result.notes.append(Text("link {href} leads nowhere on the web: kept as text", href=href))
+        anchor.unwrap()
+        return
+    if not links.is_old(absolute):
+        anchor["href"] = absolute
+        return
+    new = links.pages.get(page_key(absolute))
+    if new:
+        anchor["href"] = new + (("#" + urlsplit(absolute).fragment) if urlsplit(absolute).fragment else "")
+        return
+    local = _local(absolute, links, result)
+    anchor["href"] = local or absolute
+    if local is None and not is_file_address(absolute):
+        unresolved.append(absolute)
+
+
+def _gallery(element: Tag, soup: BeautifulSoup) -> None:
+    """A gallery (Gutenberg's block, WordPress's [gallery], Jetpack's tiles): its photos, each with
+    the caption beside it, as bantin's gallery (photos on consecutive lines)."""
+    images = element.find_all("img")
+    if not images:
+        return
+    gallery = soup.new_tag("bantin-gallery")
+    for image in images:
+        holder = image.find_parent(["figure", "li", "dl"]) or image
+        caption = holder.find(["figcaption", "dd"]) if holder is not image else None
+        if caption is None and holder is not image:
+            caption = holder.find(class_=re.compile(r"caption"))
+        text = re.sub(r"\s+", " ", caption.get_text(" ", strip=True)) if caption is not None else ""
+        image.extract()
+        if text:
+            image["title"] = text
+            if not image.get("alt"):
+                image["alt"] = text
+        gallery.append(image)
+    after = element.find(class_=re.compile(r"gallery-caption|blocks-gallery-caption"), recursive=False)
+    element.replace_with(gallery)
+    if after is not None and after.get_text(strip=True):
+        paragraph = soup.new_tag("p")
+        paragraph.string = after.get_text(" ", strip=True)
+        gallery.insert_after(paragraph)
 
 
 def _figure(element: Tag, soup: BeautifulSoup) -> None:
@@ -241,11 +469,46 @@ def _figure(element: Tag, soup: BeautifulSoup) -> None:
 
 
 def _absolute(url: str, base_url: str) -> str:
+    """An address as the old page meant it: relative ones against the page's own address."""
     url = html.unescape(url.strip())
+    if url.startswith("//"):
+        return "https:" + url
     if base_url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
-        from urllib.parse import urljoin
         return urljoin(base_url, url)
     return url
+
+
+# what a link to a file (not a page) ends with: such a file is copied like a photo, or reported missing
+_FILE_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp",
+                            ".rtf", ".txt", ".csv", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png", ".gif", ".webp",
+                            ".bmp", ".tif", ".tiff", ".mp3", ".m4a", ".ogg", ".wav", ".mp4", ".m4v", ".mov", ".webm",
+                            ".ogv", ".avi", ".wmv", ".flv", ".epub"})
+
+
+def is_file_address(url: str) -> bool:
+    """Does the address name a document, photo or media file (rather than a page)?"""
+    return posixpath.splitext(urlsplit(url).path)[1].lower() in _FILE_SUFFIXES
+
+
+_FILE_NAME_RE = re.compile(r"^(?:img|dsc[nf]?|pict?|p|photo|image|screenshot|wp|vlcsnap|pxl|mvimg)?[\W_]*\d[\w.-]*$",
+                           re.I)
+
+
+def words(text: str, src: str = "") -> str:
+    """A caption or alt text as it should stay: "" when it is only a file name ("IMG_2035",
+    "dsc20050813_115856_52", the photo's own name), else the text."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if not text:
+        return ""
+    stem = posixpath.splitext(posixpath.basename(urlsplit(src).path))[0] if src else ""
+    squeezed = re.sub(r"[\s_-]+", "", text.lower())
+    if stem and squeezed in (re.sub(r"[\s_-]+", "", stem.lower()),
+                             re.sub(r"[\s_-]+", "", posixpath.splitext(original_name(stem + ".x"))[0].lower())):
+        return ""
+    if " " not in text and (_FILE_NAME_RE.match(text) or re.fullmatch(r"[\w-]+\.(?:jpe?g|png|gif|webp|bmp)", text,
+                                                                      re.I)):
+        return ""
+    return text
 
 
 def _is_same_file(href: str, src: str, base_url: str, links: Links) -> bool:
@@ -265,7 +528,7 @@ def _local(url: str, links: Links, result: Converted, report: bool = True) -> st
         return None  # a page, or a file a browser would run as a page of the site
     source = links.locate(url)
     if source is None:
-        if report and url not in result.missing:
+        if report and url not in result.missing and is_file_address(url):
             result.missing.append(url)
         return None
     target = links.place(source)
@@ -294,9 +557,13 @@ def find_original(folder: Path, name: str) -> Path | None:
 # -- text -----------------------------------------------------------------------------------
 
 
+_INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|"
+                            r"strike|strong|sub|sup|time|u|var|font)\b[^>]*>", re.I)
+
+
 def plain(fragment: str) -> str:
-    """HTML or text with entities -> one line of NFC text."""
-    text = re.sub(r"<[^>]+>", " ", fragment or "")
+    """HTML or text with entities -> one line of NFC text ("Mark<sup>up</sup>" is "Markup")."""
+    text = re.sub(r"<[^>]+>", " ", _INLINE_TAG_RE.sub("", fragment or ""))
     text = html.unescape(html.unescape(text)) if "&amp;" in text else html.unescape(text)
     return unicodedata.normalize("NFC", _SPACES_RE.sub(" ", re.sub(r"\s+", " ", text))).strip()
 

@@ -27,6 +27,7 @@ from lxml import etree
 from bantin.importers.html import ImportProblem, Links, find_original, html_to_markdown, page_key, plain
 from bantin.importers.mapping import Mapping, Meaning, mapping_report, mapping_text, read_mapping
 from bantin.importers.text import Parsed, guess_province
+from bantin.importers.wpcontent import Attachment, prepare
 from bantin.importers.writer import (
     IMPORT_DIR,
     Item,
@@ -38,17 +39,13 @@ from bantin.importers.writer import (
     resolve_required,
 )
 from bantin.language.errors import BuildFailed, ContentError
-from bantin.language.messages import Text
+from bantin.language.messages import Text, catalogue, say
 from bantin.language.provinces import ProvinceList
 from bantin.markup.sanitize import Sanitizer
 from bantin.project.config import Config
 
 MAPPING_FILE = f"{IMPORT_DIR}/wordpress.toml"
 _ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SHORTCODE_RE = re.compile(r"\[(/?)([a-z][a-z0-9_-]*)((?:\s[^\]]*)?)\]")
-_CAPTION_RE = re.compile(r"\[caption\b([^\]]*)\](.*?)\[/caption\]", re.S | re.I)
-_BLOCK_START_RE = re.compile(r"^\s*<(?:p|div|h[1-6]|ul|ol|li|table|figure|blockquote|pre|hr|dl|section|iframe)\b",
-                             re.I)
 DRAFT_STATUSES = ("draft", "pending", "private")
 IGNORED_STATUSES = ("trash", "auto-draft", "inherit")
 HEADER = """\
@@ -65,6 +62,7 @@ class Channel:
     """What an export says about its site: its addresses and its authors' display names."""
 
     base: str = ""  # the site's address (wp:base_blog_url, or the channel's link)
+    site: str = ""  # the network's address (wp:base_site_url), which may serve its files
     authors: dict[str, str] = field(default_factory=dict)  # login -> display name
 
 
@@ -74,6 +72,7 @@ class Post:
 
     file: str
     line: int
+    number: int = 0  # the item's place in its file (1, 2, ...): what both passes know it by
     fields: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str]] = field(default_factory=list)  # (domain, name)
     meta: dict[str, str] = field(default_factory=dict)
@@ -101,6 +100,7 @@ class XmlProblem(Exception):
 def read_posts(path: Path, channel: Channel) -> Iterator[Post]:
     """Every <item> of one export file, streamed; the channel's authors and address fill `channel`."""
     current: Post | None = None
+    number = 0
     try:
         context = etree.iterparse(str(path), events=("start", "end"), huge_tree=True, resolve_entities=False,
                                   no_network=True, load_dtd=False)
@@ -109,7 +109,8 @@ def read_posts(path: Path, channel: Channel) -> Iterator[Post]:
             name = tag.rpartition("}")[2]
             if event == "start":
                 if name == "item":
-                    current = Post(str(path), element.sourceline or 0)
+                    number += 1
+                    current = Post(str(path), element.sourceline or 0, number)
                 continue
             if name == "item" and current is not None:
                 yield current
@@ -123,6 +124,8 @@ def read_posts(path: Path, channel: Channel) -> Iterator[Post]:
                 login = _child(element, "author_login")
                 channel.authors[login] = _child(element, "author_display_name") or login
                 element.clear()
+            elif name == "base_site_url" and current is None:
+                channel.site = (element.text or "").strip()
             elif not channel.base and (name in ("base_blog_url", "base_site_url") or (
                     name == "link" and element.getparent() is not None and element.getparent().tag == "channel")):
                 channel.base = (element.text or "").strip()
@@ -139,7 +142,7 @@ def _read_field(post: Post, element: etree._Element, name: str, tag: str) -> Non
         return  # read with the postmeta element
     if name == "postmeta":
         key = _child(element, "meta_key")
-        if key in ("_thumbnail_id", "_wp_attached_file"):
+        if key in ("_thumbnail_id", "_wp_attached_file", "_wp_attachment_image_alt"):
             post.meta[key] = _child(element, "meta_value")
         element.clear()
     elif name == "comment" or parent_name == "comment":
@@ -188,6 +191,9 @@ class Planned:
     url: str  # its new site URL
     old: str  # its old permalink
     draft: bool = False  # a draft, pending or private post in WordPress
+    key: str = ""  # its name in the import record (by post id, else guid, else link)
+    title: str = ""  # its title (from its first words when it had none)
+    notes: list[str] = field(default_factory=list)  # what the first pass decided (Text)
 
 
 @dataclass
@@ -195,11 +201,14 @@ class Index:
     """What the first pass learnt from all files."""
 
     channel: Channel = field(default_factory=Channel)
-    attachments: dict[str, str] = field(default_factory=dict)  # attachment post id -> its file's URL
-    planned: dict[str, Planned] = field(default_factory=dict)  # (file, post id) key -> where it goes
+    attachments: dict[str, Attachment] = field(default_factory=dict)  # attachment post id -> its file
+    hosts: set[str] = field(default_factory=set)  # every host the export's own files are on
+    planned: dict[tuple[str, int], Planned] = field(default_factory=dict)  # (file, item number) -> where it goes
+    keys: set[str] = field(default_factory=set)  # the record keys given so far
     counts: Counter[str] = field(default_factory=Counter)  # what was left out, by kind and status
     terms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (group, name) -> posts using it
     errors: list[ContentError] = field(default_factory=list)
+    unreadable: bool = False  # a file is not well-formed XML, or cannot be read: the second pass cannot run
     left_out_pages: list[str] = field(default_factory=list)
 
 
@@ -208,11 +217,16 @@ def _group(domain: str) -> str | None:
 
 
 def _wanted(post: Post, mapping: Mapping) -> str | None:
-    """'post', 'page', or None for what is not imported (menus, revisions, trash, attachments)."""
+    """'post', 'page', or None for what is not imported (menus, revisions, trash, attachments, other types)."""
     kind, status = post.get("post_type") or "post", post.get("status") or "publish"
     if status in IGNORED_STATUSES or kind not in ("post", "page") or post.get("post_id") in mapping.skip:
         return None
     return kind
+
+
+def _kind(post: Post) -> str:
+    """'post:publish', 'nav_menu_item:publish': how the report counts what it left out."""
+    return f"{post.get('post_type') or 'post'}:{post.get('status') or 'publish'}"
 
 
 def scan(files: list[Path], config: Config, provinces: ProvinceList, mapping: Mapping, writer: Writer) -> Index:
@@ -223,9 +237,11 @@ def scan(files: list[Path], config: Config, provinces: ProvinceList, mapping: Ma
             for post in read_posts(path, index.channel):
                 _scan_post(post, path, config, provinces, mapping, writer, index)
         except XmlProblem as problem:
+            index.unreadable = True
             index.errors.append(ContentError(str(path), problem.line, problem.item, problem.message,
                                              hint=_xml_hint(problem)))
         except OSError as error:
+            index.unreadable = True
             index.errors.append(ContentError(str(path), None, None, Text("cannot read it: {problem}",
                                                                          problem=error.strerror or str(error))))
     return index
@@ -243,39 +259,68 @@ def _scan_post(post: Post, path: Path, config: Config, provinces: ProvinceList, 
                index: Index) -> None:
     kind = post.get("post_type") or "post"
     if kind == "attachment":
-        index.attachments[post.get("post_id")] = post.get("attachment_url") or post.get("guid")
+        url = post.get("attachment_url") or post.get("guid")
+        index.attachments[post.get("post_id")] = Attachment(
+            url, plain(post.get("excerpt_encoded")), plain(post.meta.get("_wp_attachment_image_alt", "")),
+            post.get("post_parent"), int(post.get("menu_order") or 0) if post.get("menu_order").isdigit() else 0)
+        index.hosts.add(_host(url))
+        index.counts[_kind(post)] += 1
         return
     wanted = _wanted(post, mapping)
     if wanted is None:
-        index.counts[f"{kind}:{post.get('status') or 'publish'}"] += 1
+        index.counts[_kind(post)] += 1
         return
     if wanted == "page" and not mapping.pages:
         index.left_out_pages.append(f"{plain(post.get('title'))!r} (?page_id={post.get('post_id')})")
         return
-    title = plain(post.get("title"))
-    if not title:
-        index.errors.append(ContentError(str(path), post.line, post.label, Text("the post has no title"),
-                                         hint=Text("give it a title in WordPress and export again, or leave it "
-                                                   "out: skip = [{id}] in {file}",
-                                                   id=_quote(post.get("post_id")), file=MAPPING_FILE)))
-        return
-    for domain, name in post.terms:
-        group = _group(domain)
-        if group and name:
-            index.terms[(group, plain(name))] += 1
-    _meanings(post, config, provinces, mapping)  # guessed once, kept in the mapping
+    notes: list[str] = []
+    key = _key(index, post)
+    if key in index.keys:  # one post id twice (or no id, guid or link): never one over the other
+        number = 2
+        while f"{key}#{number}" in index.keys:
+            number += 1
+        notes.append(Text("{label} shares its id with an earlier item of the export: written as an article of its "
+                          "own, never over the other", label=post.label))
+        key = f"{key}#{number}"
+    index.keys.add(key)
     try:
         moment = post_date(post, config)
     except ImportProblem as problem:
         index.errors.append(ContentError(str(path), post.line, post.label, problem.message, problem.hint))
         return
+    title = plain(post.get("title"))
+    if not title:
+        title = first_words(post.get("encoded")) or say(Text("Untitled, {date}", date=f"{moment:%d/%m/%Y}"),
+                                                         catalogue(config.language))
+        notes.append(Text("no title: titled {title!r}, from its first words", title=title))
+    for domain, name in post.terms:
+        group = _group(domain)
+        if group and name:
+            index.terms[(group, plain(name))] += 1
+    _meanings(post, config, provinces, mapping)  # guessed once, kept in the mapping
     section = mapping.pages if wanted == "page" else _section(post, config, mapping)
     slug = unquote(post.get("post_name")) or title
-    place = writer.place(_key(index, post), section, moment.year, slug)
+    place = writer.place(key, section, moment.year, slug)
     stem = place.rsplit("/", 1)[1].removesuffix(".md")
     url = f"/{section}/{moment.year}/{stem}/"
     draft = post.get("status") in DRAFT_STATUSES or bool(post.get("post_password"))
-    index.planned[_key(index, post)] = Planned(post.get("post_id"), wanted, place, url, post.get("link"), draft)
+    index.planned[(post.file, post.number)] = Planned(post.get("post_id"), wanted, place, url, post.get("link"),
+                                                      draft, key, title, notes)
+
+
+def first_words(content: str, count: int = 10) -> str:
+    """A title for an untitled post: the first words of its text (up to a sentence's end)."""
+    text = plain(re.sub(r"\[/?[a-z][^\]]*\]", " ", re.sub(r"<!--.*?-->", " ", content or "", flags=re.S)))
+    found = text.split()[:count]
+    title = " ".join(found)
+    sentence = re.match(r"^(.{12,}?[.!?])(\s|$)", title)
+    if sentence:
+        return sentence.group(1)
+    return title + ("…" if len(text.split()) > count else "")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _quote(text: str) -> str:
@@ -283,9 +328,15 @@ def _quote(text: str) -> str:
 
 
 def _key(index: Index, post: Post) -> str:
-    """The item's name in the import record: the site's address and the post number."""
+    """The item's name in the import record: the site's address and the post number (else its guid,
+    else its old address, else its place in the file)."""
     host = urlsplit(index.channel.base).netloc or "wordpress"
-    return f"wordpress:{host}:{post.get('post_id')}"
+    if post.get("post_id").strip():
+        return f"wordpress:{host}:{post.get('post_id').strip()}"
+    for name in ("guid", "link"):
+        if post.get(name).strip():
+            return f"wordpress:{host}:{name}:{post.get(name).strip()}"
+    return f"wordpress:{host}:item:{Path(post.file).name}:{post.number}"
 
 
 def post_date(post: Post, config: Config) -> datetime:
@@ -336,21 +387,48 @@ class Uploads:
     folder: Path | None
 
     def locate(self, url: str) -> Path | None:
-        """The original of an uploaded file (for a resized copy, the original if it is there)."""
-        path = unquote(urlsplit(url).path)
-        marker = "/wp-content/uploads/"
-        if self.folder is None or marker not in path:
+        """The original of an uploaded file (for a resized copy, the original if it is there), whatever
+        host served it: the site itself (/wp-content/uploads/...), WordPress.com (<blog>.files.wordpress.com
+        /2020/01/a.jpg), a network site (/files/..., /wp-content/blogs.dir/2/files/...), Jetpack's CDN
+        (i0.wp.com/<host>/...). Never a file outside the folder, nor through a symlink."""
+        if self.folder is None:
             return None
-        relative = path.split(marker, 1)[1]
-        if ".." in relative.split("/"):
-            return None
-        folder = self.folder / os.path.dirname(relative)
-        return find_original(folder, os.path.basename(relative))
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if re.fullmatch(r"i[0-3]\.wp\.com", parts.hostname or ""):
+            path = "/" + path.lstrip("/").split("/", 1)[-1]
+        candidates = []
+        for marker in ("/wp-content/uploads/", "/files/"):
+            if marker in path:
+                candidates.append(path.split(marker, 1)[1])
+        candidates.append(path.lstrip("/"))
+        for relative in candidates:
+            names = relative.split("/")
+            if not relative or any(name in ("", ".", "..") for name in names):
+                continue
+            found = find_original(self.folder.joinpath(*names[:-1]), names[-1])
+            if found is not None and _inside(found, self.folder):
+                return found
+        return None
 
     def place(self, source: Path) -> str:
         """Its site path: /anh/<the path under uploads>."""
         assert self.folder is not None
         return "/anh/" + source.relative_to(self.folder).as_posix()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is the file really in the folder: no symlink on the way, nothing outside it?"""
+    try:
+        relative = path.relative_to(folder)
+    except ValueError:
+        return False
+    step = folder
+    for part in relative.parts:
+        step = step / part
+        if step.is_symlink():
+            return False
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 @dataclass(frozen=True)
@@ -374,33 +452,31 @@ class Done:
     image: str = ""
     missing: list[str] = field(default_factory=list)
     shortcodes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # Text: what the conversion changed or left out
     problem: tuple[str, str | None] | None = None
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(links: Links, iframe_hosts: tuple[str, ...]) -> None:
+def _start_worker(links: Links, iframe_hosts: tuple[str, ...], attachments: dict[str, Attachment]) -> None:
     _WORKER["links"], _WORKER["sanitizer"] = links, Sanitizer("safe", iframe_hosts)
+    _WORKER["attachments"] = attachments
 
 
 def convert_post(job: Job) -> Done:
     """One post's content -> Markdown (classic posts get WordPress's paragraphs first), its excerpt and image."""
     links: Links = _WORKER["links"]
+    sanitizer: Sanitizer = _WORKER["sanitizer"]
     done = Done(job.key)
     try:
-        content = job.fields.get("encoded", "")
-        shortcodes: list[str] = []
-        content = _CAPTION_RE.sub(_caption, content)
-        for match in _SHORTCODE_RE.finditer(content):
-            if match.group(2) not in ("caption",) and match.group(2) not in shortcodes:
-                shortcodes.append(match.group(2))
-        if "<!-- wp:" not in content:
-            content = autop(content)
-        converted = html_to_markdown(content, links, _WORKER["sanitizer"], job.fields.get("link", ""))
+        prepared = prepare(job.fields.get("encoded", ""), job.fields.get("post_id", ""), _WORKER["attachments"],
+                           sanitizer.iframe_hosts)
+        converted = html_to_markdown(prepared.html, links, sanitizer, job.fields.get("link", ""))
         done.body, done.files, done.missing = converted.markdown, converted.files, converted.missing
-        done.shortcodes = shortcodes
-        done.excerpt = plain(job.fields.get("excerpt_encoded", ""))
+        done.shortcodes = prepared.shortcodes
+        done.notes = prepared.notes + converted.notes
+        done.excerpt = plain(re.sub(r"\[/?[a-z][^\]]*\]", " ", job.fields.get("excerpt_encoded", "")))
         if job.thumbnail:
             source = links.locate(job.thumbnail)
             if source is None:
@@ -417,43 +493,16 @@ def convert_post(job: Job) -> Done:
     return done
 
 
-def _caption(match: re.Match[str]) -> str:
-    """[caption]<img> text[/caption] -> <figure><img><figcaption>text</figcaption></figure>."""
-    inner = match.group(2)
-    image = re.search(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", inner, re.I)
-    if not image:
-        return inner
-    caption = inner[:image.start()] + inner[image.end():]
-    if not caption.strip():
-        attribute = re.search(r'caption="([^"]*)"', match.group(1))
-        caption = attribute.group(1) if attribute else ""
-    return f"<figure>{image.group(0)}<figcaption>{caption.strip()}</figcaption></figure>"
-
-
-def autop(text: str) -> str:
-    """WordPress's wpautop, as far as articles need it: blank lines part paragraphs, a newline is a <br>."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _BLOCK_START_RE.match(chunk):
-            blocks.append(chunk)
-        else:
-            blocks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(blocks)
-
-
 def convert_all(jobs: Iterator[Job], workers: int, links: Links, iframe_hosts: tuple[str, ...],
-                ) -> Iterator[Done]:
+                attachments: dict[str, Attachment]) -> Iterator[Done]:
     """Converted posts in order; with workers > 1 in a pool, a bounded number in flight (memory stays flat)."""
     if workers <= 1:
-        _start_worker(links, iframe_hosts)
+        _start_worker(links, iframe_hosts, attachments)
         for job in jobs:
             yield convert_post(job)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(links, iframe_hosts)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(links, iframe_hosts,
+                                                                           attachments)) as pool:
         pending: list[Future[list[Done]]] = []
         batch: list[Job] = []
         for job in jobs:
@@ -499,17 +548,18 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
         raise BuildFailed(errors)
     writer = Writer(config, dry_run)
     index = scan(files, config, provinces, mapping, writer)
-    if index.errors:
-        raise BuildFailed(index.errors)
+    if index.unreadable:
+        raise BuildFailed(index.errors)  # a file that cannot be read: its posts cannot be converted
     base = index.channel.base
-    hosts = {(urlsplit(base).hostname or "").removeprefix("www.")} - {""}
+    # the site's own hosts, and every host its attachments are on (<blog>.files.wordpress.com, a CDN)
+    hosts = ({_host(base), _host(index.channel.site)} | index.hosts) - {""}
     pages: dict[str, str] = {}
     for planned in index.planned.values():
         if planned.old:
-            pages[page_key(planned.old)] = planned.url
-        if not planned.draft:  # a draft never had a public address to redirect
-            pages[f"?{'page_id' if planned.kind == 'page' else 'p'}={planned.post_id}"] = planned.url
-            pages[f"?p={planned.post_id}"] = planned.url
+            pages.setdefault(page_key(planned.old), planned.url)
+        if not planned.draft and planned.post_id:  # a draft never had a public address to redirect
+            pages.setdefault(f"?{'page_id' if planned.kind == 'page' else 'p'}={planned.post_id}", planned.url)
+            pages.setdefault(f"?p={planned.post_id}", planned.url)
     uploads_copy = Uploads(uploads.resolve() if uploads else None)
     links = Links(frozenset(hosts), pages, uploads_copy.locate, uploads_copy.place)
     result = Result(writer, mapping, index)
@@ -531,53 +581,54 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
 
 def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping: Mapping, index: Index,
              links: Links, result: Result, workers: int) -> None:
-    errors: list[ContentError] = []
-    posts: dict[str, Post] = {}  # the posts in flight, by key (bounded by convert_all)
+    """The second pass: every planned post converted and staged; every problem of every post gathered
+    (with the first pass's), then raised at once."""
+    errors: list[ContentError] = list(index.errors)
+    posts: dict[str, tuple[Post, Planned]] = {}  # the posts in flight, by key (bounded by convert_all)
     keep_links = mapping.extra.get("missing_photos") == "link"
 
     def jobs() -> Iterator[Job]:
         channel = Channel()
         for path in files:
             for post in read_posts(path, channel):
-                key = _key(index, post)
-                if key not in index.planned:
+                planned = index.planned.get((post.file, post.number))
+                if planned is None:
                     continue
-                posts[key] = post
-                thumbnail = index.attachments.get(post.meta.get("_thumbnail_id", ""), "")
-                yield Job(key, str(post.label), {k: post.get(k) for k in ("encoded", "excerpt_encoded", "link")},
-                          thumbnail)
+                posts[planned.key] = (post, planned)
+                thumbnail = index.attachments.get(post.meta.get("_thumbnail_id", ""))
+                yield Job(planned.key, str(post.label), {k: post.get(k) for k in ("encoded", "excerpt_encoded", "link",
+                                                                                  "post_id")},
+                          thumbnail.url if thumbnail else "")
 
-    for done in convert_all(jobs(), workers, links, config.markdown.iframe_hosts):
-        post = posts.pop(done.key)
-        where = dict(path=post.file, line=post.line, field=post.label)
+    for done in convert_all(jobs(), workers, links, config.markdown.iframe_hosts, index.attachments):
+        post, planned = posts.pop(done.key)
         if done.problem is not None:
-            errors.append(ContentError(where["path"], post.line, where["field"], done.problem[0], done.problem[1]))
+            errors.append(ContentError(post.file, post.line, post.label, done.problem[0], done.problem[1]))
             continue
         if done.missing and not keep_links:
             for url in done.missing:
                 errors.append(ContentError(
                     post.file, post.line, post.label,
-                    Text("photo {url} is not in --uploads", url=url),
+                    Text("file {url} is not in --uploads", url=url),
                     hint=Text("copy wp-content/uploads from the old site and pass it as --uploads DIR, or keep the "
                               "old addresses: missing_photos = \"link\" in {file}", file=MAPPING_FILE)))
             continue
-        if errors:
-            continue  # the import will not be written: only look for more errors
-        item = _item(post, done, index, config, provinces, mapping, links)
+        item = _item(post, planned, done, index, config, provinces, mapping)
         for url in done.missing:
-            item.notes.append(Text("photo {url} kept at its old address (not in --uploads)", url=url))
+            item.notes.append(Text("file {url} kept at its old address (not in --uploads)", url=url))
         for name in done.shortcodes:
             result.shortcodes[name] += 1
         if done.shortcodes:
             item.notes.append(Text("shortcodes kept as text: {names}", names=", ".join(f"[{n}]" for n in
                                                                                      done.shortcodes)))
-        planned = index.planned[done.key]
         try:
             for site_path, source in item.files.items():
                 result.writer.file(site_path, Path(source))
         except ImportProblem as problem:
             errors.append(ContentError(post.file, post.line, post.label, problem.message, problem.hint))
             continue
+        if errors:
+            continue  # the import will not be written: only look for more errors
         result.writer.article(done.key, planned.path, article_text(item))
         result.articles += 1
         result.drafts += bool(item.fields.get("draft"))
@@ -588,15 +639,14 @@ def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping
         raise BuildFailed(errors)
 
 
-def _item(post: Post, done: Done, index: Index, config: Config, provinces: ProvinceList, mapping: Mapping,
-          links: Links) -> Item:
+def _item(post: Post, planned: Planned, done: Done, index: Index, config: Config, provinces: ProvinceList,
+          mapping: Mapping) -> Item:
     """The article's front-matter: title, date, province, topic, tags, summary, author, image, draft, aliases."""
-    planned = index.planned[done.key]
-    title = plain(post.get("title"))
+    title = planned.title
     moment = post_date(post, config)
     origin = Text("{file}: {label}", file=Path(post.file).name, label=post.label)
     item = Item(done.key, origin, planned.path.split("/")[1], moment, "", {}, done.body,
-                dict(done.files))
+                dict(done.files), [*planned.notes, *done.notes])
     gmt = post.get("post_date_gmt").strip()
     if not gmt or gmt.startswith("0000"):
         item.notes.append(Text("date {date}: post_date, read in the site's time zone (post_date_gmt is empty)",
@@ -618,11 +668,15 @@ def _item(post: Post, done: Done, index: Index, config: Config, provinces: Provi
     topic = found["topic"][0] if found["topic"] else mapping.topic
     tags = list(dict.fromkeys(t for t in found["tag"] if t))
     status = post.get("status") or "publish"
-    old_path = urlsplit(post.get("link")).path
+    old_path = unquote(urlsplit(post.get("link")).path)
     aliases = []
     if old_path and not urlsplit(post.get("link")).query and page_key(old_path) != page_key(planned.url) \
             and page_key(old_path) != "/":
-        aliases.append(unquote(old_path))
+        if safe_alias(old_path):
+            aliases.append(old_path)
+        else:
+            item.notes.append(Text("old address {path} not kept as an alias: it is not a plain path of the site",
+                                   path=old_path))
     author = post.get("creator")
     item.fields = {"title": title, "date": moment, "province": "", "topic": "", "tags": tags,
                    "summary": done.excerpt, "author": index.channel.authors.get(author, author), "image": done.image,
@@ -632,6 +686,12 @@ def _item(post: Post, done: Done, index: Index, config: Config, provinces: Provi
         item.notes.append(Text("draft: it was {status} in WordPress", status=status if not post.get(
             "post_password") else "password-protected"))
     return item
+
+
+def safe_alias(path: str) -> bool:
+    """An old address that can be a page of the new site: a plain path, no '..', no backslash or control."""
+    return path.startswith("/") and not any(part in ("..", ".") for part in path.split("/")) \
+        and not re.search(r"[\\\x00-\x1f\x7f]", path) and not path.startswith("//")
 
 
 def report(result: Result, dry_run: bool) -> Iterator[str]:
