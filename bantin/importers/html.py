@@ -554,6 +554,20 @@ def find_original(folder: Path, name: str) -> Path | None:
     return None
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Is the file really in the folder: no symlink on the way, nothing outside it?"""
+    try:
+        relative = path.relative_to(folder)
+    except ValueError:
+        return False
+    step = folder
+    for part in relative.parts:
+        step = step / part
+        if step.is_symlink():
+            return False
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 # -- text -----------------------------------------------------------------------------------
 
 

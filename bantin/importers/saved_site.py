@@ -12,10 +12,11 @@ Photos are copied from the mirror; each page's old address becomes an alias.
 from __future__ import annotations
 
 import codecs
-import posixpath
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,13 +30,23 @@ from bantin.importers.html import (
     Links,
     find_original,
     html_to_markdown,
-    nesting_depth,
+    inside,
     page_key,
     plain,
 )
 from bantin.importers.mapping import Mapping, mapping_report, mapping_text, read_mapping
+from bantin.importers.pagemeta import Declared, declared, headline, moments, trafilatura_metadata
 from bantin.importers.text import ImportFailed, guess_province, parse_text
-from bantin.importers.writer import IMPORT_DIR, Item, NoteSpool, Writer, article_text, outcome_report, resolve_required
+from bantin.importers.writer import (
+    IMPORT_DIR,
+    Item,
+    NoteSpool,
+    Writer,
+    article_text,
+    keepable_alias,
+    outcome_report,
+    resolve_required,
+)
 from bantin.language.errors import BuildFailed, ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
@@ -46,12 +57,6 @@ MAPPING_FILE = f"{IMPORT_DIR}/site.toml"
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx")
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b")
-# what is not the article: page furniture, by element or by class/id
-_FURNITURE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
-_FURNITURE_RE = re.compile(r"(^|[\s_-])(menu|nav|navbar|sidebar|side-bar|footer|header|breadcrumbs?|share|social|"
-                           r"related|tin-lien-quan|comments?|widget|banner|advert|ads|quang-cao|tags?|pagination|"
-                           r"weather|search|login|popup|modal)([\s_-]|$)", re.I)
-_LEAD_RE = re.compile(r"(^|[\s_-])(sapo|lead|summary|excerpt|chapeau|intro|description|tom-tat|mota)([\s_-]|$)", re.I)
 _LIST_PATH_RE = re.compile(r"(^|/)(tag|tags|category|categories|chuyen-muc|danh-muc|author|page|trang|search|"
                            r"tim-kiem|feed)(/|$)|[?&](page|paged|cat|tag|s)=", re.I)
 HEADER = """\
@@ -82,11 +87,11 @@ class Mirror:
         parts = urlsplit(url)
         if parts.hostname and parts.hostname.removeprefix("www.") != self.host.removeprefix("www."):
             return None
-        relative = posixpath.normpath(unquote(parts.path).lstrip("/"))
-        if relative.startswith("..") or relative in (".", ""):
+        names = unquote(parts.path).lstrip("/").split("/")
+        if not names[-1] or any(name in ("", ".", "..") for name in names):
             return None
-        path = self.root / relative
-        return find_original(path.parent, path.name)
+        found = find_original(self.root.joinpath(*names[:-1]), names[-1])
+        return found if found is not None and inside(found, self.root) else None
 
     def place(self, source: Path) -> str:
         """Its site path: /anh/<its path in the mirror>."""
@@ -147,71 +152,209 @@ class Page:
     encoding: str = "utf-8"
 
 
+_PARSER = lxml.html.HTMLParser(huge_tree=True)  # pages of any size; depth is judged below, on elements
+# a box of links to other stories inside an article, by the words it opens with
+_RELATED_RE = re.compile(r"^\W*(xem thêm|tin liên quan|bài liên quan|đọc thêm|xem tiếp|tin cùng chuyên mục|có thể bạn "
+                         r"quan tâm|read more|see also|related( stories| articles)?|more on this|lire aussi|voir aussi|"
+                         r"à lire|leia também|lea también|mehr zum thema|lesen sie auch|siehe auch|相关阅读|相关新闻|"
+                         r"関連記事)\b\W*", re.I)
+
+
+def element_depth(document: etree._Element) -> int:
+    """How deep the page's elements nest (text inside <script> is not elements)."""
+    deepest = 0
+    for element in document.iter():
+        if isinstance(element.tag, str) and not len(element):
+            deepest = max(deepest, sum(1 for _ in element.iterancestors()) + 1)
+    return deepest
+
+
 def read_page(path: Path, mirror: Mirror, config: Config, selectors: dict[str, str]) -> Page | str:
-    """An article page, or why it is not one ("home", "list", "no title", ...)."""
+    """An article page, or why it is not one ("home or list", "no title", "no date line", ...).
+
+    What the page declares about itself comes first (JSON-LD, Open Graph and article:* meta,
+    microdata, <time datetime>), then trafilatura's metadata, then the visible date line; the
+    main text is trafilatura's extraction, with boxes of related links taken out."""
     text, encoding = decode_page(path.read_bytes())
     if not text.strip():
         return "empty"
-    depth = nesting_depth(text, raw=True)
-    if depth > 4 * MAX_DEPTH:  # a page's own layout adds levels; lxml stops reading at 255
+    try:
+        document = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return "empty"
+    depth = element_depth(document)
+    if depth > 4 * MAX_DEPTH:  # a page's own layout adds levels; no article needs this many
         raise ImportProblem(Text("the HTML is nested {depth} levels deep (at most {limit} are read)", depth=depth,
                                  limit=4 * MAX_DEPTH),
                             Text("the page holds broken markup: clean it in the old site's editor, or leave it out"))
-    try:
-        document = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return "empty"
     url = mirror.url(path)
     relative = path.relative_to(mirror.root).as_posix()
     if relative in ("index.html", "index.htm", "default.html", "default.htm") or _LIST_PATH_RE.search(relative):
         return "home or list"
-    terms = _terms(document)
-    for element in document.iter(*_FURNITURE_TAGS):
-        if element.getparent() is not None and not _keep(element):
-            element.drop_tree()
-    for element in list(document.iter()):
-        if isinstance(element.tag, str) and element.getparent() is not None and element.tag not in ("html", "body") \
-                and _FURNITURE_RE.search(f"{element.get('class', '')} {element.get('id', '')}") \
-                and not element.xpath(".//h1"):
-            element.drop_tree()
-    title = _select_text(document, selectors.get("title")) or _title(document)
+    said = declared(document)
+    if said.article is False:
+        return "home or list"
+    meta = trafilatura_metadata(document, url)
+    title = _select_text(document, selectors.get("title")) or headline(
+        document, said.title, meta.get("title") or "", said.site_name or meta.get("sitename") or "")
     if not title:
         return "no title"
-    date_line = _select_text(document, selectors.get("date")) or _date_line(document)
-    if not date_line:
+    moment, date_from = _date(document, said, url, title, config, selectors)
+    if moment is None:
         return "no date line"
-    if _date_lines(document) >= 3:
-        return "home or list"  # teasers, each with its date
-    lead = _select_text(document, selectors.get("lead")) or _lead(document, title)
+    if said.article is not True and _date_lines(_content(document)) >= 3:
+        return "home or list"  # teasers, each with its date (a page that declares itself an article is one)
     if selectors.get("body"):
         found = _select(document, selectors["body"])
-        container = found[0] if found else None
+        body_html = "".join(etree.tostring(e, encoding="unicode", method="html", with_tail=False) for e in found)
     else:
-        container = _main_container(document, url)
-    if container is None:
+        body_html = main_text(document)
+    paragraphs = _paragraphs(body_html)
+    lead = _select_text(document, selectors.get("lead")) or plain(said.description or meta.get("description") or "")
+    if len([p for p in paragraphs if p != lead and (len(p.split()) >= 8 or len(p) >= 40)]) < MIN_PARAGRAPHS:
         return "too little text"
-    blocks = _leaf_blocks(container)
-    paragraphs = [text for text in (plain(b.text_content()) for b in blocks) if text and text not in (title, date_line)]
-    parsed = parse_text("\n".join([date_line, title, *paragraphs]), config.tz)
-    if parsed.date is None:
-        return "no date line"
-    if len([p for p in parsed.paragraphs if p != lead and len(p.split()) >= 8]) < MIN_PARAGRAPHS:
-        return "too little text"
-    author = _select_text(document, selectors.get("author")) or parsed.author
-    # what parse_text kept is the body: the title, date, lead, author, source and navigation are not
-    kept = set(parsed.paragraphs) - {author, lead, title}
-    body_html = "\n".join(etree.tostring(b, encoding="unicode", method="html", with_tail=False) for b in blocks
-                          if plain(b.text_content()) in kept or b.tag in ("table", "figure")
-                          or (b.xpath(".//img") and len(plain(b.text_content()).split()) < 40))
-    page = Page(path, url, title, parsed.date, body_html, lead, author, parsed.source, terms, encoding=encoding)
+    parsed = parse_text("\n".join([title, *paragraphs]), config.tz)
+    author = _select_text(document, selectors.get("author")) or ", ".join(said.authors) or _author(
+        meta.get("author") or "") or parsed.author
+    source_lines = [p for p in paragraphs if parsed.source and parsed.source in p and len(p) < 120]
+    body_html = _without(body_html, {title, lead, parsed.author if parsed.author == author else "", *source_lines})
+    terms = _terms(document)
+    terms += [("category", said.section)] if said.section and ("category", said.section) not in terms else []
+    terms += [("tag", tag) for tag in said.tags if ("tag", tag) not in terms]
+    page = Page(path, url, title, moment, body_html, lead if lead != title else "", author, parsed.source, terms,
+                encoding=encoding)
+    page.notes.append(Text("date: {source}", source=date_from))
     if encoding not in ("utf-8", "utf8"):
         page.notes.append(Text("read as {encoding} (the page says so)", encoding=encoding))
     return page
 
 
-def _keep(element: etree._Element) -> bool:
-    """A <header> that holds the article's title belongs to the article."""
-    return element.tag == "header" and bool(element.xpath(".//h1"))
+def _date(document: etree._Element, said: Declared, url: str, title: str, config: Config,
+          selectors: dict[str, str]) -> tuple[datetime | None, str]:
+    """When the article was published, and where that was read: a selector's date line, the page's
+    declared moment (unless htmldate finds an earlier original date: the declared one was an update),
+    the visible date line, htmldate's date from the page's markup and address (never a guess from
+    free text such as a copyright year)."""
+    line = _select_text(document, selectors.get("date")) or _date_line(_content(document))
+    visible = parse_text(f"{line}\n{title}", config.tz).date if line else None
+    if selectors.get("date") and visible is not None:
+        return visible, Text("the date line the selector finds")
+    day = _htmldate(document, url, extensive=said.article is True)
+    if said.published is not None:
+        moment = said.published if said.published.tzinfo else said.published.replace(tzinfo=config.tz)
+        if not day or moment.date().isoformat() <= day:
+            return moment, Text("the page declares it ({where})", where=said.published_from)
+        same_day = sorted(m for m in moments(document) if m.date().isoformat() == day and m.tzinfo)
+        if same_day:
+            return same_day[0], Text("the earliest moment the page names, {day} (its {where} is later: an update)",
+                                     day=day, where=said.published_from)
+    if visible is not None:
+        return visible, Text("the date line {line!r}", line=line)
+    if day:
+        return datetime.fromisoformat(day).replace(tzinfo=config.tz), Text("found by htmldate in the page's markup")
+    return None, ""
+
+
+# HTML5's own elements for what is not the page's content (by their names, never by class names)
+_FURNITURE_TAGS = ("nav", "aside", "footer", "form", "script", "style", "noscript", "template", "iframe")
+
+
+def _content(document: etree._Element) -> etree._Element:
+    """A copy of the page without what HTML5 marks as navigation, asides, footers and forms (and a
+    <header> that does not hold the title): where a date line or a list's teasers are looked for."""
+    copied = copy.deepcopy(document)
+    for element in list(copied.iter(*_FURNITURE_TAGS, "header")):
+        if element.getparent() is not None and not (element.tag == "header" and element.xpath(".//h1")):
+            element.drop_tree()
+    return copied
+
+
+def _htmldate(document: etree._Element, url: str, extensive: bool) -> str:
+    """htmldate's original publication day (YYYY-MM-DD), or "": from markup and address only, unless
+    the page declares itself an article (then also from its text: a date only in <title>, a year-less
+    date line); an about page's copyright year is never its date."""
+    from htmldate import find_date
+
+    try:
+        return find_date(copy.deepcopy(document), url=url, extensive_search=extensive, original_date=True,
+                         outputformat="%Y-%m-%d") or ""
+    except (ValueError, TypeError):
+        return ""
+
+
+def _author(name: str) -> str:
+    """trafilatura's author without its repeats ("A; A")."""
+    names: list[str] = []
+    for one in (n.strip() for n in name.split(";")):
+        if one and one.lower() not in (n.lower() for n in names):
+            names.append(one)
+    return ", ".join(names)
+
+
+def main_text(document: etree._Element) -> str:
+    """The article's text as trafilatura extracts it (as HTML: paragraphs, headings, lists, tables,
+    photos, links, emphasis), precise first and fuller when that finds too little; boxes of related
+    links dropped, photo captions joined to their photos."""
+    import trafilatura
+
+    # no url: trafilatura would resolve "../" links itself (wrongly, at times); html_to_markdown does it
+    options: dict[str, Any] = dict(output_format="html", include_images=True, include_links=True,
+                                   include_formatting=True, include_tables=True, include_comments=False,
+                                   deduplicate=False)
+    extracted = trafilatura.extract(copy.deepcopy(document), favor_precision=True, **options) or ""
+    if len([p for p in _paragraphs(_body_of(extracted)) if len(p) >= 40]) < MIN_PARAGRAPHS:
+        extracted = trafilatura.extract(copy.deepcopy(document), favor_recall=True, **options) or extracted
+    return _tidy(_body_of(extracted))
+
+
+def _body_of(extracted: str) -> str:
+    if not extracted.strip():
+        return ""
+    root = lxml.html.document_fromstring(extracted)
+    body = root.find("body")
+    holder = body if body is not None else root
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in holder)
+
+
+def _tidy(body_html: str) -> str:
+    """Related-link boxes out (the text after them stays); a caption line after a photo becomes its title."""
+    if not body_html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    for element in list(root):
+        if element.getparent() is None:
+            continue
+        text = plain(element.text_content())
+        if not _RELATED_RE.match(text):
+            continue
+        links = sum(len(plain(a.text_content())) for a in element.iter("a"))
+        rest = len(_RELATED_RE.sub("", text))
+        if links >= 0.5 * rest or element.tag in ("h2", "h3", "h4", "h5", "h6") or rest < 3:
+            following = element.getnext()
+            element.drop_tree()
+            if rest < 3 and following is not None and following.tag in ("ul", "ol") and len(
+                    list(following.iter("a"))):
+                following.drop_tree()  # the heading's list of stories
+    for image in list(root.iter("img")):
+        after = image.getnext() if image.getparent() is root else None
+        alt = plain(image.get("alt", ""))
+        if after is not None and after.tag == "p" and alt and plain(after.text_content()) in (alt, alt.rstrip(".")):
+            image.set("title", plain(after.text_content()))
+            after.drop_tree()
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+
+
+def _without(body_html: str, texts: set[str]) -> str:
+    """The body without the blocks that say what the front matter says (title, lead, author line)."""
+    texts = {t for t in texts if t}
+    if not body_html.strip() or not texts:
+        return body_html
+    root = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    for element in list(root):
+        if element.tag in ("p", "h1", "h2", "div") and plain(element.text_content()) in texts and not element.xpath(
+                ".//img"):
+            element.drop_tree()
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
 
 
 def _select(document: etree._Element, selector: str) -> list[etree._Element]:
@@ -233,15 +376,6 @@ def _select_text(document: etree._Element, selector: str | None) -> str:
     return plain(found[0].text_content()) if found else ""
 
 
-def _title(document: etree._Element) -> str:
-    headings = [plain(h.text_content()) for h in document.iter("h1")]
-    headings = [h for h in headings if len(h.split()) >= 3]
-    if len(headings) == 1:
-        return headings[0]
-    meta = document.xpath("//meta[@property='og:title']/@content")
-    return plain(meta[0]) if meta else ""
-
-
 def _date_line(document: etree._Element) -> str:
     """The first short text holding a day (dd/mm/yyyy), outside links: the page's date line."""
     for element in document.iter():
@@ -260,15 +394,6 @@ def _date_lines(document: etree._Element) -> int:
     return sum(1 for text in document.itertext() if len(text.strip()) < 60 and _DATE_RE.search(text))
 
 
-def _lead(document: etree._Element, title: str) -> str:
-    for element in document.iter():
-        if isinstance(element.tag, str) and _LEAD_RE.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            text = plain(element.text_content())
-            if text and text != title and len(text.split()) >= 8:
-                return text
-    return ""
-
-
 def _terms(document: etree._Element) -> list[tuple[str, str]]:
     """The page's categories (breadcrumbs past the home link, article:section) and tags."""
     terms = []
@@ -283,23 +408,6 @@ def _terms(document: etree._Element) -> list[tuple[str, str]]:
 
 
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "figure", "blockquote", "pre", "dl"})
-
-
-def _main_container(document: etree._Element, url: str) -> etree._Element | None:
-    """The element holding the article's text: where the paragraphs trafilatura picks as main text sit
-    in the page (their closest common ancestor), so the photos, captions and links between them come along."""
-    import trafilatura
-
-    extracted = trafilatura.extract(etree.tostring(document, encoding="unicode", method="html"), url=url,
-                                    output_format="txt", include_tables=False, include_comments=False) or ""
-    wanted = {plain(line) for line in extracted.split("\n") if len(line.split()) >= 8}
-    found = [element for element in document.iter("p", "div", "td", "li", "span")
-             if not len(element.xpath("./p|./div")) and plain(element.text_content()) in wanted]
-    if not found:
-        return None
-    chains = [list(element.iterancestors()) for element in found]
-    common = [a for a in chains[0] if all(a in chain for chain in chains[1:])] if len(found) > 1 else [found[0]]
-    return found[0] if len(found) == 1 else common[0]
 
 
 def _leaf_blocks(container: etree._Element) -> list[etree._Element]:
@@ -357,8 +465,9 @@ def import_site(folder: Path, config: Config, provinces: ProvinceList, *, dry_ru
     result = Result(writer, mapping)
     pages: list[Page] = []
     for path in sorted(mirror.root.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in PAGE_SUFFIXES:
-            continue
+        if path.is_symlink() or not path.is_file() or path.suffix.lower() not in PAGE_SUFFIXES \
+                or not inside(path, mirror.root):
+            continue  # a symlinked page is never opened: it may lead anywhere on the machine
         relative = path.relative_to(mirror.root).as_posix()
         if relative in mapping.skip or any(part.startswith(".") for part in path.relative_to(mirror.root).parts):
             continue
@@ -437,16 +546,16 @@ def _import_pages(pages: list[Page], mirror: Mirror, config: Config, provinces: 
             else:
                 province = mapping.province
         old = urlsplit(page.url).path
-        alias = old[:-len("index.html")] if old.endswith("/index.html") else old
-        aliases = [unquote(alias)] if page_key(alias) != page_key(new_url) else []
+        alias = keepable_alias(unquote(old[:-len("index.html")] if old.endswith("/index.html") else old), config)
+        aliases = [alias] if alias and page_key(alias) != page_key(new_url) else []
         item.fields = {"title": page.title, "date": page.date, "province": "", "topic": "",
                        "tags": list(dict.fromkeys(m.value for m in meanings if m.kind == "tag")),
                        "summary": page.summary, "author": page.author, "source": page.source, "aliases": aliases}
         resolve_required(item, province, topics[0] if topics else mapping.topic, config)
         if page.summary:
-            item.notes.append(Text("summary: the lead paragraph"))
+            item.notes.append(Text("summary: the page's description (its lead)"))
         if page.author:
-            item.notes.append(Text("author {name}: the short last line", name=page.author))
+            item.notes.append(Text("author {name}", name=page.author))
         for url in converted.missing:
             item.notes.append(Text("photo {url} kept at its old address (not in the mirror)", url=url))
         if errors:

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from bantin.importers.html import ImportProblem, Links, find_original, html_to_markdown, page_key, plain
+from bantin.importers.html import ImportProblem, Links, find_original, html_to_markdown, inside, page_key, plain
 from bantin.importers.mapping import Mapping, Meaning, mapping_report, mapping_text, read_mapping
 from bantin.importers.text import Parsed, guess_province
 from bantin.importers.wpcontent import Attachment, prepare
@@ -34,6 +34,7 @@ from bantin.importers.writer import (
     NoteSpool,
     Writer,
     article_text,
+    keepable_alias,
     outcome_report,
     redirect_maps,
     resolve_required,
@@ -210,6 +211,7 @@ class Index:
     errors: list[ContentError] = field(default_factory=list)
     unreadable: bool = False  # a file is not well-formed XML, or cannot be read: the second pass cannot run
     left_out_pages: list[str] = field(default_factory=list)
+    fragments: list[str] = field(default_factory=list)  # items with neither a type nor a date
 
 
 def _group(domain: str) -> str | None:
@@ -269,6 +271,12 @@ def _scan_post(post: Post, path: Path, config: Config, provinces: ProvinceList, 
     wanted = _wanted(post, mapping)
     if wanted is None:
         index.counts[_kind(post)] += 1
+        return
+    if not post.get("post_type") and not any(post.get(name).strip().strip("0-: ") for name in (
+            "post_date_gmt", "post_date", "pubDate")):
+        # neither a type nor a date: a stray fragment of an export, not a post anyone published
+        index.counts["(no type, no date)"] += 1
+        index.fragments.append(f"{plain(post.get('title'))!r} ({Path(post.file).name}:{post.line})")
         return
     if wanted == "page" and not mapping.pages:
         index.left_out_pages.append(f"{plain(post.get('title'))!r} (?page_id={post.get('post_id')})")
@@ -407,7 +415,7 @@ class Uploads:
             if not relative or any(name in ("", ".", "..") for name in names):
                 continue
             found = find_original(self.folder.joinpath(*names[:-1]), names[-1])
-            if found is not None and _inside(found, self.folder):
+            if found is not None and inside(found, self.folder):
                 return found
         return None
 
@@ -415,20 +423,6 @@ class Uploads:
         """Its site path: /anh/<the path under uploads>."""
         assert self.folder is not None
         return "/anh/" + source.relative_to(self.folder).as_posix()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """Is the file really in the folder: no symlink on the way, nothing outside it?"""
-    try:
-        relative = path.relative_to(folder)
-    except ValueError:
-        return False
-    step = folder
-    for part in relative.parts:
-        step = step / part
-        if step.is_symlink():
-            return False
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 @dataclass(frozen=True)
@@ -672,11 +666,11 @@ def _item(post: Post, planned: Planned, done: Done, index: Index, config: Config
     aliases = []
     if old_path and not urlsplit(post.get("link")).query and page_key(old_path) != page_key(planned.url) \
             and page_key(old_path) != "/":
-        if safe_alias(old_path):
-            aliases.append(old_path)
+        if keepable_alias(old_path, config):
+            aliases.append(keepable_alias(old_path, config))
         else:
-            item.notes.append(Text("old address {path} not kept as an alias: it is not a plain path of the site",
-                                   path=old_path))
+            item.notes.append(Text("old address {path} not kept as an alias: it is not a plain path, or the site "
+                                   "makes a page there itself", path=old_path))
     author = post.get("creator")
     item.fields = {"title": title, "date": moment, "province": "", "topic": "", "tags": tags,
                    "summary": done.excerpt, "author": index.channel.authors.get(author, author), "image": done.image,
@@ -686,12 +680,6 @@ def _item(post: Post, planned: Planned, done: Done, index: Index, config: Config
         item.notes.append(Text("draft: it was {status} in WordPress", status=status if not post.get(
             "post_password") else "password-protected"))
     return item
-
-
-def safe_alias(path: str) -> bool:
-    """An old address that can be a page of the new site: a plain path, no '..', no backslash or control."""
-    return path.startswith("/") and not any(part in ("..", ".") for part in path.split("/")) \
-        and not re.search(r"[\\\x00-\x1f\x7f]", path) and not path.startswith("//")
 
 
 def report(result: Result, dry_run: bool) -> Iterator[str]:
@@ -710,6 +698,8 @@ def report(result: Result, dry_run: bool) -> Iterator[str]:
                                                                           else ""))
     for kind, count in sorted(index.counts.items()):
         yield Text("left out: {count} × {kind}", count=count, kind=kind)
+    if index.fragments:
+        yield Text("left out, with neither a type nor a date: {items}", items=", ".join(index.fragments))
     for name, count in result.shortcodes.most_common():
         yield Text("shortcode [{name}] kept as text in {count} articles", name=name, count=count)
     yield from outcome_report(writer, dry_run, MAPPING_FILE)

@@ -5,10 +5,12 @@ writes nothing new and never overwrites an article edited since."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -80,6 +82,21 @@ def resolve_required(item: Item, province: str, topic: str, config: Config) -> N
         item.notes.append(Text("draft: no {fields} found (set {placeholder} for now; correct it and remove draft)",
                                fields=" / ".join(unknown), placeholder=", ".join(
                                    f"{name}: {item.fields[name]}" for name in unknown)))
+
+
+def keepable_alias(path: str, config: Config) -> str:
+    """An old address as an alias: the plain path ("/2020/01/a/"), or "" when it cannot be one (it climbs
+    with '..', holds a backslash or a control character, or is a page the site makes itself: its home,
+    a section, a list of a province, topic or tag, search)."""
+    path = re.sub(r"/{2,}", "/", path)
+    parts = [part for part in path.split("/") if part]
+    if not path.startswith("/") or not parts or any(part in (".", "..") for part in parts) \
+            or re.search(r"[\\\x00-\x1f\x7f]", path):
+        return ""
+    reserved = {*dataclasses.asdict(config.paths).values(), "admin", "assets", "pagefind"}
+    if parts[0] in reserved or (parts[0] in config.sections and (len(parts) == 1 or parts[1] == config.paths.page)):
+        return ""
+    return path
 
 
 def digest(data: bytes) -> str:
