@@ -285,3 +285,51 @@ def test_pages_come_along_only_when_a_section_is_named_for_them(project):
     assert 'title: "Giới thiệu"' in page and 'province: "Hà Tĩnh"' in page  # the mapping file's default province
     assert "?page_id=2" not in result.stdout  # not listed as left out
     assert "page_id=2" in (site.root / "import/redirects.nginx.conf").read_text(encoding="utf-8")
+
+
+def test_a_symlinked_page_or_photo_of_a_mirror_is_never_read(project, tmp_path):
+    site = project()
+    mirror = tmp_path / "mirror"
+    shutil.copytree(MIRROR, mirror)
+    secret = tmp_path / "secret.html"  # outside the mirror: an article-looking page and a "photo"
+    secret.write_text((MIRROR / "lhhhatinh.org.vn/tin-tuc/2023/06/ha-tinh-lam-viec-voi-cac-huyen.html").read_text(
+        "utf-8").replace("Hà Tĩnh: Đảng đoàn", "Bí mật: Đảng đoàn"), encoding="utf-8")
+    (mirror / "lhhhatinh.org.vn/tin-tuc/2023/06/bi-mat.html").symlink_to(secret)
+    photo_link = mirror / "lhhhatinh.org.vn/uploads/2023/06/lam-viec.jpg"
+    photo_link.unlink()
+    photo_link.symlink_to(tmp_path / "secret.html")
+    result = run("import", "site", str(mirror), cwd=site.root)
+    assert "bi-mat.html" not in result.stdout + result.stderr
+    assert not list((site.root / "content").rglob("bi-mat*")) if (site.root / "content").exists() else True
+    assert "lam-viec" in result.stderr and "Bí mật" not in result.stdout  # the photo is missing, not copied
+
+
+def test_an_old_address_that_climbs_is_never_an_alias(project, tmp_path):
+    site = project()
+    bad = tmp_path / "export.xml"
+    bad.write_text(EXPORT[1].read_text(encoding="utf-8").replace("</channel>", BAD_POST.format(
+        title="Bài địa chỉ lạ", body="<p>Chữ.</p>").replace("https://lhhhatinh.org.vn/?p=99",
+                                                           "https://lhhhatinh.org.vn/a/../../etc/passwd/")),
+                   encoding="utf-8")
+    result = run("import", "wordpress", str(EXPORT[0]), str(bad), "--uploads", str(UPLOADS), "--jobs", "1",
+                 cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    written = (site.root / "content/tin-tuc/2023/bai-dia-chi-la.md").read_text(encoding="utf-8")
+    assert "aliases" not in written and ".." not in written
+    assert "không giữ địa chỉ cũ /a/../../etc/passwd/ làm alias" in result.stdout
+
+
+def test_relative_links_and_pasted_photos_never_fail_check():
+    from bantin.importers.html import Links
+
+    links = Links(frozenset({"old.vn"}), {"/tin/a": "/tin-tuc/2020/a/"}, lambda url: None, lambda path: "")
+    converted = html_to_markdown('<p><a href="../a/">bài A</a> <a href="../khac/">khác</a> <a href="x.docx">tệp</a> '
+                                 '<img src="file:///C:/Users/a/clip_image002.jpg" alt="clip_image002"> '
+                                 '<img src="IMG_2035.jpg" title="IMG_2035" alt="Cầu Rồng"></p>', links, Sanitizer(),
+                                 "https://old.vn/tin/b/")
+    assert "[bài A](/tin-tuc/2020/a/)" in converted.markdown  # a post of the import
+    assert "[khác](https://old.vn/tin/khac/)" in converted.markdown  # not imported: its old address, reported
+    assert converted.missing == ["https://old.vn/tin/b/IMG_2035.jpg", "https://old.vn/tin/b/x.docx"]
+    assert "clip_image002" not in converted.markdown and "file:" not in converted.markdown
+    assert '![Cầu Rồng](https://old.vn/tin/b/IMG_2035.jpg)' in converted.markdown  # no file name as caption
+    assert any("trang cũ không được nhập" in str(note) or "not imported" in note for note in converted.notes)

@@ -506,7 +506,8 @@ def words(text: str, src: str = "") -> str:
                              re.sub(r"[\s_-]+", "", posixpath.splitext(original_name(stem + ".x"))[0].lower())):
         return ""
     if " " not in text and (_FILE_NAME_RE.match(text) or re.fullmatch(r"[\w-]+\.(?:jpe?g|png|gif|webp|bmp)", text,
-                                                                      re.I)):
+                                                                      re.I)
+                            or ("_" in text and re.search(r"\d", text))):  # clip_image002, dsc_0012
         return ""
     return text
 
