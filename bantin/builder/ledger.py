@@ -50,6 +50,9 @@ class Ledger:
     answers: dict[Dep, bytes]  # every query a page depends on (but articles') -> the digest of its answer then
     sources: dict[str, bytes]  # article key -> digest of its source file then (articles answer by their fields)
     shards: dict[str, str] | None  # search shard -> its bundle's name; None: built without search
+    # the address its pages were made for (site.toml's base_url, --base-url's, serve's loopback address):
+    # a deploy sends only a build made for the address it publishes at
+    base_url: str = ""
 
 
 EMPTY = Ledger({}, {}, {}, None)  # what a cold build starts from
@@ -58,6 +61,7 @@ STORE = "output"  # .bantin-cache/output.pickle
 # (a tenth of the ledger's load time: no record of what each page read)
 FILES = "output-files"
 Files = dict[str, tuple[Role, bytes, int]]
+ADDRESS = "output-address"  # .bantin-cache/output-address.pickle: the base_url of the same build
 
 
 def key(output_dir: Path) -> str:
@@ -76,7 +80,9 @@ def load(root: Path, key: str, output_dir: Path) -> Ledger | None:
 
 
 def save(root: Path, key: str, ledger: Ledger) -> None:
-    """Store the ledger for the next build, and its files for deploys (first: the ledger is the build's commit)."""
+    """Store the ledger for the next build, and its files and address for deploys (first: the ledger is the
+    build's commit)."""
+    cache.save(root, ADDRESS, key, ledger.base_url)
     cache.save(root, FILES, key, {path: (entry.role, entry.digest, entry.size) for path, entry in ledger.files.items()})
     cache.save(root, STORE, key, ledger)
 
@@ -95,6 +101,12 @@ def files(root: Path, key: str, output_dir: Path) -> Files | None:
         except OSError:
             return None
     return found
+
+
+def address(root: Path, key: str) -> str | None:
+    """The address (base URL) the last build made the output's pages for; None when no build recorded one."""
+    found = cache.load(root, ADDRESS, key)
+    return found if isinstance(found, str) and found else None
 
 
 def intact(output_dir: Path, ledger: Ledger) -> bool:

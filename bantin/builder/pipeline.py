@@ -267,7 +267,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
         _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
     # 7. Record what the output folder now holds, with the answers its pages depended on.
-    after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards)
+    after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards, config.base_url)
     if after != before:  # a build that changed nothing need not write its record again
         ledger.save(config.root, ledger_key, after)
         processing.prune(loaded.pictures, config.root)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import gettext
 import os
 import re
@@ -11,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bantin import __version__
-from bantin.builder.pipeline import BuildOptions, build, build_time
+from bantin.builder.pipeline import BuildOptions, Report, build, build_time
 from bantin.cli.imports import add_import_parser, run_import
 from bantin.cli.progress import ProgressBars, TransferBar
 from bantin.content.authoring import new_article
@@ -29,6 +31,9 @@ from bantin.project.targets import parse_target
 from bantin.starter.init import init_site
 from bantin.theme import copies, files
 
+if TYPE_CHECKING:
+    from bantin.deploy.send import Summary
+
 COMMANDS = ("build", "check", "serve", "new", "import-text", "import", "init", "theme", "deploy")
 
 
@@ -39,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     tell = Teller(language)
     try:
         args = _parser(language).parse_args(argv)
+        tell = dataclasses.replace(tell, quiet=getattr(args, "quiet", False))
         return _run(args, Path(getattr(args, "root", ".")).resolve(), tell)
     except UsageError as error:
         tell.error(Text("error: {problem}", problem=error.said(language)))
@@ -47,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         tell.error(format_errors(failed.errors, language))
         print_warnings(failed.warnings, tell)
         return 1
+    except BrokenPipeError:  # `bantin theme list | head -1`: the reader has gone, nothing more to say
+        _silence_stdout()
+        return 141  # as a program killed by SIGPIPE (128 + 13)
     except OSError as error:  # a folder that cannot be written, a disk that is full
         problem = error.strerror or str(error)
         tell.error(Text("error: {problem}", problem=f"{problem} ({error.filename})" if error.filename else problem))
@@ -57,17 +66,32 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds no closed pipe to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's captured stdout)
+        pass
+
+
 @dataclass(frozen=True)
 class Teller:
     """Prints messages in one language: results on stdout, errors and warnings on stderr."""
 
     language: gettext.NullTranslations
+    quiet: bool = False  # -q: errors only (no warnings, no summary)
 
     def say(self, message: str) -> None:
         print(say(message, self.language), flush=True)
 
     def error(self, message: str) -> None:
         print(say(message, self.language), file=sys.stderr, flush=True)
+
+    def warn(self, warning: ContentError) -> None:
+        """A warning on stderr, unless -q asked for errors only."""
+        if not self.quiet:
+            self.error(Text("warning: {problem}", problem=warning.said(self.language)))
 
     def log(self, message: str) -> None:
         """serve's log: a failed build on stderr, the rest on stdout."""
@@ -96,8 +120,10 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
         return _init(args, tell)
     if not (root / CONFIG_FILE).is_file():
         raise UsageError(Text("no {file} in {folder}", file=CONFIG_FILE, folder=str(root)),
-                         hint=Text("run bantin in the project folder (the one holding {file}), or give it: {example}",
-                                   file=CONFIG_FILE, example="--root path/to/project"))
+                         hint=Text("to start a new site here: {init}; for a site elsewhere, run bantin in its folder "
+                                   "(the one holding {file}) or give it: {example}",
+                                   init=f'bantin init {_here(root)} --title "..." --base-url https://...',
+                                   file=CONFIG_FILE, example="--root path/to/site"))
     if getattr(args, "jobs", 0) < 0:
         raise UsageError(Text("--jobs {value}: expected 0 (one per core) or more", value=args.jobs))
     if not 0 <= getattr(args, "port", 0) <= 65535:
@@ -105,7 +131,7 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
                          hint=Text("--port 0 picks any free port"))
     config = load_config(root)
     if args.command in ("build", "check"):
-        return _build(config, args, tell)
+        return _build_command(config, args, tell)
     if args.command == "serve":
         options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs, search=not args.no_search)
         return serve(root, options, args.host, args.port, log=tell.log)
@@ -120,15 +146,58 @@ def _run(args: argparse.Namespace, root: Path, tell: Teller) -> int:
     return _import(config, args, tell)
 
 
+def _here(root: Path) -> str:
+    """The folder a command ran in, as the user would type it: '.' for the current folder."""
+    try:
+        return str(root.relative_to(Path.cwd())) if root != Path.cwd() else "."
+    except ValueError:
+        return str(root)
+
+
 def _with_default_command(argv: list[str]) -> list[str]:
     """`bantin`, `bantin --drafts` mean `bantin build ...`."""
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         return ["build", *argv]
     return argv
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with its one word of its own ('usage: ') in the site's language."""
+
+    def __init__(self, prog: str, usage: str = "usage: ", **options: Any) -> None:
+        super().__init__(prog, **options)
+        self.usage = usage
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, self.usage if prefix is None else prefix)
+
+
+class _Commands(argparse._SubParsersAction):
+    """A command's help, shown in the list of commands, is also its description, atop its own --help."""
+
+    def add_parser(self, name: str, **options: Any) -> argparse.ArgumentParser:
+        options.setdefault("description", options.get("help"))
+        return super().add_parser(name, **options)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, whose complaints become UsageErrors (exit status 2, said in the site's language)."""
+    """argparse in the site's language: its headings and its own help through the catalogue, and its
+    complaints as UsageErrors (exit status 2)."""
+
+    def __init__(self, *args: Any, language: gettext.NullTranslations, **options: Any) -> None:
+        self.language = language
+        said = functools.partial(say, language=language)
+        options.setdefault("formatter_class", functools.partial(_Formatter, usage=said(Text("usage: "))))
+        super().__init__(*args, add_help=False, **options)
+        self.register("action", "parsers", _Commands)
+        self._positionals.title = said(Text("positional arguments"))
+        self._optionals.title = said(Text("options"))
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=said(Text("show this help and exit")))
+
+    def add_subparsers(self, **options: Any) -> argparse._SubParsersAction:
+        options.setdefault("parser_class", functools.partial(_Parser, language=self.language))
+        return super().add_subparsers(**options)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(_argparse_message(message), hint=Text("{command} --help lists what it takes",
@@ -146,9 +215,11 @@ _ARGPARSE_MESSAGES = (
                     kind=m["kind"])),
     (re.compile(r"argument (?P<name>\S+): expected one argument"),
      lambda m: Text("argument {name}: expected a value after it", name=m["name"])),
-    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>\S+) \(choose from (?P<choices>.+)\)"),
+    (re.compile(r"argument (?P<name>\S+): invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)"),
      lambda m: Text("argument {name}: {value} is not one of {choices}", name=m["name"], value=m["value"],
                     choices=m["choices"])),
+    (re.compile(r"ambiguous option: (?P<name>\S+) could match (?P<choices>.+)"),
+     lambda m: Text("{name} could be any of {choices}: write it whole", name=m["name"], choices=m["choices"])),
 )
 
 
@@ -164,8 +235,12 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
     def h(text: Text) -> str:
         return say(text, language).replace("%", "%%")  # argparse formats help with %
 
-    parser = _Parser(prog="bantin", description=h(Text("Build a static news site from Markdown articles.")))
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="bantin", description=h(Text("Build a static news site from Markdown articles.")),
+                     language=language)
+    parser.add_argument("--version", action="version", version=f"bantin {__version__}",
+                        help=h(Text("print bantin's version and exit")))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     title=h(Text("commands")))
 
     def common(command: argparse.ArgumentParser) -> None:
         command.add_argument("--root", default=".", help=h(Text("project folder holding site.toml (default: .)")))
@@ -260,23 +335,38 @@ def _deploy_parser(commands: argparse._SubParsersAction, h: Callable[[Text], str
     deploy.add_argument("--force", action="store_true",
                         help=h(Text("send every file, whatever the target's record says, even into a folder that holds "
                                     "files bantin did not put there (they are left as they are)")))
+    deploy.add_argument("--base-url", default=None,
+                        help=h(Text("the address the site is published at, when not site.toml's base_url (a test "
+                                    "server): the build must have been made for it")))
     deploy.add_argument("--quiet", "-q", action="store_true", help=h(Text("print nothing but errors")))
 
 
 def _deploy(config: Config, args: argparse.Namespace, tell: Teller) -> int:
-    from bantin.deploy.send import deploy  # rclone's side of bantin: only this command needs it
+    from bantin.deploy.send import BuiltElsewhere, deploy  # rclone's side of bantin: only this command needs it
 
-    target = parse_target(args.target or config.deploy.target, Path.cwd() if args.target else config.root)
+    if args.base_url:
+        config = with_base_url(config, args.base_url)
+    target = parse_target(args.target or config.deploy.target, Path.cwd() if args.target else config.root,
+                          config.root.name)
 
-    def warn(warning: ContentError) -> None:
-        tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
+    def send() -> Summary:
+        options = dict(dry_run=args.dry_run, force=args.force, warn=tell.warn)
+        if sys.stderr.isatty() and not args.quiet and not args.dry_run:
+            with TransferBar(tell.language) as bar:
+                return deploy(config, target, os.environ, progress=bar, **options)  # type: ignore[arg-type]
+        return deploy(config, target, os.environ, **options)  # type: ignore[arg-type]
 
-    options = dict(dry_run=args.dry_run, force=args.force, warn=warn)
-    if sys.stderr.isatty() and not args.quiet and not args.dry_run:
-        with TransferBar(tell.language) as bar:
-            summary = deploy(config, target, os.environ, progress=bar, **options)  # type: ignore[arg-type]
-    else:
-        summary = deploy(config, target, os.environ, **options)  # type: ignore[arg-type]
+    try:
+        summary = send()
+    except BuiltElsewhere as elsewhere:  # a preview of serve, a test with --base-url: built again for the address
+        if args.dry_run:  # writes nothing, so builds nothing
+            raise
+        if not args.quiet:
+            tell.say(Text("{folder}/ was built for {made_for}: building the site for {address} before it is sent",
+                          folder=config.output_dir.name, made_for=elsewhere.made_for or "?",
+                          address=config.base_url))
+        _build(config, BuildOptions(), tell, args.quiet)
+        summary = send()
     if args.dry_run:
         for batch in summary.plan.batches:
             for path in batch.paths:
@@ -288,31 +378,39 @@ def _deploy(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     return 0
 
 
-def _build(config: Config, args: argparse.Namespace, tell: Teller) -> int:
+def _build_command(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
                            write=args.command == "build", search=not getattr(args, "no_search", False))
     if getattr(args, "base_url", None):
         config = with_base_url(config, args.base_url)
-    if sys.stderr.isatty() and not args.quiet:
-        with ProgressBars(tell.language) as bars:
-            report = build(config, options, bars)
-    else:
-        report = build(config, options)
-    print_warnings(report.warnings, tell)
+    report = _build(config, options, tell, args.quiet)
     if not args.quiet:
         if args.command == "check":
-            tell.say(Text("ok: {count} articles checked, no errors ({seconds:.2f} s)", count=report.articles,
-                          seconds=report.seconds))
+            tell.say(Text.counted("ok: {count} article checked, no errors ({seconds:.2f} s)",
+                                  "ok: {count} articles checked, no errors ({seconds:.2f} s)", count=report.articles,
+                                  seconds=report.seconds))
         else:
             tell.say(Text("built {folder}/: {summary}", folder=config.output_dir.name, summary=report.summary()))
     return 0
 
 
+def _build(config: Config, options: BuildOptions, tell: Teller, quiet: bool) -> Report:
+    """Build (or check), with progress bars on a terminal, and print the warnings."""
+    if sys.stderr.isatty() and not quiet:
+        with ProgressBars(tell.language) as bars:
+            report = build(config, options, bars)
+    else:
+        report = build(config, options)
+    print_warnings(report.warnings, tell)
+    return report
+
+
 def print_warnings(warnings: tuple[ContentError, ...], tell: Teller, shown: int = 20) -> None:
-    """Warnings on stderr: the first few in full, then how many more (a corpus can have thousands)."""
+    """Warnings on stderr: the first few in full, then how many more (a corpus can have thousands);
+    nothing with -q."""
     for warning in warnings[:shown]:
-        tell.error(Text("warning: {problem}", problem=warning.said(tell.language)))
-    if len(warnings) > shown:
+        tell.warn(warning)
+    if len(warnings) > shown and not tell.quiet:
         tell.error(Text("warning: ... and {count} more like these", count=len(warnings) - shown))
 
 

@@ -33,7 +33,7 @@ from bantin.language.errors import ContentError, UsageError
 from bantin.language.messages import Text
 from bantin.project import hosts
 from bantin.project.config import Config
-from bantin.project.targets import FOLDER, S3, Target
+from bantin.project.targets import FOLDER, S3, Target, site_name
 
 MANIFEST = ".bantin-deploy.json.gz"  # the target's record of what bantin put there
 FORMAT = 1
@@ -115,9 +115,10 @@ class Summary:
         values = dict(target=str(self.target), deleted=len(self.plan.deletes), unchanged=self.plan.unchanged,
                       size=size, seconds=self.seconds)
         if self.dry_run:
-            return Text("would deploy to {target}: {sent}, {deleted} deleted, {unchanged} unchanged ({size}); "
-                        "nothing was sent (--dry-run)", sent=Text.counted("{count} file sent", "{count} files sent",
-                                                                           count=self.plan.sent), **values)
+            return Text("would deploy to {target}: {sent}, {deleted} to delete, {unchanged} unchanged ({size}); "
+                        "nothing was sent (--dry-run)",
+                        sent=Text.counted("{count} file to send", "{count} files to send", count=self.plan.sent),
+                        **values)
         return Text("deployed to {target}: {sent}, {deleted} deleted, {unchanged} unchanged; {size} in {seconds:.1f} s",
                     sent=Text.counted("{count} file sent", "{count} files sent", count=self.plan.sent), **values)
 
@@ -214,7 +215,36 @@ def _refuse_the_output_itself(config: Config, target: Target) -> None:
         raise UsageError(Text("{target}: the deploy folder may not be the build's output folder {folder}/ or lie "
                               "inside it", target=str(target), folder=config.output_dir.name),
                          hint=Text("give the folder the web server serves, such as {example}",
-                                   example="/var/www/lhh"))
+                                   example=f"/var/www/{site_name(config.root.name)}"))
+
+
+class BuiltElsewhere(UsageError):
+    """The output was built for another address than the one the site is published at: a preview of
+    `bantin serve` (http://127.0.0.1:8000/), a build with --base-url. Its links, feeds and sitemap name
+    that address, so it is not sent; `made_for` is that address (None: the build recorded none)."""
+
+    def __init__(self, config: Config, made_for: str | None) -> None:
+        self.made_for = made_for
+        folder, address = config.output_dir.name, config.base_url
+        if made_for is None:
+            message = Text("the site in {folder}/ does not say which address it was built for", folder=folder)
+        elif _LOOPBACK_RE.match(made_for):
+            message = Text("the site in {folder}/ is the preview bantin serve built for {made_for}, not the site "
+                           "for {address}", folder=folder, made_for=made_for, address=address)
+        else:
+            message = Text("the site in {folder}/ was built for {made_for}, not for {address}", folder=folder,
+                           made_for=made_for, address=address)
+        super().__init__(message, hint=Text("build it for its address, then deploy: {command} (a deploy without "
+                                            "{flag} does both)", command="bantin build && bantin deploy",
+                                            flag="--dry-run"))
+
+
+_LOOPBACK_RE = re.compile(r"^https?://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?::\d+)?/", re.IGNORECASE)
+
+
+def built_for(config: Config) -> str | None:
+    """The address the last build made the output folder's pages for; None when it recorded none."""
+    return ledger.address(config.root, ledger.key(config.output_dir))
 
 
 def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: bool = False,
@@ -230,6 +260,9 @@ def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: 
                          hint=Text("run {command} first: deploy sends what the last build made",
                                    command="bantin build"))
     _refuse_the_output_itself(config, target)
+    made_for = built_for(config)
+    if made_for != config.base_url:
+        raise BuiltElsewhere(config, made_for)
     site = record_of(built)
     roles = {path: role for path, (role, _, _) in built.items()}
     if MANIFEST in site:
@@ -238,7 +271,8 @@ def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: 
     said = _check_host(config, site, force, warn)
     try:
         with tempfile.TemporaryDirectory(prefix="bantin-deploy-") as work:
-            remote, top = open_remote(target, environ, Path(work))
+            remote, top = (_look_into(target) if dry_run and target.kind == FOLDER  # a folder: no rclone needed
+                           else open_remote(target, environ, Path(work)))
             before = _record_on(remote, top, force)
             steps = plan(site, roles, before, headers=target.kind == S3, resend=force)
             if dry_run:
@@ -265,7 +299,25 @@ def _check_host(config: Config, site: Record, force: bool, warn: Warn | None) ->
     return said
 
 
-def _record_on(remote: Remote, top: list[str] | None, force: bool) -> Record:
+@dataclass(frozen=True)
+class _Folder:
+    """A folder target read as it is, for a dry run: what a deploy would find there, without rclone."""
+
+    target: Target
+
+    def read(self, name: str) -> bytes:
+        return (Path(self.target.path) / name).read_bytes()
+
+
+def _look_into(target: Target) -> tuple[_Folder, list[str] | None]:
+    """The folder and the names at its top, as Remote.listing gives them (None: no folder yet)."""
+    try:
+        return _Folder(target), sorted(entry.name for entry in Path(target.path).iterdir())
+    except FileNotFoundError:
+        return _Folder(target), None
+
+
+def _record_on(remote: Remote | _Folder, top: list[str] | None, force: bool) -> Record:
     """The target's record of what bantin put there; empty for a new target. A target that holds
     other files is refused (unless forced): bantin would mix its files with files it does not know."""
     if top is not None and MANIFEST in top:

@@ -211,9 +211,16 @@ _TOP_KEYS = {
 def with_base_url(config: Config, base_url: str) -> Config:
     """The config published under another URL (from the command line), checked like site.toml's."""
     if not BASE_URL_RE.match(base_url):
-        raise BuildFailed([ContentError("--base-url", None, None,
-                                        Text("must be an absolute http(s) URL, got {value!r}", value=base_url))])
+        raise UsageError(Text("--base-url {value!r} is not an absolute http(s) URL", value=base_url),
+                         hint=Text("write the whole address, with https:// and the site's folder if it has one: "
+                                   "{example}", example=f"https://{_example_host(base_url)}/"))
     return dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+def _example_host(value: str) -> str:
+    """What a mistyped address probably meant, without its scheme ('lhh.github.io/tin', 'ftp://x' -> 'x')."""
+    rest = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*:/+", "", value.strip()).strip("/")
+    return rest if rest and not re.search(r"\s", rest) else "lhh.example.org"
 
 
 def load_config(root: Path) -> Config:

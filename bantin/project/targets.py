@@ -17,13 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from slugify import slugify
+
 from bantin.language.errors import UsageError
 from bantin.language.messages import Text
 
 FOLDER, SFTP, S3 = "folder", "sftp", "s3"
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-EXAMPLES = "/var/www/lhh, sftp://deploy@example.org/var/www/lhh, s3://bucket/prefix"
+
+
+def examples(name: str) -> str:
+    """Targets to show in a hint, named after the site's folder ('/var/www/lhh-hatinh', ...)."""
+    return f"/var/www/{name}, sftp://deploy@example.org/var/www/{name}, s3://bucket/{name}"
 
 
 @dataclass(frozen=True)
@@ -48,28 +54,40 @@ class Target:
         return f"sftp://{self.user}@{host}{port}{path}"
 
 
-def parse_target(text: str, base: Path) -> Target:
-    """A target from its text; a relative folder is taken from `base`. Raises UsageError saying what is wrong."""
+def parse_target(text: str, base: Path, site: str = "") -> Target:
+    """A target from its text; a relative folder is taken from `base`. Raises UsageError saying what is wrong,
+    its hints naming the site (`site`: its folder's name; default the name of `base`)."""
     text = text.strip()
+    site = site_name(site or base.name)
     if not text:
         raise UsageError(Text("no deploy target given"),
                          hint=Text("give one on the command line or as {setting} in site.toml, such as {examples}",
-                                   setting="[deploy] target", examples=EXAMPLES))
+                                   setting="[deploy] target", examples=examples(site)))
     scheme = _SCHEME_RE.match(text)
     if scheme is None:
         return Target(FOLDER, str((base / Path(text).expanduser()).resolve()))
     kind = scheme.group(1).lower()
     if kind == SFTP:
-        return _sftp(text)
+        return _sftp(text, site)
     if kind == S3:
-        return _s3(text)
+        return _s3(text, site)
     raise UsageError(Text("{target!r}: bantin deploys to a folder, sftp:// or s3://", target=text),
-                     hint=Text("for example {examples}", examples=EXAMPLES))
+                     hint=Text("for example {examples}", examples=examples(site)))
 
 
-def _sftp(text: str) -> Target:
+def site_name(folder: str) -> str:
+    """A folder's name as a path part of an example: 'Trang tin Hà Tĩnh' -> 'trang-tin-ha-tinh'; 'site' when
+    it has none."""
+    return slugify(folder) or "site"
+
+
+def _sftp(text: str, site: str) -> Target:
     parts = urlsplit(text)
-    example = Text("for example {example}", example="sftp://deploy@example.org/var/www/lhh")
+    try:
+        login = f"{parts.username or 'deploy'}@{parts.hostname or 'example.org'}"
+    except ValueError:
+        login = "deploy@example.org"
+    example = Text("for example {example}", example=f"sftp://{login}/var/www/{site}")
     if parts.password is not None:
         raise UsageError(Text("{target!r} holds a password", target=_without_password(text)),
                          hint=Text("log in with an SSH key instead (docs/deploying.md): a password in a command or "
@@ -87,8 +105,8 @@ def _sftp(text: str) -> Target:
     if path in ("", "/"):
         raise UsageError(Text("{target!r} names no folder on the server", target=text),
                          hint=Text("give the folder the web server serves, such as {example}; {home} is the "
-                                   "home folder", example="sftp://deploy@example.org/var/www/lhh",
-                                   home="sftp://deploy@example.org/~/www"))
+                                   "home folder", example=f"sftp://{login}/var/www/{site}",
+                                   home=f"sftp://{login}/~/www"))
     if path == "/~" or path.startswith("/~/"):
         path = path[3:]
     if ".." in PurePosixPath(path).parts:
@@ -97,10 +115,10 @@ def _sftp(text: str) -> Target:
     return Target(SFTP, path.rstrip("/"), parts.hostname, user, port)
 
 
-def _s3(text: str) -> Target:
+def _s3(text: str, site: str) -> Target:
     rest = text.split("://", 1)[1]
     bucket, _, prefix = rest.partition("/")
-    example = Text("for example {example}", example="s3://tin-tuc/site")
+    example = Text("for example {example}", example=f"s3://bucket/{site}")
     if not _BUCKET_RE.match(bucket):
         raise UsageError(Text("{target!r}: {bucket!r} is not a bucket name", target=text, bucket=bucket),
                          hint=Text("a bucket name has 3 to 63 lower-case letters, digits, '.' or '-'; {example}",
