@@ -8,7 +8,7 @@ from test_incremental import clean_build, snapshot
 from bantin.language.errors import BuildFailed
 from bantin.theme.files import THEME_DIR
 
-from conftest import article
+from conftest import SITE_TOML, article
 from html_helpers import Page
 
 FILES = {f"content/tin-tuc/2023/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}", tags=["trí thức"])
@@ -156,3 +156,62 @@ def test_a_filter_given_the_wrong_kind_of_value_is_a_layout_error_with_its_line(
     # said in words: what the filter needs, and what it got (a text, its type)
     assert expression.split("|")[1] in error.message, error.message
     assert "the text" in error.message or "str" in error.message, error.message
+
+
+def _blocks(layout: str) -> list[str]:
+    """The blocks a theme layout defines, as Jinja parses it."""
+    from jinja2 import Environment, nodes
+
+    tree = Environment().parse((THEME_DIR / "layouts" / layout).read_text(encoding="utf-8"))
+    return [block.name for block in tree.find_all(nodes.Block)]
+
+
+def test_every_block_a_site_overrides_in_base_html_reaches_every_page_kind(project):
+    """`{% extends "!theme/base.html" %}{% block X %}{{ super() }}...{% endblock %}` in the site's base.html
+    reaches every page made with a layout that extends it: the theme's layouts call super() where they add."""
+    from bantin.builder.outputs import Kind
+    from bantin.builder.pipeline import BuildOptions, load
+    from bantin.project.config import load_config
+
+    blocks = _blocks("base.html")
+    assert {"head", "main"} <= set(blocks)
+    marks = {name: (f'<meta name="own-{name}" content="{name}">' if name == "head" else
+                    f'<span data-own="{name}"></span>') for name in blocks}
+    overrides = "".join(f"{{% block {name} %}}{{{{ super() }}}}{mark}{{% endblock %}}\n"
+                        for name, mark in marks.items())
+    site = project({**FILES,
+                    "content/tin-tuc/2023/bai-0.md": article("Bài 0", "2023-01-10", tags=["trí thức"],
+                                                             aliases='["/tin-cu/bai-0/"]'),
+                    "layouts/base.html": '{% extends "!theme/base.html" %}\n' + overrides},
+                   site_toml=SITE_TOML + "\n[cms]\nenabled = true\n")
+    site.build(search=False)
+    config = load_config(site.root)
+    outputs = load(config, BuildOptions(), 1).outputs
+    not_base = {Kind.FEED, Kind.SITEMAP, Kind.ROBOTS, Kind.FAVICON, Kind.ALIAS, Kind.CMS}  # not pages of base.html
+    checked: set[Kind] = set()
+    for output in outputs:
+        if output.kind in not_base:
+            continue
+        html = (site.out / output.path).read_text(encoding="utf-8")
+        page = Page(html)
+        assert len(page.find_all("meta", name="own-head")) == 1, output.path
+        for name in blocks:
+            if name != "head":
+                assert len(page.find_all("span", **{"data-own": name})) == 1, (output.path, name)
+        head = html.split("</head>")[0]
+        assert marks["head"] in head, output.path  # in the page's <head>, after the theme's own
+        checked.add(output.kind)
+    assert checked == set(Kind) - not_base  # every kind of page that base.html makes
+    # the theme alone writes the same pages as before: super() of an empty block adds nothing
+    (site.root / "layouts/base.html").unlink()
+    site.build(search=False)
+    assert 'data-own=' not in site.page("/tin-tuc/2023/bai-1/")
+
+
+@pytest.mark.parametrize("layout", sorted(p.name for p in (THEME_DIR / "layouts").glob("*.html")))
+def test_a_theme_layout_that_redefines_a_block_of_base_html_keeps_what_the_site_put_there(layout):
+    text = (THEME_DIR / "layouts" / layout).read_text(encoding="utf-8")
+    if layout == "base.html" or '{% extends "base.html" %}' not in text:
+        return
+    for name in set(_blocks(layout)) & set(_blocks("base.html")):
+        assert f"{{% block {name} %}}{{{{ super() }}}}" in text, (layout, name)
