@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, date, datetime
 
 import pytest
 
+from bantin.cli.main import main
 from bantin.language.errors import BuildFailed
 from bantin.language.provinces import load_provinces, parse_provinces
+
+from conftest import article
 
 PROVINCES = load_provinces(None)
 
@@ -65,3 +69,49 @@ def test_an_ambiguous_alias_is_a_data_error():
     with pytest.raises(BuildFailed) as failed:
         parse_provinces(data, "provinces.toml")
     assert "would match both" in str(failed.value)
+
+
+def test_a_unit_merged_away_is_today_s_unit_from_the_day_it_was_merged():
+    assert PROVINCES.merged_away("ha-giang", date(2026, 12, 7)).slug == "tuyen-quang"
+    assert PROVINCES.merged_away("ha-giang", date(2025, 7, 1)).slug == "tuyen-quang"  # that very day
+    assert PROVINCES.merged_away("ha-giang", date(2025, 6, 30)) is None
+    assert PROVINCES.merged_away("binh-duong", date(2025, 8, 1)).slug == "ho-chi-minh"
+    assert PROVINCES.merged_away("tuyen-quang", date(2026, 1, 1)) is None  # today's unit keeps its name
+    assert PROVINCES.merged_away("trung-uong", date(2026, 1, 1)) is None
+    # Thừa Thiên Huế became the city of Huế on 1 January 2025, before the merger
+    assert PROVINCES.merged_away("thua-thien-hue", date(2025, 3, 1)).slug == "hue"
+    assert PROVINCES.merged_away("thua-thien-hue", date(2024, 12, 31)) is None
+    with pytest.raises(BuildFailed, match="since must be a date"):
+        parse_provinces({"province": [{"name": "A", "former": [{"name": "B", "since": "soon"}]}]}, "p.toml")
+
+
+def test_an_article_dated_after_the_merger_that_names_a_former_province_is_warned(project, capsys):
+    site = project({
+        "content/tin-tuc/2026/a.md": article("Hội thảo ở Hà Giang", "2026-12-07", province="Hà Giang"),
+        "content/tin-tuc/2026/b.md": article("Tập huấn ở Vĩnh Phúc", "2026-12-05", province="Vinh Phuc"),
+        "content/tin-tuc/2025/c.md": article("Diễn đàn ở Bình Dương", "2025-07-01T08:00", province="Bình Dương"),
+        "content/tin-tuc/2025/d.md": article("Trước sáp nhập", "2025-06-30T23:00", province="Hà Giang"),
+        "content/tin-tuc/2025/e.md": article("Ở Tuyên Quang", "2025-09-01", province="Tuyên Quang"),
+    })
+    report = site.build(search=False, now=datetime(2026, 12, 8, tzinfo=UTC))
+    said = {w.path: w for w in report.warnings if w.field == "province"}
+    assert sorted(said) == ["content/tin-tuc/2025/c.md", "content/tin-tuc/2026/a.md", "content/tin-tuc/2026/b.md"]
+    assert str(said["content/tin-tuc/2026/a.md"]) == (
+        "content/tin-tuc/2026/a.md:4: [province] Hà Giang has been part of Tuyên Quang since 01/07/2025, before "
+        "the article's date\n    hint: write province: Tuyên Quang (it lists the articles of Hà Giang too)")
+    assert "Vĩnh Phúc has been part of Phú Thọ" in str(said["content/tin-tuc/2026/b.md"])
+    assert "Bình Dương has been part of Hồ Chí Minh since 01/07/2025" in str(said["content/tin-tuc/2025/c.md"])
+    assert "write province: TP. Hồ Chí Minh" in str(said["content/tin-tuc/2025/c.md"])
+    assert "Hội thảo ở Hà Giang" in site.page("/tinh/tuyen-quang/")  # the article is published all the same
+    # in the editor's language, from check and from new
+    assert main(["check", "--root", str(site.root)]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo: content/tin-tuc/2026/a.md:4: [province] Hà Giang đã thuộc Tuyên Quang từ ngày 01/07/2025" in err
+    assert "d.md" not in err and "e.md" not in err
+    assert main(["new", "Hội nghị", "--province", "ha giang", "--topic", "Y tế", "--date", "2026-12-07",
+                 "--root", str(site.root)]) == 0
+    said = capsys.readouterr()
+    assert "Hà Giang đã thuộc Tuyên Quang từ ngày 01/07/2025" in said.err
+    assert main(["new", "Hội nghị cũ", "--province", "ha giang", "--topic", "Y tế", "--date", "2024-12-07",
+                 "--root", str(site.root)]) == 0
+    assert capsys.readouterr().err == ""

@@ -24,7 +24,7 @@ from bantin.builder.plan import SitemapEntry, output_path, plan
 from bantin.builder.render import Renderer
 from bantin.builder.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
 from bantin.content.assemble import assemble
-from bantin.content.checks import copies, dated_later
+from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
 from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
@@ -170,7 +170,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     future = [a for a in parsed if a.date > now and not options.future]
     left_out = {a.key for a in drafts + future}
     articles = [a for a in parsed if a.key not in left_out]
-    warnings = dated_later(future, now, config.tz) + copies(articles)
+    warnings = dated_later(future, now, config.tz) + copies(articles) + merged_away(parsed, provinces)
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.

@@ -20,6 +20,7 @@ from bantin.builder.pipeline import BuildOptions, Report, build, build_time
 from bantin.cli.imports import add_import_parser, run_import
 from bantin.cli.progress import ProgressBars, TransferBar
 from bantin.content.authoring import new_article
+from bantin.content.checks import merged_warning
 from bantin.editor.serve import serve
 from bantin.importers.text import ImportFailed, import_text, site_tags
 from bantin.language.dates import DateInvalid, date_hint, parse_date
@@ -420,7 +421,12 @@ def _new(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     path = new_article(config, provinces, title=args.title, province=args.province, topic=args.topic,
                        section=args.section, tags=[t.strip() for t in args.tags.split(",") if t.strip()],
                        moment=moment, author=args.author)
-    tell.say(Text("wrote {path}", path=path.relative_to(config.root).as_posix()))
+    written = path.relative_to(config.root).as_posix()
+    tell.say(Text("wrote {path}", path=written))
+    former = provinces.match(args.province)
+    today = former and provinces.merged_away(former.slug, moment.astimezone(config.tz).date())
+    if former and today:  # written as asked; said now rather than at the next check
+        tell.warn(merged_warning(written, None, provinces, former.slug, today.slug))
     return 0
 
 

@@ -1,5 +1,6 @@
 """Warnings about articles that are valid but probably not what the editor meant: a copy of
-another article, an article dated in the future (left out of the site without a word otherwise)."""
+another article, an article dated in the future (left out of the site without a word otherwise),
+a province that no longer existed on the article's day."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, tzinfo
 from bantin.content.model import Article
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
+from bantin.language.provinces import ProvinceList
 
 
 def copies(articles: list[Article]) -> list[ContentError]:
@@ -35,3 +37,26 @@ def dated_later(articles: list[Article], now: datetime, tz: tzinfo) -> list[Cont
         Text("dated {date}, later than now: left out of the site until then", date=f"{article.date:%d/%m/%Y %H:%M}"),
         hint=Text("to publish it now, write date: {today} (if the year is a typo, correct it)", today=today))
         for article in sorted(articles, key=lambda a: a.key)]
+
+
+def merged_away(articles: list[Article], provinces: ProvinceList) -> list[ContentError]:
+    """An article dated on or after the day its province became part of another (Hà Giang, part of Tuyên Quang
+    since 1 July 2025): a warning naming today's province. One dated before keeps its province without a word."""
+    found = []
+    for article in sorted(articles, key=lambda a: a.key):
+        unit = provinces.merged_away(article.province, article.date.date())
+        if unit is not None:
+            found.append(merged_warning(article.key, article.lines.get("province"), provinces,
+                                        article.province, unit.slug))
+    return found
+
+
+def merged_warning(path: str, line: int | None, provinces: ProvinceList, former: str, today: str) -> ContentError:
+    """'Hà Giang has been part of Tuyên Quang since 01/07/2025: write province: Tuyên Quang'."""
+    unit, name = provinces.by_slug[former], provinces.by_slug[today].name
+    since = unit.since or provinces.merger_date
+    return ContentError(path, line, "province",
+                        Text("{former} has been part of {today} since {day}, before the article's date",
+                             former=unit.name, today=name.removeprefix("TP. "), day=f"{since:%d/%m/%Y}"),
+                        hint=Text("write province: {value} (it lists the articles of {former} too)", value=name,
+                                  former=unit.name))

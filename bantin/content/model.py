@@ -46,7 +46,7 @@ class Article:
     images: tuple[tuple[str, int, str], ...] = ()
     # (site path, line, "body") of every link of the body to a page or file of this site (build/links.py checks them)
     links: tuple[tuple[str, int, str], ...] = ()
-    lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line, for warnings (title, date)
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line, for warnings
     extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for layouts
 
     @property

@@ -335,7 +335,7 @@ class _Fields:
             draft=draft,
             updated=updated,
             aliases=tuple(a for a in aliases if a),
-            lines={field: line for field in ("title", "date")
+            lines={field: line for field in ("title", "date", "province")
                    if (line := line_of_key(self.front, field, first_line=2)) is not None},
             extra={k: v for k, v in self.data.items() if k not in KNOWN_FIELDS},
         )

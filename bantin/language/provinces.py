@@ -33,6 +33,7 @@ class Province:
     part_of: str  # slug of today's unit that holds it (itself for today's units)
     former: tuple[str, ...] = ()  # slugs of the former units merged into today's unit
     national: bool = False
+    since: date | None = None  # a former unit: the day it became part of today's unit (the merger's, or its own)
 
     @property
     def is_current(self) -> bool:
@@ -95,6 +96,14 @@ class ProvinceList:
                         value=unit.name)
         return Text("{city} is in the province of {name}: write province: {value}", city=city, name=shown,
                     value=unit.name)
+
+    def merged_away(self, slug: str, when: date) -> Province | None:
+        """Today's unit that holds the unit `slug`, when `when` is on or after the day it became part of it
+        (a province merged away on 1 July 2025, for an article dated since); None otherwise."""
+        unit = self.by_slug.get(slug)
+        if unit is None or unit.is_current or when < (unit.since or self.merger_date):
+            return None
+        return self.by_slug[unit.part_of]
 
     def current(self) -> list[Province]:
         """Today's units, national level first, in the order of the data file."""
@@ -171,6 +180,8 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
     national = data.get("national", {"name": "Trung ương"})
     name = national.get("name", "Trung ương")
     add(Province(name, slugify(name), "", slugify(name), national=True), list(national.get("aliases", [])))
+    merger = data.get("merger_date", date(2025, 7, 1))
+    merger = merger if isinstance(merger, date) else date(2025, 7, 1)
     for entry in data.get("province", []):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             errors.append(ContentError(label, None, "province", Text("each [[province]] needs a name")))
@@ -181,7 +192,13 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
         add(Province(entry["name"], slug, entry.get("kind", "tỉnh"), slug, former_slugs),
             list(entry.get("aliases", [])))
         for unit in former:
-            add(Province(unit["name"], _slug(unit["name"]), "", slug), list(unit.get("aliases", [])))
+            since = unit.get("since", merger)
+            if not isinstance(since, date):
+                errors.append(ContentError(label, None, "since", Text("{name!r}: since must be a date such as "
+                                                                      "{example}", name=unit["name"],
+                                                                      example="2025-07-01")))
+                since = merger
+            add(Province(unit["name"], _slug(unit["name"]), "", slug, since=since), list(unit.get("aliases", [])))
     # cities once every province spelling is known: none may be taken for a province
     for entry in data.get("province", []):
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
@@ -191,8 +208,7 @@ def parse_provinces(data: dict[str, Any], label: str) -> ProvinceList:
                     add_cities(unit.get("cities"), _slug(unit["name"]))
     if errors:
         raise BuildFailed(errors)
-    merger = data.get("merger_date", date(2025, 7, 1))
-    return ProvinceList(by_slug, aliases, merger if isinstance(merger, date) else date(2025, 7, 1), cities)
+    return ProvinceList(by_slug, aliases, merger, cities)
 
 
 def _slug(name: str) -> str:
