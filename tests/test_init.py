@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from bantin import __version__
 from bantin.builder.pipeline import BuildOptions, build
 from bantin.cli.main import main
 from bantin.project.config import load_config
+from bantin.starter.init import requirements
+from bantin.starter.origin import installed, origin
 from bantin.theme.copies import RECORD_FILE, theme_diff
 from bantin.theme.files import THEME_DIR, file_digest
 
@@ -233,3 +236,59 @@ def test_theme_copy_never_replaces_a_site_file_and_names_unknown_files(tmp_path,
     listed = capsys.readouterr().out
     assert "layouts/list.html  (the site's own file takes its place)" in listed
     assert "assets/css/site.css  (copied into the site, from bantin" in listed
+
+
+# --- requirements.txt: the very bantin that ran init ----------------------------------------
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(("direct_url", "line", "reachable"), [
+    (None, "bantin==1.2.3", True),  # from a package index: pip writes no direct_url.json
+    (json.dumps({"url": "https://git.example.org/hoi/bantin.git", "vcs_info": {"vcs": "git", "commit_id": COMMIT,
+                                                                            "requested_revision": "v1.2.3"}}),
+     f"bantin @ git+https://git.example.org/hoi/bantin.git@{COMMIT}", True),
+    (json.dumps({"url": "https://git.example.org/tools.git", "subdirectory": "bantin",
+                 "vcs_info": {"vcs": "git", "commit_id": COMMIT}}),
+     f"bantin @ git+https://git.example.org/tools.git@{COMMIT}#subdirectory=bantin", True),
+    (json.dumps({"url": "file:///home/tt/bantin", "vcs_info": {"vcs": "git", "commit_id": COMMIT}}),
+     f"bantin @ git+file:///home/tt/bantin@{COMMIT}", False),  # this computer's: said in a comment
+    (json.dumps({"url": "https://example.org/releases/download/v1.2.3/bantin-1.2.3-py3-none-any.whl",
+                 "archive_info": {"hashes": {"sha256": "ab" * 32}, "hash": "sha256=" + "ab" * 32}}),
+     "bantin @ https://example.org/releases/download/v1.2.3/bantin-1.2.3-py3-none-any.whl#sha256=" + "ab" * 32, True),
+    (json.dumps({"url": "file:///tmp/bantin-1.2.3-py3-none-any.whl", "archive_info": {}}), "bantin==1.2.3", False),
+    (json.dumps({"url": "file:///home/tt/bantin", "dir_info": {"editable": True}}), "bantin==1.2.3", False),
+    (json.dumps({"url": "file:///home/tt/bantin", "dir_info": {}}), "bantin==1.2.3", False),
+    ("not json", "bantin==1.2.3", False),
+])
+def test_the_requirement_installs_the_bantin_that_ran_init(direct_url, line, reachable):
+    found = origin("1.2.3", direct_url)
+    assert (found.requirement, found.reachable) == (line, reachable)
+    text = requirements(found, "vi")
+    assert text.splitlines()[-1] == line and all(row.startswith("# ") for row in text.splitlines()[:-1])
+    if not reachable and line.startswith("bantin=="):  # why, and what to write instead
+        assert "không máy CI nào tới được" in text and "bantin @ git+https://<địa chỉ của kho mã>" in text
+        assert "bantin-1.2.3-py3-none-any.whl" in text
+    assert requirements(found, "en").startswith("# The bantin this site is built with")
+
+
+def test_init_writes_the_requirement_of_the_installed_bantin(tmp_path):
+    status, site = init(tmp_path)
+    assert status == 0
+    assert (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == \
+        installed(__version__).requirement
+
+
+def test_a_site_that_cannot_be_written_is_said_and_nothing_is_left(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("a file where a folder should be")
+    assert main(["init", str(taken / "site"), "--title", TITLE, "--base-url", URL]) == 2
+    said = capsys.readouterr().err
+    assert "không ghi được" in said and "gợi ý:" in said and "không có gì được ghi" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+    # into a folder with --force: a file in the way of .github/ stops it before anything is written
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / ".github").write_text("not a folder")
+    assert main(["init", str(folder), "--title", TITLE, "--base-url", URL, "--force"]) == 2
+    assert "không ghi được" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == [".github"]

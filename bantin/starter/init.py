@@ -2,7 +2,8 @@
 
 The site holds its settings, one example article and photo, empty layouts/ and assets/
 (the theme stays in the package; a note says how to override it), a logo, icon and share
-image drawn from its title, a requirements file pinning this bantin, and a GitHub workflow
+image drawn from its title, a requirements file that installs this very bantin (starter/origin.py), and
+a GitHub workflow
 that checks, builds and publishes it. The files' words are in the site's language
 (bantin/starter/<language>/); the workflow and .gitignore are the same for every site.
 """
@@ -24,8 +25,9 @@ from slugify import slugify
 
 from bantin import __version__
 from bantin.language.errors import UsageError
-from bantin.language.messages import Text
+from bantin.language.messages import Text, catalogue, say
 from bantin.project.config import BASE_URL_RE
+from bantin.starter.origin import Origin, installed
 
 STARTER_DIR = Path(__file__).resolve().parent  # this package: vi/, en/, site.yml, gitignore
 LANGUAGES = ("vi", "en")
@@ -63,8 +65,8 @@ def check_request(folder: Path, title: str, base_url: str, language: str, force:
                                    "(no file already there is replaced)", flag="--force"))
 
 
-def site_files(title: str, base_url: str, language: str, now: datetime) -> dict[str, bytes]:
-    """Every file of a new site: relative path -> bytes."""
+def site_files(title: str, base_url: str, language: str, now: datetime, origin: Origin) -> dict[str, bytes]:
+    """Every file of a new site: relative path -> bytes; `origin`: the bantin its requirements.txt installs."""
     base_url = base_url if base_url.endswith("/") else base_url + "/"
     words = STARTER_DIR / language
     values = {"@TITLE@": json.dumps(title, ensure_ascii=False), "@BASE_URL@": json.dumps(base_url),
@@ -86,40 +88,71 @@ def site_files(title: str, base_url: str, language: str, now: datetime) -> dict[
         "assets/img/logo.png": logo,
         "assets/img/share.png": share,
         ".gitignore": (STARTER_DIR / "gitignore").read_bytes(),
-        "requirements.txt": f"# the bantin this site is built with: change the version to upgrade.\n"
-                            f"# From PyPI; to take a release from a Git repository instead, write for example\n"
-                            f"# bantin @ git+https://github.com/OWNER/bantin@v{__version__}\n"
-                            f"bantin=={__version__}\n".encode(),
+        "requirements.txt": requirements(origin, language).encode("utf-8"),
         ".github/workflows/site.yml": (STARTER_DIR / "site.yml").read_bytes(),
     }
 
 
+def requirements(origin: Origin, language: str) -> str:
+    """requirements.txt: the bantin the site's workflow installs, with what it is and how to change it."""
+    words = catalogue(language)
+    lines = [say(Text("The bantin this site is built with (written by bantin init; the workflow "
+                      ".github/workflows/site.yml installs it)."), words)]
+    lines += [say(note, words) for note in origin.notes]
+    return "".join(f"# {line}\n" for line in lines) + origin.requirement + "\n"
+
+
 def init_site(folder: Path, title: str, base_url: str, language: str, now: datetime,
-              force: bool = False) -> Started:
+              force: bool = False, origin: Origin | None = None) -> Started:
     """Write a new site into `folder` (new, empty, or with `force` any folder, where no existing
-    file is replaced). A new folder is written whole or not at all."""
+    file is replaced), all of it or nothing; `origin`: the bantin it is built with (default: this one)."""
     check_request(folder, title, base_url, language, force)
-    files = site_files(title, base_url, language, now)
-    if folder.exists():
-        kept = tuple(name for name in files if (folder / name).exists())
-        _write(folder, {name: data for name, data in files.items() if name not in kept})
-        return Started(tuple(name for name in files if name not in kept), kept)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.with_name(f".{folder.name}.init")
-    shutil.rmtree(staging, ignore_errors=True)
+    files = site_files(title, base_url, language, now, origin or installed(__version__))
     try:
-        _write(staging, files)
-        staging.rename(folder)
-    finally:
+        if folder.exists():
+            kept = tuple(name for name in files if (folder / name).exists())
+            _write_all(folder, {name: data for name, data in files.items() if name not in kept})
+            return Started(tuple(name for name in files if name not in kept), kept)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = folder.with_name(f".{folder.name}.init")
         shutil.rmtree(staging, ignore_errors=True)
+        try:
+            _write_all(staging, files)
+            staging.rename(folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as error:
+        name = Path(error.filename).name if error.filename else str(folder)
+        raise UsageError(Text("cannot write {file} into {folder}: {problem}", file=name, folder=str(folder),
+                              problem=error.strerror or str(error)),
+                         hint=Text("check that you may write to the folder and that the disk has room; "
+                                   "nothing was written")) from None
     return Started(tuple(files), ())
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> None:
-    for name, data in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+def _write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file or none: each under a temporary name first, then all renamed into place."""
+    written: list[Path] = []
+    made: list[Path] = []  # folders made here, removed again if a file cannot be written
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, data in files.items():
+            path = folder / name
+            for parent in reversed(path.relative_to(folder).parents[:-1]):
+                if not (folder / parent).exists():
+                    (folder / parent).mkdir()
+                    made.append(folder / parent)
+            temporary = path.with_name(f".{path.name}.init")
+            written.append(temporary)
+            temporary.write_bytes(data)
+    except OSError:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for parent in reversed(made):
+            shutil.rmtree(parent, ignore_errors=True)
+        raise
+    for temporary in written:
+        temporary.rename(temporary.with_name(temporary.name[1:].removesuffix(".init")))
 
 
 # --- the site's identity until it adds its own: drawn from its title ----------------------
