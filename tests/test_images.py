@@ -171,14 +171,14 @@ def test_check_reports_a_missing_photo_and_missing_can_be_a_warning(project, cap
     assert main(["check", "--root", str(site.root)]) == 1
     assert "content/tin-tuc/2023/anh.md:8: [body] không có ảnh /anh/khong-co.jpg" in capsys.readouterr().err
     (site.root / "site.toml").write_text(SITE_TOML + '\n[images]\nmissing = "warning"\n', encoding="utf-8")
-    assert main(["build", "--root", str(site.root), "--no-search", "--quiet"]) == 0
+    assert main(["build", "--root", str(site.root), "--no-search"]) == 0  # warnings: not with --quiet
     assert "cảnh báo: content/tin-tuc/2023/anh.md:8: [body] không có ảnh /anh/khong-co.jpg" in capsys.readouterr().err
 
 
 def test_a_large_original_is_a_warning_and_still_processed(project, capsys):
     site = project({**photo_article("![A](/anh/lon.jpg)"), "content/anh/lon.jpg": photo(1600, 1200)},
                    SITE_TOML + "\n[images]\nwarn_megapixels = 1\n")
-    assert main(["build", "--root", str(site.root), "--no-search", "--quiet"]) == 0
+    assert main(["build", "--root", str(site.root), "--no-search"]) == 0  # warnings: not with --quiet
     err = capsys.readouterr().err
     assert "cảnh báo: content/anh/lon.jpg: ảnh gốc lớn: 1600×1200 (2 megapixel)" in err
     assert Page(site.page(ARTICLE_URL)).find("source")

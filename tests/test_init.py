@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -16,14 +17,14 @@ from bantin import __version__
 from bantin.builder.pipeline import BuildOptions, build
 from bantin.cli.main import main
 from bantin.project.config import load_config
-from bantin.starter.init import requirements
+from bantin.starter.init import STARTER_DIR, requirements
 from bantin.starter.origin import installed, origin
 from bantin.theme.copies import RECORD_FILE, theme_diff
 from bantin.theme.files import THEME_DIR, file_digest
 
 from conftest import REPO
 from html_helpers import Page
-from test_workflows import PINNED, actionlint
+from test_workflows import PINNED, WORKFLOWS, actionlint
 
 TITLE = "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Hà Tĩnh"
 URL = "https://lhh-hatinh.github.io/trang-tin/"
@@ -136,11 +137,17 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
     workflow = yaml.load(text, Loader=yaml.BaseLoader)
     assert workflow["on"]["push"]["branches"] == ["main"] and "pull_request" in workflow["on"]
     assert "pull_request_target" not in workflow["on"] and workflow["permissions"] == {"contents": "read"}
-    steps = workflow["jobs"]["build"]["steps"]
+    build = workflow["jobs"]["build"]
+    # a private repository's Pages settings need pages: read; nothing may write
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
+    steps = build["steps"]
     runs = [s.get("run", "") for s in steps]
     names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
-    install = "python -m pip install -r requirements.txt"
-    assert runs.index(install) < names.index("actions/cache/restore") \
+    install = "uv pip install -r requirements.txt"
+    uv = steps[names.index("astral-sh/setup-uv")]["with"]
+    assert uv["activate-environment"] == "true" and uv["cache-dependency-glob"] == "requirements.txt"
+    assert uv["save-cache"] == "${{ github.ref == 'refs/heads/main' }}"  # a pull request's uv cache is never main's
+    assert names.index("astral-sh/setup-uv") < runs.index(install) < names.index("actions/cache/restore") \
         < runs.index("bantin check") < runs.index('bantin build ${BASE_URL:+--base-url "$BASE_URL"}')
     assert names.index("rm -rf .bantin-cache _site") < names.index("actions/cache/restore")
     assert "pytest" not in text and "npm" not in text  # the tool's tests are the tool's CI, not the site's
@@ -149,8 +156,11 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
     pages, bantin = f"{only_main} && steps.where.outputs.pages == 'true'", f"{only_main} && " \
                     "steps.where.outputs.pages == 'false'"
     assert steps[names.index("actions/cache/save")]["if"] == only_main
-    for action in ("actions/upload-pages-artifact", "actions/configure-pages"):
-        assert steps[names.index(action)]["if"] == pages, action
+    assert steps[names.index("actions/upload-pages-artifact")]["if"] == pages
+    address = next(step for step in steps if step.get("id") == "pages")  # the Pages address, from its settings
+    assert address["if"] == pages and 'gh api "repos/${GITHUB_REPOSITORY}/pages"' in address["run"]
+    assert address["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    assert "Settings -> Pages" in address["run"]  # Pages not on yet: said how
     deploy = workflow["jobs"]["deploy"]
     assert deploy["if"] == f"{only_main} && needs.build.outputs.pages == 'true'"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -176,6 +186,30 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
     assert text.count("secrets.") == 5
     checkout = steps[names.index("actions/checkout")]
     assert checkout["with"]["persist-credentials"] == "false"
+    # the daily run keeps itself on (GitHub's 60 days): a job of its own, with no checkout, that may only do that
+    keepalive = workflow["jobs"]["keepalive"]
+    assert keepalive["if"] == "github.event_name == 'schedule'" and keepalive["permissions"] == {"actions": "write"}
+    assert [step.get("uses") for step in keepalive["steps"]] == [None]
+    (run,) = [step["run"] for step in keepalive["steps"]]
+    script = run.replace("gh api", "echo")  # what it asks GitHub, as the runner's variables make it
+    said = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True, env={
+        "GITHUB_WORKFLOW_REF": "hoi/trang-tin/.github/workflows/site.yml@refs/heads/main",
+        "GITHUB_REPOSITORY": "hoi/trang-tin"}).stdout
+    assert said == "-X PUT repos/hoi/trang-tin/actions/workflows/site.yml/enable\n"
+
+
+def test_the_workflows_actions_run_on_node_24():
+    """Every action of the workflows, at its pinned commit, as its action.yml said when it was pinned:
+    the versions named in the comments are the Node 24 majors (or composite and Docker actions)."""
+    node24 = {"actions/checkout": 7, "actions/setup-python": 7, "actions/cache": 5, "actions/deploy-pages": 5,
+              "actions/upload-pages-artifact": 5, "astral-sh/setup-uv": 10, "pypa/gh-action-pypi-publish": 1,
+              "actions/upload-artifact": 7, "actions/download-artifact": 8}
+    files = [*WORKFLOWS, STARTER_DIR / "site.yml"]
+    for line in (line for path in files for line in path.read_text(encoding="utf-8").splitlines()):
+        found = re.search(r"uses: ([\w.-]+/[\w.-]+)[\w./-]*@[0-9a-f]{40} # v(\d+)\.", line)
+        if found:
+            assert found[1] in node24, f"{found[1]}: is it on Node 24? add it here once checked"
+            assert int(found[2]) >= node24[found[1]], line
 
 
 # --- the site's copies of theme files -----------------------------------------------------

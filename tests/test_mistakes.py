@@ -181,7 +181,15 @@ def test_an_article_dated_in_the_future_is_named_with_its_date_and_how_to_publis
     assert ("cảnh báo: content/tin-tuc/2052/a.md:3: [date] bài đề ngày 10/05/2052 08:30, muộn hơn lúc này: chưa "
             "được đưa lên trang cho tới ngày đó") in result.stderr, result.stderr
     assert "gợi ý: để đăng ngay, hãy viết date: 2025-01-01 (nếu gõ nhầm năm, hãy sửa lại)" in result.stderr
+    # further than GitHub's 60 quiet days: how to publish it on its day if the daily run has been turned off
+    assert ("lần chạy hằng ngày của trang sẽ đăng bài vào ngày 10/05/2052, trừ khi GitHub đã tắt lần chạy hằng ngày "
+            "trước đó (sau 60 ngày không có lần đẩy nào): nếu hôm đó bài chưa hiện, hãy chạy quy trình bằng tay") \
+        in result.stderr
     assert "content/tin-tuc/2052" not in run(site, "build", "--no-search", "--future").stderr
+    (site.root / "content/tin-tuc/2052/a.md").unlink()
+    site.write({"content/tin-tuc/2025/b.md": article("B", "2025-02-01 08:30")})  # within 60 days
+    said = run(site, "build", "--no-search").stderr
+    assert "bài đề ngày 01/02/2025 08:30" in said and "60 ngày" not in said
 
 
 # --- the parsers' errors in an editor's words -------------------------------------------------

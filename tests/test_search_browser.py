@@ -412,3 +412,33 @@ def test_every_word_of_a_query_without_precise_results_is_searched_on_request(pa
     page.click(".search-words")
     page.wait_for_selector("[data-search][data-state=done]")
     assert page.is_hidden(".search-words")
+
+
+def test_an_english_site_searches_in_english(chromium, tmp_path):
+    """The English words of the search page's address (?province=...&sort=newest), its counts in the singular
+    and the plural (Intl.PluralRules), its dates."""
+    english = {
+        "content/news/2023/workshop.md": article("Workshop on clean water", "2023-06-02", province="National",
+                                                 topic="Activities", body="Experts met for a workshop on water."),
+        "content/news/2023/training.md": article("Training for young engineers", "2023-05-01", province="Sơn La",
+                                                 topic="Activities", body="A workshop and a training in Sơn La."),
+    }
+    project = make_project(tmp_path / "site", english, 'title = "Union"\nbase_url = "https://example.org/"\n'
+                           'language = "en"\ntopics = ["Activities"]\n[sections]\nnews = "News"\n')
+    project.build()
+    with serve(project.out) as origin:
+        page = chromium.new_context().new_page()  # type: ignore[attr-defined]
+        page.goto(f"{origin}/search/?q=workshop")
+        assert sorted(titles(results(page))) == ["Training for young engineers", "Workshop on clean water"]
+        assert page.text_content(".search-status") == "2 results for “workshop”"
+        page.goto(f"{origin}/search/?q=workshop&province=national")
+        found = results(page)
+        assert titles(found) == ["Workshop on clean water"] and found[0]["meta"] == "2 June 2023 · National"
+        assert page.text_content(".search-status") == "1 result for “workshop”"
+        page.goto(f"{origin}/search/?q=workshop&sort=newest")
+        assert titles(results(page)) == ["Workshop on clean water", "Training for young engineers"]
+        page.select_option("select[name=sort]", "")  # the form writes the address in its own words
+        page.select_option("select[name=province]", "son-la")
+        page.wait_for_function("new URLSearchParams(location.search).get('province') === 'son-la'")
+        assert titles(results(page)) == ["Training for young engineers"]
+        page.context.close()

@@ -24,7 +24,6 @@ DECAP_SCRIPT = f"https://cdn.jsdelivr.net/npm/decap-cms@{DECAP_VERSION}/dist/dec
 # the digest of decap-cms@3.16.3/dist/decap-cms.js as npm publishes it (tests/test_cms_browser.py checks it)
 DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
 LOCAL_API_PATH = "/__bantin/cms"  # serve answers Decap's local-backend protocol here (bantin/editor/cms_backend.py)
-MEDIA_FOLDER = "anh"  # uploaded photos go to content/anh/<year>/, published at /anh/<year>/
 SUGGESTED_TAGS = 30
 DATE_FORMAT = "YYYY-MM-DDTHH:mm:ssZ"  # ISO 8601 with the offset: what bantin reads (Day.js tokens)
 
@@ -50,8 +49,8 @@ def editor_config(config: Config, provinces: ProvinceList, site: Site) -> dict[s
         "locale": "vi" if config.language.lower().startswith("vi") else "en",
         "site_url": config.base_url,
         "display_url": config.base_url,
-        "media_folder": f"content/{MEDIA_FOLDER}",
-        "public_folder": f"/{MEDIA_FOLDER}",
+        "media_folder": f"content/{config.paths.photos}",  # uploads: content/anh/<year>/, at /anh/<year>/
+        "public_folder": f"/{config.paths.photos}",
         # file names as bantin makes URLs: ASCII, accents dropped (đ -> d), words joined by '-'
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [{
@@ -63,8 +62,8 @@ def editor_config(config: Config, provinces: ProvinceList, site: Site) -> dict[s
             "slug": "{{slug}}",
             "extension": "md",
             "format": "yaml-frontmatter",
-            "media_folder": f"/content/{MEDIA_FOLDER}/{{{{year}}}}",
-            "public_folder": f"/{MEDIA_FOLDER}/{{{{year}}}}",
+            "media_folder": f"/content/{config.paths.photos}/{{{{year}}}}",
+            "public_folder": f"/{config.paths.photos}/{{{{year}}}}",
             "preview_path": f"{section}/{{{{year}}}}/{{{{slug}}}}/",
             "sortable_fields": ["date", "title", "province"],
             "summary": "{{title}} – {{province}}, {{date | date('DD/MM/YYYY')}}",
@@ -78,7 +77,9 @@ def _fields(config: Config, provinces: ProvinceList, tags: list[str], t: Any) ->
     current = [p for p in provinces.current() if not p.national]
     former = [p for p in provinces.by_slug.values() if not p.is_current]
     province_options = (
-        [{"label": t(Text("{name} (national news)", name=p.name)), "value": p.name} for p in national]
+        [{"label": t(Text("{name} (national news)", name=config.strings["national"])),
+          "value": config.strings["national"] if provinces.match(config.strings["national"]) == p else p.name}
+         for p in national]
         + [{"label": p.name, "value": p.name} for p in current]
         + [{"label": t(Text("{name} (before {date}, now part of {current})", name=p.name,
                             date=f"{provinces.merger_date:%d/%m/%Y}", current=provinces.by_slug[p.part_of].name)),

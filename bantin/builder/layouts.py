@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from bantin.builder.deps import ARTICLE, TERM, TERM_ARTICLES, Recorder, Remembered
 from bantin.content.model import Article, Term
-from bantin.language.dates import vietnamese_date, vietnamese_datetime
+from bantin.language.dates import date_in, datetime_in, vietnamese_date, vietnamese_datetime
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
 from bantin.project.config import Config
@@ -335,6 +335,9 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
         keep_trailing_newline=True,
     )
     env.add_globals(globals_)
+    # dates as the site's language prints them; vn_*: always the Vietnamese forms (layouts written before)
+    env.filters["datetime"] = _date_filter("datetime", functools.partial(datetime_in, config.language))
+    env.filters["date"] = _date_filter("date", functools.partial(date_in, config.language))
     env.filters["vn_datetime"] = _date_filter("vn_datetime", vietnamese_datetime)
     env.filters["vn_date"] = _date_filter("vn_date", vietnamese_date)
     env.filters["isodate"] = _date_filter("isodate", datetime.isoformat)

@@ -35,9 +35,11 @@ from bantin.builder.outputs import Kind, Output
 from bantin.builder.plan import SitemapEntry, list_page, page_url, terms_by_kind
 from bantin.builder.sitemap import sitemap_index, sitemap_part
 from bantin.content.model import Article, Site, Term
+from bantin.language.dates import month_in
 from bantin.language.errors import BuildFailed
-from bantin.language.messages import Text
+from bantin.language.messages import Text, plural
 from bantin.language.provinces import ProvinceList
+from bantin.language.strings import locale, search_words
 from bantin.photos.model import Picture
 from bantin.photos.processing import favicon_ico
 from bantin.photos.variants import expand_images, picture_html, url_path
@@ -89,6 +91,7 @@ class Renderer:
                 "title": config.title,
                 "description": config.description,
                 "language": config.language,
+                "locale": locale(config.language),  # og:locale: vi_VN, en_US
                 "base_url": config.base_url,
                 "sections": [(t.name, t.url) for t in self.site.sections.values()],
                 "topics": [(t.name, t.url) for t in self.site.topics.values()],
@@ -99,6 +102,8 @@ class Renderer:
                 "favicon": self.assets.get(config.favicon, ""),
             },
             "t": config.strings,
+            "plural": self.plural,
+            "month_name": self.month_name,
             "url": self.url,
             "absolute_url": self.absolute_url,
             "asset": self.asset,
@@ -109,6 +114,17 @@ class Renderer:
             "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
             "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
         }
+
+    def plural(self, count: int, one: str, many: str) -> str:
+        """`one` or `many` after a count, by the plural rule of the site's language ('1 article', '2 articles';
+        Vietnamese has one form): `{{ total }} {{ plural(total, t.article, t.articles) }}`."""
+        return plural(self.config.language, count, one, many)
+
+    def month_name(self, key: str, with_year: bool = False) -> str:
+        """A month of the archive ('2023/06') as the site's language names it: 'Tháng 6', 'June' (with its
+        year: 'Tháng 6/2023', 'June 2023')."""
+        year, month = key.split("/")
+        return month_in(self.config.language, int(year), int(month), self.config.strings["month"], with_year)
 
     def _site_image(self) -> str:
         """The share image of pages without a cover: site.toml `image`, an asset or a URL."""
@@ -262,7 +278,9 @@ class Renderer:
             "total": len(term.articles) if first else None,  # on the first page only: it changes daily
             "pagination": pagination,
             "page_title": title,
-            "description": f"{heading}: {len(term.articles)} {strings['articles']}" if first else title,
+            "description": f"{heading}: {len(term.articles)} "
+                           f"{self.plural(len(term.articles), strings['article'], strings['articles'])}" if first
+                           else title,
         }
 
     def _section(self, output: Output) -> tuple[str, dict[str, Any]]:
@@ -288,8 +306,7 @@ class Renderer:
 
     def _month(self, output: Output) -> tuple[str, dict[str, Any]]:
         term = self.site.months[output.key]
-        year, month = output.key.split("/")
-        return self._list(output, term, f"{self.config.strings['month']} {int(month)}/{year}")
+        return self._list(output, term, self.month_name(output.key, with_year=True))
 
     def _year(self, output: Output) -> tuple[str, dict[str, Any]]:
         term = self.site.years[output.key]
@@ -355,8 +372,8 @@ class Renderer:
         self.recorder.add((SHARDS,))
         self.recorder.add((TERMS, "year"))
 
-        def options(terms: list[Term]) -> list[dict[str, str]]:
-            return [{"slug": term.slug, "name": term.name} for term in terms]
+        def options(terms: list[Term]) -> list[dict[str, str]]:  # the value: the last word of the term's address
+            return [{"slug": term.url.rstrip("/").rsplit("/", 1)[-1], "name": term.name} for term in terms]
 
         current = [p.slug for p in self.provinces.current()]
         former = [p.slug for p in self.provinces.by_slug.values() if not p.is_current]
@@ -365,6 +382,9 @@ class Renderer:
         return "search.html", {
             "shards": list(self.shards),
             "search_settings": {"first": config.search.first_articles, "loose_kb": config.search.loose_kb},
+            # the words of the search page's address: ?tinh=...&sap-xep=moi-nhat, ?province=...&sort=newest
+            "words": {"province": config.paths.province, "topic": config.paths.topic,
+                      **search_words(config.language)},
             "search_strings": {k.removeprefix("search_"): v for k, v in config.strings.items()
                                if k.startswith("search_")},
             "filters": {

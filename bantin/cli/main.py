@@ -272,7 +272,7 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
     new = commands.add_parser("new", help=h(Text("write a new article file with its header (title, date, ...)")))
     common(new)
     new.add_argument("title", help=h(Text("the article's title")))
-    new.add_argument("--province", required=True, help=h(Text("province or city, or 'Trung ương'")))
+    new.add_argument("--province", required=True, help=h(Text("province or city, or 'National' ('Trung ương')")))
     new.add_argument("--topic", required=True, help=h(Text("one of the topics in site.toml")))
     new.add_argument("--section", default=None, help=h(Text("section folder (default: the first in site.toml)")))
     new.add_argument("--tags", default="", help=h(Text("comma-separated tags")))
@@ -513,7 +513,7 @@ def _theme(config: Config, args: argparse.Namespace, tell: Teller) -> int:
         raise UsageError(Text("the site has no {file} to mark", file=relative),
                          hint=Text("{command} copies it first", command=f"bantin theme copy {args.file}"))
     try:
-        copies.theme_copy(config.root, args.file, mark_only=args.mark)
+        copies.theme_copy(config.root, args.file, mark_only=args.mark, language=config.language)
     except FileExistsError:
         raise UsageError(Text("{file} is there already: it is not replaced", file=relative),
                          hint=Text("{diff} shows what changed in the theme's file; {mark} records that your copy "

@@ -10,6 +10,7 @@ from bantin.content.related import Document, Mapper, related, related_update
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
+from bantin.language.strings import DEFAULT_STRINGS, default_strings, primary
 from bantin.project.config import Config, slug_of
 
 
@@ -49,8 +50,13 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         members = set(provinces.members(province.slug))
         keys = tuple(a.key for a in ordered if a.province in members) if province.former else \
             tuple(by_province.get(province.slug, ()))
-        province_terms[province.slug] = Term(
-            "province", province.name, province.slug, f"/{paths.province}/{province.slug}/", keys)
+        name, word = province.name, province.slug
+        if province.national:  # in the site's words ("National"), at an address in its language (/national/)
+            said = config.strings["national"]
+            name = said if said != DEFAULT_STRINGS["national"] else name  # a list's own national name stays
+            word = slug_of(default_strings(config.language)["national"]) if primary(config.language) != "vi" \
+                else word
+        province_terms[province.slug] = Term("province", name, province.slug, f"/{paths.province}/{word}/", keys)
     topic_slugs = {topic: slug_of(topic) for topic in config.topics}
     topics = {
         topic_slugs[topic]: Term("topic", topic, topic_slugs[topic], f"/{paths.topic}/{topic_slugs[topic]}/",

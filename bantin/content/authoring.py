@@ -12,11 +12,22 @@ from slugify import slugify
 from bantin.language.errors import BuildFailed, ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
+from bantin.language.strings import primary
 from bantin.project.config import Config, slug_of, topic_hint
 
-# The body `new` writes, for the editor to replace: an article still holding one of these
-# paragraphs is an error (bantin/content/parse.py), so it is never published as it is.
-PLACEHOLDER_PARAGRAPHS = ("Đoạn mở đầu: ai, làm gì, ở đâu, khi nào.", "Nội dung bài viết.")
+# The body `new` writes, in the site's language, for the editor to replace: an article still holding one of
+# these paragraphs (of either language) is an error (bantin/content/parse.py), so it is never published as it is.
+SAMPLE_BODIES = {
+    "vi": ("Đoạn mở đầu: ai, làm gì, ở đâu, khi nào.", "Nội dung bài viết."),
+    "en": ("The lead: who did what, where and when.", "The article's text."),
+}
+PLACEHOLDER_PARAGRAPHS = tuple(paragraph for body in SAMPLE_BODIES.values() for paragraph in body)
+
+
+def sample_body(language: str) -> str:
+    """The paragraphs `new` writes for the editor to replace, in the site's language (English where bantin
+    has none of its own)."""
+    return "\n\n".join(SAMPLE_BODIES.get(primary(language), SAMPLE_BODIES["en"]))
 
 
 @dataclass(frozen=True)
@@ -120,7 +131,7 @@ def new_article(config: Config, provinces: ProvinceList, *, title: str, province
     province_name, topic_name = resolve_names(config, provinces, province, topic, moment.date())
     draft = Draft(title=title.strip(), date=moment.replace(microsecond=0), province=province_name,
                   topic=topic_name, tags=tuple(tags), author=author,
-                  body="\n\n".join(PLACEHOLDER_PARAGRAPHS))
+                  body=sample_body(config.language))
     path = article_path(config, section, draft)
     write_new(path, format_article(draft))
     return path

@@ -5,7 +5,7 @@ a province that no longer existed on the article's day."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from bantin.content.model import Article
 from bantin.language.errors import ContentError
@@ -29,14 +29,27 @@ def copies(articles: list[Article]) -> list[ContentError]:
     return found
 
 
+QUIET_DAYS = 60  # GitHub turns a public repository's scheduled runs off after this many days without activity
+
+
 def dated_later(articles: list[Article], now: datetime, tz: tzinfo) -> list[ContentError]:
-    """Each article left out because it is dated after the build time: its date, and how to publish it now."""
+    """Each article left out because it is dated after the build time: its date, and how to publish it now;
+    one dated further than GitHub's 60 quiet days also says how to publish it on its day if the daily run,
+    which publishes it, has been turned off by then."""
     today = now.astimezone(tz).date().isoformat()
-    return [ContentError(
-        article.key, article.lines.get("date"), "date",
-        Text("dated {date}, later than now: left out of the site until then", date=f"{article.date:%d/%m/%Y %H:%M}"),
-        hint=Text("to publish it now, write date: {today} (if the year is a typo, correct it)", today=today))
-        for article in sorted(articles, key=lambda a: a.key)]
+    found = []
+    for article in sorted(articles, key=lambda a: a.key):
+        date = f"{article.date:%d/%m/%Y %H:%M}"
+        hint = Text("to publish it now, write date: {today} (if the year is a typo, correct it)", today=today)
+        if article.date - now > timedelta(days=QUIET_DAYS):
+            hint = Text("{hint}; the site's daily run publishes it on {date}, unless GitHub has turned the daily run "
+                        "off by then (after {days} days without a push): if it has not appeared that day, run the "
+                        "workflow by hand (Actions, Site, Run workflow) or push any change", hint=hint,
+                        date=f"{article.date:%d/%m/%Y}", days=QUIET_DAYS)
+        found.append(ContentError(article.key, article.lines.get("date"), "date",
+                                  Text("dated {date}, later than now: left out of the site until then", date=date),
+                                  hint=hint))
+    return found
 
 
 def merged_away(articles: list[Article], provinces: ProvinceList) -> list[ContentError]:

@@ -25,7 +25,7 @@ from bantin.language.provinces import ProvinceList
 from bantin.language.syntax import duplicated_keys, yaml_error
 from bantin.markup.markdown import MarkdownRenderer, first_paragraph_text
 from bantin.photos.variants import body_images, is_photo, site_path
-from bantin.project.config import Config, slug_of, topic_hint
+from bantin.project.config import Config, Paths, slug_of, topic_hint
 from bantin.project.inputs import input_files, project_relative
 
 KNOWN_FIELDS = (
@@ -179,7 +179,7 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
     article = fields.article(config, provinces, body_html) if data is not None else None
     errors += fields.errors
     year = article.year if article is not None else fields.year_hint()
-    errors += _body_errors(source.rel, body, body_line, targets, year)
+    errors += _body_errors(source.rel, body, body_line, targets, year, config.paths)
     page_url = article.url if article is not None else None
     images = fields.cover(page_url) + _body_images(body_html, targets, body, body_line, config.base_path, page_url)
     links = tuple((path, _line_of(raw, body, body_line), "body") for raw, path in _links(targets, page_url))
@@ -221,7 +221,7 @@ def _links(targets: list[tuple[str, str]], page_url: str | None) -> list[tuple[s
 
 
 def _body_errors(rel: str, body: str, body_line: int, targets: list[tuple[str, str]],
-                 year: int) -> list[ContentError]:
+                 year: int, paths: Paths) -> list[ContentError]:
     """What is wrong in the body itself: the sample text of `new`, photos and files on the editor's computer."""
     errors = []
     lines = body.split("\n")
@@ -235,22 +235,26 @@ def _body_errors(rel: str, body: str, body_line: int, targets: list[tuple[str, s
     for tag, value in dict.fromkeys(targets):
         if _COMPUTER_PATH_RE.match(value.strip()):
             errors.append(computer_path_error(rel, _line_of(value, body, body_line), "body", value,
-                                              tag == "img", year))
+                                              tag == "img", year, paths))
     return errors
 
 
-def computer_path_error(rel: str, line: int | None, field: str, value: str, image: bool, year: int) -> ContentError:
-    """A photo or a link that names a file on the editor's own computer, which no reader can open."""
+def computer_path_error(rel: str, line: int | None, field: str, value: str, image: bool, year: int,
+                        paths: Paths) -> ContentError:
+    """A photo or a link that names a file on the editor's own computer, which no reader can open; the hint
+    names the site's folders for photos and documents ([paths] photos, documents)."""
     name = re.split(r"[\\/]", value.strip())[-1] or "ten-tep"
     if image or is_photo("/" + name):
         return ContentError(rel, line, field,
                             Text("the photo {path} is a file on your computer: readers cannot see it", path=value),
                             hint=Text("write the photo's path in the site, for example {path}, and put the file in "
-                                      "{folder}", path=f"/anh/{year}/{name}", folder=f"content/anh/{year}/"))
+                                      "{folder}", path=f"/{paths.photos}/{year}/{name}",
+                                      folder=f"content/{paths.photos}/{year}/"))
     return ContentError(rel, line, field,
                         Text("the link {path} leads to a file on your computer: readers cannot open it", path=value),
                         hint=Text("put the file in {folder} and link to its path in the site: {path}",
-                                  folder=f"content/tai-lieu/{year}/", path=f"/tai-lieu/{year}/{name}"))
+                                  folder=f"content/{paths.documents}/{year}/",
+                                  path=f"/{paths.documents}/{year}/{name}"))
 
 
 class _Fields:
@@ -306,7 +310,7 @@ class _Fields:
         aliases = tuple(self.alias(a) for a in self.string_list("aliases"))
         slug = self.slug()
         source_name, source_url = self.source_field()
-        self.image_value = image = self.image(moment.year if moment else self.year_hint())
+        self.image_value = image = self.image(moment.year if moment else self.year_hint(), config.paths)
         draft = self.data.get("draft", False)
         if not isinstance(draft, bool):
             self.error("draft", Text("expected true or false, got {value!r}", value=draft))
@@ -418,19 +422,19 @@ class _Fields:
                        Text("write slug: with a few words in Latin letters"))
         return slug
 
-    def image(self, year: int) -> str:
+    def image(self, year: int, paths: Paths) -> str:
         """The cover image: an http(s) URL or a site path; anything else could run script."""
         value = self.text("image")
         if not value or _HTTP_URL_RE.match(value):
             return value
         if _COMPUTER_PATH_RE.match(value):
             self.errors.append(computer_path_error(self.source.rel, line_of_key(self.front, "image", first_line=2),
-                                                   "image", value, True, year))
+                                                   "image", value, True, year, paths))
             return ""
         if not value.startswith("/") or value.startswith("//") or "\\" in value or _CONTROL_RE.search(value):
             self.error("image", Text("{value!r} is not an address on the web or a path in the site", value=value),
                        Text("write the photo's path in the site, such as {path}, or an address starting with "
-                            "https://", path=f"/anh/{year}/hoi-thao.jpg"))
+                            "https://", path=f"/{paths.photos}/{year}/hoi-thao.jpg"))
             return ""
         return value
 

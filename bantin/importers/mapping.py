@@ -4,7 +4,9 @@ editor in import/<source>.toml, and read on every later run."""
 
 from __future__ import annotations
 
+import gettext
 import json
+import textwrap
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.language.errors import ContentError, not_utf8
-from bantin.language.messages import Text
+from bantin.language.messages import Text, catalogue, say
 from bantin.language.provinces import ProvinceList
 from bantin.project.config import Config, slug_of
 
@@ -135,13 +137,19 @@ def read_mapping(path: Path, config: Config, provinces: ProvinceList, rel: str) 
     return mapping, errors
 
 
-def mapping_text(mapping: Mapping, header: str, groups: dict[str, str]) -> str:
-    """The mapping file, in TOML: defaults, then each group's terms with their counts, most used first."""
-    lines = [header.rstrip(), ""]
-    lines.append(f"province = {_toml(mapping.province)}  # for articles that name no province (\"\": a draft)")
-    lines.append(f"topic = {_toml(mapping.topic)}  # for articles that name no topic (\"\": a draft)")
-    lines.append(f"pages = {_toml(mapping.pages)}  # the section for pages that are not news (\"\": left out)")
-    lines.append("skip = [" + ", ".join(_toml(s) for s in mapping.skip) + "]  # items to leave out")
+def mapping_text(mapping: Mapping, header: tuple[Text, ...], groups: dict[str, str], language: str) -> str:
+    """The mapping file, in TOML: defaults, then each group's terms with their counts, most used first;
+    its comments (`header`, a line each, and the groups' names) in the site's language."""
+    words = catalogue(language)
+    lines = [*comment_lines(header, words), ""]
+    lines.append(f"province = {_toml(mapping.province)}  # "
+                 + say(Text('for articles that name no province ("": a draft)'), words))
+    lines.append(f"topic = {_toml(mapping.topic)}  # "
+                 + say(Text('for articles that name no topic ("": a draft)'), words))
+    lines.append(f"pages = {_toml(mapping.pages)}  # "
+                 + say(Text('the section for pages that are not news ("": left out)'), words))
+    lines.append("skip = [" + ", ".join(_toml(s) for s in mapping.skip) + "]  # " + say(Text("items to leave out"),
+                                                                                          words))
     for key, value in mapping.extra.items():
         if key != "selectors":
             lines.append(f"{key} = {_toml(value)}")
@@ -152,11 +160,17 @@ def mapping_text(mapping: Mapping, header: str, groups: dict[str, str]) -> str:
                        key=lambda pair: (-mapping.counts.get((group, pair[0]), 0), pair[0]))
         if not terms:
             continue
-        lines += ["", f"[{group}]  # {comment}"]
+        lines += ["", f"[{group}]  # {say(comment, words)}"]
         for name, meaning in terms:
             count = mapping.counts.get((group, name), 0)
             lines.append(f"{_toml(name)} = {_toml(meaning.said())}  # {count}")
     return "\n".join(lines) + "\n"
+
+
+def comment_lines(paragraphs: tuple[Text, ...], words: gettext.NullTranslations, width: int = 96) -> list[str]:
+    """Paragraphs said in the language, as TOML comment lines of at most `width` characters."""
+    return [f"# {line}" for paragraph in paragraphs
+            for line in textwrap.wrap(say(paragraph, words), width - 2, break_on_hyphens=False)]
 
 
 def _toml(value: Any) -> str:

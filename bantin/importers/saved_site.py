@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,13 +60,14 @@ _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)
 _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d{2}\b")
 _LIST_PATH_RE = re.compile(r"(^|/)(tag|tags|category|categories|chuyen-muc|danh-muc|author|page|trang|search|"
                            r"tim-kiem|feed)(/|$)|[?&](page|paged|cat|tag|s)=", re.I)
-HEADER = """\
-# bantin import site: how the saved site's pages are read, and what its categories become.
-# [selectors]: CSS selectors for when the guess is wrong (title, date, body, lead, author);
-# [category]: "name on the old site" = "province:<province>" | "topic:<topic>" | "tag:<tag>"
-#   | "section:<folder>" | "skip", then how many articles use it (from breadcrumbs and tags).
-# province and topic serve the articles that name none; skip lists page paths to leave out;
-# missing_photos = "link" keeps the old address of a photo missing from the mirror."""
+HEADER = (  # the mapping file's comment, a paragraph each, said in the site's language
+    Text("bantin import site: how the saved site's pages are read, and what its categories become."),
+    Text("[selectors]: CSS selectors for when the guess is wrong (title, date, body, lead, author)."),
+    Text('[category]: "name on the old site" = "province:<province>" | "topic:<topic>" | "tag:<tag>" | '
+         '"section:<folder>" | "skip", then how many articles use it (from breadcrumbs and tags).'),
+    Text('province and topic serve the articles that name none; skip lists page paths to leave out; '
+         'missing_photos = "link" keeps the old address of a photo missing from the mirror.'),
+)
 MIN_PARAGRAPHS = 2  # a body of several paragraphs (besides the lead)
 
 
@@ -76,6 +78,7 @@ class Mirror:
     folder: Path
     root: Path  # the folder holding the site's own paths (wget puts them under <host>/)
     host: str
+    photos: str = "anh"  # the folder of content/ photos go in: site.toml's [paths] photos
 
     def url(self, page: Path) -> str:
         """The page's old absolute address."""
@@ -94,8 +97,8 @@ class Mirror:
         return found if found is not None and inside(found, self.root) else None
 
     def place(self, source: Path) -> str:
-        """Its site path: /anh/<its path in the mirror>."""
-        return "/anh/" + source.relative_to(self.root).as_posix()
+        """Its site path: /anh/<its path in the mirror> (/photos/... on an English site)."""
+        return f"/{self.photos}/" + source.relative_to(self.root).as_posix()
 
 
 def find_mirror(folder: Path) -> Mirror:
@@ -460,7 +463,7 @@ def import_site(folder: Path, config: Config, provinces: ProvinceList, *, dry_ru
     mapping.extra["selectors"] = {key: selectors.get(key, "") for key in ("title", "date", "body", "lead", "author")}
     if errors:
         raise BuildFailed(errors)
-    mirror = find_mirror(folder)
+    mirror = dataclasses.replace(find_mirror(folder), photos=config.paths.photos)
     writer = Writer(config, dry_run)
     result = Result(writer, mapping)
     pages: list[Page] = []
@@ -492,8 +495,9 @@ def import_site(folder: Path, config: Config, provinces: ProvinceList, *, dry_ru
         raise BuildFailed(errors)
     _import_pages(pages, mirror, config, provinces, mapping, result)
     try:
-        writer.finish(MAPPING_FILE, mapping_text(mapping, HEADER, {"category": "the old site's categories",
-                                                                   "tag": "the old site's tags"}))
+        writer.finish(MAPPING_FILE, mapping_text(mapping, HEADER, {"category": Text("the old site's categories"),
+                                                                   "tag": Text("the old site's tags")},
+                                                 config.language))
     finally:
         writer.discard()
     return result

@@ -49,13 +49,14 @@ MAPPING_FILE = f"{IMPORT_DIR}/wordpress.toml"
 _ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 DRAFT_STATUSES = ("draft", "pending", "private")
 IGNORED_STATUSES = ("trash", "auto-draft", "inherit")
-HEADER = """\
-# bantin import wordpress: what the export's categories and tags become.
-# Each line: "name in WordPress" = "province:<province>" | "topic:<topic>" | "tag:<tag>"
-#   | "section:<folder>" | "skip", then how many posts use it. A dry run writes this file;
-# correct it, and the next run (dry or not) reads it. province and topic below serve the posts
-# that name none; skip lists post numbers to leave out; missing_photos = "link" keeps the old
-# address of a photo missing from --uploads instead of stopping."""
+HEADER = (  # the mapping file's comment, a paragraph each, said in the site's language
+    Text("bantin import wordpress: what the export's categories and tags become."),
+    Text('Each line: "name in WordPress" = "province:<province>" | "topic:<topic>" | "tag:<tag>" | '
+         '"section:<folder>" | "skip", then how many posts use it. A dry run writes this file; correct it, and '
+         'the next run (dry or not) reads it.'),
+    Text('province and topic below serve the posts that name none; skip lists post numbers to leave out; '
+         'missing_photos = "link" keeps the old address of a photo missing from --uploads instead of stopping.'),
+)
 
 
 @dataclass
@@ -393,6 +394,7 @@ class Uploads:
     """A local copy of wp-content/uploads: where an old photo's address finds its file."""
 
     folder: Path | None
+    photos: str = "anh"  # the folder of content/ photos go in: site.toml's [paths] photos
 
     def locate(self, url: str) -> Path | None:
         """The original of an uploaded file (for a resized copy, the original if it is there), whatever
@@ -420,9 +422,9 @@ class Uploads:
         return None
 
     def place(self, source: Path) -> str:
-        """Its site path: /anh/<the path under uploads>."""
+        """Its site path: /anh/<the path under uploads> (/photos/... on an English site)."""
         assert self.folder is not None
-        return "/anh/" + source.relative_to(self.folder).as_posix()
+        return f"/{self.photos}/" + source.relative_to(self.folder).as_posix()
 
 
 @dataclass(frozen=True)
@@ -554,7 +556,7 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
         if not planned.draft and planned.post_id:  # a draft never had a public address to redirect
             pages.setdefault(f"?{'page_id' if planned.kind == 'page' else 'p'}={planned.post_id}", planned.url)
             pages.setdefault(f"?p={planned.post_id}", planned.url)
-    uploads_copy = Uploads(uploads.resolve() if uploads else None)
+    uploads_copy = Uploads(uploads.resolve() if uploads else None, config.paths.photos)
     links = Links(frozenset(hosts), pages, uploads_copy.locate, uploads_copy.place)
     result = Result(writer, mapping, index)
     try:
@@ -567,7 +569,7 @@ def import_wordpress(files: list[Path], uploads: Path | None, config: Config, pr
         for relative, text in redirect_maps(redirects, config.base_path).items():
             writer.text_file(relative, text)
         writer.finish(MAPPING_FILE, mapping_text(mapping, HEADER, {
-            "category": "WordPress categories", "tag": "WordPress tags"}))
+            "category": Text("WordPress categories"), "tag": Text("WordPress tags")}, config.language))
     finally:
         writer.discard()
     return result

@@ -160,3 +160,39 @@ def vietnamese_datetime(moment: datetime) -> str:
 def vietnamese_date(moment: datetime) -> str:
     """'02/06/2023'."""
     return f"{moment:%d/%m/%Y}"
+
+
+ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
+
+
+def english_datetime(moment: datetime) -> str:
+    """'Friday, 2 June 2023, 00:03 (GMT+7)': day first, as international news sites print it."""
+    return f"{ENGLISH_WEEKDAYS[moment.weekday()]}, {english_date(moment)}, {moment:%H:%M} ({gmt_offset(moment)})"
+
+
+def english_date(moment: datetime) -> str:
+    """'2 June 2023'."""
+    return f"{moment.day} {ENGLISH_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def datetime_in(language: str, moment: datetime) -> str:
+    """A moment as the pages of a site in `language` print it: Vietnamese, else English."""
+    return vietnamese_datetime(moment) if _vietnamese(language) else english_datetime(moment)
+
+
+def date_in(language: str, moment: datetime) -> str:
+    """A day as the pages of a site in `language` print it: '02/06/2023', else '2 June 2023'."""
+    return vietnamese_date(moment) if _vietnamese(language) else english_date(moment)
+
+
+def month_in(language: str, year: int, month: int, word: str, with_year: bool = True) -> str:
+    """A month as a heading: 'Tháng 6/2023' ('Tháng': `word`, site.toml's), else 'June 2023'; 'Tháng 6', 'June'."""
+    if _vietnamese(language):
+        return f"{word} {month}/{year}" if with_year else f"{word} {month}"
+    return f"{ENGLISH_MONTHS[month - 1]} {year}" if with_year else ENGLISH_MONTHS[month - 1]
+
+
+def _vietnamese(language: str) -> bool:
+    return language.replace("_", "-").split("-")[0].lower() == "vi"

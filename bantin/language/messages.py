@@ -107,6 +107,15 @@ def catalogue(code: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[primary], fallback=True)
 
 
+def plural(language: str, count: int, one: str, many: str) -> str:
+    """`one` or `many` for `count` by the plural rule of the language's catalogue (its Plural-Forms, as
+    gettext's ngettext applies it): Vietnamese says `one` for every count; English and a language without a
+    catalogue, `one` for 1 only. For words that are not messages: the pages' words of site.toml [strings]."""
+    rule = getattr(catalogue(language), "plural", None)
+    index = rule(count) if rule is not None else int(count != 1)
+    return one if index == 0 else many
+
+
 def project_language(root: Path, fallback: str = "vi") -> gettext.NullTranslations:
     """The catalogue named by site.toml's `language`, read even when the rest of the file is wrong."""
     try:

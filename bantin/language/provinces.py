@@ -83,7 +83,7 @@ class ProvinceList:
                        key=lambda name: -ratios[name])[:3]
         if close:
             return Text("did you mean {names}?", names=either([repr(c) for c in close]))
-        return Text("use a province or city name, or 'Trung ương' for national news")
+        return Text("use a province or city name, or 'National' ('Trung ương') for national news")
 
     def _city_hint(self, city: str, slug: str, when: date | None) -> Text:
         """'Vinh is in the province of Nghệ An: write province: Nghệ An'."""

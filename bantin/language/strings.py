@@ -1,8 +1,9 @@
-"""Interface strings: Vietnamese by default, overridable in site.toml [strings]."""
+"""The words of the pages, in the site's language (Vietnamese or English; site.toml [strings] changes any
+of them), the words of the search page's addresses, and the page's locale for link previews."""
 
 from __future__ import annotations
 
-DEFAULT_STRINGS: dict[str, str] = {
+DEFAULT_STRINGS: dict[str, str] = {  # Vietnamese, the default language
     "home": "Trang chủ",
     "latest": "Tin mới",
     "related": "Xem thêm",
@@ -18,7 +19,8 @@ DEFAULT_STRINGS: dict[str, str] = {
     "archive": "Lưu trữ",
     "month": "Tháng",
     "year": "Năm",
-    "articles": "bài",
+    "article": "bài",  # after a count of one (Vietnamese has one form)
+    "articles": "bài",  # after a count of several
     "author": "Tác giả",
     "source": "Nguồn",
     "share": "Chia sẻ",
@@ -59,14 +61,19 @@ DEFAULT_STRINGS: dict[str, str] = {
     "search_section": "Chuyên mục",
     "search_loading": "Đang tìm…",
     "search_found": "Tìm thấy {count} kết quả cho “{query}”",
+    "search_found_one": "Tìm thấy {count} kết quả cho “{query}”",  # *_one: for a count of one, where the
+    # language has such a form (Intl.PluralRules says "one"); Vietnamese has not
     "search_none": "Không tìm thấy kết quả nào cho “{query}”.",
     "search_more": "Xem thêm kết quả",
     "search_more_older": "Xem thêm kết quả: tìm tiếp {range} (khoảng {size})",
     "search_scope": "(đã tìm trong {count} bài mới nhất, từ ngày {since}; các bài cũ hơn chưa được tìm)",
+    "search_scope_one": "(đã tìm trong {count} bài mới nhất, từ ngày {since}; các bài cũ hơn chưa được tìm)",
     "search_older": "Tìm cả các năm trước ({range}, khoảng {size})",
     "search_older_heading": "{count} kết quả từ {range}",
+    "search_older_heading_one": "{count} kết quả từ {range}",
     "search_words": "Tìm từng từ riêng lẻ trong {count} bài đã tìm (khoảng {size})",
     "search_loose": "{count} kết quả khác chứa một phần từ khóa",
+    "search_loose_one": "{count} kết quả khác chứa một phần từ khóa",
     "search_unavailable": "Chức năng tìm kiếm chưa sẵn sàng: trang web được xây dựng không kèm chỉ mục tìm kiếm.",
     "search_needs_js": "Tìm kiếm cần bật JavaScript trong trình duyệt.",
     "search_hint": "Gõ từ khóa có dấu hoặc không dấu, ví dụ “trí thức trẻ” hay “tri thuc tre”; "
@@ -77,3 +84,111 @@ DEFAULT_STRINGS: dict[str, str] = {
 }
 
 
+
+ENGLISH_STRINGS: dict[str, str] = {
+    "home": "Home",
+    "latest": "Latest news",
+    "related": "See also",
+    "latest_by_topic": "News by topic",
+    "more": "See all",
+    "province": "Province or city",
+    "provinces": "Provinces and cities",
+    "national": "National",
+    "topic": "Topic",
+    "topics": "Topics",
+    "tag": "Tag",
+    "tags": "Tags",
+    "archive": "Archive",
+    "month": "Month",
+    "year": "Year",
+    "article": "article",
+    "articles": "articles",
+    "author": "Author",
+    "source": "Source",
+    "share": "Share",
+    "copy_link": "Copy link",
+    "copied": "Copied",
+    "previous_article": "Previous",
+    "next_article": "Next",
+    "page": "Page",
+    "pagination": "Pages",
+    "newer": "Newer",
+    "older": "Older",
+    "newest_page": "Newest",
+    "latest_link": "See the latest news",
+    "menu": "Menu",
+    "skip_to_content": "Skip to the main content",
+    "now_part_of": "Since 1 July 2025 part of",
+    "includes_former": "Includes the news of",
+    "former_provinces": "before the merger",
+    "current_provinces": "The 34 provinces and cities since 1 July 2025",
+    "not_found_title": "Page not found",
+    "not_found_text": "The page you are looking for does not exist or has moved.",
+    "back_home": "Back to the home page",
+    "search": "Search",
+    "search_site": "Search the whole site",
+    "search_placeholder": "Search articles…",
+    "search_button": "Search",
+    "not_found_search": "You can search for the article you want to read:",
+    "feed": "Follow the news (RSS)",
+    "footnote_back": "Back to footnote %d in the text",
+    "search_query": "Search words",
+    "search_description": "Search news and reports by words, province, topic and year.",
+    "search_all": "All",
+    "search_sort": "Sort",
+    "search_relevance": "Best match",
+    "search_newest": "Newest",
+    "search_all_years": "Best match, all years",
+    "search_former": "Provinces and cities before the merger",
+    "search_section": "Section",
+    "search_loading": "Searching…",
+    "search_found": "{count} results for “{query}”",
+    "search_found_one": "{count} result for “{query}”",
+    "search_none": "No results for “{query}”.",
+    "search_more": "More results",
+    "search_more_older": "More results: search {range} too (about {size})",
+    "search_scope": "(searched the newest {count} articles, since {since}; older ones not yet)",
+    "search_scope_one": "(searched the newest article, since {since}; older ones not yet)",
+    "search_older": "Search the earlier years too ({range}, about {size})",
+    "search_older_heading": "{count} results from {range}",
+    "search_older_heading_one": "{count} result from {range}",
+    "search_words": "Search each word on its own in the {count} articles searched (about {size})",
+    "search_loose": "{count} other results with some of the words",
+    "search_loose_one": "{count} other result with some of the words",
+    "search_unavailable": "Search is not available: the site was built without its search index.",
+    "search_needs_js": "Search needs JavaScript turned on in the browser.",
+    "search_hint": "Type a few words, such as “young scientists”; put them in quotes to find the exact phrase. "
+                   "Vietnamese names match with or without their tone marks (“Đắk Lắk” or “Dak Lak”).",
+    "empty": "No articles yet.",
+    "table_of_contents": "Contents",
+    "breadcrumb": "Breadcrumb",
+}
+STRINGS = {"vi": DEFAULT_STRINGS, "en": ENGLISH_STRINGS}
+
+# The words of the search page's address (?tinh=ha-tinh&sap-xep=moi-nhat): its filters and its orders
+SEARCH_WORDS = {
+    "vi": {"section": "muc", "year": "nam", "sort": "sap-xep", "newest": "moi-nhat", "all_years": "moi-nam"},
+    "en": {"section": "section", "year": "year", "sort": "sort", "newest": "newest", "all_years": "all-years"},
+}
+LOCALES = {"vi": "vi_VN", "en": "en_US"}  # og:locale of the pages, by the site's language
+
+
+def primary(language: str) -> str:
+    """'vi-VN' -> 'vi', 'EN' -> 'en': the part of a language code the defaults are chosen by."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def default_strings(language: str) -> dict[str, str]:
+    """The words of the pages in the site's language; English for a language bantin has none for."""
+    return dict(STRINGS.get(primary(language), ENGLISH_STRINGS))
+
+
+def search_words(language: str) -> dict[str, str]:
+    """The words of the search page's address in the site's language (English where it has none)."""
+    return SEARCH_WORDS.get(primary(language), SEARCH_WORDS["en"])
+
+
+def locale(language: str) -> str:
+    """The pages' og:locale: 'vi_VN', 'en_US'; a code with its region as it says ('en-GB' -> 'en_GB')."""
+    code, _, region = language.replace("-", "_").partition("_")
+    return f"{code.lower()}_{region.upper()}" if region else LOCALES.get(code.lower(), code.lower())

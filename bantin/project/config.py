@@ -17,7 +17,7 @@ from slugify import slugify
 
 from bantin.language.errors import BuildFailed, ContentError, UsageError, line_of_key, not_utf8
 from bantin.language.messages import Text, either
-from bantin.language.strings import DEFAULT_STRINGS
+from bantin.language.strings import DEFAULT_STRINGS, default_strings, primary
 from bantin.language.syntax import toml_error
 from bantin.markup.sanitize import DEFAULT_IFRAME_HOSTS, RAW_HTML_MODES
 from bantin.project.hosts import HOSTS
@@ -33,7 +33,7 @@ BASE_URL_RE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
 
 @dataclass(frozen=True)
 class Paths:
-    """The words used in URLs of index pages (Vietnamese defaults)."""
+    """The words of the site's addresses (Vietnamese defaults; English ones in PATHS["en"])."""
 
     province: str = "tinh"
     topic: str = "chu-de"
@@ -42,6 +42,19 @@ class Paths:
     page: str = "trang"
     search: str = "tim-kiem"
     latest: str = "tin-moi"  # "Tin mới": the newest articles, shown beside every article
+    # folders of content/ by convention: photos (init's example, the web editor's uploads, imports), documents
+    photos: str = "anh"
+    documents: str = "tai-lieu"
+
+
+PATHS = {"vi": Paths(), "en": Paths(province="province", topic="topic", tag="tag", archive="archive", page="page",
+                                     search="search", latest="latest", photos="photos", documents="documents")}
+SECTIONS = {"vi": {"tin-tuc": "Tin tức", "bao-cao": "Báo cáo"}, "en": {"news": "News", "reports": "Reports"}}
+
+
+def default_paths(language: str) -> Paths:
+    """The words of the site's addresses in its language (English for a language bantin has none for)."""
+    return PATHS.get(primary(language), PATHS["en"])
 
 
 @dataclass(frozen=True)
@@ -300,7 +313,8 @@ class _Validator:
             base_url += "/"
         tz_name = self.take(data, "timezone", str, "+07:00")
         tz = self.timezone(tz_name)
-        sections = self.sections(data.get("sections", {"tin-tuc": "Tin tức", "bao-cao": "Báo cáo"}))
+        language = self.take(data, "language", str, "vi")
+        sections = self.sections(data.get("sections", SECTIONS.get(primary(language), SECTIONS["en"])))
         topics = self.topics(data.get("topics", []))
         provinces = self.take(data, "provinces", str, "")
         provinces_file = None
@@ -323,7 +337,7 @@ class _Validator:
             title=title,
             base_url=base_url,
             description=self.take(data, "description", str, ""),
-            language=self.take(data, "language", str, "vi"),
+            language=language,
             timezone_name=tz_name,
             tz=tz,
             sections=sections,
@@ -335,7 +349,7 @@ class _Validator:
             content_dir=self.root / "content",
             layouts_dir=self.root / "layouts",
             assets_dir=self.root / "assets",
-            paths=self.paths(self.take(data, "paths", dict, {})),
+            paths=self.paths(self.take(data, "paths", dict, {}), default_paths(language)),
             related=self.related(self.take(data, "related", dict, {})),
             home=self.home(self.take(data, "home", dict, {})),
             feeds=self.feeds(self.take(data, "feeds", dict, {})),
@@ -347,7 +361,7 @@ class _Validator:
             image=self.image(self.take(data, "image", str, "")),
             logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
             favicon=self.asset_file("favicon", self.take(data, "favicon", str, ""), Text("favicon")),
-            strings=self.strings(self.take(data, "strings", dict, {})),
+            strings=self.strings(self.take(data, "strings", dict, {}), default_strings(language)),
         )
         if self.errors:
             raise BuildFailed(self.errors)
@@ -422,8 +436,7 @@ class _Validator:
                 break
         return path
 
-    def paths(self, data: dict[str, Any]) -> Paths:
-        defaults = Paths()
+    def paths(self, data: dict[str, Any], defaults: Paths) -> Paths:
         self.unknown(data, set(defaults.__dataclass_fields__), "paths.")
         values = {}
         for name in defaults.__dataclass_fields__:
@@ -601,9 +614,9 @@ class _Validator:
                                           example=f'"img/{key}.png"'))
         return value
 
-    def strings(self, data: dict[str, Any]) -> dict[str, str]:
+    def strings(self, data: dict[str, Any], defaults: dict[str, str]) -> dict[str, str]:
         self.unknown(data, set(DEFAULT_STRINGS), "strings.")
-        merged = dict(DEFAULT_STRINGS)
+        merged = dict(defaults)
         for key, value in data.items():
             if key in DEFAULT_STRINGS:
                 if isinstance(value, str):

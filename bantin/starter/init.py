@@ -33,6 +33,7 @@ STARTER_DIR = Path(__file__).resolve().parent  # this package: vi/, en/, site.ym
 LANGUAGES = ("vi", "en")
 _SECTION = {"vi": "tin-tuc", "en": "news"}  # the one section of a new site, as its site.toml names it
 _PHOTO = {"vi": "anh-mau.jpg", "en": "example.jpg"}
+_PHOTOS = {"vi": "anh", "en": "photos"}  # the folder of photos, as the site's language's [paths] photos says
 _ARTICLE = {"vi": "chao-mung.md", "en": "welcome.md"}
 _KEPT = {".git"}  # a folder holding only these counts as empty: a freshly cloned repository
 
@@ -82,7 +83,7 @@ def site_files(title: str, base_url: str, language: str, now: datetime, origin: 
     return {
         "site.toml": filled("site.toml"),
         f"content/{_SECTION[language]}/{now.year}/{_ARTICLE[language]}": filled("article.md"),
-        f"content/anh/{now.year}/{_PHOTO[language]}": example_photo(title),
+        f"content/{_PHOTOS[language]}/{now.year}/{_PHOTO[language]}": example_photo(title),
         "layouts/README.md": filled("layouts.md"),
         "assets/README.md": filled("assets.md"),
         "assets/img/logo.png": logo,

@@ -7,23 +7,22 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import textwrap
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from bantin import __version__
 from bantin.language.errors import ContentError
-from bantin.language.messages import Text
+from bantin.language.messages import Text, catalogue, say
 from bantin.project.config import Config
 from bantin.theme.files import THEME_ASSETS, THEME_DIR, THEME_LAYOUTS, THEME_PREFIX, file_digest, theme_files
 
 RECORD_FILE = "theme.lock"  # in the site's folder, committed: which theme file each copy was made from
 HISTORY_DIR = THEME_DIR / "history"  # earlier versions of theme files, each named by its sha256
-_RECORD_HEAD = """\
-# The theme files this site copied to change them (`bantin theme copy`), and the version of
-# each it was copied from. bantin warns when the theme's file has changed since;
-# `bantin theme diff FILE` shows how. Written by bantin: commit it, don't edit it.
-"""
+_RECORD_HEAD = Text("The theme files this site copied to change them (bantin theme copy), and the version of each "
+                    "it was copied from. bantin warns when the theme's file has changed since; bantin theme diff FILE "
+                    "shows how. Written by bantin: commit it, don't edit it.")  # in the site's language
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,10 @@ def read_record(root: Path) -> dict[str, Copied]:
             for name, entry in data.items() if isinstance(entry, dict)}
 
 
-def write_record(root: Path, record: dict[str, Copied]) -> None:
-    """Write the record of copied theme files, sorted, atomically."""
-    lines = [_RECORD_HEAD]
+def write_record(root: Path, record: dict[str, Copied], language: str = "vi") -> None:
+    """Write the record of copied theme files, sorted, atomically; its comments in the site's language."""
+    said = textwrap.wrap(say(_RECORD_HEAD, catalogue(language)), 94, break_on_hyphens=False)
+    lines = ["".join(f"# {line}\n" for line in said)]
     for name, copied in sorted(record.items()):
         lines.append(f'\n["{name}"]\nbantin = "{copied.version}"\nsha256 = "{copied.sha256}"\n')
     temporary = root / f".{RECORD_FILE}.{os.getpid()}.tmp"
@@ -112,7 +112,7 @@ def theme_diff(root: Path, name: str, history: Path = HISTORY_DIR) -> str:
     return "".join(difflib.unified_diff(before, now, f"{label}: {relative}", f"theme {__version__}: {relative}"))
 
 
-def theme_copy(root: Path, name: str, mark_only: bool = False) -> str:
+def theme_copy(root: Path, name: str, mark_only: bool = False, language: str = "vi") -> str:
     """Copy one theme file into the site (never over a file of the site's) and record where it came
     from; with `mark_only`, record the theme's file of now as the one the site's copy follows.
     Returns the site path ('layouts/article.html')."""
@@ -128,5 +128,5 @@ def theme_copy(root: Path, name: str, mark_only: bool = False) -> str:
         shutil.copyfile(path, target)
     record = read_record(root)
     record[relative] = Copied(__version__, file_digest(path))
-    write_record(root, record)
+    write_record(root, record, language)
     return relative

@@ -1,5 +1,5 @@
-// The search page: Pagefind over the index shards, in Vietnamese. The query and filters live in
-// the URL (?q=…&tinh=…). What a query costs a reader on mobile data is decided here (docs/search.md):
+// The search page: Pagefind over the index shards, in the site's language. The query and filters live in
+// the URL (?q=…&tinh=…, ?q=…&province=…: the select's names). What a query costs a reader on mobile data is decided here (docs/search.md):
 // the newest shards first, older ones when the reader asks; loose matches within a byte budget.
 
 const root = document.querySelector("[data-search]");
@@ -11,6 +11,7 @@ const olderButton = root.querySelector(".search-older");
 const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
 const wordsButton = root.querySelector(".search-words");
+const sortSelect = form.querySelector("select[data-sort]"); // its options' data-order: "", "newest", "all-years"
 const strings = JSON.parse(root.dataset.strings);
 const base = root.dataset.base;
 // newest first: { name, count, first, last, lacks }; a page of an earlier bantin lists names only
@@ -19,6 +20,9 @@ const FIRST = Number(root.dataset.first) || 3000;
 const LOOSE_BYTES = (Number(root.dataset.looseKb) || 200) * 1024;
 const PAGE = 10;
 const lang = document.documentElement.lang || "vi";
+const plurals = new Intl.PluralRules(lang);
+// A sentence with a count: its *_one form where the language says "one" for the count (English: 1)
+const counted = (key, count) => (plurals.select(count) === "one" && strings[`${key}_one`]) || strings[key];
 const stamp = String(Date.now()); // one page view fetches each shard's entry file once
 
 // Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
@@ -131,8 +135,13 @@ function tiers(found) {
 const articlesIn = (scope) => scope.reduce((sum, shard) => sum + (shard.count ?? 0), 0);
 const oldest = (scope) => scope.map((shard) => shard.first).filter(Boolean).sort()[0] ?? "";
 const newest = (scope) => scope.map((shard) => shard.last).filter(Boolean).sort().at(-1) ?? "";
-const monthYear = (iso) => (iso ? `${iso.slice(5, 7)}/${iso.slice(0, 4)}` : "");
-const day = (iso) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : "");
+// dates as the pages print them: Vietnamese 06/2023 and 02/06/2023; other languages, the browser's words
+const vietnamese = lang.split("-")[0] === "vi";
+const asDate = (iso, options) => new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString(lang, { timeZone: "UTC", ...options });
+const monthYear = (iso) => (!iso ? "" : vietnamese ? `${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+  : asDate(iso, { month: "short", year: "numeric" }));
+const day = (iso) => (!iso ? "" : vietnamese ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
+  : asDate(iso, { day: "numeric", month: "long", year: "numeric" }));
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
 const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
 
@@ -420,9 +429,10 @@ function updateButtons() {
 
 function sayStatus() {
   const shown = session.found;
-  let text = say(shown ? strings.found : strings.none, { count: number(shown), query: session.plan.query });
+  let text = say(shown ? counted("found", shown) : strings.none, { count: number(shown), query: session.plan.query });
   if (session.next < session.tiers.length) {
-    text += ` ${say(strings.scope, { count: number(articlesIn(session.searched)), since: day(oldest(session.searched)) })}`;
+    const searched = articlesIn(session.searched);
+    text += ` ${say(counted("scope", searched), { count: number(searched), since: day(oldest(session.searched)) })}`;
   }
   status.textContent = text;
   root.dataset.searched = oldest(session.searched); // for tests and benchmarks: how far back, how many found
@@ -442,7 +452,7 @@ async function searchOlder(count) {
   if (run !== current) return;
   session.searched = [...session.searched, ...scope];
   session.found += found.length;
-  session.pending.push({ heading: say(strings.older_heading, { count: number(found.length), range: range(scope) }),
+  session.pending.push({ heading: say(counted("older_heading", found.length), { count: number(found.length), range: range(scope) }),
     kind: "search-older-heading" }, ...found);
   sayStatus();
   await showMore(run);
@@ -456,7 +466,7 @@ async function searchWords() {
   const found = fresh(await words(session.searched));
   if (run !== current) return;
   if (found.length) {
-    session.pending.push({ heading: say(strings.loose, { count: number(found.length) }), kind: "search-loose" }, ...found);
+    session.pending.push({ heading: say(counted("loose", found.length), { count: number(found.length) }), kind: "search-loose" }, ...found);
   }
   await showMore(run);
   if (run === current) root.dataset.state = "done";
@@ -467,7 +477,7 @@ async function search() {
   root.dataset.state = "searching"; // until this search's results are shown ("done")
   const query = input.value.trim().normalize("NFC");
   const filters = selectedFilters();
-  const order = form.elements["sap-xep"].value;
+  const order = sortSelect.selectedOptions[0]?.dataset.order ?? "";
   list.replaceChildren();
   delete root.dataset.shown;
   more.hidden = true;
@@ -481,11 +491,11 @@ async function search() {
   status.textContent = strings.loading;
   const matching = candidates(filters);
   // sorted by relevance over all years, or a year asked for: every shard that can hold matches at once
-  const everyYear = order === "moi-nam" || "year" in filters;
+  const everyYear = order === "all-years" || "year" in filters;
   const cut = everyYear ? [matching] : tiers(matching);
   const first = cut[0] ?? [];
   session = {
-    plan: plan(query), filters, sort: order === "moi-nhat" ? { date: "desc" } : undefined, seen: new Set(),
+    plan: plan(query), filters, sort: order === "newest" ? { date: "desc" } : undefined, seen: new Set(),
     tiers: cut, next: 1, searched: first, pending: [], found: 0, wordsOffered: false,
   };
   let found;
@@ -509,7 +519,7 @@ async function search() {
   session.found = found.length;
   session.pending = [...found];
   if (others.length) {
-    session.pending.push({ heading: say(strings.loose, { count: number(others.length) }), kind: "search-loose" },
+    session.pending.push({ heading: say(counted("loose", others.length), { count: number(others.length) }), kind: "search-loose" },
       ...others);
   }
   session.wordsOffered = query !== "" && session.found < PAGE;
@@ -537,9 +547,8 @@ form.addEventListener("submit", (event) => {
 more.addEventListener("click", () => (session.pending.length ? showMore(current) : searchOlder(1)));
 // Every year: ranked together (the reader asked for the best match), or, sorted by date, after these
 olderButton.addEventListener("click", () => {
-  const order = form.elements["sap-xep"];
-  if (order.value === "moi-nhat") return searchOlder(session.tiers.length);
-  order.value = "moi-nam";
+  if (sortSelect.selectedOptions[0]?.dataset.order === "newest") return searchOlder(session.tiers.length);
+  sortSelect.value = sortSelect.querySelector('[data-order="all-years"]').value;
   root.dataset.state = "typing";
   writeUrl(true);
   return search();
