@@ -181,9 +181,10 @@ def test_the_theme_unit_test_data_post_by_post(tmp_path):
     first = gallery.select_one(".gallery")
     captions = [c.get_text() for c in first.select("figcaption")]
     assert "Bell on wharf in San Francisco" in captions and len(first.select("figure")) >= 10
-    assert all(img["src"].startswith("/anh/") for img in first.select("img"))  # from --uploads, not the old host
+    # from --uploads, not the old host, into an English site's [paths] photos
+    assert all(img["src"].startswith("/photos/") for img in first.select("img"))
     assert not any(re.fullmatch(r"(?i)(img|dsc)[\w-]*\d+", c) for c in captions)  # no file names as captions
-    assert (root / "content/anh/2008/06/100_5478.jpg").is_file()
+    assert (root / "content/photos/2008/06/100_5478.jpg").is_file()
     assert built(root, "Post Format: Audio", written).select("audio")
     assert built(root, "Post Format: Video (YouTube)", written).select_one("iframe")["src"].startswith(
         "https://www.youtube-nocookie.com/embed/")
