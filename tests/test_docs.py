@@ -90,10 +90,13 @@ OPERATOR_ONLY = {
     "curly quotes “ ” do not enclose a value: use straight double quotes \" \"",
     "{name!r} is listed twice", "{spelling!r} would match both {first!r} and {second!r}",
     "each [[province]] needs a name", "the favicon: {problem}", "give a PNG of 180×180 pixels or more",
+    "{name!r}: since must be a date such as {example}",
 }
 # ... and these of other modules: what check, build, new and serve say around an editor's articles
 EDITOR_MESSAGES = {
-    "ok: {count} articles checked, no errors ({seconds:.2f} s)", "built {folder}/: {summary}",
+    ("ok: {count} article checked, no errors ({seconds:.2f} s)",
+     "ok: {count} articles checked, no errors ({seconds:.2f} s)"),
+    "built {folder}/: {summary}",
     "{articles} articles, {pages} pages and {files} files written in {seconds:.2f} s",
     ("left out: {count} draft", "left out: {count} drafts"),
     ("left out: {count} article dated in the future", "left out: {count} articles dated in the future"),
@@ -101,7 +104,8 @@ EDITOR_MESSAGES = {
     "search: {shards} shards, {indexed} re-indexed in {seconds:.2f} s",
     "warning: {problem}", "warning: ... and {count} more like these", "error: {problem}", "wrote {path}",
     "--date: {problem}", "no {file} in {folder}",
-    "run bantin in the project folder (the one holding {file}), or give it: {example}",
+    "to start a new site here: {init}; for a site elsewhere, run bantin in its folder (the one holding {file}) or "
+    "give it: {example}",
     "the following arguments are required: {names}", "{command} --help lists what it takes",
     "a file a browser opens as a page with its own script would be published as it is",
     "write the page as a Markdown article, or use a photo format (JPEG, PNG, WebP) for images; {setting} allows "
