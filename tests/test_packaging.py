@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from bantin import __version__
 
 from conftest import REPO
+from wheelhouse import folder, ready
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -150,21 +149,13 @@ def readme_start() -> str:
 
 
 def wheelhouse() -> Path:
-    """bantin's dependencies and setuptools as wheels, kept between runs (the first one downloads them): a
-    fresh venv without the system's packages installs from here with no network."""
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
-    tag = hashlib.sha256(f"{sys.version_info[:2]}{sorted(wanted)}".encode()).hexdigest()[:12]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = cache / "bantin-tests" / f"wheelhouse-{tag}"
-    if not (folder / "complete").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        got = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "-d", str(folder),
-                              *wanted], capture_output=True, text=True, timeout=600, check=False)
-        if got.returncode != 0:
-            pytest.skip(f"the dependencies could not be downloaded once into {folder}: {got.stderr[-300:]}")
-        (folder / "complete").write_text("")
-    return folder
+    """bantin's dependencies as wheels, downloaded before the tests (tests/wheelhouse.py, which .ci/run runs):
+    a fresh venv without the system's packages installs from there with no network."""
+    found = ready()
+    if found is None:
+        pytest.skip(f"no wheelhouse of bantin's dependencies at {folder()}: run python3 tests/wheelhouse.py once "
+                    "(it downloads them; the tests never reach the network)")
+    return found
 
 
 def test_the_readme_s_start_your_own_site_works_as_written(repository, tmp_path):
