@@ -7,12 +7,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bantin.importers.html import html_to_markdown, nesting_depth, original_name
+from bantin.importers.writer import Item, resolve_required
 from bantin.markup.sanitize import Sanitizer
+from bantin.project.config import load_config
 
 from conftest import REPO
 
@@ -333,3 +336,14 @@ def test_relative_links_and_pasted_photos_never_fail_check():
     assert "clip_image002" not in converted.markdown and "file:" not in converted.markdown
     assert '![Cầu Rồng](https://old.vn/tin/b/IMG_2035.jpg)' in converted.markdown  # no file name as caption
     assert any("trang cũ không được nhập" in str(note) or "not imported" in note for note in converted.notes)
+
+
+@pytest.mark.parametrize(("language", "national"), [("vi", "Trung ương"), ("en", "National")])
+def test_an_imported_post_without_a_province_is_a_draft_at_the_national_level_in_the_site_s_language(
+        tmp_path, language, national):
+    (tmp_path / "site.toml").write_text(f'title = "T"\nbase_url = "https://example.org/"\nlanguage = "{language}"\n'
+                                        'topics = ["A"]\n', encoding="utf-8")
+    item = Item("k", "export.xml, post 1", "tin-tuc", datetime(2024, 1, 1), "p", {"title": "T"}, "Body.")
+    resolve_required(item, "", "A", load_config(tmp_path))
+    assert item.fields["province"] == national and item.fields["draft"] is True
+    assert item.fields["import_unknown"] == ["province"]

@@ -71,7 +71,7 @@ def resolve_required(item: Item, province: str, topic: str, config: Config) -> N
     unknown = []
     if not province:
         unknown.append("province")
-        province = "Trung ương"
+        province = config.strings["national"]  # the national level, in the site's language
     if not topic:
         unknown.append("topic")
         topic = config.topics[0]
