@@ -49,7 +49,8 @@ def fingerprint(*parts: Any) -> str:
 
 
 # The only classes a store may hold; the model modules' frozen dataclasses are allowed as a module.
-_MODEL_MODULES = frozenset({"bantin.content.model", "bantin.photos.model", "bantin.builder.outputs"})
+_MODEL_MODULES = frozenset({"bantin.content.model", "bantin.photos.model", "bantin.builder.outputs",
+                            "bantin.documents.model"})
 _ALLOWED_CLASSES = {
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),

@@ -7,6 +7,7 @@ import functools
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
@@ -42,13 +43,19 @@ class Paths:
     page: str = "trang"
     search: str = "tim-kiem"
     latest: str = "tin-moi"  # "Tin mới": the newest articles, shown beside every article
+    official: str = "van-ban"  # "Văn bản": the official documents articles publish, as portals list them
+    official_kind: str = "loai"  # /van-ban/loai/cong-van/: the documents of one kind
+    official_year: str = "nam"  # /van-ban/nam/2021/: issued in one year
+    official_issuer: str = "co-quan"  # /van-ban/co-quan/ubnd-tinh-ha-giang/: by one issuer
     # folders of content/ by convention: photos (init's example, the web editor's uploads, imports), documents
     photos: str = "anh"
     documents: str = "tai-lieu"
 
 
 PATHS = {"vi": Paths(), "en": Paths(province="province", topic="topic", tag="tag", archive="archive", page="page",
-                                     search="search", latest="latest", photos="photos", documents="documents")}
+                                     search="search", latest="latest", official="official", official_kind="kind",
+                                     official_year="year", official_issuer="issued-by", photos="photos",
+                                     documents="documents")}
 SECTIONS = {"vi": {"tin-tuc": "Tin tức", "bao-cao": "Báo cáo"}, "en": {"news": "News", "reports": "Reports"}}
 
 
@@ -131,6 +138,28 @@ class Deploy:
     host: str = ""  # "github-pages", "cloudflare-pages" or "netlify": their limits are checked; "": none known
 
 
+# The kinds of documents (`document: kind:` in an article), as Nghị định 30/2020/NĐ-CP (Điều 7) and the
+# Party's and the legal documents' rules name them; a site lists its own in [documents] kinds.
+DOCUMENT_KINDS = (
+    "Báo cáo", "Biên bản", "Chỉ thị", "Chương trình", "Công điện", "Công văn", "Đề án", "Điều lệ", "Dự án",
+    "Giấy mời", "Hợp đồng", "Hướng dẫn", "Kế hoạch", "Kết luận", "Luật", "Nghị định", "Nghị quyết", "Pháp lệnh",
+    "Phương án", "Quy chế", "Quy định", "Quyết định", "Thông báo", "Thông cáo", "Thông tri", "Thông tư", "Tờ trình",
+)
+
+
+@dataclass(frozen=True)
+class Documents:
+    """Documents articles publish or link (bantin/documents/): what is read of them, within what limits."""
+
+    kinds: tuple[str, ...] = DOCUMENT_KINDS  # what `document: kind:` may say
+    ocr: bool = False  # read scans (pages without text) with Tesseract, when it is installed
+    ocr_language: str = "vie"  # Tesseract's language data: "vie", "vie+eng"
+    max_pages: int = 2000  # pages of a document whose text is read (its page count is always known)
+    timeout: int = 60  # seconds one document may take to read (OCR: each page)
+    memory_mb: int = 1024  # memory one document may take while it is read
+    thumbnail_widths: tuple[int, ...] = (180, 360)  # a PDF's first page, in the card: widths made of it
+
+
 IMAGE_FORMATS = ("webp", "avif")  # besides the JPEG or PNG fallback every browser shows
 MISSING_IMAGE = ("error", "warning")
 
@@ -178,6 +207,7 @@ class Config:
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     images: Images = field(default_factory=Images)
     cms: Cms = field(default_factory=Cms)
+    documents: Documents = field(default_factory=Documents)
     # out of the config's repr, and so of every page's fingerprint: where a site goes changes none of its bytes
     deploy: Deploy = field(default_factory=Deploy, repr=False, compare=False)
     image: str = ""  # share image for pages without a cover: a file in assets/, or a URL
@@ -218,6 +248,7 @@ _TOP_KEYS = {
     "title", "base_url", "description", "language", "timezone", "sections", "topics",
     "provinces", "page_size", "latest_count", "output_dir", "paths", "related", "home",
     "strings", "feeds", "image", "search", "markdown", "images", "logo", "favicon", "cms", "deploy",
+    "documents",
 }
 
 
@@ -357,12 +388,20 @@ class _Validator:
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
             cms=self.cms(self.take(data, "cms", dict, {})),
+            documents=self.documents(self.take(data, "documents", dict, {})),
             deploy=self.deploy(self.take(data, "deploy", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
             favicon=self.asset_file("favicon", self.take(data, "favicon", str, ""), Text("favicon")),
             strings=self.strings(self.take(data, "strings", dict, {}), default_strings(language)),
         )
+        paths = config.paths  # the words of the site's own lists, at the top of its addresses
+        for slug in config.sections:
+            if slug in (paths.province, paths.topic, paths.tag, paths.archive, paths.search, paths.latest,
+                        paths.official):
+                self.error(f"sections.{slug}", Text("the section's folder {slug!r} is also the address of a list of "
+                                                    "the site ([paths])", slug=slug),
+                           Text("rename the section's folder, or change the word in [paths]"))
         if self.errors:
             raise BuildFailed(self.errors)
         return config
@@ -573,6 +612,38 @@ class _Validator:
             self.error(prefix + "integrity", Text("a script of your own needs its integrity hash"),
                        Text("for example {example}", example='integrity = "sha384-..."'))
         return Cms(**values)
+
+    def documents(self, data: dict[str, Any]) -> Documents:
+        defaults, prefix = Documents(), "documents."
+        self.unknown(data, set(defaults.__dataclass_fields__), prefix)
+        kinds = self.take(data, "kinds", list, list(defaults.kinds), prefix)
+        if not kinds or not all(isinstance(k, str) and k.strip() for k in kinds):
+            self.error(prefix + "kinds", Text("expected a non-empty list of kinds of documents"),
+                       Text("for example {example}", example='kinds = ["Báo cáo", "Công văn", "Quyết định"]'))
+            kinds = list(defaults.kinds)
+        seen: dict[str, str] = {}
+        for kind in kinds:
+            other = seen.setdefault(slugify(kind), kind)
+            if other != kind:
+                self.error(prefix + "kinds", Text("kinds {first!r} and {second!r} would have the same address "
+                                                  "({slug!r})", first=other, second=kind, slug=slugify(kind)))
+        ocr = self.take(data, "ocr", bool, defaults.ocr, prefix)
+        language = self.take(data, "ocr_language", str, defaults.ocr_language, prefix)
+        if not re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", language):
+            self.error(prefix + "ocr_language", Text("expected Tesseract's name of a language, got {value!r}",
+                                                     value=language), Text("for example {example}", example='"vie"'))
+            language = defaults.ocr_language
+        limits = {name: self.take(data, name, int, getattr(defaults, name), prefix)
+                  for name in ("max_pages", "timeout", "memory_mb")}
+        for name, value in limits.items():
+            self.positive(prefix + name, value)
+        widths = self.take(data, "thumbnail_widths", list, list(defaults.thumbnail_widths), prefix)
+        if not widths or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 2000 for w in widths):
+            self.error(prefix + "thumbnail_widths", Text("expected a list of widths in pixels (16 to 2000), got "
+                                                         "{value!r}", value=widths))
+            widths = list(defaults.thumbnail_widths)
+        return Documents(kinds=tuple(unicodedata.normalize("NFC", k.strip()) for k in kinds), ocr=ocr,
+                         ocr_language=language, thumbnail_widths=tuple(sorted(set(widths))), **limits)
 
     def deploy(self, data: dict[str, Any]) -> Deploy:
         defaults, prefix = Deploy(), "deploy."
