@@ -2,4 +2,4 @@
 recording what it reads, write only what changed, and keep the ledger of what the output
 holds. pipeline.py runs the stages in order.
 
-May import: search, content, photos, theme, markup, project, language."""
+May import: search, content, documents, photos, theme, markup, project, language."""

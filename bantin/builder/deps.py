@@ -20,6 +20,7 @@ from bantin.builder.ledger import Dep, Entry, Ledger
 from bantin.builder.outputs import Output
 from bantin.builder.plan import SitemapEntry, list_page, terms_by_kind
 from bantin.content.model import Article, Site, Term
+from bantin.documents.model import DocumentFacts
 from bantin.photos.model import Picture
 
 # The queries a page can depend on, and what each answers:
@@ -38,6 +39,10 @@ SHARDS = "shards"  # (SHARDS,): the search shards, as the search page describes 
 SITEMAP = "sitemap"  # (SITEMAP, part): the pages of a part of the sitemap with their last change;
 #                      (SITEMAP, ""): the parts, with the last change of each
 IMAGE = "image"  # (IMAGE, site path): the files made of a photo (their names and sizes), or none
+DOCUMENT = "document"  # (DOCUMENT, site path): a document file's facts (type, size, pages, its digest), or none
+NUMBER = "number"  # (NUMBER, key): the article that publishes the document of that number, and its URL
+CITED_BY = "cited-by"  # (CITED_BY, key): the articles whose text names the document an article publishes
+DATA = "data"  # (DATA, site path): a chart's table (bantin/markup/charts.py), as read from its file
 FIELD = "field"  # only in Recorder.captures: (FIELD, key, name), a read of one field of an article
 
 
@@ -121,8 +126,11 @@ class Dependencies:
     """Answers dependency queries on one assembled site, each once (the digests of the answers)."""
 
     def __init__(self, site: Site, sources: dict[str, bytes], shards: Iterable[object],
-                 sitemap: dict[str, tuple[SitemapEntry, ...]], pictures: dict[str, Picture] | None = None) -> None:
+                 sitemap: dict[str, tuple[SitemapEntry, ...]], pictures: dict[str, Picture] | None = None,
+                 documents: dict[str, DocumentFacts] | None = None, data: dict[str, object] | None = None) -> None:
         self.site = site
+        self.documents = documents or {}  # site path -> a document's facts
+        self.data = data or {}  # site path -> a chart's table
         self.sources = sources  # article key -> digest of its source file
         self.shards = tuple(shards)
         self.sitemap = sitemap  # part of the sitemap -> (path, last change) of its pages
@@ -171,6 +179,15 @@ class Dependencies:
                          for name, entries in self.sitemap.items())
         if kind == IMAGE:
             return self.pictures.get(dep[1])
+        if kind == DOCUMENT:
+            return self.documents.get(dep[1])
+        if kind == NUMBER:
+            held = site.numbers.get(dep[1])
+            return held, site.articles[held].url if held else None
+        if kind == CITED_BY:
+            return site.cited_by.get(dep[1])
+        if kind == DATA:
+            return self.data.get(dep[1])
         raise ValueError(f"unknown dependency {dep!r}")
 
 

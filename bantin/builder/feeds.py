@@ -14,7 +14,7 @@ from bantin.project.config import Config
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
-FEED_KINDS = ("section", "province", "topic")  # the lists that have a feed of their own
+FEED_KINDS = ("section", "province", "topic", "documents")  # the lists that have a feed of their own
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed with no entries: stable, not the clock
 
 # Root-relative links in our own HTML (Python-Markdown always writes double quotes).

@@ -102,6 +102,15 @@ def _date_filter(name: str, function: Callable[[Any], str]) -> Callable[[Any], s
     return checked
 
 
+def file_size(size: int, decimal: str = ",") -> str:
+    """A file's size as a reader reads it: '850 KB', '2,4 MB' (the decimal mark of the site's language)."""
+    if size < 1000 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    megabytes = size / (1024 * 1024)
+    shown = f"{megabytes:.1f}" if megabytes < 100 else f"{megabytes:.0f}"
+    return f"{shown.replace('.', decimal)} MB"
+
+
 def layout_name(filename: str, config: Config) -> str:
     """How messages name a layout: 'layouts/article.html' (the site's), '!theme/article.html' (the theme's)."""
     path = Path(filename)
@@ -341,5 +350,6 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
     env.filters["vn_datetime"] = _date_filter("vn_datetime", vietnamese_datetime)
     env.filters["vn_date"] = _date_filter("vn_date", vietnamese_date)
     env.filters["isodate"] = _date_filter("isodate", datetime.isoformat)
+    env.filters["filesize"] = functools.partial(file_size, decimal="," if config.language == "vi" else ".")
     env.filters = {name: checked_filter(name, function) for name, function in env.filters.items()}
     return env

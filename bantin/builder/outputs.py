@@ -19,6 +19,10 @@ class Kind(StrEnum):
     TAG = "tag"
     MONTH = "month"
     YEAR = "year"
+    DOCUMENTS = "documents"  # "Văn bản": every official document, then by kind, year issued and issuer
+    DOCUMENT_KIND = "document-kind"
+    DOCUMENT_YEAR = "document-year"
+    DOCUMENT_ISSUER = "document-issuer"
     PROVINCE_INDEX = "province-index"  # all provinces, topics, tags, the archive
     TOPIC_INDEX = "topic-index"
     TAG_INDEX = "tag-index"
@@ -32,7 +36,8 @@ class Kind(StrEnum):
     CMS = "cms"  # the web editor: admin/index.html and its generated admin/config.yml ([cms] in site.toml)
 
 
-LIST_KINDS = (Kind.SECTION, Kind.PROVINCE, Kind.TOPIC, Kind.TAG, Kind.MONTH, Kind.YEAR)  # also Term.kind
+DOCUMENT_KINDS = (Kind.DOCUMENTS, Kind.DOCUMENT_KIND, Kind.DOCUMENT_YEAR, Kind.DOCUMENT_ISSUER)
+LIST_KINDS = (Kind.SECTION, Kind.PROVINCE, Kind.TOPIC, Kind.TAG, Kind.MONTH, Kind.YEAR, *DOCUMENT_KINDS)  # Term.kind
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from bantin.content.assemble import assemble
 from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
 from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
+from bantin.documents import catalogue as documents
+from bantin.documents.model import DocumentFacts
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList, load_provinces
@@ -56,7 +58,7 @@ PARALLEL_THRESHOLD = 200
 
 # (stage, done, total), stage one of STAGES: told as each stage moves on (the command line draws a bar)
 Progress = Callable[[str, int, int], None]
-STAGES = ("parse", "photos", "render", "index")
+STAGES = ("parse", "documents", "photos", "render", "index")
 Cancel = Callable[[], bool]  # asked between steps: True gives the build up (serve, after a newer save)
 
 
@@ -141,6 +143,12 @@ class Plan:
     replaced: dict[str, tuple[bytes, Article]]  # key -> (source digest, article) as parsed before an edit
     sitemap: dict[str, tuple[SitemapEntry, ...]]  # the sitemap's parts (plan.sitemap_parts)
     shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
+    documents: documents.Catalogue | None = None  # the documents articles publish or link, read (or not)
+
+    @property
+    def document_facts(self) -> dict[str, DocumentFacts]:
+        """Site path -> the facts of each document an article names."""
+        return self.documents.documents if self.documents is not None else {}
 
 
 def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
@@ -185,18 +193,24 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
     #    Every link to the site must lead to a planned page or a file under content/.
     photos = processing.catalogue([*parsed, *unparsed], static, config)
+    # 5. Every document an article publishes or links is read (or found in the cache): its facts for its
+    #    card, its text for search; one that cannot be read is an error where it is the article's subject.
+    found_documents = documents.catalogue(documents.uses_of([*parsed, *unparsed]), static, config, jobs,
+                                          functools.partial(progress, "documents") if progress else None)
     links = check_links([*articles, *unparsed], outputs, static, drafts + future, (r.stem for r in unparsed),
                         config.base_path)
     errors += (site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
-               + photos.errors + links.errors)
+               + photos.errors + found_documents.errors + links.errors)
     if errors:
-        raise BuildFailed(errors, photos.warnings + warnings + links.warnings)
+        raise BuildFailed(errors, photos.warnings + found_documents.warnings + warnings + links.warnings)
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
     static = {path: source for path, source in static.items() if path not in processed}  # published as variants
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
-    warnings = upgrade_warnings(config) + photos.warnings + warnings + links.warnings
-    return Plan(site, outputs, static, photos.pictures, warnings, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, shard_facts(site, shards))
+    warnings = upgrade_warnings(config) + photos.warnings + found_documents.warnings + warnings + links.warnings
+    pictures = {**photos.pictures, **found_documents.pictures}  # a document's first page, keyed by its path
+    return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
+                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, shard_facts(site, shards),
+                found_documents)
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -219,20 +233,20 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     _check(cancelled)
     encoded = encode_photos(loaded, config, jobs, cancelled, progress)
 
-    # 4. Compare the plan with the ledger of what the output folder holds: what to make again.
+    # 6. Compare the plan with the ledger of what the output folder holds: what to make again.
     asset_sources = asset_files(config)
     assets = asset_names(asset_sources)
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
     now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
-                       loaded.pictures)
+                       loaded.pictures, loaded.document_facts)
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)
     then = before or ledger.EMPTY
     todo = stale(outputs, entries, then, now, loaded.replaced)
 
-    # 5. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
+    # 7. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
     #    changed files (moved in at the end); either way all or nothing. Files of the ledger
     #    that are no longer planned are removed, with the folders they leave empty.
     search: IndexReport | None = None
@@ -245,7 +259,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                  else then.files[o.path] for o in outputs}
         files.update(pages)
 
-        # 6. Index the article pages for search, reusing the shards whose pages are unchanged.
+        # 8. Index the article pages for search, reusing the shards whose pages are unchanged.
         shards = then.shards
         if options.search:
             page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
@@ -266,13 +280,15 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             changes.remove(path)
         _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
-    # 7. Record what the output folder now holds, with the answers its pages depended on.
+    # 9. Record what the output folder now holds, with the answers its pages depended on.
     after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards, config.base_url)
     if after != before:  # a build that changed nothing need not write its record again
         ledger.save(config.root, ledger_key, after)
         processing.prune(loaded.pictures, config.root)
+        if loaded.documents is not None:
+            documents.prune(loaded.documents, config.root)
     changed = ledger.changes(then, after)
-    # 8. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
+    # 10. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
     limits = hosts.warnings({path: entry.size for path, entry in files.items()}, config.deploy.host)
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
                   loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
@@ -402,7 +418,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
 def _parse_settings(config: Config) -> tuple[object, ...]:
     """What parsing an article reads of the config (serve's own base URL keeps the cache if the path is the same)."""
     return (config.root, config.base_path, config.timezone_name, config.sections, config.topics, config.paths,
-            config.markdown, config.strings["footnote_back"])
+            config.markdown, config.strings["footnote_back"], config.documents.kinds)
 
 
 def _layouts_digest(config: Config) -> str:
@@ -508,7 +524,7 @@ def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], job
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
     renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.sitemap,
-                        loaded.shard_facts, loaded.pictures)
+                        loaded.shard_facts, loaded.pictures, loaded.document_facts)
     _worker["render"] = (renderer, stage, previous)
 
 
@@ -600,7 +616,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
-                        loaded.sitemap, loaded.shard_facts, loaded.pictures)
+                        loaded.sitemap, loaded.shard_facts, loaded.pictures, loaded.document_facts)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

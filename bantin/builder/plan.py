@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bantin.builder.feeds import FEED_KINDS, feed_url
-from bantin.builder.outputs import LIST_KINDS, Kind, Output
+from bantin.builder.outputs import DOCUMENT_KINDS, LIST_KINDS, Kind, Output
 from bantin.content.model import Site, Term
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
@@ -74,8 +74,10 @@ def list_page(count: int, size: int, number: int) -> ListPage:
 
 def terms_by_kind(site: Site) -> dict[str, dict[str, Term]]:
     """The site's terms by the kind of list page that shows them."""
+    lists = site.document_lists
     return {Kind.SECTION: site.sections, Kind.PROVINCE: site.provinces, Kind.TOPIC: site.topics,
-            Kind.TAG: site.tags, Kind.MONTH: site.months, Kind.YEAR: site.years}
+            Kind.TAG: site.tags, Kind.MONTH: site.months, Kind.YEAR: site.years,
+            **{kind: lists.get(kind, {}) for kind in DOCUMENT_KINDS}}
 
 
 # --- the sitemap, a file per month ----------------------------------------------------------

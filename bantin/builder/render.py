@@ -16,10 +16,13 @@ from markupsafe import Markup
 from bantin.builder.admin import admin_page, config_yml, editor_config
 from bantin.builder.deps import (
     ARTICLE,
+    CITED_BY,
+    DOCUMENT,
     IMAGE,
     LIST_PAGE,
     NEIGHBOURS,
     NEWEST,
+    NUMBER,
     RELATED,
     SHARDS,
     SITEMAP,
@@ -36,6 +39,9 @@ from bantin.builder.plan import SitemapEntry, list_page, page_url, terms_by_kind
 from bantin.builder.sitemap import sitemap_index, sitemap_part
 from bantin.content.model import Article, Site, Term
 from bantin.language.dates import month_in
+from bantin.documents import numbers
+from bantin.documents.cards import expand_documents
+from bantin.documents.model import DocumentFacts
 from bantin.language.errors import BuildFailed
 from bantin.language.messages import Text, plural
 from bantin.language.provinces import ProvinceList
@@ -43,7 +49,7 @@ from bantin.language.strings import locale, search_words
 from bantin.photos.model import Picture
 from bantin.photos.processing import favicon_ico
 from bantin.photos.variants import expand_images, picture_html, url_path
-from bantin.project.config import Config
+from bantin.project.config import Config, slug_of
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,10 @@ class Renderer:
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
                  sitemap: dict[str, tuple[SitemapEntry, ...]], shards: tuple[dict[str, Any], ...] = (),
-                 pictures: dict[str, Picture] | None = None) -> None:
+                 pictures: dict[str, Picture] | None = None, documents: dict[str, DocumentFacts] | None = None) -> None:
         self.site = site
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/photos/variants.py)
+        self.documents = documents or {}  # site path -> a document's facts (bantin/documents/catalogue.py)
         self.sitemap = sitemap  # the sitemap's parts (plan.sitemap_parts)
         self.shards = shards  # the search shards, newest first, as search.shard_facts describes them
         self.config = config
@@ -110,7 +117,11 @@ class Renderer:
             "province_of": self.province_of,
             "picture": self.picture,
             "shown_topics": self.shown_topics,
+            "documents_url": self.documents_url,
             "image_tag": self.image_tag,
+            "document": self.document,
+            "document_url": self.document_url,
+            "file_url": lambda path: self.url(url_path(path)),
             "topic_url": lambda name: self.site.topics[self.site.topic_slugs[name]].url,
             "tag_url": lambda tag: f"/{config.paths.tag}/{self.site.tag_slugs[tag]}/",
         }
@@ -151,6 +162,12 @@ class Renderer:
         self.recorder.add((TERMS_SHOWN, "topic"))
         return [(term.name, term.url) for term in self.site.topics.values() if term.articles]
 
+    def documents_url(self) -> str | None:
+        """The address of the Văn bản section, for the menu; None while the site publishes no document."""
+        self.recorder.add((TERMS, "documents"))
+        everything = self.site.document_lists.get("documents", {}).get("")
+        return everything.url if everything is not None else None
+
     def picture(self, path: str) -> Picture | None:
         """The variants made of a photo of the site, or None (an image elsewhere, or not a photo)."""
         if not path or "://" in path:
@@ -167,6 +184,37 @@ class Renderer:
             return Markup(picture_html(picture, alt, self.url, sizes, crop=crop, priority=priority))
         loading = 'fetchpriority="high"' if priority else 'loading="lazy"'
         return Markup('<img src="{}" alt="{}" {} decoding="async">').format(self.url(path), alt, Markup(loading))
+
+    def document(self, path: str) -> DocumentFacts | None:
+        """The facts of a document of the site (its type, size, pages), or None."""
+        self.recorder.add((DOCUMENT, path))
+        return self.documents.get(path)
+
+    def document_url(self, number: str, own: str = "") -> str | None:
+        """The page of the article that publishes the document with this number (not the article `own`), or None."""
+        key = numbers.key(number)
+        self.recorder.add((NUMBER, key))
+        held = self.site.numbers.get(key)
+        return None if held is None or held == own else self.site.articles[held].url
+
+    def _macro(self, name: str) -> Any:
+        """A macro of macros.html, for HTML the renderer places in a body (a document's card)."""
+        return getattr(self.template("macros.html").module, name)
+
+    def _documents_in(self, body: str, article: Article) -> str:
+        """The body with its documents as cards (a link alone in its paragraph) or with their facts (a
+        link in a sentence), and each document number the site publishes linked to its article."""
+        body = numbers.link_citations(body, lambda key: self.document_url(key, article.key))
+
+        def card(path: str, name: str) -> str | None:
+            found = self.document(path)
+            return None if found is None else str(self._macro("document_card")(found, name))
+
+        def facts(path: str) -> tuple[str, str] | None:
+            found = self.document(path)
+            return None if found is None else (found.mime, str(self._macro("document_facts")(found)).strip())
+
+        return expand_documents(body, card, facts, self.config.base_path, article.url)
 
     def share_image(self, path: str) -> dict[str, Any] | None:
         """What a link preview shows of a page: the photo's 1200x630 crop, or the image as it is."""
@@ -237,6 +285,16 @@ class Renderer:
         record((ARTICLE, article.key))  # its own front matter and body
         record((RELATED, article.key))
         record((NEIGHBOURS, article.key))
+        body = expand_images(article.body_html, self.picture, self.url, self.config.images.sizes,
+                             self.config.base_path, article.url, priority_first=True)
+        if article.citations or self.documents:
+            body = self._documents_in(body, article)
+        citing: list[Article] = []
+        official = None
+        if article.document is not None:
+            record((CITED_BY, article.key))
+            citing = self.articles(site.cited_by.get(article.key, ()))
+            official = self._official(article)
         return "article.html", {
             "article": article,
             "section": site.sections[article.section],
@@ -250,9 +308,54 @@ class Renderer:
             "image": article.image,
             # shared with its cover, or else the first photo of its body
             "share": self.share_image(article.images[0][0] if article.images else article.image),
-            # the body's photos as <picture>; the first is fetched first (a phone shows it at once)
-            "body": Markup(expand_images(article.body_html, self.picture, self.url, self.config.images.sizes,
-                                         self.config.base_path, article.url, priority_first=True)),
+            # the body's photos as <picture> (the first fetched first: a phone shows it at once), its documents
+            # as cards, the numbers of the documents the site publishes as links to them
+            "body": Markup(body),
+            "citing": citing,  # the articles that name the document this one publishes ("Các tin liên quan")
+            "official": official,  # the document it publishes: its file's facts, its lists, its JSON-LD
+        }
+
+    def _official(self, article: Article) -> dict[str, Any]:
+        """What an article's page shows of the document it publishes: the file's facts, the lists of its kind,
+        year and issuer, the page of the document that replaces it, and its JSON-LD."""
+        document = article.document
+        assert document is not None
+        lists = self.site.document_lists
+
+        def list_url(kind: str, slug: str) -> str | None:
+            term = lists.get(kind, {}).get(slug)
+            if term is not None:
+                self.recorder.term(term)
+            return term.url if term is not None else None
+
+        facts = self.document(document.file)
+        ld: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "Report" if slug_of(document.kind) == "bao-cao" else "DigitalDocument",
+            "name": document.summary or article.title, "genre": document.kind,
+            "datePublished": document.issued.isoformat(), "url": self.absolute_url(article.url),
+            "inLanguage": self.config.language,
+        }
+        if document.number:
+            ld["identifier"] = document.number
+        if document.issuer:
+            ld["publisher"] = {"@type": "Organization", "name": document.issuer}
+        if document.signer:
+            ld["author"] = {"@type": "Person", "name": document.signer}
+        if document.status:
+            ld["creativeWorkStatus"] = document.status
+        if facts is not None:
+            ld.update(encodingFormat=facts.mime, contentSize=f"{facts.size} B",
+                      contentUrl=self.absolute_url(url_path(document.file)))
+            if facts.count and facts.unit == "pages":
+                ld["numberOfPages"] = facts.count
+        return {
+            "facts": facts,
+            "kind_url": list_url("document-kind", slug_of(document.kind)),
+            "year_url": list_url("document-year", f"{document.issued:%Y}"),
+            "issuer_url": list_url("document-issuer", slug_of(document.issuer)) if document.issuer else None,
+            "replaced_by_url": self.document_url(document.replaced_by, article.key) if document.replaced_by else None,
+            "ld": ld,
         }
 
     def _list(self, output: Output, term: Term, heading: str, note: dict[str, Any] | None = None
@@ -316,6 +419,54 @@ class Renderer:
             self.recorder.add((TERMS, "month"))
             context["months"] = [m for k, m in self.site.months.items() if k.startswith(output.key + "/")]
         return template, context
+
+    def _documents_list(self, output: Output, heading: str) -> tuple[str, dict[str, Any]]:
+        """A list of the Văn bản section (all, a kind, a year, an issuer), as the portals show them: a table
+        of number, date, summary, issuer and download, with the lists that filter it."""
+        term = self.site.document_lists[output.kind][output.key]
+        _, context = self._list(output, term, heading)
+        filters = {}
+        for kind in ("document-kind", "document-year", "document-issuer"):
+            self.recorder.add((TERMS, kind))
+            shown = list(self.site.document_lists[kind].values())
+            for other in shown:
+                self.recorder.term(other)
+            filters[kind.removeprefix("document-")] = [(other.name, other.url) for other in shown]
+        context.update(filters=filters, everything=self.site.document_lists["documents"][""].url,
+                       ld=self._documents_ld(context["items"], context["page_title"], output))
+        return "documents.html", context
+
+    def _documents_ld(self, items: list[Article], title: str, output: Output) -> dict[str, Any]:
+        """JSON-LD of a list of documents: a CollectionPage of DigitalDocuments (a Report for a báo cáo)."""
+        parts = []
+        for article in items:
+            for name in ("document", "title", "url"):
+                self.recorder.field(article.key, name)
+            document = article.document
+            assert document is not None
+            part = {"@type": "Report" if slug_of(document.kind) == "bao-cao" else "DigitalDocument",
+                    "name": document.summary or article.title, "url": self.absolute_url(article.url),
+                    "datePublished": document.issued.isoformat(), "genre": document.kind}
+            if document.number:
+                part["identifier"] = document.number
+            if document.issuer:
+                part["publisher"] = {"@type": "Organization", "name": document.issuer}
+            parts.append(part)
+        return {"@context": "https://schema.org", "@type": "CollectionPage", "name": title,
+                "url": self.absolute_url("/" + output.path.removesuffix("index.html")), "hasPart": parts}
+
+    def _documents(self, output: Output) -> tuple[str, dict[str, Any]]:
+        return self._documents_list(output, self.config.strings["documents"])
+
+    def _document_kind(self, output: Output) -> tuple[str, dict[str, Any]]:
+        return self._documents_list(output, self.site.document_lists[output.kind][output.key].name)
+
+    def _document_year(self, output: Output) -> tuple[str, dict[str, Any]]:
+        strings = self.config.strings
+        return self._documents_list(output, f"{strings['documents']} {strings['year'].lower()} {output.key}")
+
+    def _document_issuer(self, output: Output) -> tuple[str, dict[str, Any]]:
+        return self._documents_list(output, self.site.document_lists[output.kind][output.key].name)
 
     def _latest(self, output: Output) -> tuple[str, dict[str, Any]]:
         """"Tin mới": the newest articles on a page of their own, which article pages include

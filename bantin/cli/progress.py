@@ -23,6 +23,7 @@ from bantin.language.messages import Text, say
 # what each stage of the pipeline (pipeline.STAGES) is called on screen
 STAGE_NAMES = {
     "parse": Text("reading articles"),
+    "documents": Text("reading documents"),
     "photos": Text("encoding photos"),
     "render": Text("writing pages"),
     "index": Text("indexing for search"),

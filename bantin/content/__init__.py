@@ -2,4 +2,4 @@
 front matter, writing new ones, warnings about likely mistakes, and assembling the site
 (order, taxonomies, archives, related news, neighbours).
 
-May import: photos, markup, project, language."""
+May import: documents, photos, markup, project, language."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from bantin.content.model import Article, Neighbours, Site, Term
 from bantin.content.related import Document, Mapper, related, related_update
+from bantin.documents import numbers
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
@@ -65,6 +66,8 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     }
     tags = _tag_terms(ordered, tag_slugs, paths.tag)
     months, years = _archives(ordered, paths.archive)
+    held, number_errors = _numbers(ordered)
+    errors += number_errors
     memo = None
     if with_related:
         documents = related_documents(ordered, tag_slugs, provinces, config)
@@ -81,6 +84,9 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         neighbours=_neighbours(ordered),
         tag_slugs=tag_slugs,
         topic_slugs=topic_slugs,
+        document_lists=_document_lists(ordered, config),
+        numbers=held,
+        cited_by=_cited_by(ordered, held),
     )
     return site, errors, memo
 
@@ -107,6 +113,72 @@ def _document(article: Article, tag_slugs: dict[str, str], provinces: ProvinceLi
     terms.append((f"topic:{article.topic}", weights.topic))
     terms.append((f"province:{region}", weights.province))
     return Document(article.key, article.date.timestamp(), tuple(terms))
+
+
+# --- "Văn bản": the official documents articles publish -------------------------------------------
+DOCUMENT_LISTS = ("documents", "document-kind", "document-year", "document-issuer")  # Term.kind of each
+
+
+def _document_lists(ordered: list[Article], config: Config) -> dict[str, dict[str, Term]]:
+    """The documents' lists, as the portals filter them: all, by kind, by year issued, by issuer;
+    each newest issued first (the article's own date breaks ties)."""
+    paths = config.paths
+    published = sorted((a for a in ordered if a.document is not None),
+                       key=lambda a: (-a.document.issued.timestamp(), -a.date.timestamp(), a.key))  # type: ignore[union-attr]
+    root = f"/{paths.documents}/"
+    kinds: dict[str, list[str]] = defaultdict(list)
+    years: dict[str, list[str]] = defaultdict(list)
+    issuers: dict[str, list[str]] = defaultdict(list)
+    issuer_names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for article in published:
+        document = article.document
+        assert document is not None
+        kinds[document.kind].append(article.key)
+        years[f"{document.issued:%Y}"].append(article.key)
+        slug = slug_of(document.issuer)
+        if slug:
+            issuers[slug].append(article.key)
+            issuer_names[slug][document.issuer] += 1
+    by_kind = {slug_of(kind): Term("document-kind", kind, slug_of(kind),
+                                   f"{root}{paths.document_kind}/{slug_of(kind)}/", tuple(kinds[kind]))
+               for kind in config.documents.kinds if kinds.get(kind)}
+    by_year = {year: Term("document-year", year, year, f"{root}{paths.document_year}/{year}/", tuple(keys))
+               for year, keys in sorted(years.items(), reverse=True)}
+    by_issuer = {slug: Term("document-issuer", min(issuer_names[slug].items(), key=lambda item: (-item[1], item[0]))[0],
+                            slug, f"{root}{paths.document_issuer}/{slug}/", tuple(issuers[slug]))
+                 for slug in sorted(issuers)}
+    everything = {"": Term("documents", config.strings["documents"], "", root, tuple(a.key for a in published))}
+    return {"documents": everything if published else {}, "document-kind": by_kind, "document-year": by_year,
+            "document-issuer": by_issuer}
+
+
+def _numbers(ordered: list[Article]) -> tuple[dict[str, str], list[ContentError]]:
+    """Each document number's article; a number two articles publish is an error on the second (by path)."""
+    held: dict[str, str] = {}
+    errors = []
+    for article in sorted(ordered, key=lambda a: a.key):
+        if article.document is None or not article.document.number:
+            continue
+        other = held.setdefault(numbers.key(article.document.number), article.key)
+        if other != article.key:
+            errors.append(ContentError(
+                article.key, None, "document.number",
+                Text("the document {number} is already published by {other}", number=article.document.number,
+                     other=other),
+                hint=Text("one article publishes a document; link to it from the others (its number in the text "
+                          "becomes a link by itself)")))
+    return held, errors
+
+
+def _cited_by(ordered: list[Article], held: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """For each article that publishes a document, the articles whose text names its number, newest first."""
+    citing: dict[str, list[str]] = defaultdict(list)
+    for article in ordered:
+        for cited in article.citations:
+            target = held.get(cited)
+            if target is not None and target != article.key:
+                citing[target].append(article.key)
+    return {key: tuple(dict.fromkeys(keys)) for key, keys in citing.items()}
 
 
 def _url_collisions(ordered: list[Article]) -> list[ContentError]:

@@ -19,6 +19,22 @@ class Source:
 
 
 @dataclass(frozen=True)
+class OfficialDocument:
+    """The official document an article publishes: its front matter's `document:` (Số/Ký hiệu, Ngày ban hành,
+    Trích yếu, Cơ quan ban hành, Loại văn bản, as Vietnam's portals list them)."""
+
+    kind: str  # one of site.toml's [documents] kinds, as it spells it: "Công văn"
+    file: str  # site path of the file, "/van-ban/2021/135-ubnd-ktth.pdf"
+    issued: datetime  # ngày ban hành, in the site's timezone (the article's date when not given)
+    number: str = ""  # số và ký hiệu as shown ("135/UBND-KTTH"); "" for a document without one
+    issuer: str = ""  # cơ quan ban hành
+    signer: str = ""  # người ký
+    summary: str = ""  # trích yếu; "" shows the article's title
+    status: str = ""  # "Còn hiệu lực", "Hết hiệu lực", ...
+    replaced_by: str = ""  # the number of the document that replaces it
+
+
+@dataclass(frozen=True)
 class Article:
     """One parsed article. Articles refer to each other by `key`, never by object."""
 
@@ -42,6 +58,8 @@ class Article:
     draft: bool = False
     updated: datetime | None = None  # when the article was last corrected (front-matter `updated`)
     aliases: tuple[str, ...] = ()  # site-relative URLs that redirect here
+    document: OfficialDocument | None = None  # the official document it publishes (front-matter `document`)
+    citations: tuple[str, ...] = ()  # the document numbers its body names (documents.numbers.key), in order
     # (site path, line, field) of every image on this site it shows: the cover ("image") and the body's ("body")
     images: tuple[tuple[str, int, str], ...] = ()
     # (site path, line, "body") of every link of the body to a page or file of this site (build/links.py checks them)
@@ -59,7 +77,7 @@ class Article:
 class Term:
     """A province, topic, tag, section or archive period, with the articles it lists."""
 
-    kind: str  # "province" | "topic" | "tag" | "section" | "month" | "year"
+    kind: str  # "province" | "topic" | "tag" | "section" | "month" | "year" | "documents" | "document-kind" | ...
     name: str  # as shown
     slug: str
     url: str  # site-relative URL of its first list page
@@ -89,5 +107,10 @@ class Site:
     neighbours: dict[str, Neighbours]
     tag_slugs: dict[str, str]  # tag as written -> slug
     topic_slugs: dict[str, str]  # topic name -> slug
+    # "Văn bản": the articles that publish an official document, newest issued first, by kind of list:
+    # "documents" (all, under the slug ""), "document-kind", "document-year", "document-issuer" -> slug -> term
+    document_lists: dict[str, dict[str, Term]] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)  # a document's number (numbers.key) -> its article
+    cited_by: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a document's article -> those citing it
 
 

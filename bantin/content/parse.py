@@ -17,7 +17,9 @@ from urllib.parse import quote, unquote, urlparse, urlsplit
 import yaml
 
 from bantin.content.authoring import PLACEHOLDER_PARAGRAPHS
-from bantin.content.model import Article, Source
+from bantin.content.model import Article, OfficialDocument, Source
+from bantin.documents import numbers
+from bantin.documents.catalogue import is_document
 from bantin.language.dates import EXAMPLE_WITH_TIME, DateInvalid, date_hint, parse_date
 from bantin.language.errors import ContentError, line_of_key
 from bantin.language.messages import Text
@@ -30,8 +32,10 @@ from bantin.project.inputs import input_files, project_relative
 
 KNOWN_FIELDS = (
     "title", "date", "province", "topic", "tags", "summary", "author", "source",
-    "image", "image_alt", "slug", "draft", "aliases", "updated",
+    "image", "image_alt", "slug", "draft", "aliases", "updated", "document",
 )
+DOCUMENT_FIELDS = ("number", "kind", "issuer", "issued", "signer", "file", "summary", "status", "replaced_by")
+DOCUMENT_EXAMPLE = "135/UBND-KTTH, 42-CT/TW, 30/2020/NĐ-CP"
 REQUIRED_FIELDS = ("title", "date", "province", "topic")
 _HTTP_URL_RE = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # control characters (a space is fine)
@@ -182,10 +186,11 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
     errors += _body_errors(source.rel, body, body_line, targets, year, config.paths)
     page_url = article.url if article is not None else None
     images = fields.cover(page_url) + _body_images(body_html, targets, body, body_line, config.base_path, page_url)
-    links = tuple((path, _line_of(raw, body, body_line), "body") for raw, path in _links(targets, page_url))
+    links = fields.document_link() + tuple((path, _line_of(raw, body, body_line), "body")
+                                           for raw, path in _links(targets, page_url))
     if errors or article is None:
         raise ArticleInvalid(errors, References(source.rel, images, links, source.path.stem))
-    return dataclasses.replace(article, images=images, links=links)
+    return dataclasses.replace(article, images=images, links=links, citations=tuple(numbers.cited(body_html)))
 
 
 def _body_images(body_html: str, targets: list[tuple[str, str]], body: str, body_line: int, base_path: str,
@@ -257,6 +262,17 @@ def computer_path_error(rel: str, line: int | None, field: str, value: str, imag
                                   path=f"/{paths.documents}/{year}/{name}"))
 
 
+def field_line(front: str, field: str) -> int | None:
+    """The line of a field of the header (its first line is the file's line 2); "document.kind" is the
+    line of "kind:" after "document:", or of "document:" when its fields are written on one line."""
+    parent, _, child = field.partition(".")
+    start = line_of_key(front, parent, first_line=2)
+    if not child or start is None:
+        return start
+    below = "\n".join(front.split("\n")[start - 2:])
+    return line_of_key(below, child, first_line=start) or start
+
+
 class _Fields:
     """Reads front-matter fields one by one, collecting errors with their line numbers."""
 
@@ -267,10 +283,10 @@ class _Fields:
         self.errors: list[ContentError] = []
         self.moment: datetime | None = None  # the date, once read
         self.image_value = ""  # the cover, once read
+        self.document_file = ""  # the file `document:` publishes, once read
 
     def error(self, field: str, message: str, hint: str | None = None) -> None:
-        line = line_of_key(self.front, field, first_line=2)
-        self.errors.append(ContentError(self.source.rel, line, field, message, hint))
+        self.errors.append(ContentError(self.source.rel, field_line(self.front, field), field, message, hint))
 
     def text(self, field: str, required: bool = False) -> str:
         value = self.data.get(field)
@@ -311,6 +327,7 @@ class _Fields:
         slug = self.slug()
         source_name, source_url = self.source_field()
         self.image_value = image = self.image(moment.year if moment else self.year_hint(), config.paths)
+        document = self.document(config, moment)
         draft = self.data.get("draft", False)
         if not isinstance(draft, bool):
             self.error("draft", Text("expected true or false, got {value!r}", value=draft))
@@ -339,6 +356,7 @@ class _Fields:
             draft=draft,
             updated=updated,
             aliases=tuple(a for a in aliases if a),
+            document=document,
             lines={field: line for field in ("title", "date", "province")
                    if (line := line_of_key(self.front, field, first_line=2)) is not None},
             extra={k: v for k, v in self.data.items() if k not in KNOWN_FIELDS},
@@ -351,6 +369,120 @@ class _Fields:
             return ()
         path = site_path(image, "/", page_url or "/")
         return ((path, line_of_key(self.front, "image", first_line=2) or 1, "image"),) if path else ()
+
+    def document_link(self) -> tuple[tuple[str, int, str], ...]:
+        """(site path, line, "document") of the file `document:` publishes: checked like a body's links."""
+        if not self.document_file:
+            return ()
+        return ((self.document_file, field_line(self.front, "document.file") or 1, "document"),)
+
+    def document(self, config: Config, moment: datetime | None) -> OfficialDocument | None:
+        """The official document the article publishes, every key checked (errors named document.<key>)."""
+        value = self.data.get("document")
+        if value is None:
+            return None
+        example = "document: {number: 135/UBND-KTTH, kind: Công văn, issued: 14/01/2021, file: /van-ban/...}"
+        if not isinstance(value, dict):
+            self.error("document", Text("expected the document's fields under document:, one per line"),
+                       Text("for example {example}", example=example))
+            return None
+        data = {str(k): v for k, v in value.items()}
+        for unknown in sorted(set(data) - set(DOCUMENT_FIELDS)):
+            close = difflib.get_close_matches(unknown, DOCUMENT_FIELDS, n=1)
+            self.error(f"document.{unknown}", Text("unknown field of document:"),
+                       Text("did you mean '{field}'?", field=close[0]) if close else
+                       Text("a document has {fields}", fields=", ".join(DOCUMENT_FIELDS)))
+
+        def text(name: str) -> str:
+            item = data.get(name)
+            if item is None:
+                return ""
+            if isinstance(item, bool | dict | list):
+                self.error(f"document.{name}", Text("expected text, got {value!r}", value=item),
+                           Text("put the text in double quotes: {example}", example=f'{name}: "..."'))
+                return ""
+            return unicodedata.normalize("NFC", str(item)).strip()
+
+        number = self.document_number(text("number"), "number")
+        replaced_by = self.document_number(text("replaced_by"), "replaced_by")
+        kind = self.document_kind(text("kind"), config, number)
+        issued = moment
+        if data.get("issued") is not None:
+            try:
+                issued = parse_date(data["issued"], config.tz)
+            except DateInvalid as invalid:
+                self.error("document.issued", invalid.problem, date_hint(invalid, "issued"))
+                issued = None
+            if issued is not None and moment is not None and issued > moment:
+                self.error("document.issued", Text("issued {issued}, after the article that publishes it ({date})",
+                                                   issued=f"{issued:%d/%m/%Y}", date=f"{moment:%d/%m/%Y}"),
+                           Text("write the day the document was signed, as printed on it (ngày ban hành)"))
+            year = numbers.year_of(number) if number else None
+            if issued is not None and year is not None and year != issued.year:
+                self.error("document.issued", Text("the number {number} says {year}, but issued says {issued}",
+                                                   number=number, year=year, issued=f"{issued:%d/%m/%Y}"),
+                           Text("a legal document's number carries the year it was issued: correct one of the two"))
+        file = self.document_path(text("file"), moment.year if moment else self.year_hint())
+        if not kind or not file or issued is None:
+            return None
+        return OfficialDocument(kind, file, issued, number, text("issuer"), text("signer"), text("summary"),
+                                text("status"), replaced_by)
+
+    def document_number(self, value: str, name: str) -> str:
+        """A số và ký hiệu as it is shown, or "" (said as an error when it cannot be one)."""
+        if not value:
+            return ""
+        if not numbers.is_number(value):
+            self.error(f"document.{name}", Text("{value!r} is not a document number (số và ký hiệu)", value=value),
+                       Text("write it as printed on the document, such as {examples}", examples=DOCUMENT_EXAMPLE))
+            return ""
+        return numbers.canonical(value)
+
+    def document_kind(self, value: str, config: Config, number: str) -> str:
+        """The kind as site.toml spells it; an error when it is none of [documents] kinds, or the number's
+        symbol names another ("123/QĐ-LHHVN" is a Quyết định)."""
+        kinds = config.documents.kinds
+        if not value:
+            self.error("document.kind", Text("missing required field"),
+                       Text("write the kind of document, one of {kinds}", kinds=", ".join(kinds)))
+            return ""
+        found = next((kind for kind in kinds if slug_of(kind) == slug_of(value)), None)
+        if found is None:
+            close = difflib.get_close_matches(value, kinds, n=2, cutoff=0.5)
+            self.error("document.kind", Text("unknown kind of document {value!r}", value=value),
+                       Text("did you mean {names}?", names=" / ".join(close)) if close else
+                       Text("the kinds in site.toml ([documents] kinds): {kinds}", kinds=", ".join(kinds)))
+            return ""
+        named = numbers.kind_of(number) if number else None
+        if named and named in kinds and slug_of(named) != slug_of(found):
+            self.error("document.kind", Text("the number {number} is of a {named}, not a {kind}", number=number,
+                                             named=named, kind=found),
+                       Text("write kind: {named}, or correct the number", named=named))
+        return found
+
+    def document_path(self, value: str, year: int) -> str:
+        """The published file: a site path of a document under content/."""
+        if not value:
+            self.error("document.file", Text("missing required field"),
+                       Text("write the path of the file in the site, such as {path}", path=f"/van-ban/{year}/..."))
+            return ""
+        if _COMPUTER_PATH_RE.match(value):
+            self.errors.append(computer_path_error(self.source.rel, field_line(self.front, "document.file"),
+                                                   "document.file", value, False, year))
+            return ""
+        path = site_path(value, "/", "/") if value.startswith("/") and not value.startswith("//") else None
+        if path is None or "\\" in value or _CONTROL_RE.search(value):
+            self.error("document.file", Text("{value!r} is not a path in the site", value=value),
+                       Text("write the path of the file under content/, from its first /: {path}",
+                            path=f"/van-ban/{year}/ten-van-ban.pdf"))
+            return ""
+        if not is_document(path):
+            self.error("document.file", Text("{value!r} is not a document (PDF, DOCX, XLSX, PPTX, ODT, ODS)",
+                                             value=value),
+                       Text("save the document as PDF and give its path"))
+            return ""
+        self.document_file = path
+        return path
 
     def year_hint(self) -> int:
         """The article's year for examples in hints: its date's, else its folder's (content/tin-tuc/2025/...)."""

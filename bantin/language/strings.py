@@ -81,6 +81,27 @@ DEFAULT_STRINGS: dict[str, str] = {  # Vietnamese, the default language
     "empty": "Chưa có bài viết.",
     "table_of_contents": "Nội dung",
     "breadcrumb": "Đường dẫn",
+    # documents (docs/writing.md, "Documents"): the Văn bản section, a document's page, its cards
+    "documents": "Văn bản",
+    "document_info": "Thông tin văn bản",
+    "document_number": "Số/Ký hiệu",
+    "document_issued": "Ngày ban hành",
+    "document_summary": "Trích yếu",
+    "document_issuer": "Cơ quan ban hành",
+    "document_kind": "Loại văn bản",
+    "document_year": "Năm ban hành",
+    "document_signer": "Người ký",
+    "document_status": "Tình trạng",
+    "document_replaced_by": "Được thay thế bởi",
+    "document_download": "Tải về",
+    "document_citing": "Các tin liên quan",
+    "document_filters": "Lọc văn bản",
+    "document_all": "Tất cả văn bản",
+    "document_page": "trang",  # "Báo cáo, trang 27" in a search result
+    "unit_pages": "trang",  # "PDF · 2,4 MB · 40 trang"
+    "unit_sheets": "trang tính",
+    "unit_slides": "trang chiếu",
+    "chart_data": "Bảng số liệu",
 }
 
 
