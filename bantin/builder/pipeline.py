@@ -39,6 +39,7 @@ from bantin.photos.model import Picture
 from bantin.project import cache, hosts
 from bantin.project.config import Config
 from bantin.project.inputs import check_file, input_files, project_relative
+from bantin.search.documents import DocumentEntry
 from bantin.search.index import (
     IndexReport,
     Shard,
@@ -144,6 +145,7 @@ class Plan:
     sitemap: dict[str, tuple[SitemapEntry, ...]]  # the sitemap's parts (plan.sitemap_parts)
     shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
     documents: documents.Catalogue | None = None  # the documents articles publish or link, read (or not)
+    search_documents: dict[str, list[DocumentEntry]] = dataclasses.field(default_factory=dict)  # key -> its documents
 
     @property
     def document_facts(self) -> dict[str, DocumentFacts]:
@@ -208,9 +210,11 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     shards = plan_shards(site, config.search.shard_years, config.search.shard_max, config.search.shard_recent)
     warnings = upgrade_warnings(config) + photos.warnings + found_documents.warnings + warnings + links.warnings
     pictures = {**photos.pictures, **found_documents.pictures}  # a document's first page, keyed by its path
+    searched = search_entries(site, found_documents, config)
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, shard_facts(site, shards),
-                found_documents)
+                {key: digests[key] for key in site.articles}, shards, replaced, sitemap,
+                shard_facts(site, shards, {key: len(entries) for key, entries in searched.items()}),
+                found_documents, searched)
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -269,7 +273,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             search, bundles = index_site(
                 config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
                 page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
-                functools.partial(progress, "index") if progress else None, jobs)
+                functools.partial(progress, "index") if progress else None, jobs, loaded.search_documents,
+                functools.partial(_document_text, loaded, config))
             shards = {name: bundle.name for name, bundle in bundles.items()}
             files.update(_place(stage, then, {
                 path: (Role.SEARCH, bundle.name, source)
@@ -349,6 +354,44 @@ def _static_collisions(static: dict[str, Path], outputs: list[Output], config: C
                      hint=Text("rename or move it"))
         for relative, source in static.items() if relative in pages or relative.startswith("assets/")
     ]
+
+
+# --- documents for search --------------------------------------------------------------------
+def search_entries(site: Site, found: documents.Catalogue, config: Config) -> dict[str, list[DocumentEntry]]:
+    """Each article's documents as search indexes them: the one it publishes, then those its body links;
+    a document linked from several articles is indexed once, under the article that publishes it, else
+    the newest that links it. Documents without text (unreadable, a scan not read) are left out."""
+    ocr = documents.ocr_key(config) if config.documents.ocr else ""
+    entries: dict[str, list[DocumentEntry]] = {}
+    taken: set[str] = set()
+    publishing = [a for a in site.articles.values() if a.document is not None]
+    for article in [*publishing, *site.articles.values()]:  # newest first, after the publishers
+        for path, _, field in article.links:
+            found_facts = found.documents.get(path)
+            if path in taken or found_facts is None or not (found_facts.text_pages or found.ocr.get(path)):
+                continue
+            taken.add(path)
+            published = article.document if field == "document" else None
+            name = (published.summary or article.title) if published else _document_name(found_facts)
+            entries.setdefault(article.key, []).append(DocumentEntry(
+                article.key, article.title, article.url, path, name, (found_facts.format or found_facts.suffix).upper(),
+                config.strings[f"unit_{found_facts.unit}"],
+                f"{found_facts.digest}-{found.reading}-{found.ocr.get(path, ())}-{ocr}"))
+    return entries
+
+
+def _document_name(facts: DocumentFacts) -> str:
+    """What a result calls a document a body links: its own title when it has a few words, else its file's name."""
+    title = facts.title.strip()
+    return title if len(title.split()) >= 3 and "www." not in title.lower() else facts.path.rsplit("/", 1)[-1]
+
+
+def _document_text(loaded: Plan, config: Config, entry: DocumentEntry) -> tuple[str, ...]:
+    """A document's text page by page, for its search record."""
+    assert loaded.documents is not None
+    facts = loaded.documents.documents[entry.url]
+    return documents.text_of(facts, config.root, loaded.documents.reading, loaded.documents.ocr.get(entry.url, ()),
+                             documents.ocr_key(config) if config.documents.ocr else "")
 
 
 # --- parallel parsing -------------------------------------------------------------------

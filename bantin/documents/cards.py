@@ -41,7 +41,7 @@ def expand_documents(body_html: str, card: Card, facts: Facts, base_path: str, p
             return match.group()
         mime, said = found
         return (f'<a{match.group(1)} type="{html.escape(mime)}">{match.group(2)}</a>'
-                f' <span class="document-facts">({html.escape(said)})</span>')
+                f' <span class="document-facts" data-pagefind-ignore>({html.escape(said)})</span>')
 
     expanded = _LONE_RE.sub(lone, body_html)
     # the cards' own links are left alone: split around them

@@ -74,6 +74,9 @@ DEFAULT_STRINGS: dict[str, str] = {  # Vietnamese, the default language
     "search_words": "Tìm từng từ riêng lẻ trong {count} bài đã tìm (khoảng {size})",
     "search_loose": "{count} kết quả khác chứa một phần từ khóa",
     "search_loose_one": "{count} kết quả khác chứa một phần từ khóa",
+    "search_documents": "Tìm trong {count} văn bản, tài liệu đính kèm (khoảng {size})",
+    "search_documents_found": "{count} văn bản, tài liệu có từ khóa",
+    "search_document_in": "trong bài",
     "search_unavailable": "Chức năng tìm kiếm chưa sẵn sàng: trang web được xây dựng không kèm chỉ mục tìm kiếm.",
     "search_needs_js": "Tìm kiếm cần bật JavaScript trong trình duyệt.",
     "search_hint": "Gõ từ khóa có dấu hoặc không dấu, ví dụ “trí thức trẻ” hay “tri thuc tre”; "

@@ -42,6 +42,7 @@ from bantin.language.messages import Text
 from bantin.markup.markdown import plain_text
 from bantin.project import cache
 from bantin.project.config import Config
+from bantin.search.documents import DocumentEntry, document_copy, document_shard, record_paths
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
@@ -114,8 +115,11 @@ def hidden_words(title: str, lead: str, body_text: str) -> str:
 
 
 def article_words(article: Article) -> str:
-    """The hidden block of an article's index copy (hidden_words of its title, lead and text)."""
-    return hidden_words(article.title, article.lead, plain_text(article.body_html))
+    """The hidden block of an article's index copy (hidden_words of its title, lead and text, and of the
+    document it publishes: its number, kind, issuer and summary, however a layout shows them)."""
+    document = article.document
+    facts = [document.number, document.kind, document.issuer, document.summary] if document else []
+    return hidden_words(article.title, " ".join([article.lead, *facts]), plain_text(article.body_html))
 
 
 # Fields a result shows but nobody searches for (its date, its thumbnail's address): Pagefind
@@ -300,10 +304,14 @@ def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, lis
     return [shard for child in children for shard in _split(child, limit, days, by_day)]
 
 
-def shard_facts(site: Site, shards: list[Shard]) -> tuple[dict[str, Any], ...]:
+def shard_facts(site: Site, shards: list[Shard], documents: dict[str, int] | None = None
+                ) -> tuple[dict[str, Any], ...]:
     """What the search page tells search.js of each shard, newest first: its name, its number of
-    articles, the dates of its oldest and newest article, and, by filter, the values none of its
-    articles has (a filter by one of them need not search it). Plain data, written as JSON."""
+    articles, the dates of its oldest and newest article, by filter the values none of its
+    articles has (a filter by one of them need not search it), and how many documents its
+    articles have (`documents`: article key -> count), in the documents' shard beside it. Plain
+    data, written as JSON."""
+    documents = documents or {}
     where = {key: n for n, shard in enumerate(shards) for key in shard.keys}
     lacks: list[dict[str, list[str]]] = [{} for _ in shards]
     for kind, terms in (("province", site.provinces), ("topic", site.topics), ("section", site.sections)):
@@ -317,8 +325,10 @@ def shard_facts(site: Site, shards: list[Shard]) -> tuple[dict[str, Any], ...]:
     facts = []
     for shard, missing in zip(shards, lacks, strict=True):
         dates = [site.articles[key].date.date().isoformat() for key in (shard.keys[-1], shard.keys[0])]
+        held = sum(documents.get(key, 0) for key in shard.keys)
         facts.append({"name": shard.name, "count": len(shard.keys), "first": dates[0], "last": dates[1],
-                      **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {})})
+                      **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {}),
+                      **({"documents": held} if held else {})})
     return tuple(facts)
 
 
@@ -357,20 +367,39 @@ def index_code_digest() -> str:
     return digest.hexdigest()
 
 
-def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, bytes]) -> str:
+DOCUMENTS_KEY = "documents:"  # in shard_digest's pages: what an article's documents' records are made from
+
+
+def shard_digest(shard: Shard, version: str, language: str, pages: dict[str, bytes], documents: bool = False) -> str:
     """Digest of everything that decides a shard's index: Pagefind's version and language, the
     index's code (index_code_digest) and, for each page, what Pagefind reads of it and what the
-    hidden block is made from (the page digest and the article's source digest, given in pages)."""
+    hidden block is made from (the page digest and the article's source digest, given in pages);
+    for a documents' shard, also each document's digest, address and title."""
     digest = hashlib.sha256(f"{version}\0{language}\0{index_code_digest()}\0{shard.name}".encode())
     for key in shard.keys:
-        digest.update(key.encode() + b"\0" + pages[key])
+        digest.update(key.encode() + b"\0" + pages[f"{DOCUMENTS_KEY}{key}" if documents else key])
     return digest.hexdigest()[:20]
+
+
+Copies = Callable[[Shard], "Iterator[tuple[str, bytes, dict[str, str]]]"]  # (path, index copy, result fields)
+
+
+def document_shards(shards: list[Shard], documents: dict[str, list[DocumentEntry]]) -> list[Shard]:
+    """The documents' shards: beside each articles' shard whose articles have documents, one with those articles."""
+    found = []
+    for shard in shards:
+        keys = tuple(key for key in shard.keys if documents.get(key))
+        if keys:
+            found.append(Shard(document_shard(shard.name), keys))
+    return found
 
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
                page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
                cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
-               jobs: int = 1) -> tuple[IndexReport, dict[str, Path]]:
+               jobs: int = 1, documents: dict[str, list[DocumentEntry]] | None = None,
+               document_pages: Callable[[DocumentEntry], tuple[str, ...]] | None = None
+               ) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
     page_of maps an article key to its page's path in the site, page_file such a path to the
@@ -383,15 +412,42 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     (Pagefind does most of its work on one thread, and while one shard's Pagefind runs, another
     shard's copies are written), as long as they hold at most PAGES_AT_ONCE articles together:
     Pagefind's memory grows with its pages (see PAGES_AT_ONCE), a larger shard runs alone.
+    `documents` (article key -> its documents) go into shards of their own (search/documents.py),
+    their text given by `document_pages`, read only for a shard that is indexed again.
     """
     started = time.perf_counter()
+    documents = documents or {}
+    articles_shards = {shard.name for shard in shards}
+    shards = shards + document_shards(shards, documents)
+    pages = {**pages, **{f"{DOCUMENTS_KEY}{key}": pages[key] + "".join(
+        f"\0{e.digest}\0{e.url}\0{e.title}\0{e.unit}\0{e.article_title}\0{e.article_url}" for e in entries).encode()
+        for key, entries in documents.items() if key in pages}}
     executable = pagefind_executable()
     version = _version(executable)
     folder = config.root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     settings = f"{version}/chunks of {config.search.chunk_size}"
     bundles = {shard.name: folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages)}"
-               for shard in shards}
+               for shard in shards if shard.name in articles_shards}
+    bundles.update({shard.name: folder / f"{shard.name}-{shard_digest(shard, settings, config.language, pages, True)}"
+                    for shard in shards if shard.name not in articles_shards})
+
+    def copies(shard: Shard) -> Iterator[tuple[str, bytes, dict[str, str]]]:
+        if shard.name in articles_shards:
+            for key in shard.keys:
+                page = page_file(page_of[key]).read_bytes()
+                yield page_of[key], index_copy(page, hidden(key)), result_fields(page)
+            return
+        assert document_pages is not None
+        for key in shard.keys:
+            page = page_file(page_of[key]).read_bytes()
+            head = b"".join(_PAGEFIND_META_RE.findall(essentials(page)))
+            date = result_fields(page).get("date", "")
+            for relative, entry in record_paths(page_of[key], documents[key]):
+                copy = document_copy(entry, document_pages(entry), head, lambda text: hidden_words("", "", text),
+                                     config.language)
+                yield relative, copy, {"_url": entry.url, "format": entry.format, "unit": entry.unit,
+                                       "article": entry.article_title, "article_url": entry.article_url, "date": date}
     todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
     failed = threading.Event()  # one shard failed or the build was cancelled: the others stop too
 
@@ -405,7 +461,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     def index(shard: Shard) -> None:
         try:
             with room.taken(len(shard.keys)):
-                _index_shard(executable, shard, page_file, page_of, hidden, bundles[shard.name], config, stop)
+                _index_shard(executable, shard, copies, bundles[shard.name], config, stop)
         except BaseException:
             failed.set()
             raise
@@ -457,21 +513,18 @@ class _Room:
                 self._changed.notify_all()
 
 
-def _index_shard(executable: str, shard: Shard, page_file: Callable[[str], Path], page_of: dict[str, str],
-                 hidden: Callable[[str], str], bundle: Path, config: Config,
+def _index_shard(executable: str, shard: Shard, copies: Copies, bundle: Path, config: Config,
                  cancelled: Callable[[], bool] | None = None) -> None:
     """Run Pagefind over the index copies of one shard's pages, gathered in a folder of their own."""
     work = bundle.with_name(bundle.name + ".work")
     shutil.rmtree(work, ignore_errors=True)
     pages = work / "site"
     shown: dict[str, dict[str, str]] = {}  # page URL -> the fields its result shows, not indexed
-    for key in shard.keys:
-        relative = page_of[key]
+    for relative, copy, fields in copies(shard):
         target = pages / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        page = page_file(relative).read_bytes()
-        shown["/" + relative.removesuffix("index.html")] = result_fields(page)
-        target.write_bytes(index_copy(page, hidden(key)))
+        shown["/" + relative.removesuffix("index.html")] = fields
+        target.write_bytes(copy)
     result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
          "--force-language", config.language], cancelled, work,
@@ -577,9 +630,10 @@ def _rewrite_fragments(bundle: Path, shown: dict[str, dict[str, str]]) -> None:
             raise ValueError(f"{path}: not a Pagefind data file")
         fragment = json.loads(data[len(_MAGIC):])
         cut = fragment["content"].rfind(HIDDEN_MARK)
-        fields = shown.get(fragment["url"], {})
+        fields = dict(shown.get(fragment["url"], {}))
         if cut >= 0 or fields:
             fragment["content"] = fragment["content"][:cut].rstrip() if cut >= 0 else fragment["content"]
+            fragment["url"] = fields.pop("_url", fragment["url"])  # a document's record: the file's address
             fragment["meta"] = {**fragment["meta"], **fields}
             text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
             path.write_bytes(gzip.compress(_MAGIC + text.encode(), mtime=0))

@@ -12,6 +12,7 @@ const list = root.querySelector(".search-results");
 const more = root.querySelector(".search-more");
 const wordsButton = root.querySelector(".search-words");
 const sortSelect = form.querySelector("select[data-sort]"); // its options' data-order: "", "newest", "all-years"
+const documentsButton = root.querySelector(".search-documents");
 const strings = JSON.parse(root.dataset.strings);
 const base = root.dataset.base;
 // newest first: { name, count, first, last, lacks }; a page of an earlier bantin lists names only
@@ -158,6 +159,12 @@ function cost(scope, words, syllables = false) {
   return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
 }
 
+// The documents' shards beside these articles' shards ("tl-" + name, bantin/search/documents.py): searched when
+// the articles give fewer than a page of results, or when the reader asks, so an article search costs no more.
+const documentShards = (scope) => scope.filter((shard) => shard.documents && !session?.documentsDone.has(shard.name))
+  .map((shard) => ({ name: `tl-${shard.name}`, of: shard.name, count: shard.documents, first: shard.first, last: shard.last }));
+const documentsIn = (scope) => documentShards(scope).reduce((sum, shard) => sum + shard.count, 0);
+
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
   return `${(bytes / 1024 / 1024).toLocaleString(lang === "vi" ? "vi-VN" : lang, { maximumFractionDigits: 1 })} MB`;
@@ -221,7 +228,46 @@ function excerpt(data, query) {
   return fragment;
 }
 
+// A document's result (bantin/search/documents.py): the document, the article it is in, and the pages that
+// match, each a link to the file at that page (file.pdf#page=27).
+function documentItem(data) {
+  const item = document.createElement("li");
+  item.className = "search-result search-document";
+  const pages = (data.sub_results ?? []).filter((sub) => /^page=\d+$/.test(sub.anchor?.id ?? "") && sub.locations?.length);
+  const paged = data.meta.format === "PDF"; // browsers open a PDF at #page=N; other files have no such address
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = paged ? pages[0]?.url ?? data.url : data.url;
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  const article = document.createElement("a");
+  article.href = data.meta.article_url ? `${base}${data.meta.article_url.replace(/^\//, "")}` : data.url;
+  article.textContent = data.meta.article;
+  meta.append(`${data.meta.format} · ${strings.document_in} `, article);
+  if (data.meta.date) meta.append(` · ${data.meta.date}`);
+  item.append(heading, meta);
+  if (pages.length) {
+    const list = document.createElement("p");
+    list.className = "search-pages";
+    const unit = data.meta.unit || "trang";
+    list.append(`${unit[0].toUpperCase()}${unit.slice(1)} `);
+    pages.slice(0, 12).forEach((sub, i) => {
+      if (i) list.append(", ");
+      const page = document.createElement(paged ? "a" : "span");
+      if (paged) page.href = sub.url;
+      page.textContent = sub.anchor.id.slice(5);
+      list.append(page);
+    });
+    if (pages.length > 12) list.append(" …");
+    item.append(list);
+  }
+  return item;
+}
+
 function resultItem(data, query) {
+  if (data.meta.article_url !== undefined) return documentItem(data);
   const item = document.createElement("li");
   item.className = "search-result";
   if (data.meta.image) {
@@ -392,6 +438,30 @@ async function words(scope) {
   return [...exact, ...folded];
 }
 
+// The documents of these articles' shards: their precise matches, else their words anywhere.
+async function searchDocuments(scope) {
+  const docs = documentShards(scope);
+  if (!docs.length) return [];
+  for (const shard of docs) session.documentsDone.add(shard.of);
+  const asked = session.plan;
+  return fresh(await (asked.paired ? run(docs, false, asked.precise) : run(docs, asked.accented, asked.query)));
+}
+
+async function searchDocumentsAsked() {
+  const run = current;
+  root.dataset.state = "searching";
+  const found = await searchDocuments(session.searched).catch(() => []);
+  if (run !== current) return;
+  session.found += found.length;
+  if (found.length) {
+    session.pending.unshift({ heading: say(strings.documents_found, { count: number(found.length) }),
+      kind: "search-documents-heading" }, ...found);
+  }
+  sayStatus();
+  await showMore(run);
+  if (run === current) root.dataset.state = "done";
+}
+
 // The next results, each shown as soon as it and those above it have arrived (a fragment each).
 async function showMore(run) {
   const batch = session.pending.splice(0, PAGE);
@@ -420,6 +490,12 @@ function updateButtons() {
     : say(strings.more_older, { range: range(next), size: size(cost(next, wordsCount)) });
   scopeLine.hidden = !left.length;
   olderButton.textContent = left.length ? say(strings.older, { range: range(left), size: size(cost(left, wordsCount)) }) : "";
+  const documentsLeft = documentsIn(session.searched);
+  documentsButton.hidden = !session.plan.query || !documentsLeft;
+  if (documentsLeft) {
+    documentsButton.textContent = say(strings.documents, { count: number(documentsLeft),
+      size: size(cost(documentShards(session.searched), Math.max(1, session.plan.words.length))) });
+  }
   wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
@@ -483,6 +559,7 @@ async function search() {
   more.hidden = true;
   scopeLine.hidden = true;
   wordsButton.hidden = true;
+  documentsButton.hidden = true;
   if (!query && !Object.keys(filters).length) {
     status.textContent = "";
     root.dataset.state = "done";
@@ -496,7 +573,7 @@ async function search() {
   const first = cut[0] ?? [];
   session = {
     plan: plan(query), filters, sort: order === "newest" ? { date: "desc" } : undefined, seen: new Set(),
-    tiers: cut, next: 1, searched: first, pending: [], found: 0, wordsOffered: false,
+    tiers: cut, next: 1, searched: first, pending: [], found: 0, wordsOffered: false, documentsDone: new Set(),
   };
   let found;
   let others = [];
@@ -505,8 +582,10 @@ async function search() {
   } catch (error) {
     found = null; // no index: the site was built with --no-search, or the bundle is missing
   }
+  let documents = [];
   if (found && found.length < PAGE && first.length && query && run === current) {
-    others = await loose(first).catch(() => []);
+    // few articles: the loose matches, and the documents of the same articles' shards, side by side
+    [others, documents] = await Promise.all([loose(first).catch(() => []), searchDocuments(first).catch(() => [])]);
   }
   if (run !== current) return;
   if (found === null) {
@@ -516,8 +595,12 @@ async function search() {
   }
   // Without diacritics a phrase can miss what its words find apart; then the loose results are the answer.
   if (!found.length && !session.plan.accented) [found, others] = [others, []];
-  session.found = found.length;
+  session.found = found.length + documents.length;
   session.pending = [...found];
+  if (documents.length) {
+    session.pending.push({ heading: say(strings.documents_found, { count: number(documents.length) }),
+      kind: "search-documents-heading" }, ...documents);
+  }
   if (others.length) {
     session.pending.push({ heading: say(counted("loose", others.length), { count: number(others.length) }), kind: "search-loose" },
       ...others);
@@ -554,6 +637,7 @@ olderButton.addEventListener("click", () => {
   return search();
 });
 wordsButton.addEventListener("click", () => searchWords());
+documentsButton.addEventListener("click", () => { documentsButton.hidden = true; searchDocumentsAsked(); });
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
 // Pagefind's script and the newest shards' metadata load as soon as the box has focus, while the

@@ -1,0 +1,76 @@
+"""The documents' side of search: what the build hands over of each document (plain data), and the
+copy of it Pagefind indexes.
+
+A document is indexed in a shard of its own beside its article's ("tl-2024-q1" beside "2024-q1"),
+so that a search for articles downloads nothing more than before: search.js asks the documents'
+shards when the articles give fewer than a page of results, or when the reader asks. A document is
+one record: its pages follow one another, each under a heading whose id is "page=N", so a result's
+sub-results name the pages that match and link to file.pdf#page=N (Pagefind builds their address
+from the record's, which bantin sets to the file's). The text itself is cut from the record's
+fragment after indexing (a reader downloads a fragment per result shown, and a document's text is
+long): a result shows the document, its article and its pages.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+DOCUMENT_SHARD = "tl-"  # a documents' shard is named after its articles' shard: "tl-2024-q1"
+_WORDS_PER_PAGE = 20_000  # what one page may add to the index: a spreadsheet's sheet can be enormous
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document as search knows it: plain data from the build (bantin/documents/ reads the files)."""
+
+    article: str  # the key of the article that publishes or links it
+    article_title: str  # that article's title and address: a result names the article the document is in
+    article_url: str
+    url: str  # its site path; its page N is url + "#page=N"
+    title: str  # what a result calls it
+    format: str  # "PDF", "DOCX", ...: said in the result
+    unit: str  # what its pages are called, in the site's language: "trang", "trang tính", "trang chiếu"
+    digest: str  # what its text is made from (the file's digest, how it was read, OCR): unchanged, not indexed again
+
+
+def document_shard(name: str) -> str:
+    """The name of the documents' shard beside an articles' shard."""
+    return DOCUMENT_SHARD + name
+
+
+def document_copy(entry: DocumentEntry, pages: tuple[str, ...], head: bytes, hidden: Callable[[str], str],
+                  language: str) -> bytes:
+    """The page Pagefind reads for a document: its article's filters and sort (`head`, from the article's
+    own copy), its title, then each page of text under a heading with the id "page=N", each followed
+    by the page's hidden words (index.hidden_words), so that a match on them falls on its page."""
+    from bantin.search.index import HIDDEN_MARK  # the mark that cuts the text from the fragment
+
+    parts = [f'<!DOCTYPE html><html lang="{html.escape(language)}"><head>'.encode(), head,
+             f'<meta data-pagefind-meta="title[content]" content="{html.escape(entry.title)}">'.encode(),
+             b"</head><body><div data-pagefind-body>", f"<p>{HIDDEN_MARK}</p>".encode()]
+    for number, text in enumerate(pages, start=1):
+        words = text.split()[:_WORDS_PER_PAGE]
+        if not words:
+            continue
+        shown = " ".join(words)
+        parts.append(f'<h6 id="page={number}">{number}</h6><p>{html.escape(shown)}</p>'
+                     f"<div hidden>{html.escape(hidden(shown))}</div>".encode())
+    parts.append(b"</div></body></html>")
+    return b"".join(parts)
+
+
+def by_article(entries: list[DocumentEntry]) -> dict[str, list[DocumentEntry]]:
+    """The entries of each article, in the order given."""
+    found: dict[str, list[DocumentEntry]] = {}
+    for entry in entries:
+        found.setdefault(entry.article, []).append(entry)
+    return found
+
+
+def record_paths(article_path: str, entries: list[DocumentEntry]) -> Iterator[tuple[str, DocumentEntry]]:
+    """Where each document's copy goes in a shard's folder: under its article's ("tin-tuc/2024/x/tl-1/index.html")."""
+    folder = article_path.removesuffix("index.html")
+    for number, entry in enumerate(entries, start=1):
+        yield f"{folder}tl-{number}/index.html", entry
