@@ -32,6 +32,7 @@ from bantin.documents.model import DocumentFacts
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList, load_provinces
+from bantin.markup.charts import ChartInvalid, Table, read_table
 from bantin.markup.markdown import MarkdownRenderer
 from bantin.markup.sanitize import active_file
 from bantin.photos import processing
@@ -146,6 +147,7 @@ class Plan:
     shard_facts: tuple[dict[str, Any], ...] = ()  # what the search page says of each shard (search.shard_facts)
     documents: documents.Catalogue | None = None  # the documents articles publish or link, read (or not)
     search_documents: dict[str, list[DocumentEntry]] = dataclasses.field(default_factory=dict)  # key -> its documents
+    tables: dict[str, Table] = dataclasses.field(default_factory=dict)  # site path -> a chart's table, read
 
     @property
     def document_facts(self) -> dict[str, DocumentFacts]:
@@ -199,10 +201,11 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     #    card, its text for search; one that cannot be read is an error where it is the article's subject.
     found_documents = documents.catalogue(documents.uses_of([*parsed, *unparsed]), static, config, jobs,
                                           functools.partial(progress, "documents") if progress else None)
+    tables, chart_errors = read_tables([*parsed, *unparsed], static, config)
     links = check_links([*articles, *unparsed], outputs, static, drafts + future, (r.stem for r in unparsed),
                         config.base_path)
     errors += (site_errors + plan_errors + _static_collisions(static, outputs, config) + _active_files(static, config)
-               + photos.errors + found_documents.errors + links.errors)
+               + photos.errors + found_documents.errors + chart_errors + links.errors)
     if errors:
         raise BuildFailed(errors, photos.warnings + found_documents.warnings + warnings + links.warnings)
     processed = {picture.path[1:] for picture in photos.pictures.values() if not picture.copied}
@@ -214,7 +217,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced, sitemap,
                 shard_facts(site, shards, {key: len(entries) for key, entries in searched.items()}),
-                found_documents, searched)
+                found_documents, searched, tables)
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -244,7 +247,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
                                   assets)
     entries = {o.path: plan_entry(o, site_wide) for o in outputs}
     now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
-                       loaded.pictures, loaded.document_facts)
+                       loaded.pictures, loaded.document_facts, dict(loaded.tables))
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
     before = ledger.load(config.root, ledger_key, config.output_dir)
     then = before or ledger.EMPTY
@@ -354,6 +357,37 @@ def _static_collisions(static: dict[str, Path], outputs: list[Output], config: C
                      hint=Text("rename or move it"))
         for relative, source in static.items() if relative in pages or relative.startswith("assets/")
     ]
+
+
+# --- charts' tables --------------------------------------------------------------------------
+def read_tables(articles: Iterable[Any], static: dict[str, Path], config: Config
+                ) -> tuple[dict[str, Table], list[ContentError]]:
+    """The table of every chart an article draws, read from its file under content/; an error names the
+    file and its line when a table cannot be drawn, or the article when it asks for a column the table
+    has not. A table with no file is the link check's to report."""
+    tables: dict[str, Table] = {}
+    errors: list[ContentError] = []
+    failed: set[str] = set()
+    for article in articles:
+        for chart in getattr(article, "charts", ()):
+            source = static.get(chart.data[1:])
+            if source is None or chart.data in failed:
+                continue
+            if chart.data not in tables:
+                try:
+                    tables[chart.data] = read_table(source.read_bytes(), source.name)
+                except ChartInvalid as invalid:
+                    failed.add(chart.data)
+                    errors.append(ContentError(project_relative(source, config.root), invalid.line, None,
+                                               invalid.message, invalid.hint))
+                    continue
+            columns = tables[chart.data].columns[1:]
+            missing = [name for name in chart.columns if name not in columns]
+            if missing:
+                errors.append(ContentError(article.key, None, "body", Text(
+                    "the chart asks for the column {names}, which {path} has not", names=", ".join(missing),
+                    path=chart.data), hint=Text("its columns: {names}", names=", ".join(columns))))
+    return tables, errors
 
 
 # --- documents for search --------------------------------------------------------------------
@@ -567,7 +601,7 @@ def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], job
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
     renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.sitemap,
-                        loaded.shard_facts, loaded.pictures, loaded.document_facts)
+                        loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables)
     _worker["render"] = (renderer, stage, previous)
 
 
@@ -659,7 +693,7 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
     renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
-                        loaded.sitemap, loaded.shard_facts, loaded.pictures, loaded.document_facts)
+                        loaded.sitemap, loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

@@ -17,6 +17,7 @@ from bantin.builder.admin import admin_page, config_yml, editor_config
 from bantin.builder.deps import (
     ARTICLE,
     CITED_BY,
+    DATA,
     DOCUMENT,
     IMAGE,
     LIST_PAGE,
@@ -46,6 +47,8 @@ from bantin.language.errors import BuildFailed
 from bantin.language.messages import Text, plural
 from bantin.language.provinces import ProvinceList
 from bantin.language.strings import locale, search_words
+from bantin.markup import charts
+from bantin.markup.charts import ChartSpec, Table
 from bantin.photos.model import Picture
 from bantin.photos.processing import favicon_ico
 from bantin.photos.variants import expand_images, picture_html, url_path
@@ -77,10 +80,12 @@ class Renderer:
 
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
                  sitemap: dict[str, tuple[SitemapEntry, ...]], shards: tuple[dict[str, Any], ...] = (),
-                 pictures: dict[str, Picture] | None = None, documents: dict[str, DocumentFacts] | None = None) -> None:
+                 pictures: dict[str, Picture] | None = None, documents: dict[str, DocumentFacts] | None = None,
+                 tables: dict[str, Table] | None = None) -> None:
         self.site = site
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/photos/variants.py)
         self.documents = documents or {}  # site path -> a document's facts (bantin/documents/catalogue.py)
+        self.tables = tables or {}  # site path -> a chart's table (bantin/markup/charts.py)
         self.sitemap = sitemap  # the sitemap's parts (plan.sitemap_parts)
         self.shards = shards  # the search shards, newest first, as search.shard_facts describes them
         self.config = config
@@ -197,6 +202,14 @@ class Renderer:
         held = self.site.numbers.get(key)
         return None if held is None or held == own else self.site.articles[held].url
 
+    def _chart(self, number: int, spec: ChartSpec) -> str:
+        """One chart of an article, drawn from its table (read by the pipeline; a dependency of the page)."""
+        self.recorder.add((DATA, spec.data))
+        table = self.tables.get(spec.data)
+        if table is None:
+            return ""
+        return charts.figure(spec, table, number, self.config.language, self.config.strings["chart_data"])
+
     def _macro(self, name: str) -> Any:
         """A macro of macros.html, for HTML the renderer places in a body (a document's card)."""
         return getattr(self.template("macros.html").module, name)
@@ -289,6 +302,8 @@ class Renderer:
                              self.config.base_path, article.url, priority_first=True)
         if article.citations or self.documents:
             body = self._documents_in(body, article)
+        if article.charts:
+            body = charts.expand(body, article.charts, self._chart)
         citing: list[Article] = []
         official = None
         if article.document is not None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bantin.markup.charts import ChartSpec
+
 
 @dataclass(frozen=True)
 class Source:
@@ -60,6 +62,7 @@ class Article:
     aliases: tuple[str, ...] = ()  # site-relative URLs that redirect here
     document: OfficialDocument | None = None  # the official document it publishes (front-matter `document`)
     citations: tuple[str, ...] = ()  # the document numbers its body names (documents.numbers.key), in order
+    charts: tuple[ChartSpec, ...] = ()  # the charts its body draws (```chart blocks), in order
     # (site path, line, field) of every image on this site it shows: the cover ("image") and the body's ("body")
     images: tuple[tuple[str, int, str], ...] = ()
     # (site path, line, "body") of every link of the body to a page or file of this site (build/links.py checks them)

@@ -25,6 +25,7 @@ from bantin.language.errors import ContentError, line_of_key
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
 from bantin.language.syntax import duplicated_keys, yaml_error
+from bantin.markup.charts import ChartInvalid, ChartSpec
 from bantin.markup.markdown import MarkdownRenderer, first_paragraph_text
 from bantin.photos.variants import body_images, is_photo, site_path
 from bantin.project.config import Config, Paths, slug_of, topic_hint
@@ -178,19 +179,24 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
                                    Text("{field} is written twice (lines {first} and {second}): only the second counts",
                                         field=field, first=first, second=second),
                                    hint=Text("keep one of the two lines")))
-    body_html, targets = markdown.render_with_targets(body)
+    body_html, targets, found_charts = markdown.render_article(body)
     fields = _Fields(source, front, data or {})
     article = fields.article(config, provinces, body_html) if data is not None else None
     errors += fields.errors
     year = article.year if article is not None else fields.year_hint()
     errors += _body_errors(source.rel, body, body_line, targets, year, config.paths)
+    charts = tuple(chart for chart in found_charts if isinstance(chart, ChartSpec))
+    errors += [ContentError(source.rel, body_line + chart.line if chart.line is not None else None, "body",
+                            chart.message, chart.hint) for chart in found_charts if isinstance(chart, ChartInvalid)]
     page_url = article.url if article is not None else None
     images = fields.cover(page_url) + _body_images(body_html, targets, body, body_line, config.base_path, page_url)
     links = fields.document_link() + tuple((path, _line_of(raw, body, body_line), "body")
-                                           for raw, path in _links(targets, page_url))
+                                           for raw, path in _links(targets, page_url)) \
+        + tuple((chart.data, body_line + chart.line, "body") for chart in charts)
     if errors or article is None:
         raise ArticleInvalid(errors, References(source.rel, images, links, source.path.stem))
-    return dataclasses.replace(article, images=images, links=links, citations=tuple(numbers.cited(body_html)))
+    return dataclasses.replace(article, images=images, links=links, citations=tuple(numbers.cited(body_html)),
+                               charts=charts)
 
 
 def _body_images(body_html: str, targets: list[tuple[str, str]], body: str, body_line: int, base_path: str,

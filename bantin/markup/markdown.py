@@ -14,6 +14,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from slugify import slugify
 
+from bantin.markup import charts
 from bantin.markup.sanitize import DEFAULT_IFRAME_HOSTS, Sanitizer
 
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -156,9 +157,17 @@ class MarkdownRenderer:
     def render_with_targets(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The body as HTML, and the target of every Markdown link and image as written
         ("a" or "img", the href or src), even those the sanitiser then drops (C:\\...)."""
+        html_, targets, _ = self.render_article(text)
+        return html_, targets
+
+    def render_article(self, text: str) -> tuple[str, list[tuple[str, str]],
+                                                 list[charts.ChartSpec | charts.ChartInvalid]]:
+        """The body as HTML with a mark where each chart goes (drawn when the page renders, from its
+        table), the targets of its links and images as written, and its charts (or why each cannot be)."""
+        text, found = charts.extract(text)
         self._md.reset()
         converted = self._md.convert(text)
-        return self._sanitizer.clean(converted), self._bantin.processor.targets
+        return self._sanitizer.clean(converted), self._bantin.processor.targets, found
 
 
 def first_paragraph_text(body_html: str) -> str:
