@@ -10,6 +10,7 @@ with, and killed at its deadline; up to `parallel` children run at once.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import time
@@ -80,6 +81,7 @@ def _received(receiver: Connection, child: multiprocessing.process.BaseProcess) 
 
 
 def _child(work: Callable[[Any], Any], argument: Any, sender: Connection, memory_mb: int) -> None:
+    faulthandler.disable()  # an abort here is an outcome the parent reports, not a crash to dump on the terminal
     _limit_memory(memory_mb)
     try:
         outcome = Outcome(result=work(argument))

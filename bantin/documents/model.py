@@ -70,14 +70,3 @@ class DocumentFacts:
     def unit(self) -> str:
         """What its count counts: "pages", "sheets" or "slides"."""
         return FORMATS[self.format][1] if self.format in FORMATS else "pages"
-
-
-@dataclass(frozen=True)
-class DocumentText:
-    """A document's text page by page, as search indexes it (plain data for the search stage)."""
-
-    article: str  # the key of the article that publishes or links it
-    url: str  # the document's site path; a page is url + "#page=N"
-    title: str  # what results call it: the link's text, the document's title, or its file name
-    format: str  # "pdf", "docx", ...
-    pages: tuple[str, ...]  # the text of each page, page 1 first
