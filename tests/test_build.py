@@ -20,7 +20,7 @@ from bantin.language.messages import catalogue
 from bantin.project.config import load_config
 from bantin.theme.files import THEME_DIR
 
-from conftest import SITE_TOML, article, photo
+from conftest import REPO, SITE_TOML, article, photo
 from html_helpers import Page
 
 
@@ -382,8 +382,10 @@ def test_an_update_before_the_publication_is_an_error(project):
 
 
 def test_a_build_tells_its_progress_stage_by_stage_and_the_terminal_shows_bars(project):
-    site = project({**five_articles(), "content/tin-tuc/2023/anh.md": article("Ảnh", "2023-01-02", image="/anh/a.jpg"),
-                    "content/anh/a.jpg": photo()})
+    site = project({**five_articles(), "content/tin-tuc/2023/anh.md": article("Ảnh", "2023-01-02", image="/anh/a.jpg",
+                                                                              body="[Báo cáo](/tai-lieu/a.docx)"),
+                    "content/anh/a.jpg": photo(),
+                    "content/tai-lieu/a.docx": (REPO / "tests/fixtures/documents/office/bao-cao.docx").read_bytes()})
     told: list[tuple[str, int, int]] = []
     build(load_config(site.root), BuildOptions(jobs=1), lambda *said: told.append(said))
     assert list(dict.fromkeys(stage for stage, _, _ in told)) == list(STAGES)

@@ -100,7 +100,6 @@ DEFAULT_STRINGS: dict[str, str] = {  # Vietnamese, the default language
     "document_citing": "Các tin liên quan",
     "document_filters": "Lọc văn bản",
     "document_all": "Tất cả văn bản",
-    "document_page": "trang",  # "Báo cáo, trang 27" in a search result
     "unit_pages": "trang",  # "PDF · 2,4 MB · 40 trang"
     "unit_sheets": "trang tính",
     "unit_slides": "trang chiếu",
