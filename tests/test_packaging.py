@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     prefix = work / "venv"
     venv.create(prefix, system_site_packages=True, with_pip=True)
     python = prefix / "bin" / "python"
+    if sys.prefix != sys.base_prefix:  # run from a developer's venv: its packages, as CI's are the system's
+        inside = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        Path(inside, "_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], work, env)
     env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{env['PATH']}"
     return prefix, env

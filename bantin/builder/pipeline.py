@@ -216,7 +216,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     searched = search_entries(site, found_documents, config)
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced, sitemap,
-                shard_facts(site, shards, {key: len(entries) for key, entries in searched.items()}),
+                shard_facts(site, shards, searched),
                 found_documents, searched, tables)
 
 
@@ -409,7 +409,7 @@ def search_entries(site: Site, found: documents.Catalogue, config: Config) -> di
             name = (published.summary or article.title) if published else _document_name(found_facts)
             entries.setdefault(article.key, []).append(DocumentEntry(
                 article.key, article.title, article.url, path, name, (found_facts.format or found_facts.suffix).upper(),
-                config.strings[f"unit_{found_facts.unit}"],
+                config.strings[f"unit_{found_facts.unit}"], found_facts.text_pages + len(found.ocr.get(path, ())),
                 f"{found_facts.digest}-{found.reading}-{found.ocr.get(path, ())}-{ocr}"))
     return entries
 

@@ -42,7 +42,7 @@ from bantin.language.messages import Text
 from bantin.markup.markdown import plain_text
 from bantin.project import cache
 from bantin.project.config import Config
-from bantin.search.documents import DocumentEntry, document_copy, document_shard, record_paths
+from bantin.search.documents import DocumentEntry, document_copy, document_parts, record_paths, weight
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
@@ -304,13 +304,13 @@ def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, lis
     return [shard for child in children for shard in _split(child, limit, days, by_day)]
 
 
-def shard_facts(site: Site, shards: list[Shard], documents: dict[str, int] | None = None
+def shard_facts(site: Site, shards: list[Shard], documents: dict[str, list[DocumentEntry]] | None = None
                 ) -> tuple[dict[str, Any], ...]:
     """What the search page tells search.js of each shard, newest first: its name, its number of
     articles, the dates of its oldest and newest article, by filter the values none of its
     articles has (a filter by one of them need not search it), and how many documents its
-    articles have (`documents`: article key -> count), in the documents' shard beside it. Plain
-    data, written as JSON."""
+    articles have (`documents`: article key -> its documents), in the documents' shards beside it
+    (and how many of those, when more than one). Plain data, written as JSON."""
     documents = documents or {}
     where = {key: n for n, shard in enumerate(shards) for key in shard.keys}
     lacks: list[dict[str, list[str]]] = [{} for _ in shards]
@@ -325,10 +325,11 @@ def shard_facts(site: Site, shards: list[Shard], documents: dict[str, int] | Non
     facts = []
     for shard, missing in zip(shards, lacks, strict=True):
         dates = [site.articles[key].date.date().isoformat() for key in (shard.keys[-1], shard.keys[0])]
-        held = sum(documents.get(key, 0) for key in shard.keys)
+        held = sum(len(documents.get(key, ())) for key in shard.keys)
+        parts = len(document_parts(shard.name, shard.keys, documents)) if held else 0
         facts.append({"name": shard.name, "count": len(shard.keys), "first": dates[0], "last": dates[1],
                       **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {}),
-                      **({"documents": held} if held else {})})
+                      **({"documents": held} if held else {}), **({"parts": parts} if parts > 1 else {})})
     return tuple(facts)
 
 
@@ -385,13 +386,9 @@ Copies = Callable[[Shard], "Iterator[tuple[str, bytes, dict[str, str]]]"]  # (pa
 
 
 def document_shards(shards: list[Shard], documents: dict[str, list[DocumentEntry]]) -> list[Shard]:
-    """The documents' shards: beside each articles' shard whose articles have documents, one with those articles."""
-    found = []
-    for shard in shards:
-        keys = tuple(key for key in shard.keys if documents.get(key))
-        if keys:
-            found.append(Shard(document_shard(shard.name), keys))
-    return found
+    """The documents' shards: beside each articles' shard whose articles have documents, those articles'
+    (search/documents.py: document_parts)."""
+    return [Shard(name, keys) for shard in shards for name, keys in document_parts(shard.name, shard.keys, documents)]
 
 
 def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], Path],
@@ -445,7 +442,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
             date = result_fields(page).get("date", "")
             for relative, entry in record_paths(page_of[key], documents[key]):
                 copy = document_copy(entry, document_pages(entry), head, lambda text: hidden_words("", "", text),
-                                     config.language)
+                                     config.language, HIDDEN_MARK)
                 yield relative, copy, {"_url": entry.url, "format": entry.format, "unit": entry.unit,
                                        "article": entry.article_title, "article_url": entry.article_url, "date": date}
     todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
@@ -460,7 +457,8 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
 
     def index(shard: Shard) -> None:
         try:
-            with room.taken(len(shard.keys)):
+            size = len(shard.keys) if shard.name in articles_shards else weight(shard.keys, documents)
+            with room.taken(size):
                 _index_shard(executable, shard, copies, bundles[shard.name], config, stop)
         except BaseException:
             failed.set()

@@ -161,9 +161,12 @@ function cost(scope, words, syllables = false) {
 
 // The documents' shards beside these articles' shards ("tl-" + name, bantin/search/documents.py): searched when
 // the articles give fewer than a page of results, or when the reader asks, so an article search costs no more.
+// A shard's documents may be in parts ("tl-2024", "tl-2024-2"): the count is shared out among them.
 const documentShards = (scope) => scope.filter((shard) => shard.documents && !session?.documentsDone.has(shard.name))
-  .map((shard) => ({ name: `tl-${shard.name}`, of: shard.name, count: shard.documents, first: shard.first, last: shard.last }));
-const documentsIn = (scope) => documentShards(scope).reduce((sum, shard) => sum + shard.count, 0);
+  .flatMap((shard) => Array.from({ length: shard.parts ?? 1 }, (_, i) => ({
+    name: `tl-${shard.name}${i ? `-${i + 1}` : ""}`, of: shard.name, count: shard.documents / (shard.parts ?? 1),
+    first: shard.first, last: shard.last })));
+const documentsIn = (scope) => Math.round(documentShards(scope).reduce((sum, shard) => sum + shard.count, 0));
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
