@@ -30,7 +30,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+# ../shared/bench/make_corpus.py beside the checkout (or beside a folder holding it, as a worktree's is)
+MAKE_CORPUS = next((folder / "shared" / "bench" / "make_corpus.py" for folder in REPO.parents
+                    if (folder / "shared" / "bench" / "make_corpus.py").is_file()),
+                   REPO.parent / "shared" / "bench" / "make_corpus.py")
 
 
 def make_project(count: int, work: Path) -> Path:

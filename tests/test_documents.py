@@ -99,7 +99,7 @@ def test_citations_become_links_outside_links_and_code_only():
 
 # --- PDF ------------------------------------------------------------------------------------------
 def _read_pdf(path: Path, tmp_path: Path, max_pages: int = 2000) -> Reading:
-    return pdf.read(pdf.PdfJob(path, max_pages, 5_000_000, tmp_path / "page1.png", 360))
+    return pdf.read(pdf.PdfJob(path, max_pages, 5_000_000, tmp_path / "page1.jpg", 360))
 
 
 def _words(text: str) -> list[str]:
@@ -125,7 +125,7 @@ def test_made_tcvn3_and_vni_pdfs_give_their_unicode_text_title_and_author(tmp_pa
         assert (found.legacy, found.title) == (encoding, title)
         for page, meant in zip(found.pages, expected, strict=False):
             assert _words(page) == _words(meant), name
-        assert found.thumbnail is not None and (tmp_path / "page1.png").stat().st_size == found.thumbnail.size
+        assert found.thumbnail is not None and (tmp_path / "page1.jpg").stat().st_size == found.thumbnail.size
 
 
 def test_a_scan_has_empty_pages_and_a_report_its_text_page_by_page(tmp_path):
@@ -241,7 +241,7 @@ def test_a_pdf_that_inflates_to_400_mb_is_stopped_in_its_child_not_the_build(tmp
     path.write_bytes(inflating(400))
     said = {}
     started = time.perf_counter()
-    job = reader.Job(path, 100, 1_000_000, tmp_path / "p.png", 360)
+    job = reader.Job(path, 100, 1_000_000, tmp_path / "p.jpg", 360)
     isolation.run_isolated([("bomb", job)], reader.read, parallel=1, seconds=4, memory_mb=300,
                            done=lambda name, outcome: said.__setitem__(name, outcome))
     assert said["bomb"].problem in ("memory", "timeout") or not "".join(said["bomb"].result.pages)

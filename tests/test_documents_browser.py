@@ -1,5 +1,6 @@
 """Searching inside documents in chromium: a phrase that is only on page 27 of a report, in a real TCVN3
-PDF, a VNI PDF, a scan read by OCR and the Office formats, each found, named and linked to its page."""
+PDF, a VNI PDF, a scan read by OCR and the Office formats, each found, named and linked to its page, once
+the reader asks for the documents (a search of the articles downloads nothing of theirs)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,16 @@ def chromium() -> Iterator[object]:
 
 def found(chromium: object, origin: str, query: str) -> list[dict[str, object]]:
     """The documents a search finds: their names, links, the article named and the pages' links."""
-    page = chromium.new_page()  # type: ignore[attr-defined]
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))  # the Pagefind worker's fetches too
+    page = context.new_page()
     try:
         page.goto(f"{origin}/tim-kiem/?q={query}")
+        page.wait_for_selector("[data-search][data-state=done]", timeout=60_000)
+        # a search of the articles fetches nothing of the documents' shards
+        assert not page.query_selector(".search-document") and not [u for u in asked if "/pagefind/tl-" in u]
+        page.click(".search-documents")  # "Tìm trong 9 văn bản, tài liệu đính kèm (khoảng … KB)"
         page.wait_for_selector("[data-search][data-state=done]", timeout=60_000)
         return page.eval_on_selector_all(".search-document", """items => items.map(item => ({
             name: item.querySelector('h2 a').textContent, href: item.querySelector('h2 a').getAttribute('href'),
@@ -62,7 +70,7 @@ def found(chromium: object, origin: str, query: str) -> list[dict[str, object]]:
             pages: [...item.querySelectorAll('.search-pages a, .search-pages span')].map(a => a.textContent),
             links: [...item.querySelectorAll('.search-pages a')].map(a => a.getAttribute('href'))}))""")
     finally:
-        page.close()
+        context.close()
 
 
 def test_a_phrase_only_on_page_27_of_a_report_is_found_and_linked_to_that_page(site, chromium):

@@ -140,7 +140,7 @@ def _read(todo: dict[str, tuple[Path, str, int, int]], kept: dict[str, tuple[int
         if progress is not None:
             progress(done, len(todo))
 
-    jobs_ = [(path, reader.Job(source, settings.max_pages, MAX_CHARS, folder / "pages" / f"{digest}-{reading}.png",
+    jobs_ = [(path, reader.Job(source, settings.max_pages, MAX_CHARS, folder / "pages" / f"{digest}-{reading}.jpg",
                                max(settings.thumbnail_widths)))
              for path, (source, digest, _, _) in todo.items()]
     isolation.run_isolated(jobs_, reader.read, parallel=jobs, seconds=settings.timeout,
@@ -318,7 +318,7 @@ def _thumbnail(found: DocumentFacts, config: Config, reading: str) -> Picture:
     """A PDF's first page as the photo pipeline makes it: the [documents] widths in [images] formats."""
     assert found.thumbnail is not None
     settings = dataclasses.replace(config.images, widths=config.documents.thumbnail_widths)
-    source = f"{FOLDER}/pages/{found.digest}-{reading}.png"
+    source = f"{FOLDER}/pages/{found.digest}-{reading}.jpg"
     picture = plan_picture(found.path, source, found.thumbnail, settings)
     return dataclasses.replace(picture, thumbs=(), share=None)
 

@@ -117,9 +117,17 @@ def decode(text: str, encoding: str) -> str:
 UNICODE_VIETNAMESE_RE = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 # TCVN3 codes that Unicode Vietnamese never uses (its own Latin-1 letters, à á â ..., are left out).
 _TCVN3_MARKERS = frozenset((set(TCVN3) | set(_EXTRACTION_ALIASES)) - set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"))
+_TCVN3_MARKER_RE = re.compile("[" + re.escape("".join(sorted(_TCVN3_MARKERS))) + "]")
 _VNI_EVIDENCE_RE = re.compile("|".join(re.escape(pair) for pair in VNI_PAIRS) + "|[ñÑ]")
-# The characters that can make text legacy: a page with none of them needs no look at its fonts.
-LEGACY_CANDIDATES_RE = re.compile("[\xa1-\xff\u2212\u2219\u2022]")
+
+
+def might_be_legacy(text: str) -> bool:
+    """Could any of this text be TCVN3 or VNI? Not when it is Unicode Vietnamese (over 1% of its letters
+    are letters only Unicode has), nor when no telltale character is in it: such a page's fonts are not
+    asked for (that costs a call per character)."""
+    if len(UNICODE_VIETNAMESE_RE.findall(text)) > 0.01 * len(text):  # (letters are most of a page's characters)
+        return False
+    return _TCVN3_MARKER_RE.search(text) is not None or _VNI_EVIDENCE_RE.search(text) is not None
 
 
 def detect(text: str, fonts: set[str] | frozenset[str] = frozenset()) -> str | None:

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bantin.documents.legacy import LEGACY_CANDIDATES_RE, Run, convert_runs, decode_metadata
+from bantin.documents.legacy import Run, convert_runs, decode_metadata, might_be_legacy
 from bantin.documents.model import Reading
 from bantin.photos.model import ImageFacts
 
@@ -41,7 +41,7 @@ class PdfJob:
     path: Path
     max_pages: int
     max_chars: int
-    thumbnail: Path | None  # where to write page 1 as PNG, or None
+    thumbnail: Path | None  # where to write page 1 as a picture, or None
     thumbnail_width: int
 
 
@@ -104,7 +104,7 @@ def _clean(text: str) -> str:
 def _page_text(textpage: object) -> tuple[str, str | None]:
     """A page's text in Unicode, and the legacy encoding it was converted from, if any."""
     text = textpage.get_text_range()  # type: ignore[attr-defined]
-    if not LEGACY_CANDIDATES_RE.search(text):
+    if not might_be_legacy(text):
         return _clean(text), None
     converted, encoding = convert_runs(_runs(textpage, text))
     return _clean(converted), encoding
@@ -133,7 +133,8 @@ def _runs(textpage: object, text: str) -> list[Run]:
 
 
 def _thumbnail(pdf: object, job: PdfJob) -> ImageFacts | None:
-    """Page 1 as a PNG `thumbnail_width` pixels wide, written where the job says, and its facts."""
+    """Page 1 as a JPEG `thumbnail_width` pixels wide, written where the job says, and its facts: the photo
+    pipeline makes the card's variants of it (WebP, and JPEG for browsers without it)."""
     import pypdfium2 as pdfium
 
     try:
@@ -146,14 +147,14 @@ def _thumbnail(pdf: object, job: PdfJob) -> ImageFacts | None:
     except (pdfium.PdfiumError, ValueError, OSError):
         return None
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=False, compress_level=6)
+    image.save(out, "JPEG", quality=92)  # kept in the cache only: the variants are encoded from it
     data = out.getvalue()
     assert job.thumbnail is not None
     job.thumbnail.parent.mkdir(parents=True, exist_ok=True)
     temporary = job.thumbnail.with_name(job.thumbnail.name + ".tmp")
     temporary.write_bytes(data)
     temporary.replace(job.thumbnail)
-    return ImageFacts(hashlib.blake2b(data, digest_size=16).hexdigest(), image.width, image.height, "PNG", 1, False,
+    return ImageFacts(hashlib.blake2b(data, digest_size=16).hexdigest(), image.width, image.height, "JPEG", 1, False,
                       False, len(data))
 
 

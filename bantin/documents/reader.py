@@ -22,7 +22,7 @@ class Job:
     path: Path
     max_pages: int
     max_chars: int
-    thumbnail: Path | None  # where page 1 of a PDF goes as PNG
+    thumbnail: Path | None  # where page 1 of a PDF goes as a picture
     thumbnail_width: int
 
 

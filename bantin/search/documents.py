@@ -3,7 +3,7 @@ copy of it Pagefind indexes.
 
 A document is indexed in a shard of its own beside its article's ("tl-2024-q1" beside "2024-q1"),
 so that a search for articles downloads nothing more than before: search.js asks the documents'
-shards when the articles give fewer than a page of results, or when the reader asks. A document is
+shards when the reader asks, saying how many documents that searches and what it costs. A document is
 one record: its pages follow one another, each under a heading whose id is "page=N", so a result's
 sub-results name the pages that match and link to file.pdf#page=N (Pagefind builds their address
 from the record's, which bantin sets to the file's). The text itself is cut from the record's

@@ -159,8 +159,8 @@ function cost(scope, words, syllables = false) {
   return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
 }
 
-// The documents' shards beside these articles' shards ("tl-" + name, bantin/search/documents.py): searched when
-// the articles give fewer than a page of results, or when the reader asks, so an article search costs no more.
+// The documents' shards beside these articles' shards ("tl-" + name, bantin/search/documents.py): searched when the
+// reader asks (the button says how many documents and what it costs), so a search costs no more than before them.
 // A shard's documents may be in parts ("tl-2024", "tl-2024-2"): the count is shared out among them.
 const documentShards = (scope) => scope.filter((shard) => shard.documents && !session?.documentsDone.has(shard.name))
   .flatMap((shard) => Array.from({ length: shard.parts ?? 1 }, (_, i) => ({
@@ -585,10 +585,8 @@ async function search() {
   } catch (error) {
     found = null; // no index: the site was built with --no-search, or the bundle is missing
   }
-  let documents = [];
   if (found && found.length < PAGE && first.length && query && run === current) {
-    // few articles: the loose matches, and the documents of the same articles' shards, side by side
-    [others, documents] = await Promise.all([loose(first).catch(() => []), searchDocuments(first).catch(() => [])]);
+    others = await loose(first).catch(() => []);
   }
   if (run !== current) return;
   if (found === null) {
@@ -598,12 +596,8 @@ async function search() {
   }
   // Without diacritics a phrase can miss what its words find apart; then the loose results are the answer.
   if (!found.length && !session.plan.accented) [found, others] = [others, []];
-  session.found = found.length + documents.length;
+  session.found = found.length;
   session.pending = [...found];
-  if (documents.length) {
-    session.pending.push({ heading: say(strings.documents_found, { count: number(documents.length) }),
-      kind: "search-documents-heading" }, ...documents);
-  }
   if (others.length) {
     session.pending.push({ heading: say(counted("loose", others.length), { count: number(others.length) }), kind: "search-loose" },
       ...others);
