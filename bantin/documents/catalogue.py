@@ -140,6 +140,8 @@ def _read(todo: dict[str, tuple[Path, str, int, int]], kept: dict[str, tuple[int
         if progress is not None:
             progress(done, len(todo))
 
+    import pypdfium2  # noqa: F401  # loaded once here: each forked child inherits it instead of loading it again
+
     jobs_ = [(path, reader.Job(source, settings.max_pages, MAX_CHARS, folder / "pages" / f"{digest}-{reading}.jpg",
                                max(settings.thumbnail_widths)))
              for path, (source, digest, _, _) in todo.items()]
