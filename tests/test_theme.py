@@ -60,8 +60,8 @@ def test_a_site_asset_replaces_the_theme_asset_of_its_name(project):
     assert (site.out / css.lstrip("/")).read_text() == "body { color: #123456 }\n"
     scripts = [s["attrs"]["src"] for s in page.find_all("script") if "src" in s["attrs"]]
     assert any(src.startswith("/assets/js/site.") for src in scripts)  # the theme's script is still there
-    assert sorted(p.name.split(".")[0] for p in (site.out / "assets").rglob("*.*")) == ["own", "search", "site",
-                                                                                       "site"]
+    assert sorted(p.name.split(".")[0] for p in (site.out / "assets").rglob("*.*")) == [
+        "own", "search", "search-documents", "site", "site"]
 
 
 def test_a_note_in_layouts_or_assets_is_not_published(project):

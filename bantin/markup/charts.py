@@ -196,8 +196,9 @@ def _number(cell: object) -> float | None:
 
 
 # --- drawing --------------------------------------------------------------------------------------
-WIDTH, HEIGHT = 640, 320
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 16, 48
+WIDTH, HEIGHT = 640, 340
+_LEFT, _RIGHT, _TOP, _BOTTOM = 68, 16, 16, 64
+FONT = 17  # in the SVG's units: a phone 360 pixels wide shows it at some 10 pixels
 
 
 def figure(spec: ChartSpec, table: Table, number: int, language: str, data_label: str) -> str:
@@ -256,14 +257,14 @@ def _axes(labels: list[str], bottom: float, top: float, ticks: list[float], lang
         level = f"{y(tick):.1f}"
         parts.append(f'<line class="chart-grid" x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{level}" y2="{level}" '
                      f'stroke="#dde2ea"/><text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                     f'font-size="12" fill="currentColor">{_e(format_number(tick, language))}</text>')
+                     f'font-size="{FONT}" fill="currentColor">{_e(format_number(tick, language))}</text>')
     step = plot_w / max(1, len(labels) - (0 if centred else 1))
-    shown = max(1, math.ceil(len(labels) / 12))  # at most twelve labels under the axis
+    shown = max(1, math.ceil(len(labels) / 8))  # at most eight labels under the axis: a phone's width
     for index, label in enumerate(labels):
         if index % shown == 0:
             x = _LEFT + step * (index + 0.5 if centred else index)
-            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - _BOTTOM + 18}" text-anchor="middle" font-size="12" '
-                         f'fill="currentColor">{_e(label[:18])}</text>')
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - _BOTTOM + 22}" text-anchor="middle" font-size="{FONT}" '
+                         f'fill="currentColor">{_e(label[:10])}</text>')
     return "".join(parts), y
 
 
@@ -318,10 +319,10 @@ def _pie(labels: list[str], series: list[tuple[str, list[float | None]]], langua
             parts.append(f'<path {_colour(index)} d="M{cx},{cy} L{x0:.1f},{y0:.1f} A{r},{r} 0 {large} 1 '
                          f'{x1:.1f},{y1:.1f} Z">{tip}</path>')
         angle += sweep
-        ly = 24 + index * 22
+        ly = 26 + index * 28
         if ly < HEIGHT - 8:
-            parts.append(f'<rect {_colour(index)} x="{HEIGHT + 20}" y="{ly - 11}" width="14" height="14"/>'
-                         f'<text x="{HEIGHT + 42}" y="{ly}" font-size="13" fill="currentColor">{_e(label[:28])} '
+            parts.append(f'<rect {_colour(index)} x="{HEIGHT + 16}" y="{ly - 14}" width="16" height="16"/>'
+                         f'<text x="{HEIGHT + 40}" y="{ly}" font-size="{FONT}" fill="currentColor">{_e(label[:18])} '
                          f"({share}%)</text>")
     return "".join(parts)
 
@@ -329,9 +330,9 @@ def _pie(labels: list[str], series: list[tuple[str, list[float | None]]], langua
 def _legend(series: list[tuple[str, list[float | None]]]) -> str:
     parts, x = [], _LEFT
     for s, (name, _) in enumerate(series):
-        parts.append(f'<rect {_colour(s)} x="{x}" y="{HEIGHT - 18}" width="12" height="12"/>'
-                     f'<text x="{x + 16}" y="{HEIGHT - 8}" font-size="12" fill="currentColor">{_e(name[:24])}</text>')
-        x += 28 + 7 * min(24, len(name))
+        parts.append(f'<rect {_colour(s)} x="{x}" y="{HEIGHT - 20}" width="14" height="14"/><text x="{x + 19}" '
+                     f'y="{HEIGHT - 8}" font-size="{FONT}" fill="currentColor">{_e(name[:24])}</text>')
+        x += 36 + 9 * min(24, len(name))
     return "".join(parts)
 
 

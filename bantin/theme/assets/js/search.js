@@ -159,14 +159,12 @@ function cost(scope, words, syllables = false) {
   return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
 }
 
-// The documents' shards beside these articles' shards ("tl-" + name, bantin/search/documents.py): searched when the
-// reader asks (the button says how many documents and what it costs), so a search costs no more than before them.
-// A shard's documents may be in parts ("tl-2024", "tl-2024-2"): the count is shared out among them.
-const documentShards = (scope) => scope.filter((shard) => shard.documents && !session?.documentsDone.has(shard.name))
-  .flatMap((shard) => Array.from({ length: shard.parts ?? 1 }, (_, i) => ({
-    name: `tl-${shard.name}${i ? `-${i + 1}` : ""}`, of: shard.name, count: shard.documents / (shard.parts ?? 1),
-    first: shard.first, last: shard.last })));
-const documentsIn = (scope) => Math.round(documentShards(scope).reduce((sum, shard) => sum + shard.count, 0));
+// The documents of these articles' shards (bantin/search/documents.py), in parts "tl-2024", "tl-2024-2": searched,
+// and their code fetched (js/search-documents.js), when the reader asks: an article search costs what it did.
+const documentShards = (scope) => scope.filter((s) => s.documents && !session.documentsDone.has(s.name))
+  .flatMap((s) => Array.from({ length: s.parts ?? 1 },
+    (_, i) => ({ name: `tl-${s.name}${i ? `-${i + 1}` : ""}`, of: s.name, count: s.documents / (s.parts ?? 1) })));
+let documentsModule;
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
@@ -231,46 +229,8 @@ function excerpt(data, query) {
   return fragment;
 }
 
-// A document's result (bantin/search/documents.py): the document, the article it is in, and the pages that
-// match, each a link to the file at that page (file.pdf#page=27).
-function documentItem(data) {
-  const item = document.createElement("li");
-  item.className = "search-result search-document";
-  const pages = (data.sub_results ?? []).filter((sub) => /^page=\d+$/.test(sub.anchor?.id ?? "") && sub.locations?.length);
-  const paged = data.meta.format === "PDF"; // browsers open a PDF at #page=N; other files have no such address
-  const heading = document.createElement("h2");
-  const link = document.createElement("a");
-  link.href = paged ? pages[0]?.url ?? data.url : data.url;
-  link.textContent = data.meta.title;
-  heading.append(link);
-  const meta = document.createElement("p");
-  meta.className = "meta";
-  const article = document.createElement("a");
-  article.href = data.meta.article_url ? `${base}${data.meta.article_url.replace(/^\//, "")}` : data.url;
-  article.textContent = data.meta.article;
-  meta.append(`${data.meta.format} · ${strings.document_in} `, article);
-  if (data.meta.date) meta.append(` · ${data.meta.date}`);
-  item.append(heading, meta);
-  if (pages.length) {
-    const list = document.createElement("p");
-    list.className = "search-pages";
-    const unit = data.meta.unit || "trang";
-    list.append(`${unit[0].toUpperCase()}${unit.slice(1)} `);
-    pages.slice(0, 12).forEach((sub, i) => {
-      if (i) list.append(", ");
-      const page = document.createElement(paged ? "a" : "span");
-      if (paged) page.href = sub.url;
-      page.textContent = sub.anchor.id.slice(5);
-      list.append(page);
-    });
-    if (pages.length > 12) list.append(" …");
-    item.append(list);
-  }
-  return item;
-}
-
 function resultItem(data, query) {
-  if (data.meta.article_url !== undefined) return documentItem(data);
+  if (data.meta.article_url !== undefined) return documentsModule.documentItem(data, base, strings);
   const item = document.createElement("li");
   item.className = "search-result";
   if (data.meta.image) {
@@ -441,30 +401,6 @@ async function words(scope) {
   return [...exact, ...folded];
 }
 
-// The documents of these articles' shards: their precise matches, else their words anywhere.
-async function searchDocuments(scope) {
-  const docs = documentShards(scope);
-  if (!docs.length) return [];
-  for (const shard of docs) session.documentsDone.add(shard.of);
-  const asked = session.plan;
-  return fresh(await (asked.paired ? run(docs, false, asked.precise) : run(docs, asked.accented, asked.query)));
-}
-
-async function searchDocumentsAsked() {
-  const run = current;
-  root.dataset.state = "searching";
-  const found = await searchDocuments(session.searched).catch(() => []);
-  if (run !== current) return;
-  session.found += found.length;
-  if (found.length) {
-    session.pending.unshift({ heading: say(strings.documents_found, { count: number(found.length) }),
-      kind: "search-documents-heading" }, ...found);
-  }
-  sayStatus();
-  await showMore(run);
-  if (run === current) root.dataset.state = "done";
-}
-
 // The next results, each shown as soon as it and those above it have arrived (a fragment each).
 async function showMore(run) {
   const batch = session.pending.splice(0, PAGE);
@@ -493,12 +429,11 @@ function updateButtons() {
     : say(strings.more_older, { range: range(next), size: size(cost(next, wordsCount)) });
   scopeLine.hidden = !left.length;
   olderButton.textContent = left.length ? say(strings.older, { range: range(left), size: size(cost(left, wordsCount)) }) : "";
-  const documentsLeft = documentsIn(session.searched);
-  documentsButton.hidden = !session.plan.query || !documentsLeft;
-  if (documentsLeft) {
-    documentsButton.textContent = say(strings.documents, { count: number(documentsLeft),
-      size: size(cost(documentShards(session.searched), Math.max(1, session.plan.words.length))) });
-  }
+  const documents = documentShards(session.searched);
+  documentsButton.hidden = !session.plan.query || !documents.length;
+  const held = Math.round(documents.reduce((sum, shard) => sum + shard.count, 0));
+  documentsButton.textContent = say(strings.documents, { count: number(held),
+    size: size(cost(documents, Math.max(1, session.plan.words.length))) });
   wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
@@ -634,7 +569,13 @@ olderButton.addEventListener("click", () => {
   return search();
 });
 wordsButton.addEventListener("click", () => searchWords());
-documentsButton.addEventListener("click", () => { documentsButton.hidden = true; searchDocumentsAsked(); });
+documentsButton.addEventListener("click", async () => {
+  documentsButton.hidden = true;
+  root.dataset.state = "searching";
+  documentsModule ??= await import(root.dataset.documentsScript);
+  documentsModule.searchDocuments({ root, session, strings, scope: documentShards(session.searched), now: () => current,
+    run, fresh, say, number, sayStatus, showMore });
+});
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
 // Pagefind's script and the newest shards' metadata load as soon as the box has focus, while the
