@@ -78,11 +78,14 @@ GUIDE_PAIRS = {  # each Vietnamese page and the English page beside it: each nam
 EDITOR_MODULES = (
     "content/parse.py", "content/checks.py", "content/assemble.py", "content/authoring.py", "language/dates.py",
     "language/errors.py", "language/provinces.py", "language/syntax.py", "photos/processing.py",
-    "builder/links.py", "builder/plan.py", "project/inputs.py", "editor/rebuild.py",
+    "builder/links.py", "builder/plan.py", "project/inputs.py", "editor/rebuild.py", "documents/catalogue.py",
+    "markup/charts.py",
 )
 # ... but these, which only the person who runs the site meets (site.toml and the province list are TOML,
 # the favicon is site.toml's); they are said on the English operator's pages
 OPERATOR_ONLY = {
+    "ocr = true, but Tesseract with its {language} data is not installed: scanned documents are not read",
+    "install it (Debian, Ubuntu: {command}), or set ocr = false",
     "{file} cannot be read here (TOML: {problem})", "each line is 'key = value', text in double quotes: {example}",
     "{file} cannot be read: {cause} (TOML: {problem})", "{key} is set twice (lines {first} and {second})",
     "a list opened with '[' is never closed with ']'", "a heading opened with '[' is never closed with ']'",
