@@ -210,6 +210,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2, help="cores for the documents' child processes")
     parser.add_argument("--search-bytes", action="store_true", help="first queries in chromium, with and without")
+    parser.add_argument("--extraction-only", action="store_true", help="only the cold extraction")
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="only the rebuilds with nothing changed (the sites built, warm, as they are)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -220,19 +223,24 @@ def main() -> int:
     print(f"{args.count} articles, {len(pdfs)} PDFs of {PAGES} pages ({megabytes:.0f} MB); load average {load()}",
           flush=True)
 
-    measured = [cold_extraction(root, args.jobs) for _ in range(args.runs)]
-    wall = statistics.median(m[0] for m in measured)
-    cpu = statistics.median(m[1] for m in measured)
-    runs = ", ".join(f"{m[0]:.1f}" for m in measured)
-    print(f"cold extraction, {args.jobs} cores: {wall:.1f} s wall (runs: {runs}), {cpu:.1f} s CPU in the readers' "
-          f"processes, {measured[0][2]} documents, {1000 * wall / measured[0][2]:.0f} ms each; load average {load()}",
-          flush=True)
+    if not args.rebuild_only:
+        measured = [cold_extraction(root, args.jobs) for _ in range(args.runs)]
+        wall = statistics.median(m[0] for m in measured)
+        cpu = statistics.median(m[1] for m in measured)
+        runs = ", ".join(f"{m[0]:.1f}" for m in measured)
+        print(f"cold extraction, {args.jobs} cores: {wall:.1f} s wall (runs: {runs}), {cpu:.1f} s CPU in the "
+              f"readers' processes, {measured[0][2]} documents, {1000 * wall / measured[0][2]:.0f} ms each; load "
+              f"average {load()}", flush=True)
+    if args.extraction_only:
+        return 0
 
     for site in (plain, root):  # a cold build of each, then once more so that both are as a day leaves them
-        shutil.rmtree(site / "_site", ignore_errors=True)
-        shutil.rmtree(site / ".bantin-cache", ignore_errors=True)
+        if not args.rebuild_only:
+            shutil.rmtree(site / "_site", ignore_errors=True)
+            shutil.rmtree(site / ".bantin-cache", ignore_errors=True)
         seconds, summary = build(site)
-        print(f"cold build {site.name}: {seconds:.1f} s; {summary}; load average {load()}", flush=True)
+        print(f"{'first' if args.rebuild_only else 'cold'} build {site.name}: {seconds:.1f} s; {summary}; "
+              f"load average {load()}", flush=True)
         build(site)
     without, with_ = [], []
     for _ in range(args.runs):

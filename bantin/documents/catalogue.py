@@ -42,7 +42,7 @@ FOLDER = f"{cache.CACHE_DIR}/documents"  # text, OCR and first pages, named by t
 MAX_CHARS = 5_000_000  # text read of one document, at most
 SHOWN_SUFFIXES = SUFFIXES | frozenset(reader.OLD_OFFICE)  # files that get a card
 
-Use = tuple[str, "int | None", str]  # (article key, line, field): where an article names a document
+Use = tuple[str, int | None, str]  # (article key, line, field): where an article names a document
 Progress = Callable[[int, int], None]
 
 
@@ -325,7 +325,7 @@ def _thumbnail(found: DocumentFacts, config: Config, reading: str) -> Picture:
     return dataclasses.replace(picture, thumbs=(), share=None)
 
 
-def prune(catalogue: Catalogue, root: Path, ocr_key: str = "") -> None:
+def prune(catalogue: Catalogue, root: Path) -> None:
     """Forget what no document of this build needs: text, first pages and OCR of files gone or changed."""
     folder = root / FOLDER
     digests = {facts.digest for facts in catalogue.documents.values()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import io
+import os
 import re
 import subprocess
 import unicodedata
@@ -179,11 +180,5 @@ def ocr_page(job: OcrJob) -> str:
     # one thread: pages run side by side, one per core
     done = subprocess.run(["tesseract", "stdin", "stdout", "-l", job.language, "--dpi", str(job.dpi)],
                           input=png.getvalue(), capture_output=True, check=True,
-                          env={"OMP_THREAD_LIMIT": "1", "PATH": _path()})
+                          env={"OMP_THREAD_LIMIT": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     return _clean(done.stdout.decode("utf-8", "replace"))
-
-
-def _path() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
