@@ -263,21 +263,31 @@ def main() -> int:
         phrase, page = phrases[newest]
         print(f"\na phrase only on page {page} of {newest} (\"{phrase}\"), with documents:", flush=True)
         measure(root / "_site", [phrase], args.runs, True, "-", "-", "-")
-        print(f"the documents it names: {found_documents(root / '_site', phrase)}")
+        for _ in range(args.runs):
+            links, button, kb = found_documents(root / "_site", phrase)
+            print(f"asked for the documents (\"{button}\"): {kb:.0f} KB more; the documents it names: {links}")
     return 0
 
 
-def found_documents(site: Path, query: str) -> list[str]:
-    """The links of the documents a search shows, in chromium, once the reader asks for them."""
-    from browser import browser, serve
+def found_documents(site: Path, query: str) -> tuple[list[str], str, float]:
+    """In chromium: the links of the documents a search shows once the reader asks for them, what the button
+    said, and the KB that asking fetched (gzipped, as bench/search.py serves)."""
+    from search import serve_counting
 
-    with serve(site) as origin, browser() as chromium:
+    from browser import browser
+
+    with serve_counting(site, True) as (origin, sent), browser() as chromium:
         page = chromium.new_page()
         page.goto(f"{origin}/tim-kiem/?q={query}")
         page.wait_for_selector("[data-search][data-state=done]", timeout=300_000)
+        page.wait_for_load_state("networkidle")
+        button = page.eval_on_selector(".search-documents", "e => e.textContent")
+        before = len(sent)
         page.click(".search-documents")  # documents are searched when the reader asks
         page.wait_for_selector("[data-search][data-state=done]", timeout=300_000)
-        return page.eval_on_selector_all(".search-document h2 a", "links => links.map(a => a.getAttribute('href'))")
+        page.wait_for_load_state("networkidle")
+        links = page.eval_on_selector_all(".search-document h2 a", "links => links.map(a => a.getAttribute('href'))")
+        return links, button, sum(size for _, size in sent[before:]) / 1024
 
 
 if __name__ == "__main__":
