@@ -11,6 +11,7 @@ import pytest
 from documents_helpers import FIXTURES, JAVASCRIPT, with_names, write_pdf, zip_bomb
 
 from bantin.language.errors import BuildFailed
+from bantin.project.config import DOCUMENT_KINDS
 
 from conftest import ENGLISH, SITE_TOML, article
 from html_helpers import Page
@@ -22,6 +23,10 @@ def official(title: str, date: str, document: str, body: str = "Nội dung.", **
     return text.replace("\n---\n", "\ndocument:\n" + "\n".join(f"  {line}" for line in document.strip().split("\n"))
                         + "\n---\n", 1)
 
+
+# messages as the code writes them (an English site), the kinds of a Vietnamese one
+ENGLISH_VIETNAMESE_KINDS = (ENGLISH + SITE_TOML + "\n[documents]\nkinds = ["
+                            + ", ".join(f'"{kind}"' for kind in DOCUMENT_KINDS) + "]\n")
 
 CONG_VAN = """
 number: "135/UBND-KTTH"
@@ -155,7 +160,7 @@ file: /van-ban/khong-co.pdf
         "content/bao-cao/nam.md": official("Sai năm", "2021-02-04", 'number: "30/2020/NĐ-CP"\nkind: "Nghị định"\n'
                                            "issued: 2021-01-02\nfile: /van-ban/2021/135-ubnd-ktth.pdf"),
     })
-    (site.root / "site.toml").write_text(ENGLISH + SITE_TOML, encoding="utf-8")  # messages as the code writes them
+    (site.root / "site.toml").write_text(ENGLISH_VIETNAMESE_KINDS, encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
         site.build(search=False)
     said = {(e.path, e.line, e.field): (str(e.message), str(e.hint)) for e in failed.value.errors}
@@ -219,7 +224,7 @@ def test_bad_documents_are_warnings_and_the_rest_of_the_site_builds(project, tmp
     }
     links = "\n\n".join(f"[{name}](/{name.removeprefix('content/')})" for name in files)
     site = project({**files, "content/tin-tuc/a.md": article("Tài liệu", "2023-01-01", body=links)},
-                   ENGLISH + SITE_TOML)
+                   ENGLISH_VIETNAMESE_KINDS)
     report = site.build(search=False)
     said: dict[str, str] = {}
     for warning in report.warnings:
@@ -238,7 +243,7 @@ def test_bad_documents_are_warnings_and_the_rest_of_the_site_builds(project, tmp
 def test_a_bad_document_that_is_the_subject_is_an_error(project, tmp_path):
     site = project({"content/van-ban/a.pdf": with_names(JAVASCRIPT),
                     "content/bao-cao/a.md": official("A", "2023-01-02", 'kind: "Báo cáo"\nfile: /van-ban/a.pdf')},
-                   ENGLISH + SITE_TOML)
+                   ENGLISH_VIETNAMESE_KINDS)
     with pytest.raises(BuildFailed) as failed:
         site.build(search=False)
     [error] = failed.value.errors
@@ -282,7 +287,7 @@ def test_a_chart_is_an_svg_with_its_table_and_its_data_a_dependency(project):
 def test_a_chart_that_cannot_be_drawn_names_its_file_and_line(project):
     body = "```chart\ntype: donut\ndata: /so-lieu/a.csv\n```\n\n```chart\ntype: line\ndata: /so-lieu/b.csv\n```"
     site = project({"content/so-lieu/a.csv": CSV, "content/so-lieu/b.csv": "Năm,Số\n2020,nhiều\n",
-                    "content/tin-tuc/a.md": article("A", "2023-01-01", body=body)}, ENGLISH + SITE_TOML)
+                    "content/tin-tuc/a.md": article("A", "2023-01-01", body=body)}, ENGLISH_VIETNAMESE_KINDS)
     with pytest.raises(BuildFailed) as failed:
         site.build(search=False)
     said = {(e.path, e.line): str(e.message) for e in failed.value.errors}

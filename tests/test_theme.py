@@ -8,7 +8,7 @@ from test_incremental import clean_build, snapshot
 from bantin.language.errors import BuildFailed
 from bantin.theme.files import THEME_DIR
 
-from conftest import SITE_TOML, article
+from conftest import REPO, SITE_TOML, article
 from html_helpers import Page
 
 FILES = {f"content/tin-tuc/2023/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}", tags=["trí thức"])
@@ -182,6 +182,10 @@ def test_every_block_a_site_overrides_in_base_html_reaches_every_page_kind(proje
     site = project({**FILES,
                     "content/tin-tuc/2023/bai-0.md": article("Bài 0", "2023-01-10", tags=["trí thức"],
                                                              aliases='["/tin-cu/bai-0/"]'),
+                    # an official document: the Văn bản section's pages (all, by kind, year and issuer) too
+                    "content/van-ban/qd.pdf": (REPO / "tests/fixtures/documents/generated/vni_times.pdf").read_bytes(),
+                    "content/bao-cao/2023/qd.md": article("Quyết định", "2023-01-12").replace("\n---\n", (
+                        '\ndocument: {kind: "Quyết định", issuer: "Liên hiệp hội", file: /van-ban/qd.pdf}\n---\n'), 1),
                     "layouts/base.html": '{% extends "!theme/base.html" %}\n' + overrides},
                    site_toml=SITE_TOML + "\n[cms]\nenabled = true\n")
     site.build(search=False)

@@ -39,10 +39,10 @@ from bantin.builder.outputs import Kind, Output
 from bantin.builder.plan import SitemapEntry, list_page, page_url, terms_by_kind
 from bantin.builder.sitemap import sitemap_index, sitemap_part
 from bantin.content.model import Article, Site, Term
-from bantin.language.dates import month_in
 from bantin.documents import numbers
 from bantin.documents.cards import expand_documents
 from bantin.documents.model import DocumentFacts
+from bantin.language.dates import month_in
 from bantin.language.errors import BuildFailed
 from bantin.language.messages import Text, plural
 from bantin.language.provinces import ProvinceList

@@ -125,7 +125,7 @@ def _document_lists(ordered: list[Article], config: Config) -> dict[str, dict[st
     paths = config.paths
     published = sorted((a for a in ordered if a.document is not None),
                        key=lambda a: (-a.document.issued.timestamp(), -a.date.timestamp(), a.key))  # type: ignore[union-attr]
-    root = f"/{paths.documents}/"
+    root = f"/{paths.official}/"
     kinds: dict[str, list[str]] = defaultdict(list)
     years: dict[str, list[str]] = defaultdict(list)
     issuers: dict[str, list[str]] = defaultdict(list)
@@ -140,12 +140,12 @@ def _document_lists(ordered: list[Article], config: Config) -> dict[str, dict[st
             issuers[slug].append(article.key)
             issuer_names[slug][document.issuer] += 1
     by_kind = {slug_of(kind): Term("document-kind", kind, slug_of(kind),
-                                   f"{root}{paths.document_kind}/{slug_of(kind)}/", tuple(kinds[kind]))
+                                   f"{root}{paths.official_kind}/{slug_of(kind)}/", tuple(kinds[kind]))
                for kind in config.documents.kinds if kinds.get(kind)}
-    by_year = {year: Term("document-year", year, year, f"{root}{paths.document_year}/{year}/", tuple(keys))
+    by_year = {year: Term("document-year", year, year, f"{root}{paths.official_year}/{year}/", tuple(keys))
                for year, keys in sorted(years.items(), reverse=True)}
     by_issuer = {slug: Term("document-issuer", min(issuer_names[slug].items(), key=lambda item: (-item[1], item[0]))[0],
-                            slug, f"{root}{paths.document_issuer}/{slug}/", tuple(issuers[slug]))
+                            slug, f"{root}{paths.official_issuer}/{slug}/", tuple(issuers[slug]))
                  for slug in sorted(issuers)}
     everything = {"": Term("documents", config.strings["documents"], "", root, tuple(a.key for a in published))}
     return {"documents": everything if published else {}, "document-kind": by_kind, "document-year": by_year,

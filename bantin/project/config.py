@@ -147,6 +147,12 @@ DOCUMENT_KINDS = (
 )
 
 
+# An English site's kinds (its articles' `document: kind:`), by default
+ENGLISH_DOCUMENT_KINDS = ("Report", "Plan", "Decision", "Resolution", "Directive", "Conclusion", "Letter", "Notice",
+                          "Guidance", "Minutes", "Budget", "Regulation", "Charter", "Invitation", "Contract")
+DOCUMENT_KINDS_BY_LANGUAGE = {"vi": DOCUMENT_KINDS, "en": ENGLISH_DOCUMENT_KINDS}
+
+
 @dataclass(frozen=True)
 class Documents:
     """Documents articles publish or link (bantin/documents/): what is read of them, within what limits."""
@@ -388,7 +394,7 @@ class _Validator:
             markdown=self.markdown(self.take(data, "markdown", dict, {})),
             images=self.images(self.take(data, "images", dict, {})),
             cms=self.cms(self.take(data, "cms", dict, {})),
-            documents=self.documents(self.take(data, "documents", dict, {})),
+            documents=self.documents(self.take(data, "documents", dict, {}), language),
             deploy=self.deploy(self.take(data, "deploy", dict, {})),
             image=self.image(self.take(data, "image", str, "")),
             logo=self.asset_file("logo", self.take(data, "logo", str, ""), Text("logo")),
@@ -613,8 +619,10 @@ class _Validator:
                        Text("for example {example}", example='integrity = "sha384-..."'))
         return Cms(**values)
 
-    def documents(self, data: dict[str, Any]) -> Documents:
-        defaults, prefix = Documents(), "documents."
+    def documents(self, data: dict[str, Any], language: str) -> Documents:
+        defaults = Documents(kinds=DOCUMENT_KINDS_BY_LANGUAGE.get(primary(language), ENGLISH_DOCUMENT_KINDS),
+                             ocr_language="vie" if primary(language) == "vi" else "eng")
+        prefix = "documents."
         self.unknown(data, set(defaults.__dataclass_fields__), prefix)
         kinds = self.take(data, "kinds", list, list(defaults.kinds), prefix)
         if not kinds or not all(isinstance(k, str) and k.strip() for k in kinds):

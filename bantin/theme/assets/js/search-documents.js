@@ -52,7 +52,7 @@ export async function searchDocuments(page) {
   if (search !== page.now()) return;
   session.found += found.length;
   if (found.length) {
-    session.pending.unshift({ heading: page.say(strings.documents_found, { count: page.number(found.length) }),
+    session.pending.unshift({ heading: page.say(page.counted("documents_found", found.length), { count: page.number(found.length) }),
       kind: "search-documents-heading" }, ...found);
   }
   page.sayStatus();

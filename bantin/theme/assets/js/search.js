@@ -432,7 +432,7 @@ function updateButtons() {
   const documents = documentShards(session.searched);
   documentsButton.hidden = !session.plan.query || !documents.length;
   const held = Math.round(documents.reduce((sum, shard) => sum + shard.count, 0));
-  documentsButton.textContent = say(strings.documents, { count: number(held),
+  documentsButton.textContent = say(counted("documents", held), { count: number(held),
     size: size(cost(documents, Math.max(1, session.plan.words.length))) });
   wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
@@ -574,7 +574,7 @@ documentsButton.addEventListener("click", async () => {
   root.dataset.state = "searching";
   documentsModule ??= await import(root.dataset.documentsScript);
   documentsModule.searchDocuments({ root, session, strings, scope: documentShards(session.searched), now: () => current,
-    run, fresh, say, number, sayStatus, showMore });
+    run, fresh, say, number, counted, sayStatus, showMore });
 });
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
