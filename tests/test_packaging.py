@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import venv
 from pathlib import Path
 
@@ -46,10 +45,7 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     prefix = work / "venv"
     venv.create(prefix, system_site_packages=True, with_pip=True)
     python = prefix / "bin" / "python"
-    if sys.prefix != sys.base_prefix:  # run from a developer's venv: its packages, as CI's are the system's
-        inside = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-        Path(inside, "_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    with_developers_packages(prefix)
     run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], work, env)
     env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{env['PATH']}"
     return prefix, env
@@ -110,9 +106,36 @@ def repository(tmp_path_factory) -> tuple[str, str]:
     return f"git+file://localhost{work.as_posix()}", commit
 
 
+def with_developers_packages(prefix: Path) -> None:
+    """Run from a developer's venv (GUIDE: each helper has one), let a fresh venv see the dependencies of bantin
+    that only that venv holds, as CI's fresh venvs see the system's: a folder of links to those
+    distributions' files, named in a .pth file. Never bantin itself."""
+    if sys.prefix == sys.base_prefix:
+        return
+    import importlib.metadata
+
+    shared = prefix / "developer-packages"
+    shared.mkdir(exist_ok=True)
+    asked = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    base = subprocess.run([str(prefix / "bin" / "python"), "-c", asked], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    for distribution in importlib.metadata.distributions():
+        name = distribution.metadata["Name"] or ""
+        if name.lower() == "bantin" or not distribution.files:
+            continue
+        located = Path(distribution.locate_file(""))
+        if not located.is_relative_to(sys.prefix):
+            continue  # the system's: the fresh venv sees it already
+        for top in {file.parts[0] for file in distribution.files if not file.parts[0].startswith("..")}:
+            if (located / top).exists() and not (shared / top).exists():
+                (shared / top).symlink_to(located / top)
+    Path(base, "_developer_packages.pth").write_text(f"{shared}\n", encoding="utf-8")
+
+
 def fresh(prefix: Path) -> tuple[Path, dict[str, str]]:
     """A fresh venv that sees the system's packages (bantin's dependencies, no network needed) but no bantin."""
     venv.create(prefix, system_site_packages=True, with_pip=True)
+    with_developers_packages(prefix)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_FIND_LINKS", "VIRTUAL_ENV")}
     env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}")
     # Python 3.11's venv brings its own old setuptools (no bdist_wheel): the system's newer one builds bantin
