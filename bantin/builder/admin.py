@@ -102,7 +102,7 @@ def _fields(config: Config, provinces: ProvinceList, tags: list[str], t: Any) ->
         {"label": t(Text("Source")), "name": "source", "widget": "string",
          "hint": t(Text("a name, or an address starting with https://"))},
         {"label": t(Text("Photo")), "name": "image", "widget": "image", "choose_url": False},
-        {"label": t(Text("Photo caption")), "name": "image_alt", "widget": "string",
+        {"label": t(Text("Photo description")), "name": "image_alt", "widget": "string",
          "hint": t(Text("what the photo shows, for readers who cannot see it"))},
         {"label": t(Text("Draft (not published yet)")), "name": "draft", "widget": "boolean", "default": False},
         {"label": t(Text("Body")), "name": "body", "widget": "markdown"},
