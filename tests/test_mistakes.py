@@ -230,6 +230,29 @@ def test_a_field_written_twice_and_an_indented_field_are_said(project):
     assert "gợi ý: viết lại dòng 6 thành: author: x" in said
 
 
+def test_a_value_cut_by_a_comment_is_said_and_a_comment_after_a_date_is_not(project):
+    """YAML drops ' #...' from a plain value: in words an editor writes, that is never meant."""
+    cut = article("A", "2024-05-10").replace('title: "A"', 'title: Hội nghị lần thứ #3 của "Liên hiệp hội"')
+    dated = article("B", "2024-05-11").replace("date: 2024-05-11", "date: 2024-05-11  # ngày đăng")
+    site = project({**OK, "content/tin-tuc/2024/a.md": cut, "content/tin-tuc/2024/b.md": dated})
+    said = check(site)
+    assert ("a.md:2: [title] title bị cắt trước ' #': khi giá trị không có ngoặc kép, phần còn lại của dòng bị coi "
+            "là ghi chú và bỏ đi") in said, said
+    assert 'gợi ý: đặt cả giá trị trong ngoặc kép: title: "Hội nghị lần thứ #3 của \\"Liên hiệp hội\\""' in said
+    assert "b.md" not in said, said
+
+
+def test_a_header_never_closed_is_one_error_without_its_fields(project):
+    """The fields of a header that never closes are unknown: 'missing required field' would only repeat it."""
+    site = project({**OK, "content/tin-tuc/2024/a.md": '---\ntitle: "Hội thảo"\ndate: 2024-05-10\n\nNội dung.\n',
+                    "content/tin-tuc/2024/b.md": "Nội dung không có phần đầu.\n"})
+    said = check(site)
+    assert "a.md:1: phần đầu bài (front matter) không được đóng lại" in said, said
+    assert "b.md:1: tệp không có phần đầu bài (front matter)" in said, said
+    assert "thiếu trường bắt buộc" not in said, said
+    assert said.count("a.md") == 1 and said.count("b.md") == 1, said
+
+
 @pytest.mark.parametrize(("spoil", "line", "said", "hint"), [
     (lambda t: t.replace('title = "Liên hiệp hội thử nghiệm"', 'title = "Liên hiệp hội thử nghiệm'), 1,
      "[title] không đọc được site.toml: dấu ngoặc kép mở ở đây nhưng không được đóng lại (TOML: Illegal character",

@@ -24,7 +24,7 @@ from bantin.language.dates import EXAMPLE_WITH_TIME, DateInvalid, date_hint, par
 from bantin.language.errors import ContentError, line_of_key
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
-from bantin.language.syntax import duplicated_keys, yaml_error
+from bantin.language.syntax import cut_by_comment, duplicated_keys, yaml_error
 from bantin.markup.charts import ChartInvalid, ChartSpec
 from bantin.markup.markdown import MarkdownRenderer, first_paragraph_text
 from bantin.photos.variants import body_images, is_photo, site_path
@@ -44,6 +44,15 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # control characters (a space is f
 _COMPUTER_PATH_RE = re.compile(r"^(?:[A-Za-z]:[\\/\x00-\x1f]|\\\\|file:)", re.IGNORECASE)  # \x07: "D:\anh" quoted
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _YEAR_FOLDER_RE = re.compile(r"/((?:19|20)\d{2})/")
+# Fields of words, where ' #' is the editor's text, never a comment they meant.
+_WORDS_FIELDS = frozenset({"title", "summary", "author", "source", "image_alt", "province", "topic"})
+
+
+def _quoted(written: str) -> str:
+    """A value as written, made fit to stand between double quotes."""
+    return written.replace("\\", "\\\\").replace('"', '\\"')
+
+
 EXAMPLE_YEAR = 2025  # for hints about a file whose year is unknown
 
 
@@ -161,7 +170,8 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
     except ArticleInvalid as invalid:  # no header at all: the whole file is the body
         errors += invalid.errors
         front, body, body_line = "", (source.text if not source.text.startswith("---") else ""), 1
-    data: Any = {}
+    # Without a header, its fields are not checked: "missing title" and the like would only repeat the error.
+    data: Any = {} if not errors else None
     if front.strip():
         try:
             data = yaml.load(front, Loader=_Loader)
@@ -174,6 +184,12 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
         errors.append(ContentError(source.rel, 2, None, Text("the article's header must be 'field: value' lines"),
                                    hint=Text("for example {example}", example='title: "Hội thảo chuyển đổi số"')))
         data = None
+    for field, line, written in cut_by_comment(front, first_line=2, fields=_WORDS_FIELDS):
+        errors.append(ContentError(source.rel, line, field,
+                                   Text("{field} stops before ' #': without quotes, YAML reads the rest of the line "
+                                        "as a comment", field=field),
+                                   hint=Text("put the value in quotes: {example}",
+                                             example=f'{field}: "{_quoted(written)}"')))
     for field, first, second in duplicated_keys(front, first_line=2):
         errors.append(ContentError(source.rel, second, field,
                                    Text("{field} is written twice (lines {first} and {second}): only the second counts",

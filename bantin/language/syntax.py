@@ -173,6 +173,22 @@ def duplicated_keys(front: str, first_line: int) -> list[tuple[str, int, int]]:
     return twice
 
 
+# A plain (unquoted) value ends where ' #' starts a comment; for words an editor writes, that
+# cut is never meant ("Hội nghị lần thứ #3" kept as "Hội nghị lần thứ").
+_CUT_BY_COMMENT_RE = re.compile(r"^(?P<key>[A-Za-z_]+)[ \t]*:[ \t]+(?P<value>[^'\"|>\[{#\s][^\n]*?)[ \t]+#")
+
+
+def cut_by_comment(front: str, first_line: int, fields: frozenset[str]) -> list[tuple[str, int, str]]:
+    """(field, line, the value as written) for each of `fields` written without quotes whose value holds
+    ' #': YAML keeps only what comes before it, silently."""
+    found = []
+    for index, line in enumerate(front.split("\n")):
+        match = _CUT_BY_COMMENT_RE.match(line)
+        if match and match["key"] in fields:
+            found.append((match["key"], first_line + index, line.split(":", 1)[1].strip()))
+    return found
+
+
 def toml_error(text: str, error: tomllib.TOMLDecodeError, file: str) -> Explained:
     """Explain a TOML error in `file` (site.toml or a province list)."""
     said = str(error)
