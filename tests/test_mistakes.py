@@ -242,6 +242,33 @@ def test_a_value_cut_by_a_comment_is_said_and_a_comment_after_a_date_is_not(proj
     assert "b.md" not in said, said
 
 
+@pytest.mark.parametrize(("tags", "line", "said", "hint"), [
+    ('tags: ["trí thức", "hội thảo]', 6, "dấu ngoặc kép mở ở đây nhưng không được đóng lại",
+     'viết lại dòng 6 thành: tags: ["trí thức", "hội thảo"]'),
+    ('tags: ["trí thức, "hội thảo"]', 6, "danh sách viết chưa đúng",
+     'viết lại dòng 6 thành: tags: ["trí thức", "hội thảo"]'),
+    ("tags: trí thức, hội thảo", 6, "[tags] cần một danh sách các giá trị chữ",
+     'viết thành một danh sách: tags: ["trí thức", "hội thảo"]'),
+    ("tags:\n  - trí thức\n    - hội thảo", 8, "[tags] các mục của một danh sách phải thẳng cột với mục đầu tiên",
+     "đầu dòng 8 đặt 2 dấu cách trước dấu '-', như dòng 7"),
+    ("tags:\n    - trí thức\n  - hội thảo", 8, "[tags] các mục của một danh sách phải thẳng cột với mục đầu tiên",
+     "đầu dòng 8 đặt 4 dấu cách trước dấu '-', như dòng 7"),
+])
+def test_a_list_of_tags_written_wrong_gets_the_line_as_meant(project, tags, line, said, hint):
+    text = article("Hội thảo", "2024-05-10", tags=["x"]).replace('tags: ["x"]', tags)
+    site = project({**OK, "content/tin-tuc/2024/a.md": text})
+    result = check(site)
+    assert f"content/tin-tuc/2024/a.md:{line}: " in result and said in result, result
+    assert f"gợi ý: {hint}" in result, result
+    assert result.count("a.md:") == 1, result  # the cause, not YAML's complaint beside it
+
+
+def test_a_list_of_tables_and_a_list_written_evenly_are_not_uneven(project):
+    even = article("A", "2024-05-10", tags=["x"]).replace('tags: ["x"]', "tags:\n  - trí thức\n  - hội thảo")
+    site = project({**OK, "content/tin-tuc/2024/a.md": even})
+    assert "tốt: đã kiểm tra" in check(site)
+
+
 def test_a_header_never_closed_is_one_error_without_its_fields(project):
     """The fields of a header that never closes are unknown: 'missing required field' would only repeat it."""
     site = project({**OK, "content/tin-tuc/2024/a.md": '---\ntitle: "Hội thảo"\ndate: 2024-05-10\n\nNội dung.\n',

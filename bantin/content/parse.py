@@ -24,7 +24,7 @@ from bantin.language.dates import EXAMPLE_WITH_TIME, DateInvalid, date_hint, par
 from bantin.language.errors import ContentError, line_of_key
 from bantin.language.messages import Text
 from bantin.language.provinces import ProvinceList
-from bantin.language.syntax import cut_by_comment, duplicated_keys, yaml_error
+from bantin.language.syntax import cut_by_comment, duplicated_keys, listed, uneven_items, yaml_error
 from bantin.markup.charts import ChartInvalid, ChartSpec
 from bantin.markup.markdown import MarkdownRenderer, first_paragraph_text
 from bantin.photos.variants import body_images, is_photo, site_path
@@ -172,14 +172,24 @@ def parse_article(source: Source, config: Config, provinces: ProvinceList,
         front, body, body_line = "", (source.text if not source.text.startswith("---") else ""), 1
     # Without a header, its fields are not checked: "missing title" and the like would only repeat the error.
     data: Any = {} if not errors else None
+    uneven = uneven_items(front, first_line=2)
+    for field, line, first, column in uneven:
+        errors.append(ContentError(source.rel, line, field,
+                                   Text("the items of a list must start at the same column as its first item"),
+                                   hint=Text.counted("start line {line} with {count} space before '-', as line {first}",
+                                                "start line {line} with {count} spaces before '-', as line {first}",
+                                                column, line=line, first=first)))
     if front.strip():
         try:
             data = yaml.load(front, Loader=_Loader)
         except yaml.YAMLError as exc:
             explained = yaml_error(front, exc, first_line=2)
-            errors.append(ContentError(source.rel, explained.line, explained.field, explained.message,
-                                       explained.hint))
+            if not uneven:  # else the uneven items are the cause, said above
+                errors.append(ContentError(source.rel, explained.line, explained.field, explained.message,
+                                           explained.hint))
             data = None
+        if uneven:
+            data = None  # what YAML read is not what the editor wrote
     if data is not None and not isinstance(data, dict):
         errors.append(ContentError(source.rel, 2, None, Text("the article's header must be 'field: value' lines"),
                                    hint=Text("for example {example}", example='title: "Hội thảo chuyển đổi số"')))
@@ -557,8 +567,10 @@ class _Fields:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str | int | float) and not isinstance(v, bool)
                                                   for v in value):
+            written = listed(value) if isinstance(value, str) else None
             self.error(field, Text("expected a list of text values"),
-                       Text("for example {example}", example=f'{field}: ["first", "second"]'))
+                       Text("write it as a list: {example}", example=f"{field}: {written}") if written else
+                       Text("for example {example}", example=f'{field}: ["…", "…"]'))
             return ()
         seen: dict[str, str] = {}
         for item in value:

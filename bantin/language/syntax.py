@@ -75,7 +75,8 @@ def _yaml_cause(lines: list[str], at: int) -> tuple[int, Text, str | None] | Non
         value, rebuild = _parts(lines[index])
         if value and _unclosed(value):
             quote = value[0] if value[0] in "\"'" else '"'
-            return index, Text("a quote opened here is never closed"), rebuild(value.rstrip() + quote)
+            closed = (value.startswith("[") and listed(value)) or value.rstrip() + quote  # in a list, before ']'
+            return index, Text("a quote opened here is never closed"), rebuild(closed)
     line = lines[at]
     value, rebuild = _parts(line)
     if not value:
@@ -96,11 +97,23 @@ def _yaml_cause(lines: list[str], at: int) -> tuple[int, Text, str | None] | Non
                         "with \\\" for each quote inside"), rebuild(_quoted(value))
     if value[0] == "[" and value.rstrip().endswith("]"):
         return at, Text("the list is not written right: each item in double quotes, separated by commas"), \
-            Text("for example {example}", example='tags: ["trí thức", "hội thảo"]')
+            rebuild(listed(value) or '["…", "…"]')
     if value[0] in _INDICATORS:
         return at, Text("a value starting with {symbol} must be in double quotes", symbol=repr(value[0])), \
             rebuild(_quoted(value))
     return None
+
+
+def listed(value: str) -> str | None:
+    """A list as an editor meant it, written right: each item between commas in double quotes
+    ('[trí thức", "hội thảo]' -> '["trí thức", "hội thảo"]'); a value written as '[...]' or as
+    'a, b'. None where no item is left."""
+    inner = value.strip()
+    if inner.startswith("["):
+        inner = inner[1:].removesuffix("]") if inner.endswith("]") else inner[1:]
+    items = [item.strip().strip("\"'“”‘’").strip() for item in inner.split(",")]
+    items = [item for item in items if item]
+    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def _parts(line: str) -> tuple[str, Callable[[str], str]]:
@@ -186,6 +199,32 @@ def cut_by_comment(front: str, first_line: int, fields: frozenset[str]) -> list[
         match = _CUT_BY_COMMENT_RE.match(line)
         if match and match["key"] in fields:
             found.append((match["key"], first_line + index, line.split(":", 1)[1].strip()))
+    return found
+
+
+def uneven_items(front: str, first_line: int) -> list[tuple[str, int, int, int]]:
+    """(field, line, the first item's line, its column) for each '- item' of a field's list of plain
+    items that does not start where its first item does: YAML joins a deeper one to the item above
+    ("trí thức - hội thảo"), silently, or cannot read a shallower one. Lists holding anything but
+    '- item' lines (tables of fields, lists in lists) are left to YAML."""
+    found: list[tuple[str, int, int, int]] = []
+    field: str | None = None
+    first: tuple[int, int] | None = None  # the first item's (line, column)
+    for index, line in enumerate(front.split("\n")):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key = _KEY_RE.match(line)
+        if key and not line[:1].isspace():
+            field, first = key["key"].strip(), None
+            continue
+        item = _ITEM_RE.match(line)
+        if item is None or field is None or _KEY_RE.match(item["value"]):
+            field = None  # not a list of plain items
+            continue
+        if first is None:
+            first = (first_line + index, len(item["indent"]))
+        elif len(item["indent"]) != first[1]:
+            found.append((field, first_line + index, *first))
     return found
 
 
