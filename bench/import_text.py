@@ -66,6 +66,7 @@ def front(path: Path) -> dict:
 def seeds(config) -> tuple[list[Known], list[dict]]:
     """The seed pages with what the example site says of them, and the example site's articles."""
     examples = [front(p) for p in sorted((REPO / "content").rglob("*.md"))]
+    examples = [e for e in examples if "document" not in e]  # the seeds' five articles, not the example decision
     known = []
     for path in sorted((SHARED / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
