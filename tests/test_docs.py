@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 pytest.importorskip("mkdocs", reason="MkDocs (the test extra) builds the documentation")
 
@@ -39,6 +40,17 @@ def test_the_documentation_builds_strictly(tmp_path):
     english = (tmp_path / "site" / "errors" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<html[^>]* lang="en"', english)
     assert not (tmp_path / "site" / "hooks.py").exists()
+    # the theme's own words on a Vietnamese page are Vietnamese too, and stay English on an English one
+    seen = BeautifulSoup(vietnamese, "html.parser")
+    for script in seen.find_all("script"):
+        script.decompose()
+    words = " ".join(seen.get_text(" ").split()) + " ".join(
+        value for tag in seen.find_all(True) for name in ("title", "aria-label", "placeholder")
+        if isinstance(value := tag.get(name), str))
+    for english_word in ("Search docs", "Previous", "Next", "Permanent link", "Built with", "Navigation"):
+        assert english_word not in words, english_word
+    assert "Tìm trong hướng dẫn" in words and "Trang trước" in words
+    assert "Search docs" in english and "Permanent link" in english
 
 
 @pytest.mark.parametrize("change", ["broken link", "missing anchor", "page not in nav"])
