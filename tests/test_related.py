@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bantin.content.related import DAY, Document, related, related_update
+from bantin.content.related import DAY, Document, related, related_update, search
 
 
 def brute_force(documents, count, half_life_days):
@@ -69,11 +69,11 @@ def test_updating_after_edits_equals_computing_from_scratch():
     # with the work cap on: the update must reproduce the capped answer exactly, not just a good one
     rng = random.Random(11)
     documents = random_documents(3, 400)
-    previous = related(documents, 5, 90)
-    for step in range(30):
+    previous = search(documents, 5, 90)
+    for step in range(60):
         edited = list(documents)
-        action = step % 4
-        if action == 0:  # add
+        action = step % 5
+        if action == 0:  # add, at any time
             edited.append(Document(f"new{step}", rng.randint(0, 3000) * DAY,
                                    (("tag:tag1", 3.0), (f"topic:{rng.randint(0, 3)}", 2.0))))
         elif action == 1:  # delete
@@ -81,10 +81,47 @@ def test_updating_after_edits_equals_computing_from_scratch():
         elif action == 2:  # change the terms
             i = rng.randrange(len(edited))
             edited[i] = Document(edited[i].key, edited[i].timestamp, ((f"tag:tag{rng.randint(0, 11)}", 3.0),))
-        else:  # move in time
+        elif action == 3:  # move in time
             i = rng.randrange(len(edited))
             edited[i] = Document(edited[i].key, rng.randint(0, 3000) * DAY, edited[i].terms)
+        else:  # the daily case: a new article dated after every other, on the same day as the newest
+            newest = max(d.timestamp for d in edited)
+            terms = edited[rng.randrange(len(edited))].terms
+            edited.append(Document(f"today{step}", newest + rng.choice((0, DAY)), terms))
         updated = related_update(edited, {d.key: d for d in documents}, previous, 5, 90)
-        assert updated == related(edited, 5, 90), step
+        assert updated == search(edited, 5, 90), step  # lists and extents alike
         documents, previous = edited, updated
     assert related_update(documents, {d.key: d for d in documents}, previous, 5, 90) == previous
+
+
+def test_several_edits_at_once_equal_computing_from_scratch():
+    rng = random.Random(5)
+    for seed in range(6):
+        documents = random_documents(seed, 500)
+        previous = search(documents, 5, 90)
+        edited = list(documents)
+        for _ in range(rng.randint(2, 8)):
+            i = rng.randrange(len(edited))
+            edited[i] = Document(edited[i].key, rng.randint(0, 3000) * DAY, edited[i].terms)
+        edited.append(Document("new", 3001 * DAY, edited[0].terms))
+        del edited[rng.randrange(len(edited))]
+        assert related_update(edited, {d.key: d for d in documents}, previous, 5, 90) == search(edited, 5, 90)
+
+
+def test_a_new_article_of_today_searches_again_only_the_lists_that_reach_today():
+    """The bound: on a dense archive, the new article's terms are shared by most documents, but only
+    the newest few on each term read as far as today."""
+    documents = random_documents(9, 3000)
+    previous = search(documents, 5, 90)
+    newest = max(d.timestamp for d in documents)
+    new = Document("today", newest + DAY, (("tag:tag1", 3.0), ("topic:1", 2.0), ("province:2", 2.0)))
+    searched: list[str] = []
+
+    def counting(function, keys):
+        searched.extend(keys)
+        return map(function, keys)
+
+    updated = related_update([*documents, new], {d.key: d for d in documents}, previous, 5, 90, mapper=counting)
+    assert updated == search([*documents, new], 5, 90)
+    sharing = [d for d in documents if {t for t, _ in d.terms} & {t for t, _ in new.terms}]
+    assert len(sharing) > 1000 and len(searched) < 150, (len(sharing), len(searched))

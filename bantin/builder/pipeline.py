@@ -27,6 +27,7 @@ from bantin.content.assemble import assemble
 from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
 from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
+from bantin.content.related import Found
 from bantin.documents import catalogue as documents
 from bantin.documents.model import DocumentFacts
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
@@ -580,16 +581,16 @@ def _init_nothing() -> None:
 
 
 # --- parallel related news ---------------------------------------------------------------
-def _init_search(search: Callable[[str], tuple[str, ...]]) -> None:
+def _init_search(search: Callable[[str], Found]) -> None:
     _worker["related"] = search
 
 
-def _search_chunk(keys: Sequence[str]) -> list[tuple[str, ...]]:
+def _search_chunk(keys: Sequence[str]) -> list[Found]:
     search = _worker["related"]
     return [search(key) for key in keys]  # type: ignore[operator]
 
 
-def _parallel_map(search: Callable[[str], tuple[str, ...]], keys: list[str], jobs: int) -> list[tuple[str, ...]]:
+def _parallel_map(search: Callable[[str], Found], keys: list[str], jobs: int) -> list[Found]:
     """map(search, keys) in worker processes when there are many keys (they inherit the index)."""
     if jobs <= 1 or len(keys) < PARALLEL_THRESHOLD * 10:
         return list(map(search, keys))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from bantin.content.model import Article, Neighbours, Site, Term
-from bantin.content.related import Document, Mapper, related, related_update
+from bantin.content.related import Answer, Document, Mapper, related_update, search
 from bantin.documents import numbers
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
@@ -20,7 +20,7 @@ def newest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.key))
 
 
-RelatedMemo = tuple[dict[str, Document], dict[str, tuple[str, ...]]]  # a previous build's documents and answer
+RelatedMemo = tuple[dict[str, Document], Answer]  # a previous build's documents and answer
 
 
 def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
@@ -80,7 +80,7 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
         tags=tags,
         months=months,
         years=years,
-        related=_with_fallback(memo[1], ordered, config.related.count) if memo else {},
+        related=_with_fallback(memo[1].lists, ordered, config.related.count) if memo else {},
         neighbours=_neighbours(ordered),
         tag_slugs=tag_slugs,
         topic_slugs=topic_slugs,
@@ -91,12 +91,11 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     return site, errors, memo
 
 
-def _related(documents: list[Document], config: Config, previous: RelatedMemo | None,
-             mapper: Mapper) -> dict[str, tuple[str, ...]]:
+def _related(documents: list[Document], config: Config, previous: RelatedMemo | None, mapper: Mapper) -> Answer:
     count, half_life = config.related.count, config.related.half_life_days
     if previous is None:
-        return related(documents, count, half_life, mapper=mapper)
-    return related_update(documents, previous[0], previous[1], count, half_life)
+        return search(documents, count, half_life, mapper=mapper)
+    return related_update(documents, previous[0], previous[1], count, half_life, mapper=mapper)
 
 
 def related_documents(articles: Iterable[Article], tag_slugs: dict[str, str], provinces: ProvinceList,

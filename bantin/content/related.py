@@ -22,6 +22,15 @@ instead of 2.2 s); at 100,000 articles 78% of the entries are the same, in 19 s 
 112 s (one core). The loss grows with density: many articles tie on common terms.
 Rare terms reach far back in time with few articles, common ones stay close, so the work
 per article follows the number of close competitors, not the size of the archive.
+
+After an edit (a new article, most often), a list is searched again only where the edit can
+change it. The search for article b reads, on each posting list of its terms, a window of the
+same extent either side of b, and the nearest article just outside it; nothing else. An added,
+removed or moved article that is neither inside that window nor its nearest neighbour outside
+leaves the window's articles, their scores and the bounds exactly as they were, so b's search
+runs the same steps to the same answer. The extent of each search is kept with its answer; a
+new article dated today reaches only the lists whose windows reach today on a term it carries
+(a few dozen per term), where it reached every article sharing a term (tens of thousands).
 """
 
 from __future__ import annotations
@@ -43,7 +52,16 @@ class Document:
     terms: tuple[tuple[str, float], ...]  # (term, weight), e.g. ("tag:trí thức", 3.0)
 
 
-Mapper = Callable[[Callable[[str], tuple[str, ...]], list[str]], Iterable[tuple[str, ...]]]
+Found = tuple[tuple[str, ...], int]  # a list of keys, and the extent of the windows it was found in
+Mapper = Callable[[Callable[[str], Found], list[str]], Iterable[Found]]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Every document's related list, and the extent of the search that found it (for updates)."""
+
+    lists: dict[str, tuple[str, ...]]
+    extents: dict[str, int]
 
 
 def related(documents: Sequence[Document], count: int, half_life_days: float,
@@ -54,32 +72,49 @@ def related(documents: Sequence[Document], count: int, half_life_days: float,
     every answer exact. `mapper` applies the search to every key: `map`, or a parallel map
     (the searches are independent).
     """
+    return search(documents, count, half_life_days, max_reach, mapper).lists
+
+
+def search(documents: Sequence[Document], count: int, half_life_days: float,
+           max_reach: int = 16, mapper: Mapper = map) -> Answer:
+    """related(), with the extent of each search, which related_update needs."""
     if count <= 0 or not documents:
-        return {d.key: () for d in documents}
+        return Answer({d.key: () for d in documents}, {d.key: 0 for d in documents})
     index = _Index(documents, count, half_life_days, max_reach)
-    return dict(zip(index.keys, mapper(index.best, index.keys), strict=True))
+    found = dict(zip(index.keys, mapper(index.best, index.keys), strict=True))
+    return Answer({key: keys for key, (keys, _) in found.items()}, {key: extent for key, (_, extent) in found.items()})
 
 
 def related_update(documents: Sequence[Document], previous_documents: dict[str, Document],
-                   previous: dict[str, tuple[str, ...]], count: int, half_life_days: float,
-                   max_reach: int = 16) -> dict[str, tuple[str, ...]]:
-    """related(documents, ...), recomputing only the lists an edit can have changed.
+                   previous: Answer, count: int, half_life_days: float,
+                   max_reach: int = 16, mapper: Mapper = map) -> Answer:
+    """search(documents, ...), searching again only the lists an edit can have changed.
 
-    `previous` is the answer for `previous_documents` with the same settings. A document's
-    list depends only on the documents that share a term with it (their times, terms and
-    keys), so when documents are added, removed or changed, only they and the documents
-    sharing a term with their old or new terms are searched again; the rest is reused.
+    `previous` is the answer for `previous_documents` with the same settings. The changed
+    documents are searched again, and every document sharing a term with one of their old or
+    new versions whose search window on that term holds that version, or has it as its nearest
+    neighbour outside (see the module docstring); every other list is the same, step by step.
     """
     current = {d.key: d for d in documents}
     changed = {k for k in current.keys() | previous_documents.keys()
                if current.get(k) != previous_documents.get(k)}
     if count <= 0 or not documents or not changed:
-        return {key: previous.get(key, ()) for key in current} if count > 0 else {k: () for k in current}
+        if count <= 0:
+            return Answer({k: () for k in current}, {k: 0 for k in current})
+        return Answer({k: previous.lists.get(k, ()) for k in current}, {k: previous.extents.get(k, 0) for k in current})
     index = _Index(documents, count, half_life_days, max_reach)
-    terms = {term for key in changed for d in (current.get(key), previous_documents.get(key)) if d
-             for term, weight in d.terms if weight > 0}
-    affected = (changed & current.keys()) | index.sharing(terms)
-    return {key: index.best(key) if key in affected else previous[key] for key in index.keys}
+    versions = [d for key in changed for d in (current.get(key), previous_documents.get(key)) if d is not None]
+    unknown = {key for key in current if key not in previous.extents or key not in previous.lists}
+    affected = (changed & current.keys()) | unknown | index.reached(versions, previous.extents)
+    again = [key for key in index.keys if key in affected]
+    found = dict(zip(again, mapper(index.best, again), strict=True))
+    lists, extents = {}, {}
+    for key in index.keys:
+        if key in found:
+            lists[key], extents[key] = found[key]
+        else:
+            lists[key], extents[key] = previous.lists[key], previous.extents[key]
+    return Answer(lists, extents)
 
 
 class _Index:
@@ -122,16 +157,37 @@ class _Index:
             max_reach=max_reach,
         )
 
-    def best(self, key: str) -> tuple[str, ...]:
-        return tuple(self.keys[j] for j in self.finder.best(self.position[key]))
+    def best(self, key: str) -> Found:
+        """The document's related keys, best first, and the extent of the windows searched."""
+        indices, extent = self.finder.best(self.position[key])
+        return tuple(self.keys[j] for j in indices), extent
 
-    def sharing(self, terms: set[str]) -> set[str]:
-        """Keys of the documents that carry any of these terms."""
+    def reached(self, versions: Sequence[Document], extents: dict[str, int]) -> set[str]:
+        """Keys of the documents whose last search (of the extents given) read one of these versions of
+        changed documents: inside a window, or as the nearest document outside one."""
         found: set[str] = set()
-        for term in terms:
-            term_id = self.term_ids.get(term)
-            if term_id is not None:
-                found.update(self.keys[i] for i in self.finder.postings[term_id])
+        order, farthest = self.order, max(extents.values(), default=0) + 1
+        place_of = lambda i: (order[i].timestamp, order[i].key)  # noqa: E731 (a sort key)
+        for version in versions:
+            place = (version.timestamp, version.key)
+            for term, weight in version.terms:
+                term_id = self.term_ids.get(term)
+                if weight <= 0 or term_id is None:
+                    continue
+                ids = self.finder.postings[term_id]
+                at = bisect_left(ids, place, key=place_of)  # where it is, or would be, on this list
+                listed = at < len(ids) and place_of(ids[at]) == place
+                for position in range(max(0, at - farthest), min(len(ids), at + farthest + 1)):
+                    key = self.keys[ids[position]]
+                    extent = extents.get(key)
+                    if extent is None:
+                        found.add(key)
+                        continue
+                    # the window holds positions within `extent` of b's, its neighbours one further;
+                    # a version reaches b's search at a neighbour's place or between the neighbours
+                    low, high = position - extent - 1, position + extent + 1
+                    if (low <= at if listed else low < at) and at <= high:
+                        found.add(key)
         return found
 
 
@@ -148,8 +204,9 @@ class _Finder:
     half_life: float
     max_reach: int
 
-    def best(self, index: int) -> list[int]:
-        """Indices of the best related documents of document `index`, best first."""
+    def best(self, index: int) -> tuple[list[int], int]:
+        """Indices of the best related documents of document `index`, best first, and the extent of
+        the windows it read: positions either side of it on each posting list of its terms."""
         when, mine = self.times[index], self.doc_terms[index]
         times, weights, doc_terms, half_life = self.times, self.term_weights, self.doc_terms, self.half_life
         # per term: its posting list and the window [low, high) opened on it so far
@@ -161,7 +218,7 @@ class _Finder:
         seen = {index}
         # sort keys: best score first, then newer, then smaller key
         ranked: list[tuple[float, float, int, int]] = []
-        reach = 8
+        reach, extent = 8, 0
         while True:
             frontier: list[tuple[float, float]] = []
             fresh: set[int] = set()
@@ -177,6 +234,7 @@ class _Finder:
                 )
                 if nearest < INFINITY:
                     frontier.append((nearest, weight))
+            extent += reach
             fresh -= seen
             seen |= fresh
             for other in fresh:
@@ -186,7 +244,7 @@ class _Finder:
             top = heapq.nsmallest(self.count, ranked)
             proven = len(top) == self.count and -top[-1][0] > self._bound(frontier)
             if not frontier or proven or reach >= self.max_reach:
-                return [other for score, _, _, other in top if score < 0]
+                return [other for score, _, _, other in top if score < 0], extent
             reach *= 2
 
     def _bound(self, frontier: list[tuple[float, float]]) -> float:
