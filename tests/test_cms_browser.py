@@ -4,8 +4,11 @@ photo, published; then the file, `check`, the live page, and a page of another o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -95,6 +98,7 @@ def test_an_editor_writes_and_publishes_an_article_with_a_photo(project, tmp_pat
         other.mkdir()
         (other / "index.html").write_text("<!doctype html><title>other</title>", encoding="utf-8")
         with serve(other) as elsewhere:
+            page = context.new_page()  # the article's page may still reload itself (serve's live reload)
             page.goto(elsewhere)
             request = {"action": "persistEntry", "params": {
                 "entry": {"path": "content/tin-tuc/2024/evil.md", "raw": article("Evil", "2024-01-01")},
@@ -130,13 +134,9 @@ def test_the_pinned_integrity_is_the_npm_files():
     assert f"sha384-{digest}" == DECAP_INTEGRITY
 
 
-def test_a_date_written_day_first_by_hand_shows_in_the_date_picker(project):
-    """A file whose date an editor wrote as Vietnamese write it (bantin reads it) opens in the web
-    editor with that date in the picker, not an empty field."""
-    skip_without_browser()
-    if not DECAP.exists():
-        pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")
-    site = project({"content/tin-tuc/2024/a.md": article("Hội thảo cuối năm", "31/12/2024 08:30")}, CMS_TOML)
+@contextlib.contextmanager
+def logged_in(site: object) -> Iterator[Any]:
+    """The site served, and a page of chromium on its /admin/, logged in (the local backend; Decap from npm)."""
     with running(site) as served, browser() as chromium:
         context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")  # type: ignore[attr-defined]
         page = context.new_page()
@@ -144,10 +144,23 @@ def test_a_date_written_day_first_by_hand_shows_in_the_date_picker(project):
             path=str(DECAP), content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}))
         page.goto(f"{served.origin}/admin/")
         page.get_by_role("button", name="Đăng nhập").click()
+        try:
+            yield page
+        finally:
+            context.close()
+
+
+def test_a_date_written_day_first_by_hand_shows_in_the_date_picker(project):
+    """A file whose date an editor wrote as Vietnamese write it (bantin reads it) opens in the web
+    editor with that date in the picker, not an empty field."""
+    skip_without_browser()
+    if not DECAP.exists():
+        pytest.skip("Decap CMS is not installed: npm ci --prefix tests/tools (.ci/run does it)")
+    site = project({"content/tin-tuc/2024/a.md": article("Hội thảo cuối năm", "31/12/2024 08:30")}, CMS_TOML)
+    with logged_in(site) as page:
         page.get_by_text("Hội thảo cuối năm").first.click()
         page.wait_for_selector("#date-field-2")
         assert page.input_value("#date-field-2") == "2024-12-31T08:30"
-        context.close()
 
 
 BODY = """Diện tích 120 m^2^, khí CO~2~, giá ~~15~~ 18.
@@ -192,13 +205,7 @@ def test_the_web_editor_keeps_the_body_syntax_and_what_its_rich_text_mode_rewrit
     site = project({"content/tin-tuc/2024/a.md": article("Cú pháp đặc biệt", "2024-03-01", body=BODY),
                     "content/anh/2024/a.jpg": photo(), "content/anh/2024/b.jpg": photo(seed=2)}, CMS_TOML)
     path = site.root / "content/tin-tuc/2024/a.md"
-    with running(site) as served, browser() as chromium:
-        context = chromium.new_context(timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")  # type: ignore[attr-defined]
-        page = context.new_page()
-        page.route("https://cdn.jsdelivr.net/**", lambda route: route.fulfill(
-            path=str(DECAP), content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}))
-        page.goto(f"{served.origin}/admin/")
-        page.get_by_role("button", name="Đăng nhập").click()
+    with logged_in(site) as page:
         page.get_by_text("Cú pháp đặc biệt").first.click()
         page.wait_for_selector("#title-field-1")
         page.fill("#title-field-1", "Cú pháp đặc biệt (sửa)")
@@ -207,7 +214,6 @@ def test_the_web_editor_keeps_the_body_syntax_and_what_its_rich_text_mode_rewrit
         page.keyboard.press("Control+Home")
         page.keyboard.type("Mở đầu. ")
         edited = _publish(page, path)
-        context.close()
     # what the rich text mode keeps...
     assert "m^2^" in edited and "~~15~~" in edited and "```python\n" in edited and 'print("tạm biệt")\n```' in edited
     assert "VUSTA\n:   Liên hiệp" in edited
