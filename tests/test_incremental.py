@@ -126,6 +126,24 @@ def test_a_build_with_nothing_changed_renders_nothing(project):
     assert again.pages == 0 and again.search is not None and again.search.indexed == ()
 
 
+def test_every_store_a_build_keeps_is_read_back_by_the_next(project):
+    """A store the cache's loader refuses is silently a miss: every build would be a whole one again
+    (related news' store once held a class the loader did not allow)."""
+    from bantin.project import cache
+    body = "![Ảnh](/anh/a.jpg)\n\n[Kế hoạch](/tai-lieu/{n}.pdf)"
+    site = project({**{f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}", tags=["Hội thảo"],
+                                                             body=body.format(n=n)) for n in range(3)},
+                    "content/anh/a.jpg": photo(),
+                    **{f"content/tai-lieu/{n}.pdf": b"%PDF-1.4 not really a pdf" for n in range(3)}})
+    site.build()
+    stores = sorted((site.root / ".bantin-cache").glob("*.pickle"))
+    assert {"articles", "related", "output"} <= {path.stem for path in stores}
+    for path in stores:
+        with path.open("rb") as file:
+            fingerprint, value = cache._DataUnpickler(file).load()  # raises on a class it refuses
+        assert isinstance(fingerprint, str) and value is not None, path.name
+
+
 def test_a_changed_layout_renders_every_page_that_uses_it(project):
     site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(5)})
     first = site.build()

@@ -55,7 +55,7 @@ _ALLOWED_CLASSES = {
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"),
-    ("bantin.content.related", "Document"), ("bantin.markup.charts", "ChartSpec"),
+    ("bantin.content.related", "Document"), ("bantin.content.related", "Answer"), ("bantin.markup.charts", "ChartSpec"),
     ("bantin.builder.ledger", "Ledger"), ("bantin.builder.ledger", "Entry"),
     ("bantin.builder.ledger", "Role"),
 }
