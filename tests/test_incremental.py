@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -165,10 +166,26 @@ def test_a_failed_incremental_build_keeps_the_previous_site(project):
     assert snapshot(site.out) == before
 
 
-def test_an_output_folder_changed_by_hand_is_rebuilt_whole(project):
+def test_files_of_the_output_changed_by_hand_are_made_again_and_said(project, tmp_path):
     site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-01-1{n}") for n in range(3)})
-    first = site.build(search=False)
-    (site.out / "tinh" / "ha-tinh" / "index.html").unlink()
-    again = site.build(search=False)
-    assert again.pages == first.pages
-    assert (site.out / "tinh" / "ha-tinh" / "index.html").is_file()
+    first = site.build(search=True)
+    (site.out / "tinh" / "ha-tinh" / "index.html").unlink()  # gone
+    home = site.out / "index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace("Bài 1", "Bài bị sửa tay"), encoding="utf-8")
+    shard = next((site.out / "pagefind").rglob("*.pf_meta"))
+    shard.write_bytes(b"\0" * shard.stat().st_size)  # the same size, other bytes: the time tells
+    again = site.build(search=True)
+    assert set(again.repaired) == {"tinh/ha-tinh/index.html", "index.html", shard.relative_to(site.out).as_posix()}
+    assert again.pages == 2 < first.pages  # only the two pages, not the whole site
+    assert "3 files differed from what the last build wrote" in " ".join(map(str, again.warnings))
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, True)
+    # a change that keeps the size and the time is found by --verify, which reads every byte
+    stamp = home.stat()
+    home.write_bytes(home.read_bytes().replace(b"Bai", b"Baj", 1) if b"Bai" in home.read_bytes()
+                     else home.read_bytes().replace(b"<", b"[", 1))
+    os.utime(home, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert site.build(search=True).repaired == ()
+    (site.out / "stray.html").write_text("<p>not the build's</p>")
+    checked = site.build(search=True, verify=True)
+    assert checked.repaired == ("index.html",) and not (site.out / "stray.html").exists()
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, True)

@@ -6,12 +6,21 @@ a file is made again only when what it is made from changed (`origin`; for pages
 recorded read, bantin/builder/deps.py), written only when its bytes changed (`digest`), and a file
 of the ledger that is no longer planned is removed. The new ledger is stored in
 .bantin-cache/; `changes` lists what one build changed, and a deploy sends exactly that.
+
+The ledger also keeps each file's modification time as written (`stamps`). Each build, and each
+deploy, checks the output against it (`verify`): a file whose size or time differs is read and
+its digest compared, and a file that differs (edited by hand, truncated, gone) is made again by
+the build, and refused by the deploy until then: the two agree on what is wrong. `--verify`
+reads every file, whatever its time says.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -53,14 +62,16 @@ class Ledger:
     # the address its pages were made for (site.toml's base_url, --base-url's, serve's loopback address):
     # a deploy sends only a build made for the address it publishes at
     base_url: str = ""
+    stamps: dict[str, int] = field(default_factory=dict)  # output path -> its mtime_ns as written (verify)
+    files_store: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the FILES store saved with it
 
 
 EMPTY = Ledger({}, {}, {}, None)  # what a cold build starts from
 STORE = "output"  # .bantin-cache/output.pickle
-# .bantin-cache/output-files.pickle: path -> (role, digest, size) of the same build, what a deploy reads
-# (a tenth of the ledger's load time: no record of what each page read)
+# .bantin-cache/output-files.pickle: path -> (role, digest, size, mtime_ns) of the same build, what a
+# deploy reads (a tenth of the ledger's load time: no record of what each page read)
 FILES = "output-files"
-Files = dict[str, tuple[Role, bytes, int]]
+Files = dict[str, tuple[Role, bytes, int, int]]
 ADDRESS = "output-address"  # .bantin-cache/output-address.pickle: the base_url of the same build
 
 
@@ -70,37 +81,51 @@ def key(output_dir: Path) -> str:
     return cache.fingerprint(cache.code_digest(), output_dir)
 
 
-def load(root: Path, key: str, output_dir: Path) -> Ledger | None:
-    """The ledger of the last build, or None when there is none or the output folder lost a file of it
-    (changed by hand, or gone): the site is then built whole."""
-    ledger = cache.load(root, STORE, key)
-    if not isinstance(ledger, Ledger) or not intact(output_dir, ledger):
-        return None
+def load(root: Path, key: str, damaged: cache.Damaged | None = None) -> Ledger | None:
+    """The ledger of the last build, or None when there is none (the site is then built whole).
+    What the output folder holds now is for `verify` to say."""
+    ledger = cache.load(root, STORE, key, damaged)
+    return ledger if isinstance(ledger, Ledger) else None
+
+
+def save(root: Path, key: str, ledger: Ledger) -> Ledger:
+    """Store the ledger for the next build, and its files and address for deploys (first: the ledger is the
+    build's commit); returns the ledger as stored (it knows the FILES store it was saved with)."""
+    cache.save(root, ADDRESS, key, ledger.base_url)
+    cache.save(root, FILES, key, files_of(ledger))
+    ledger = dataclasses.replace(ledger, files_store=_identity(cache.store_path(root, FILES)))
+    cache.save(root, STORE, key, ledger)
     return ledger
 
 
-def save(root: Path, key: str, ledger: Ledger) -> None:
-    """Store the ledger for the next build, and its files and address for deploys (first: the ledger is the
-    build's commit)."""
-    cache.save(root, ADDRESS, key, ledger.base_url)
-    cache.save(root, FILES, key, {path: (entry.role, entry.digest, entry.size) for path, entry in ledger.files.items()})
-    cache.save(root, STORE, key, ledger)
+def files_of(ledger: Ledger) -> Files:
+    """What the FILES store holds of a ledger."""
+    stamps = ledger.stamps
+    return {path: (entry.role, entry.digest, entry.size, stamps.get(path, 0)) for path, entry in ledger.files.items()}
+
+
+def files_store_intact(root: Path, ledger: Ledger) -> bool:
+    """Is the FILES store the one saved with this ledger (not removed, replaced or edited since)?"""
+    return ledger.files_store is not None and _identity(cache.store_path(root, FILES)) == ledger.files_store
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def files(root: Path, key: str, output_dir: Path) -> Files | None:
-    """The files of the output folder after the last build: path -> (role, digest, size); None when there
-    was no build, or the folder lost a file or holds one of another size (changed by hand, or gone)."""
+    """The files of the output folder after the last build: path -> (role, digest, size, mtime_ns); None
+    when there was no build, or the folder differs from it (a file changed by hand, or gone: `verify`)."""
     found = cache.load(root, FILES, key)
     if not isinstance(found, dict) or not output_dir.is_dir():
         return None
-    prefix = f"{output_dir}{os.sep}"
-    for path, (_, _, size) in found.items():
-        try:
-            if os.stat(prefix + path).st_size != size:
-                return None
-        except OSError:
-            return None
-    return found
+    check = verify(output_dir, {path: (size, digest) for path, (_, digest, size, _) in found.items()},
+                   {path: stamp for path, (_, _, _, stamp) in found.items()})
+    return None if check.damaged else found
 
 
 def address(root: Path, key: str) -> str | None:
@@ -109,10 +134,77 @@ def address(root: Path, key: str) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def intact(output_dir: Path, ledger: Ledger) -> bool:
-    """Does the output folder still hold every file of the ledger?"""
+@dataclass(frozen=True)
+class Check:
+    """The output folder against a ledger: the files that differ, and each good file's time now."""
+
+    damaged: frozenset[str]  # missing, another size, or other bytes than the ledger's digest
+    stamps: dict[str, int]  # path -> mtime_ns of every file found as the ledger says
+    read: int  # files whose bytes were read (their time differed, or --verify)
+
+
+def verify(output_dir: Path, expected: dict[str, tuple[int, bytes]], stamps: dict[str, int],
+           full: bool = False) -> Check:
+    """Check every file of `expected` (path -> (size, digest)): cheaply by size and time (a file whose
+    time is the one `stamps` recorded is taken as written), by its bytes when the time differs, or
+    always (`full`, --verify)."""
     root = f"{output_dir}{os.sep}"
-    return output_dir.is_dir() and all(os.path.isfile(root + path) for path in ledger.files)
+    damaged: list[str] = []
+    now: dict[str, int] = {}
+    read = 0
+    for path, (size, digest) in expected.items():
+        try:
+            stat = os.stat(root + path)
+        except OSError:
+            damaged.append(path)
+            continue
+        if stat.st_size != size:
+            damaged.append(path)
+            continue
+        if not full and stamps.get(path) == stat.st_mtime_ns:
+            now[path] = stat.st_mtime_ns
+            continue
+        read += 1
+        if file_digest(root + path) == digest:
+            now[path] = stat.st_mtime_ns
+        else:
+            damaged.append(path)
+    return Check(frozenset(damaged), now, read)
+
+
+def strays(output_dir: Path, files: dict[str, Entry]) -> list[str]:
+    """Files of the output folder that no build wrote (`--verify` removes them: a clean build has none)."""
+    found = []
+    for folder, _, names in os.walk(output_dir):
+        prefix = os.path.relpath(folder, output_dir).replace(os.sep, "/")
+        for name in names:
+            path = name if prefix == "." else f"{prefix}/{name}"
+            if path not in files:
+                found.append(path)
+    return sorted(found)
+
+
+def file_digest(path: str | Path) -> bytes:
+    """blake2b-128 of a file's bytes, as the ledger keeps it."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def stamp_of(files: Iterable[tuple[str, Path]]) -> dict[str, int]:
+    """output path -> mtime_ns of each (output path, file) given: the time of a file as written."""
+    return {path: os.stat(file).st_mtime_ns for path, file in files}
+
+
+def without(ledger: Ledger, damaged: Iterable[str]) -> Ledger:
+    """The ledger as if the damaged files had never been written: the build makes them again."""
+    gone = set(damaged)
+    if not gone:
+        return ledger
+    return dataclasses.replace(ledger, files={path: entry for path, entry in ledger.files.items() if path not in gone},
+                               stamps={path: s for path, s in ledger.stamps.items() if path not in gone})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,14 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bantin.builder import ledger
+from bantin.builder import journal, ledger, recovery
 from bantin.builder.deps import Dependencies, answers, plan_entry, stale
 from bantin.builder.ledger import Dep, Role
 from bantin.builder.links import check_links
 from bantin.builder.outputs import Kind, Output
 from bantin.builder.plan import SitemapEntry, output_path, plan
 from bantin.builder.render import Renderer
-from bantin.builder.write import asset_names, copy_file, link_file, overlay, staging, write_bytes
+from bantin.builder.write import Copier, asset_names, overlay, staging, write_bytes
 from bantin.content.assemble import assemble
 from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
@@ -38,7 +39,7 @@ from bantin.markup.markdown import MarkdownRenderer
 from bantin.markup.sanitize import active_file
 from bantin.photos import processing
 from bantin.photos.model import Picture
-from bantin.project import cache, hosts
+from bantin.project import cache, hosts, lock
 from bantin.project.config import Config
 from bantin.project.inputs import check_file, input_files, project_relative
 from bantin.search.documents import DocumentEntry
@@ -80,6 +81,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: one per core
     write: bool = True  # False for `check`: validate everything, write nothing
     search: bool = True  # index the written pages with Pagefind (--no-search skips it)
+    verify: bool = False  # read every file of the output and the cache's copies, not only those whose time changed
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Report:
     plan: Plan | None = None  # the site as built, for serve's quick preview of an edited article
     warnings: tuple[ContentError, ...] = ()  # what an editor should know, though the build succeeded
     encoded: int = 0  # photos encoded (not found in the cache)
+    repaired: tuple[str, ...] = ()  # output paths that differed from the ledger and were made again
 
     def summary(self) -> Text:
         said = Text("{articles} articles, {pages} pages and {files} files written in {seconds:.2f} s",
@@ -156,8 +159,10 @@ class Plan:
         return self.documents.documents if self.documents is not None else {}
 
 
-def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None) -> Plan:
-    """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error."""
+def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | None = None,
+         damaged: cache.Damaged | None = None) -> Plan:
+    """Read, check and assemble the site and plan its pages, or raise BuildFailed with every error;
+    `damaged` hears of every cache store found damaged (a miss: made again)."""
     # 0. A build cache that came with the content (committed to git) could inject pages.
     tracked = cache.committed(config.root)
     if tracked:
@@ -173,7 +178,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     #    fails still has its photos and links checked (`unparsed`), in the same run.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, progress)
+    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, progress, damaged)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
@@ -188,7 +193,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.
     related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
-    previous = cache.load(config.root, "related", related_settings) if options.write else None
+    previous = cache.load(config.root, "related", related_settings, damaged) if options.write else None
     site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous,
                                        mapper=functools.partial(_parallel_map, jobs=jobs))
     if memo is not None and not site_errors and memo != previous:
@@ -197,7 +202,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
     #    Every link to the site must lead to a planned page or a file under content/.
-    photos = processing.catalogue([*parsed, *unparsed], static, config)
+    photos = processing.catalogue([*parsed, *unparsed], static, config, damaged)
     # 5. Every document an article publishes or links is read (or found in the cache): its facts for its
     #    card, its text for search; one that cannot be read is an error where it is the article's subject.
     found_documents = documents.catalogue(documents.uses_of([*parsed, *unparsed]), static, config, jobs,
@@ -222,26 +227,59 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
-          cancelled: Cancel | None = None) -> Report:
+          cancelled: Cancel | None = None, wait: float | None = lock.WAIT_SECONDS,
+          waiting: Callable[[Text], None] | None = None) -> Report:
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
     A cold build is an incremental build from an empty ledger: only the files whose origin
     or recorded dependencies changed are made again (bantin/builder/ledger.py, bantin/builder/deps.py), and
     the result is the same, byte for byte, as a clean build. `cancelled` is asked between
     steps; when it says so the build stops with Cancelled and the output stays as it was.
+    One build at a time writes a project's output and cache: another one's lock is waited for
+    `wait` seconds (None: as long as it takes, or until cancelled; `waiting` hears who holds it),
+    then refused (lock.Busy).
     """
     started = time.perf_counter()
+    doing = "bantin build" if options.write else "bantin check"
+    with lock.project_lock(config.root / cache.CACHE_DIR, doing, wait=wait, cancelled=cancelled, waiting=waiting):
+        if not options.write:
+            return _check_only(config, options, started)
+        entries = recovery.CacheEntries.now(config.root)
+        try:
+            return _build(config, options, started, progress, cancelled)
+        except Cancelled:
+            raise
+        except Exception as error:
+            entries.remove_added()  # a failed build leaves the cache no larger than it found it
+            if isinstance(error, OSError) and error.errno in recovery.DISK_FULL:
+                raise recovery.disk_full(error, config, _site_size(config)) from None
+            raise
+
+
+def _check_only(config: Config, options: BuildOptions, started: float) -> Report:
+    """`check`: everything validated, nothing written but the parse cache."""
+    damaged: list[str] = []
+    loaded = load(config, options, options.jobs or os.cpu_count() or 1, None, damaged.append)
+    return Report(len(loaded.site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
+                  time.perf_counter() - started, warnings=(*_damage_warnings(damaged), *loaded.warnings))
+
+
+def _build(config: Config, options: BuildOptions, started: float, progress: Progress | None,
+           cancelled: Cancel | None) -> Report:
+    """The build itself, holding the project's lock."""
     jobs = options.jobs or os.cpu_count() or 1
-    loaded = load(config, options, jobs, progress)
+    # 0. A build killed while it moved files in is finished or rolled back; what killed builds left goes.
+    recovered = recovery.recover(config)
+    damaged: list[str] = []  # cache entries found damaged: not used, made again, said once
+    loaded = load(config, options, jobs, progress, damaged.append)
     site, outputs = loaded.site, loaded.outputs
-    if not options.write:
-        return Report(len(site.articles), 0, 0, loaded.skipped_drafts, loaded.skipped_future,
-                      time.perf_counter() - started, warnings=tuple(loaded.warnings))
 
     _check(cancelled)
     encoded = encode_photos(loaded, config, jobs, cancelled, progress)
 
     # 6. Compare the plan with the ledger of what the output folder holds: what to make again.
+    #    The output is checked against the ledger first (by size and time; by every byte with
+    #    --verify): a file that differs is made again, as if it had never been written.
     asset_sources = asset_files(config)
     assets = asset_names(asset_sources)
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
@@ -250,17 +288,34 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
                        loaded.pictures, loaded.document_facts, dict(loaded.tables))
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole
-    before = ledger.load(config.root, ledger_key, config.output_dir)
-    then = before or ledger.EMPTY
+    recorded = ledger.load(config.root, ledger_key, damaged.append) if config.output_dir.is_dir() else None
+    repaired: frozenset[str] = frozenset()
+    strays: list[str] = []
+    then = ledger.EMPTY
+    if recorded is not None:
+        check = ledger.verify(config.output_dir, {path: (entry.size, entry.digest)
+                                                  for path, entry in recorded.files.items()},
+                              recorded.stamps, full=options.verify)
+        repaired = check.damaged
+        then = dataclasses.replace(ledger.without(recorded, repaired), stamps=check.stamps)
+        if options.verify:
+            strays = ledger.strays(config.output_dir, recorded.files)
     todo = stale(outputs, entries, then, now, loaded.replaced)
 
     # 7. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
-    #    changed files (moved in at the end); either way all or nothing. Files of the ledger
-    #    that are no longer planned are removed, with the folders they leave empty.
+    #    changed files (moved in at the end); either way all or nothing, recorded in the journal
+    #    while it moves. Files of the ledger that are no longer planned are removed, with the
+    #    folders they leave empty. Copies of the cache's files are checked against its digests.
     search: IndexReport | None = None
-    with (staging if before is None else overlay)(config.output_dir) as changes:
+    copier = Copier()
+    store = cache.store_path(config.root, ledger.STORE)
+    journal_file = journal.journal_path(config.root)
+    saved: list[ledger.Ledger] = []
+    with (staging if recorded is None else overlay)(config.output_dir, journal_file, store) as changes:
         stage = changes.stage
-        files = _place(stage, then, _file_plan(config, asset_sources, assets, loaded))
+        files = _place_checked(config.root, stage, then, lambda: _file_plan(config, asset_sources, assets, loaded),
+                               copier, options.verify, damaged,
+                               lambda: encode_photos(loaded, config, jobs, cancelled, progress))
         previous = {path: entry.digest for path, entry in then.files.items() if entry.role == Role.PAGE}
         rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
         pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path]) if o.path in rendered
@@ -274,68 +329,166 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
             search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
             written = config.output_dir
-            search, bundles = index_site(
-                config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
-                functools.partial(progress, "index") if progress else None, jobs, loaded.search_documents,
-                functools.partial(_document_text, loaded, config))
+
+            def index() -> dict[str, Path]:
+                nonlocal search
+                search, bundles = index_site(
+                    config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                    page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
+                    functools.partial(progress, "index") if progress else None, jobs, loaded.search_documents,
+                    functools.partial(_document_text, loaded, config))
+                return bundles
+
+            bundles = index()
             shards = {name: bundle.name for name, bundle in bundles.items()}
-            files.update(_place(stage, then, {
-                path: (Role.SEARCH, bundle.name, source)
-                for name, bundle in bundles.items() for path, source in bundle_files(name, bundle).items()}))
+            files.update(_place_checked(config.root, stage, then, lambda: _search_plan(bundles), copier,
+                                        options.verify, damaged, lambda: bundles.update(index())))
         else:  # --no-search: an index already there stays as it is
             files.update({path: entry for path, entry in then.files.items() if entry.role == Role.SEARCH})
-        for path in then.files.keys() - files.keys():
+        for path in sorted((then.files.keys() | repaired) - files.keys()) + strays:
             changes.remove(path)
         _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
-    # 9. Record what the output folder now holds, with the answers its pages depended on.
-    after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards, config.base_url)
-    if after != before:  # a build that changed nothing need not write its record again
-        ledger.save(config.root, ledger_key, after)
+        # 9. Record what the output folder will hold, with the answers its pages depended on; the
+        #    record is stored once every file is in place (the moment the new site is committed).
+        stamps = {path: stamp for path, stamp in then.stamps.items() if path in files}
+        stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
+        after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
+                              config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None)
+        if after != recorded or not ledger.files_store_intact(config.root, after):
+            changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after))
+    if saved:
         processing.prune(loaded.pictures, config.root)
         if loaded.documents is not None:
             documents.prune(loaded.documents, config.root)
     changed = ledger.changes(then, after)
     # 10. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
     limits = hosts.warnings({path: entry.size for path, entry in files.items()}, config.deploy.host)
+    said = (*_damage_warnings(damaged), *_repair_warnings(repaired, strays, recovered, config), *loaded.warnings,
+            *limits)
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
                   loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
-                  loaded, (*loaded.warnings, *limits), encoded)
+                  loaded, said, encoded, repaired=tuple(sorted(repaired)))
 
 
-FilePlan = dict[str, tuple[Role, object, Path]]  # output path -> (role, origin, the file it is a copy of)
+def _damage_warnings(damaged: list[str]) -> list[ContentError]:
+    """One warning per damaged cache entry: it was not used, and was made again."""
+    return [ContentError(path, None, None, Text("the build cache held a damaged file: it was not used, and was made "
+                                                "again"),
+                         hint=Text("if this happens again, check the disk"))
+            for path in sorted(set(damaged))]
+
+
+def _repair_warnings(repaired: frozenset[str], strays: list[str], recovered: str | None,
+                     config: Config) -> list[ContentError]:
+    """What the build found wrong in the output folder, and put right."""
+    folder = f"{config.output_dir.name}/"
+    said = []
+    if recovered is not None:
+        said.append(ContentError(folder, None, None, Text("a build was stopped while it moved its files in: "
+                                                          "its changes were {done}", done=Text(recovered))))
+    if repaired:
+        names = sorted(repaired)
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        said.append(ContentError(folder, None, None, Text.counted(
+            "{count} file differed from what the last build wrote (changed by hand, or gone), and was made again: "
+            "{files}", "{count} files differed from what the last build wrote (changed by hand, or gone), and were "
+            "made again: {files}", count=len(names), files=shown)))
+    if strays:
+        shown = ", ".join(strays[:5]) + (", ..." if len(strays) > 5 else "")
+        said.append(ContentError(folder, None, None, Text.counted(
+            "{count} file that no build wrote was removed: {files}",
+            "{count} files that no build wrote were removed: {files}", count=len(strays), files=shown)))
+    return said
+
+
+def _site_size(config: Config) -> int:
+    """The site's size as last built, for the full disk's message (the output folder's when unknown)."""
+    recorded = cache.load(config.root, ledger.FILES, ledger.key(config.output_dir))
+    if isinstance(recorded, dict):
+        return sum(item[2] for item in recorded.values())
+    return recovery.staged_size(config.output_dir)
+
+
+FilePlan = dict[str, tuple[Role, object, Path, Path | None]]  # output path -> (role, origin, source, cache entry)
 
 
 def _file_plan(config: Config, asset_sources: dict[str, Path], assets: dict[str, str], loaded: Plan) -> FilePlan:
     """Every file of the site that is a copy of another: assets, photos' variants, files of content/.
     A file is copied again only when its origin changed: its hashed name, its photo's token, the size
     and time of its source (a fresh checkout has new times: then its bytes decide)."""
-    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, asset_sources[name]) for name, path in assets.items()}
+    planned: FilePlan = {path.lstrip("/"): (Role.ASSET, path, asset_sources[name], None)
+                         for name, path in assets.items()}
     for relative, (token, source) in processing.outputs(loaded.pictures, config.root).items():
-        planned[relative] = (Role.PHOTO, token, source)
+        planned[relative] = (Role.PHOTO, token, source, source.parent)
     for relative, source in loaded.static.items():
         stat = source.stat()
-        planned[relative] = (Role.STATIC, (stat.st_size, stat.st_mtime_ns), source)
+        planned[relative] = (Role.STATIC, (stat.st_size, stat.st_mtime_ns), source, None)
     return planned
 
 
-def _place(stage: Path, then: ledger.Ledger, planned: FilePlan) -> dict[str, ledger.Entry]:
+def _search_plan(bundles: dict[str, Path]) -> FilePlan:
+    """Every file of the search index: the shards' bundles, in the cache."""
+    return {path: (Role.SEARCH, bundle.name, source, bundle)
+            for name, bundle in bundles.items() for path, source in bundle_files(name, bundle).items()}
+
+
+def _place_checked(root: Path, stage: Path, then: ledger.Ledger, planned: Callable[[], FilePlan], copier: Copier,
+                   verify: bool, damaged: list[str], remake: Callable[[], object]) -> dict[str, ledger.Entry]:
+    """_place, and when a cache entry turns out damaged: the entry removed, made again (`remake`), placed again."""
+    files, bad = _place(stage, then, planned(), copier, verify)
+    if not bad:
+        return files
+    for entry in sorted(bad):
+        damaged.append(project_relative(entry, root))
+        shutil.rmtree(entry, ignore_errors=True)
+    remake()
+    files, bad = _place(stage, then, planned(), copier, verify)
+    if bad:
+        raise BuildFailed([ContentError(project_relative(entry, root), None, None,
+                                        Text("the build cache's file is damaged again as soon as it is written"),
+                                        hint=Text("check the disk; deleting {folder} is safe", folder=".bantin-cache/"))
+                           for entry in sorted(bad)])
+    return files
+
+
+def _place(stage: Path, then: ledger.Ledger, planned: FilePlan, copier: Copier,
+           verify: bool = False) -> tuple[dict[str, ledger.Entry], set[Path]]:
     """Put every planned copy whose origin changed into the staging folder, if its bytes changed too;
-    return the ledger's entry of each. Photos' variants and search files never change once made, so
-    they are hard-linked (bantin/builder/write.py); other copies are copied."""
+    return the ledger's entry of each, and the cache entries whose files are not the ones recorded
+    (checked against their digests whenever read: always, with `verify`). Copies, never links: the
+    site and the cache never share a file (bantin/builder/write.py)."""
     files = {}
-    for path, (role, origin, source) in planned.items():
+    bad: set[Path] = set()
+    digests: dict[Path, dict[str, bytes] | None] = {}
+    for path, (role, origin, source, entry) in planned.items():
         old = then.files.get(path)
-        if old is not None and old.role == role and old.origin == origin:
+        kept = old is not None and old.role == role and old.origin == origin
+        if kept and not (verify and entry is not None):
             files[path] = old
             continue
-        data = source.read_bytes()
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        try:
+            data = source.read_bytes()
+        except FileNotFoundError:
+            if entry is None:
+                raise
+            bad.add(entry)
+            continue
+        digest = cache.file_digest(data)
+        if entry is not None:
+            if entry not in digests:
+                digests[entry] = cache.manifest(entry)
+            recorded = digests[entry]
+            if recorded is None or recorded.get(source.relative_to(entry).as_posix()) != digest:
+                bad.add(entry)
+                continue
+        if kept:
+            files[path] = old
+            continue
         if old is None or old.digest != digest:
-            (link_file if role in (Role.PHOTO, Role.SEARCH) else copy_file)(stage, path, source)
+            copier.copy(stage, path, source, data)
         files[path] = ledger.Entry(role, digest, len(data), origin)
-    return files
+    return files, bad
 
 
 def _active_files(static: dict[str, Path], config: Config) -> list[ContentError]:
@@ -459,7 +612,8 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
     return articles, errors, unparsed
 
 
-def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None,
+              damaged: cache.Damaged | None = None
               ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]],
                          list[References]]:
     """Parse every source, in worker processes when there are many; also each source's digest,
@@ -470,7 +624,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
     """
     settings = cache.fingerprint(cache.code_digest(), _parse_settings(config), _provinces_bytes(config))
-    stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings) or {}
+    stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings, damaged) or {}
     kept: dict[str, tuple[bytes, Article]] = {}
     digests: dict[str, bytes] = {}
     todo: list[Path] = []

@@ -126,7 +126,7 @@ class Summary:
 # --- the plan: pure ------------------------------------------------------------------------
 def record_of(built: ledger.Files) -> Record:
     """The build's files as the target's record keeps them: path -> (digest, size)."""
-    return {path: (digest.hex(), size) for path, (_, digest, size) in built.items()}
+    return {path: (digest.hex(), size) for path, (_, digest, size, _) in built.items()}
 
 
 def step(path: str, role: Role) -> int:
@@ -264,7 +264,7 @@ def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: 
     if made_for != config.base_url:
         raise BuiltElsewhere(config, made_for)
     site = record_of(built)
-    roles = {path: role for path, (role, _, _) in built.items()}
+    roles = {path: role for path, (role, *_) in built.items()}
     if MANIFEST in site:
         raise UsageError(Text("the site has a file named {name}, the name of the deploy's record", name=MANIFEST),
                          hint=Text("rename it"))

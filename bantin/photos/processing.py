@@ -11,6 +11,7 @@ worker processes, one per core.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -123,7 +124,8 @@ class Catalogue:
     warnings: list[ContentError]
 
 
-def catalogue(articles: Sequence[UsesPhotos], static: dict[str, Path], config: Config) -> Catalogue:
+def catalogue(articles: Sequence[UsesPhotos], static: dict[str, Path], config: Config,
+              damaged: cache.Damaged | None = None) -> Catalogue:
     """Check every image reference of every article and plan the variants of each photo.
 
     A reference to a site path no file under content/ answers is an error (or a warning, as
@@ -137,7 +139,7 @@ def catalogue(articles: Sequence[UsesPhotos], static: dict[str, Path], config: C
         for path, line, field in article.images:
             uses.setdefault(path, []).append((article.key, line, field))
     photos = {path: static[path[1:]] for path in uses if path[1:] in static and is_photo(path)}
-    facts = _facts(photos, config)
+    facts = _facts(photos, config, damaged)
     errors: list[ContentError] = []
     warned: list[ContentError] = []
     pictures: dict[str, Picture] = {}
@@ -171,10 +173,12 @@ def catalogue(articles: Sequence[UsesPhotos], static: dict[str, Path], config: C
     return Catalogue(pictures, errors, warned)
 
 
-def _facts(photos: dict[str, Path], config: Config) -> dict[str, ImageFacts | str]:
+def _facts(photos: dict[str, Path], config: Config,
+           damaged: cache.Damaged | None = None) -> dict[str, ImageFacts | str]:
     """Each photo's facts, or why it cannot be read; remembered by file size and time."""
     settings = cache.fingerprint(cache.code_digest())
-    stored: dict[str, tuple[int, int, ImageFacts | str]] = cache.load(config.root, "image-facts", settings) or {}
+    stored: dict[str, tuple[int, int, ImageFacts | str]] = cache.load(config.root, "image-facts", settings,
+                                                                      damaged) or {}
     kept: dict[str, tuple[int, int, ImageFacts | str]] = {}
     result: dict[str, ImageFacts | str] = {}
     for path, source in photos.items():
@@ -201,13 +205,25 @@ def cache_folder(root: Path) -> Path:
 
 
 def missing(pictures: dict[str, Picture], root: Path) -> list[Picture]:
-    """The photos whose variants are not in the cache yet, one per token."""
+    """The photos whose variants are not in the cache yet, one per token. A folder of variants that
+    an earlier bantin made, without the digests of its files, has them recorded once."""
     folder = cache_folder(root)
     todo: dict[str, Picture] = {}
     for picture in pictures.values():
-        if not picture.copied and not (folder / picture.token).is_dir():
-            todo.setdefault(picture.token, picture)
+        if not picture.copied and not (folder / picture.token / cache.MANIFEST).is_file():
+            if (folder / picture.token).is_dir():
+                cache.write_manifest(folder / picture.token)
+            else:
+                todo.setdefault(picture.token, picture)
     return list(todo.values())
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Scratch folders of encodings whose build was killed (<token>.tmp-PID)."""
+    try:
+        return sorted(path for path in cache_folder(root).iterdir() if ".tmp-" in path.name)
+    except OSError:
+        return []
 
 
 def encode(picture: Picture, source: Path, settings: Images, root: Path) -> str | None:
@@ -232,7 +248,11 @@ def encode(picture: Picture, source: Path, settings: Images, root: Path) -> str 
                 sized[key] = (ImageOps.fit(origin, size, Image.Resampling.LANCZOS) if crop
                               else origin.resize(size, Image.Resampling.LANCZOS))
             _save(sized[key], scratch / cache_name(variant, picture.token), variant, settings.quality, icc)
+        cache.write_manifest(scratch)
     except _UNREADABLE as exc:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise OSError(exc.errno, exc.strerror, str(scratch)) from None
         shutil.rmtree(scratch, ignore_errors=True)
         return _reason(exc)
     except BaseException:

@@ -2,7 +2,10 @@
 
 Each store is one pickle, written atomically, tagged with a fingerprint of everything that
 decides its contents (bantin's own code, the settings); a store whose fingerprint differs
-is ignored, never trusted. Deleting .bantin-cache/ is always safe: the next build is cold.
+is ignored, never trusted. Each store also carries the digest of its own bytes, checked before
+it is read: a store damaged on disk (a flipped byte, a truncated file, a hand edit) is a miss,
+made again, and said once (`load`'s `damaged`), never half-trusted. Deleting .bantin-cache/ is
+always safe: the next build is cold.
 
 Loading a pickle can run code, and a cache folder could come from elsewhere (committed by a
 pull request, restored by CI), so stores are read by an unpickler that builds only bantin's
@@ -11,12 +14,16 @@ own data classes and a few standard values; anything else makes the store count 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
+import json
 import os
 import pickle
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +33,10 @@ import markdown
 import bantin
 
 CACHE_DIR = ".bantin-cache"
-FORMAT = 1  # bump when the layout of a store changes
+FORMAT = 2  # bump when the layout of a store changes
+_MAGIC = b"bantin-store-2\n"  # then the sha256 of the pickle that follows, then the pickle
+_DIGEST_SIZE = 32
+Damaged = Callable[[str], None]  # told the project-relative path of a damaged cache entry
 
 
 @functools.cache
@@ -92,22 +102,101 @@ def committed(root: Path) -> list[str]:
     return sorted(name for name in listed.decode("utf-8", "replace").split("\0") if name)
 
 
-def load(root: Path, name: str, expected: str) -> Any | None:
-    """The stored value of `name`, if it was stored under the same fingerprint."""
-    path = root / CACHE_DIR / f"{name}.pickle"
+def store_path(root: Path, name: str) -> Path:
+    """The file a store is kept in."""
+    return root / CACHE_DIR / f"{name}.pickle"
+
+
+def load(root: Path, name: str, expected: str, damaged: Damaged | None = None) -> Any | None:
+    """The stored value of `name`, if it was stored under the same fingerprint and its bytes are
+    the ones written; a damaged store is removed and `damaged` told its path."""
+    path = store_path(root, name)
     try:
-        with path.open("rb") as file:
-            stored_fingerprint, value = _DataUnpickler(file).load()
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        data = path.read_bytes()
+    except OSError:
         return None
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if not data.startswith(_MAGIC) or hashlib.sha256(memoryview(data)[head:]).digest() != data[len(_MAGIC):head]:
+        return _damaged(root, path, data, damaged)
+    try:
+        stored_fingerprint, value = _DataUnpickler(io.BytesIO(memoryview(data)[head:])).load()
+    except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError,
+            KeyError, RecursionError):
+        return _damaged(root, path, data, damaged)
     return value if stored_fingerprint == expected else None
+
+
+def _damaged(root: Path, path: Path, data: bytes, damaged: Damaged | None) -> None:
+    """A store that is not what was written: removed, and said. A pickle of an earlier bantin
+    (which stored no digest) is only old: removed quietly."""
+    with contextlib.suppress(OSError):
+        path.unlink()
+    if damaged is not None and not data.startswith(b"\x80"):
+        damaged(path.relative_to(root).as_posix())
+    return None
 
 
 def save(root: Path, name: str, fingerprint_: str, value: Any) -> None:
     """Store a value atomically: a reader sees the old store or the new one, never half."""
+    out = io.BytesIO()
+    _DataPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
+    data = out.getbuffer()
+    write_atomically(store_path(root, name), [_MAGIC, hashlib.sha256(data).digest(), data])
+
+
+def write_atomically(path: Path, parts: list[bytes | memoryview]) -> None:
+    """Write a file whole under a temporary name, then rename it: a reader sees the old file or the
+    new one. A failed write (a full disk) leaves no temporary file behind, and names the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            for part in parts:
+                file.write(part)
+        temporary.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if error.filename is None:  # a write that failed half-way says no file: say which
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
+
+
+# --- folders of files: photos' variants, search bundles ---------------------------------------
+# A folder entry of the cache (a photo's variants, a shard's Pagefind bundle) is made in a scratch
+# folder and renamed into place whole, with MANIFEST: the digest of each of its files. The build
+# checks a file against it whenever it copies the file into the site (`manifest`, `file_digest`):
+# a file that differs is a damaged entry, removed and made again.
+MANIFEST = ".digests.json"
+
+
+def file_digest(data: bytes) -> bytes:
+    """blake2b-128 of bytes, as the ledger and the manifests keep them."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def write_manifest(folder: Path, skip: tuple[str, ...] = ()) -> None:
+    """Record the digest of every file under `folder` (but the names in `skip`) in its MANIFEST."""
+    digests = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name not in skip and path.name != MANIFEST:
+            digests[path.relative_to(folder).as_posix()] = file_digest(path.read_bytes()).hex()
+    write_atomically(folder / MANIFEST, [json.dumps(digests, sort_keys=True).encode()])
+
+
+def manifest(folder: Path) -> dict[str, bytes] | None:
+    """relative path -> digest of each file of a folder entry, or None when it has no readable MANIFEST."""
+    try:
+        found = json.loads((folder / MANIFEST).read_bytes())
+        return {name: bytes.fromhex(digest) for name, digest in found.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Temporary files of stores whose writer was killed (.name.PID.tmp)."""
     folder = root / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{name}.{os.getpid()}.tmp"
-    with temporary.open("wb") as file:
-        _DataPickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
-    temporary.replace(folder / f"{name}.pickle")
+    try:
+        return sorted(path for path in folder.iterdir() if path.name.startswith(".") and path.name.endswith(".tmp"))
+    except OSError:
+        return []

@@ -10,6 +10,7 @@ shard is reused instead of re-indexed. The browser merges the shards with mergeI
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import gzip
 import hashlib
@@ -445,7 +446,11 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
                                      config.language, HIDDEN_MARK)
                 yield relative, copy, {"_url": entry.url, "format": entry.format, "unit": entry.unit,
                                        "article": entry.article_title, "article_url": entry.article_url, "date": date}
-    todo = [shard for shard in shards if not (bundles[shard.name] / "pagefind-entry.json").is_file()]
+
+    def count(shard: Shard) -> int:  # how many copies `copies` gives
+        return len(shard.keys) if shard.name in articles_shards else sum(len(documents[key]) for key in shard.keys)
+
+    todo = [shard for shard in shards if not (bundles[shard.name] / cache.MANIFEST).is_file()]
     failed = threading.Event()  # one shard failed or the build was cancelled: the others stop too
 
     def stop() -> bool:
@@ -459,7 +464,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
         try:
             size = len(shard.keys) if shard.name in articles_shards else weight(shard.keys, documents)
             with room.taken(size):
-                _index_shard(executable, shard, copies, bundles[shard.name], config, stop)
+                _index_shard(executable, shard, copies, count(shard), bundles[shard.name], config, stop)
         except BaseException:
             failed.set()
             raise
@@ -480,7 +485,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     keep = {bundle.name for bundle in bundles.values()}
     for old in folder.iterdir():  # bundles of shards that changed or no longer exist
         if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     return IndexReport(len(shards), tuple(shard.name for shard in todo), time.perf_counter() - started), bundles
 
 
@@ -511,39 +516,62 @@ class _Room:
                 self._changed.notify_all()
 
 
-def _index_shard(executable: str, shard: Shard, copies: Copies, bundle: Path, config: Config,
+def _index_shard(executable: str, shard: Shard, copies: Copies, count: int, bundle: Path, config: Config,
                  cancelled: Callable[[], bool] | None = None) -> None:
-    """Run Pagefind over the index copies of one shard's pages, gathered in a folder of their own."""
-    work = bundle.with_name(bundle.name + ".work")
+    """Run Pagefind over the index copies of one shard's pages, gathered in a folder of their own,
+    and rename its bundle into place with the digest of each file (cache.write_manifest).
+
+    Pagefind numbers pages in the order it finds them, which for a folder is the order the file
+    system lists it (ext4: by a hash seeded per disk; tmpfs: by creation), and its index follows
+    that numbering. So the copies go into one folder under names made first (p00000.html, ...),
+    the folder is listed, and the shard's pages are written into the names in the order listed:
+    Pagefind, listing the same folder, finds them in the shard's order on any file system.
+    canonical_bundle gives each result its page's own address back."""
+    work = bundle.with_name(f"{bundle.name}.work-{os.getpid()}")  # this build's own: never shared
     shutil.rmtree(work, ignore_errors=True)
     pages = work / "site"
-    shown: dict[str, dict[str, str]] = {}  # page URL -> the fields its result shows, not indexed
-    for relative, copy, fields in copies(shard):
-        target = pages / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shown["/" + relative.removesuffix("index.html")] = fields
-        target.write_bytes(copy)
+    pages.mkdir(parents=True)
+    for number in range(count):
+        (pages / f"p{number:05d}.html").touch()
+    listed = [name for name in os.listdir(pages) if name.endswith(".html")]  # the order Pagefind will walk
+    shown: dict[str, dict[str, str]] = {}  # the copy's address -> the fields its result shows, not indexed
+    addresses: dict[str, str] = {}  # the copy's address -> the page's own (a document's record: the file's)
+    for name, (relative, copy, fields) in zip(listed, copies(shard), strict=True):
+        fields = dict(fields)
+        addresses["/" + name] = fields.pop("_url", "/" + relative.removesuffix("index.html"))
+        shown["/" + name] = fields
+        (pages / name).write_bytes(copy)
     result = _run_cancellable(
         [executable, "--site", str(pages), "--output-path", str(work / "bundle"), "--quiet",
          "--force-language", config.language], cancelled, work,
         {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(config.search.chunk_size)})
-    if result.returncode != 0:
-        shutil.rmtree(work, ignore_errors=True)
-        message = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise BuildFailed([ContentError(CACHE_DIR, None, None,
-                                        Text("Pagefind failed on shard {shard}: {problem}", shard=shard.name,
-                                             problem=" / ".join(message)),
-                                        hint=Text("build with --no-search to skip the search index"))])
     try:
-        canonical_bundle(work / "bundle", shown)
-    except (ValueError, KeyError, TypeError, OSError) as exc:  # another Pagefind than the one pinned
+        if result.returncode != 0:
+            problem = " / ".join((result.stderr or result.stdout).strip().splitlines()[-5:])
+            if "no space left" in problem.lower() or "os error 28" in problem.lower():
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(work))
+            raise BuildFailed([ContentError(CACHE_DIR, None, None,
+                                            Text("Pagefind failed on shard {shard}: {problem}", shard=shard.name,
+                                                 problem=problem),
+                                            hint=Text("build with --no-search to skip the search index"))])
+        try:
+            indexed = canonical_bundle(work / "bundle", shown, addresses)
+        except (ValueError, KeyError, TypeError) as exc:  # another Pagefind than the one pinned
+            hint = Text("bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)")
+            raise BuildFailed([ContentError(CACHE_DIR, None, None, Text("unexpected Pagefind output in shard "
+                                                                        "{shard}: {problem}", shard=shard.name,
+                                                                        problem=str(exc)), hint)]) from None
+        if indexed != count:  # a bundle missing pages would be kept, and reused, for good
+            raise BuildFailed([ContentError(CACHE_DIR, None, None, Text(
+                "Pagefind indexed {indexed} of the {count} pages of shard {shard}", indexed=indexed,
+                count=count, shard=shard.name),
+                hint=Text("build again; if it happens again, build with --no-search and report it"))])
+        for name in UNUSED_FILES:
+            (work / "bundle" / name).unlink(missing_ok=True)
+        cache.write_manifest(work / "bundle")
+        (work / "bundle").rename(bundle)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-        hint = Text("bantin reads the bundles of pagefind-bin 1.5.2 (pyproject.toml)")
-        raise BuildFailed([ContentError(CACHE_DIR, None, None, Text("unexpected Pagefind output in shard {shard}: "
-                                                                    "{problem}", shard=shard.name, problem=str(exc)),
-                                        hint)]) from None
-    (work / "bundle").rename(bundle)
-    shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_cancellable(command: list[str], cancelled: Callable[[], bool] | None,
@@ -574,10 +602,25 @@ UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 
 def bundle_files(shard: str, bundle: Path) -> dict[str, Path]:
     """The files a shard's bundle (in the cache) puts in the site, under pagefind/<shard>/, without
-    Pagefind's UI files: output path -> the bundle's file. Pagefind names its index files by their
-    content, so a shard indexed again keeps every file whose content is the same."""
-    return {f"{BUNDLE_DIR}/{shard}/{path.relative_to(bundle).as_posix()}": path
-            for path in sorted(bundle.rglob("*")) if path.is_file() and path.name not in UNUSED_FILES}
+    Pagefind's UI files: output path -> the bundle's file, as its MANIFEST lists them (a bundle is
+    renamed into place with it: reading it is cheaper than walking the folder, each build).
+    Pagefind names its index files by their content, so a shard indexed again keeps every file
+    whose content is the same."""
+    recorded = cache.manifest(bundle)
+    names = sorted(recorded) if recorded is not None else sorted(
+        path.relative_to(bundle).as_posix() for path in bundle.rglob("*") if path.is_file())
+    prefix, folder = f"{BUNDLE_DIR}/{shard}/", str(bundle)
+    return {prefix + name: Path(f"{folder}/{name}") for name in names
+            if name.rsplit("/", 1)[-1] not in UNUSED_FILES and name != cache.MANIFEST}
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Work folders of Pagefind runs whose build was killed (<shard>-<digest>.work-PID)."""
+    folder = root / CACHE_DIR
+    try:
+        return sorted(path for path in folder.iterdir() if ".work" in path.name)
+    except OSError:
+        return []
 
 
 # --- a deterministic bundle -------------------------------------------------------------
@@ -589,12 +632,15 @@ def bundle_files(shard: str, bundle: Path) -> dict[str, Path]:
 _MAGIC = b"pagefind_dcd"
 
 
-def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = None) -> None:
-    """Rewrite a Pagefind bundle's filter files, meta and entry in a stable order; cut the
-    hidden block from its fragments and add the fields `shown` gives each page's result."""
-    _rewrite_fragments(bundle, shown or {})
+def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = None,
+                     addresses: dict[str, str] | None = None) -> int:
+    """Rewrite a Pagefind bundle's fragments, filter files, meta and entry in a stable order; cut the
+    hidden block from its fragments, give each result the address `addresses` maps its copy's to
+    and add the fields `shown` gives it. Returns how many pages the bundle holds."""
+    renamed_fragments = _rewrite_fragments(bundle, shown or {}, addresses or {})
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    pages = 0
     for language, info in entry["languages"].items():
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = read_pagefind_data(meta_path)
@@ -606,7 +652,9 @@ def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = Non
             if new_name != filter_path.stem:
                 filter_path.unlink()
             renamed[filter_path.stem] = new_name
-        # meta: [version, index chunks, fragments, ..., filter chunks [[name, chunk]], sorts, meta fields]
+        # meta: [version, pages [[fragment, word count]], index chunks, filter chunks [[name, chunk]], sorts, fields]
+        meta[1] = [[renamed_fragments.get(fragment, fragment), *rest] for fragment, *rest in meta[1]]
+        pages += len(meta[1])
         for position, item in enumerate(meta):
             if isinstance(item, list) and item and all(
                     isinstance(x, list) and len(x) == 2 and isinstance(x[1], str) and x[1] in renamed for x in item):
@@ -616,25 +664,49 @@ def canonical_bundle(bundle: Path, shown: dict[str, dict[str, str]] | None = Non
             meta_path.unlink()
         info["hash"] = meta_name.removeprefix("pagefind.")
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return pages
 
 
-def _rewrite_fragments(bundle: Path, shown: dict[str, dict[str, str]]) -> None:
-    """Drop the hidden block (index_copy) from each result fragment's text, and add the fields
-    its result shows (result_fields). A reader downloads a fragment per result shown. A fragment
-    keeps its name, which Pagefind derived from its whole text, so it changes when the page does."""
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+def _rewrite_fragments(bundle: Path, shown: dict[str, dict[str, str]], addresses: dict[str, str]) -> dict[str, str]:
+    """Drop the hidden block (index_copy) from each result fragment's text, give it its page's address
+    and add the fields its result shows (result_fields). A reader downloads a fragment per result
+    shown. A fragment is named by its final text ("vi_" and 7 hex digits of its digest, as Pagefind
+    names them): the same page gives the same name, whatever copy it was indexed from. Returns the
+    old name -> new name of every fragment."""
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+    paths = sorted((bundle / "fragment").glob("*.pf_fragment"))
+    pending = {path.name for path in paths}  # not read yet: no new name may land on one of these
+    parked: list[tuple[Path, Path]] = []
+    for path in paths:
+        pending.discard(path.name)
         data = gzip.decompress(path.read_bytes())
         if not data.startswith(_MAGIC):
             raise ValueError(f"{path}: not a Pagefind data file")
         fragment = json.loads(data[len(_MAGIC):])
         cut = fragment["content"].rfind(HIDDEN_MARK)
-        fields = dict(shown.get(fragment["url"], {}))
-        if cut >= 0 or fields:
-            fragment["content"] = fragment["content"][:cut].rstrip() if cut >= 0 else fragment["content"]
-            fragment["url"] = fields.pop("_url", fragment["url"])  # a document's record: the file's address
-            fragment["meta"] = {**fragment["meta"], **fields}
-            text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
-            path.write_bytes(gzip.compress(_MAGIC + text.encode(), mtime=0))
+        fields = shown.get(fragment["url"], {})
+        fragment["content"] = fragment["content"][:cut].rstrip() if cut >= 0 else fragment["content"]
+        fragment["meta"] = {**fragment["meta"], **fields}
+        fragment["url"] = addresses.get(fragment["url"], fragment["url"])
+        text = _MAGIC + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+        language, _, _ = path.stem.partition("_")
+        digest = hashlib.sha256(text).hexdigest()
+        width = 7
+        while f"{language}_{digest[:width]}" in taken:  # two fragments alike in 7 digits: one more digit
+            width += 1
+        name = f"{language}_{digest[:width]}"
+        taken.add(name)
+        path.write_bytes(gzip.compress(text, mtime=0))
+        target = path.with_name(f"{name}.pf_fragment")
+        if target.name in pending:  # still to be read under that name: moved there at the end
+            parked.append((path.rename(path.with_name(f"{path.name}.new")), target))
+        else:
+            path.rename(target)
+        renamed[path.stem] = name
+    for path, target in parked:
+        path.rename(target)
+    return renamed
 
 
 def read_pagefind_data(path: Path) -> Any:
