@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +128,31 @@ def test_a_bad_edit_keeps_the_last_good_site_and_reports_file_line_and_field(ser
     assert "Hội thảo đã sửa".encode() in served.get("/tin-tuc/2023/hoi-thao/")[2]
     fixed = [m for m in served.messages if "fixed" in m]  # type: ignore[attr-defined]
     assert len(fixed) == 1 and fixed[0].index("fixed") > 0  # once, after the time: "08:30:15 fixed: ..."
+
+
+def test_content_removed_and_made_again_is_watched_again_and_clears_the_overlay(served):
+    """Before: the watch of content/ ended with the folder, and serve stayed on its error overlay
+    (`check`: 0 errors) until restarted."""
+    events = served.events()
+    next(events)
+    content = served.project.root / "content"
+    kept = served.project.root / "content.bak"
+    content.rename(kept)  # as `git stash -u`, or a folder moved away
+    state = next_state(events, lambda s: s["error"] is not None)
+    assert "content" in state["error"]
+    shutil.copytree(kept, content)  # made again, files and all, in one go
+    served.write("content/tin-tuc/2023/moi.md", article("Bài viết sau khi khôi phục", "2023-06-01"))
+    state = next_state(events, lambda s: s["error"] is None, timeout=30)
+    deadline = time.monotonic() + 15
+    while served.get("/tin-tuc/2023/moi/")[0] != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    # and the new folder's watch works: an edit in it is built
+    served.write("content/tin-tuc/2023/toa-dam.md", article("Tọa đàm sau khôi phục", "2023-04-01"))
+    deadline = time.monotonic() + 15
+    while "Tọa đàm sau khôi phục".encode() not in served.get("/tin-tuc/2023/toa-dam/")[2]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
 
 
 def test_temporary_files_and_bursts_of_saves_do_not_rebuild_each_time(served):

@@ -8,7 +8,9 @@ import functools
 import gettext
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = _with_default_command(sys.argv[1:] if argv is None else argv)
     language = _init_language(argv) or project_language(_root_argument(argv))
     tell = Teller(language)
+    _stop_on_terminate()
     try:
         args = _parser(language).parse_args(argv)
         tell = dataclasses.replace(tell, quiet=getattr(args, "quiet", False))
@@ -74,6 +77,17 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # not a real file (a test's captured stdout)
         pass
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a cancelled CI job, `kill`) stops a command as Ctrl+C does: a build drops its staging
+    folder, a deploy records the files that arrived. Only in the main thread (tests call main in others)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
@@ -268,6 +282,9 @@ def _parser(language: gettext.NullTranslations) -> argparse.ArgumentParser:
             command.add_argument("--base-url", default=None,
                                  help=h(Text("publish under this URL instead of site.toml's base_url "
                                              "(CI passes the GitHub Pages URL)")))
+            command.add_argument("--verify", action="store_true",
+                                 help=h(Text("read every file of the output folder (and the cache's copies) and make "
+                                             "again any that differs from what the last build wrote")))
 
     new = commands.add_parser("new", help=h(Text("write a new article file with its header (title, date, ...)")))
     common(new)
@@ -381,7 +398,8 @@ def _deploy(config: Config, args: argparse.Namespace, tell: Teller) -> int:
 
 def _build_command(config: Config, args: argparse.Namespace, tell: Teller) -> int:
     options = BuildOptions(drafts=args.drafts, future=args.future, jobs=args.jobs,
-                           write=args.command == "build", search=not getattr(args, "no_search", False))
+                           write=args.command == "build", search=not getattr(args, "no_search", False),
+                           verify=getattr(args, "verify", False))
     if getattr(args, "base_url", None):
         config = with_base_url(config, args.base_url)
     report = _build(config, options, tell, args.quiet)
@@ -396,12 +414,17 @@ def _build_command(config: Config, args: argparse.Namespace, tell: Teller) -> in
 
 
 def _build(config: Config, options: BuildOptions, tell: Teller, quiet: bool) -> Report:
-    """Build (or check), with progress bars on a terminal, and print the warnings."""
+    """Build (or check), with progress bars on a terminal, and print the warnings; says whom it waits for
+    when another bantin holds the project's lock."""
+    def waiting(holder: Text) -> None:
+        if not quiet:
+            tell.error(Text("waiting: {holder}", holder=holder))
+
     if sys.stderr.isatty() and not quiet:
         with ProgressBars(tell.language) as bars:
-            report = build(config, options, bars)
+            report = build(config, options, bars, waiting=waiting)
     else:
-        report = build(config, options)
+        report = build(config, options, waiting=waiting)
     print_warnings(report.warnings, tell)
     return report
 

@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from bantin.builder.pipeline import BuildOptions, Plan, build, preview
 from bantin.builder.write import remove_file, replace_file
-from bantin.language.errors import BuildFailed, Cancelled, format_errors
+from bantin.language.errors import BuildFailed, Cancelled, UsageError, format_errors
 from bantin.language.messages import Text, catalogue, project_language, say
 from bantin.project.config import CONFIG_FILE, Config, load_config, with_base_url
 
@@ -45,11 +45,16 @@ def is_editor_noise(name: str) -> bool:
 
 
 class Changes(FileSystemEventHandler):
-    """Notes which source files changed; the previewer and the builder do the work."""
+    """Notes which source files changed; the previewer and the builder do the work. A source folder
+    that appears (content/ removed and made again, or moved back) is handed to `appeared`, to be
+    watched again: the watch of a removed folder ends with it."""
 
-    def __init__(self, config: Config, notify: Callable[[set[Path]], None]) -> None:
+    def __init__(self, config: Config, notify: Callable[[set[Path]], None],
+                 appeared: Callable[[Path], None] | None = None) -> None:
         self.config = config
         self.notify = notify
+        self.appeared = appeared
+        self.folders = (config.content_dir, config.layouts_dir, config.assets_dir)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -59,6 +64,9 @@ class Changes(FileSystemEventHandler):
         paths = {Path(os.fsdecode(event.src_path))}
         if getattr(event, "dest_path", ""):
             paths.add(Path(os.fsdecode(event.dest_path)))
+        for path in paths:
+            if path in self.folders and self.appeared is not None and path.is_dir():
+                self.appeared(path)
         wanted = {path for path in paths if self._watched(path)}
         if wanted:
             self.notify(wanted)
@@ -66,10 +74,11 @@ class Changes(FileSystemEventHandler):
     def _watched(self, path: Path) -> bool:
         if is_editor_noise(path.name):
             return False
+        if path in self.folders:
+            return True  # a source folder removed or made again: everything in it changed
         if path.parent == self.config.root:
             return path.name == CONFIG_FILE
-        return any(path.is_relative_to(folder) for folder in
-                   (self.config.content_dir, self.config.layouts_dir, self.config.assets_dir))
+        return any(path.is_relative_to(folder) for folder in self.folders)
 
 
 class LiveSite:
@@ -288,13 +297,19 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
                 previewed: frozenset[str] = frozenset(),
                 keep: Callable[[Config, Plan], None] | None = None) -> Built | str | None:
     """One build: Built, the errors as text, or None if cancelled; `keep` is handed the built site."""
+    language = project_language(root)
     try:
         config = with_base_url(load_config(root), base_url)
-        report = build(config, options, cancelled=cancelled)
+        # another bantin (a build in a terminal) is waited for as long as it takes, or until a newer save
+        report = build(config, options, cancelled=cancelled, wait=None,
+                       waiting=lambda holder: print(say(Text("waiting: {holder}", holder=holder), language),
+                                                    flush=True))
     except Cancelled:
         return None
     except BuildFailed as failed:
-        return format_errors(failed.errors, project_language(root))
+        return format_errors(failed.errors, language)
+    except UsageError as error:  # a full disk: said like an error of the content, serve goes on
+        return error.said(language)
     assert report.plan is not None
     if keep is not None:
         keep(config, report.plan)

@@ -8,6 +8,7 @@ to built files.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import mimetypes
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from bantin.builder.admin import LOCAL_API_PATH
 from bantin.builder.pipeline import BuildOptions
@@ -267,11 +269,23 @@ def serve(root: Path, options: BuildOptions, host: str, port: int, log: Callable
     if builder.first_build() is None and not config.output_dir.is_dir():
         log(Text("fix the errors above; the site will be built as soon as they are fixed"))
     observer = Observer()
-    handler = Changes(config, builder.notify)
+    watches: dict[Path, ObservedWatch] = {}
+
+    def watch(folder: Path) -> None:
+        """Watch a source folder, again if it was removed and made again (its old watch ended with it)."""
+        old = watches.pop(folder, None)
+        if old is not None:
+            with contextlib.suppress(KeyError, OSError):
+                observer.unschedule(old)
+        with contextlib.suppress(OSError):
+            watches[folder] = observer.schedule(handler, str(folder), recursive=True)
+        builder.notify({folder})  # what was written into it before the watch began
+
+    handler = Changes(config, builder.notify, watch)
     observer.schedule(handler, str(config.root), recursive=False)
     for folder in (config.content_dir, config.layouts_dir, config.assets_dir):
         if folder.is_dir():
-            observer.schedule(handler, str(folder), recursive=True)
+            watches[folder] = observer.schedule(handler, str(folder), recursive=True)
     observer.start()
     threads = [threading.Thread(target=builder.run_builds, daemon=True, name="bantin-builder"),
                threading.Thread(target=builder.run_previews, daemon=True, name="bantin-previewer"),
