@@ -83,9 +83,14 @@ def test_a_script_of_your_own_needs_https_and_its_integrity(project, capsys):
     assert "[cms.integrity]" in err
 
 
-def api(served, action: str, params: dict | None = None, **headers: str) -> tuple[int, object]:
+def own_headers(served) -> dict[str, str]:
+    """What a page of the running serve sends with its requests."""
     host = f"127.0.0.1:{served.port}"
-    sent = {"Host": host, "Origin": f"http://{host}", "Content-Type": "application/json", **headers}
+    return {"Host": host, "Origin": f"http://{host}", "Content-Type": "application/json"}
+
+
+def api(served, action: str, params: dict | None = None, **headers: str) -> tuple[int, object]:
+    sent = {**own_headers(served), **headers}
     sent = {name: value for name, value in sent.items() if value}
     status, body = served.post(LOCAL_API_PATH, json.dumps({"action": action, "params": params or {}}).encode(), sent)
     return status, json.loads(body) if body else None
@@ -131,6 +136,28 @@ def test_the_local_backend_reads_and_writes_only_inside_content(project, tmp_pat
         assert api(served, "entriesByFolder", {"folder": "content", "depth": "hai"})[0] == 400
         assert (site.root / "layouts" / "base.html").read_bytes() == layout
         assert not (site.root / "content" / "anh" / "x.svg").exists()
+
+
+def test_the_local_backend_refuses_names_a_server_mangles_and_requests_it_cannot_read(project):
+    """Before: an upload named x.html. was published (a web server serves it as x.html, script and all);
+    depth: Infinity and a 200,000-deep JSON answered with tracebacks."""
+    site = project(FILES, CMS_TOML)
+    with running(site) as served:
+        for name in ("x.html.", "x.svg ", "x.html. . ", "anh\tmoi.jpg", "anh\nmoi.jpg"):
+            asset = {"path": f"content/anh/{name}", "content": base64.b64encode(b"<script>1</script>").decode(),
+                     "encoding": "base64"}
+            status, answer = api(served, "persistMedia", {"asset": asset})
+            assert status == 403, (name, answer)
+        assert not (site.root / "content" / "anh").exists()
+        for depth in ("Infinity", "-Infinity", "NaN", "1e999", "2.5", "true"):
+            body = b'{"action": "entriesByFolder", "params": {"folder": "content", "depth": ' + depth.encode() + b"}}"
+            status, answer = served.post(LOCAL_API_PATH, body, own_headers(served))
+            assert status == 400 and b"Traceback" not in answer, depth
+        deep = b'{"action": "info", "params": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+        status, answer = served.post(LOCAL_API_PATH, deep, own_headers(served))
+        assert status == 400 and b"nested too deeply" in answer
+        assert api(served, "info")[0] == 200  # and serve goes on
+        assert api(served, "entriesByFolder", {"folder": "content/tin-tuc", "extension": "md", "depth": 3})[0] == 200
 
 
 def test_an_article_saved_through_the_api_passes_check_and_shows_on_the_running_site(project):

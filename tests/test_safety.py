@@ -396,3 +396,132 @@ def test_the_cache_unpickler_reads_every_store_a_build_writes(project):
     for store in stores:
         with store.open("rb") as file:
             cache._DataUnpickler(file).load()
+
+
+# --- names and values a site's record cannot hold ---------------------------------------------
+@pytest.mark.parametrize("name, said", [
+    ("bao-cao\nmoi.pdf", "its name holds a control character"),
+    ("bao-cao\tmoi.pdf", "its name holds a control character"),
+    (os.fsdecode(b"b\xe1o-c\xe1o.pdf"), "its name is not UTF-8 text"),  # Latin-1 bytes, from an old computer
+    ("bao-cao.pdf.", "its name ends in a dot or a space"),
+    ("bao-cao.pdf ", "its name ends in a dot or a space"),
+])
+def test_a_file_name_a_deploy_or_a_server_would_mangle_is_an_error_naming_it(tmp_path, capsys, name, said):
+    """Before: a name with a line break broke every later deploy (--force too), bytes that are not UTF-8
+    crashed every deploy with a traceback."""
+    site = make_project(tmp_path / "site", GOOD, SITE_TOML)
+    folder = site.root / "content" / "tai-lieu"
+    folder.mkdir(parents=True)
+    (folder / name).write_bytes(b"%PDF-1.4")
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "content/tai-lieu/b" in err and "rename it" in err and "Traceback" not in err
+    assert "\n" not in err.split("1. ", 1)[1].split(": cannot be published")[0]  # the name shown on one line
+    # a folder of such a name too: its files are never read
+    (folder / name).unlink()
+    (folder / name).mkdir()
+    (folder / name / "x.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0000-01-01", "9999-12-31T23:59:59-12:00", "31/12/9999", "1899-12-31"])
+def test_a_date_out_of_range_is_an_error_with_the_usual_hint(tmp_path, capsys, value):
+    """Before: 0000-01-01 and 9999-12-31T23:59:59-12:00 printed tracebacks."""
+    site = make_project(tmp_path / "site", {"content/tin-tuc/2023/a.md": article("Bài", value)}, SITE_TOML)
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "content/tin-tuc/2023/a.md:3: [date]" in err and "is not one bantin takes (1900 to 2100)" in err
+    assert "hint: write the date as 2024-12-31" in err and "Traceback" not in err
+    (site.root / "content/tin-tuc/2023/a.md").write_text(
+        article("Bài", "2023-05-01", updated=value), encoding="utf-8")
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    assert "[updated]" in capsys.readouterr().err
+
+
+def test_an_alias_over_the_site_s_own_files_is_the_alias_error(tmp_path, capsys):
+    """Before: aliases: ["/feed.xml"] said "File exists (…/_site.staging-2205/feed.xml)"."""
+    site = make_project(tmp_path / "site", {
+        "content/tin-tuc/2023/a.md": article("Bài", "2023-05-01", aliases='["/feed.xml"]'),
+        "content/tai-lieu/quy-che.pdf": "%PDF-1.4"}, SITE_TOML)
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "[aliases] alias /feed.xml/ collides with the site's own file /feed.xml" in err
+    assert "hint: remove the alias or choose another old URL" in err and "File exists" not in err
+    for alias, taken in (("/tai-lieu/quy-che.pdf", "/tai-lieu/quy-che.pdf"), ("/assets/cu/", "/assets/"),
+                         ("/pagefind/cu/", "/pagefind/"), ("/tai-lieu/quy-che.pdf/cu/", "/tai-lieu/quy-che.pdf")):
+        (site.root / "content/tin-tuc/2023/a.md").write_text(article("Bài", "2023-05-01", aliases=f'["{alias}"]'),
+                                                          encoding="utf-8")
+        assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+        assert f"collides with the site's own file {taken}" in capsys.readouterr().err, alias
+
+
+# --- nothing outside its place ------------------------------------------------------------------
+def test_theme_lock_names_no_file_outside_the_theme(tmp_path, capsys):
+    """Before: a recorded sha256 of ../../../../etc/passwd made `theme diff` print /etc/passwd, and the
+    build's warnings told whether a file such as /etc/shadow existed."""
+    site = make_project(tmp_path / "site", GOOD, SITE_TOML)
+    outside = tmp_path / "secret.html"
+    outside.write_text("SECRET-OUTSIDE\n")
+    said = []
+    for name in (f"../{outside.name}", f"../nothing-{outside.name}", f"layouts/../../{outside.name}",
+                 f"layouts/../../nothing-{outside.name}"):
+        (site.root / "theme.lock").write_text(
+            f'["{name}"]\nbantin = "0.0.1"\nsha256 = "' + "0" * 64 + '"\n'
+            f'["layouts/article.html"]\nbantin = "0.0.1"\nsha256 = "../../../../../{outside}"\n', encoding="utf-8")
+        assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 0
+        err = capsys.readouterr().err
+        assert "SECRET-OUTSIDE" not in err and "is not a file of the theme with its digest: it is ignored" in err
+        said.append(err.replace("nothing-", ""))
+        assert main(["theme", "diff", "article.html", "--root", str(site.root)]) == 0
+        assert "SECRET-OUTSIDE" not in capsys.readouterr().out
+    assert said[0] == said[1] and said[2] == said[3]  # the same words whether the file outside exists or not
+
+
+def test_theme_copy_and_init_never_write_through_a_link_out_of_the_site(tmp_path, capsys):
+    """Before: `theme copy` followed a layouts/ link out of the project; `init --force` wrote through
+    dangling links."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    site = make_project(tmp_path / "site", GOOD, SITE_TOML)
+    os.symlink(elsewhere, site.root / "layouts")
+    assert main(["theme", "copy", "article.html", "--root", str(site.root)]) == 2
+    err = capsys.readouterr().err
+    assert "layouts/article.html may not be written: a folder on its way leads outside the project" in err
+    assert list(elsewhere.iterdir()) == []
+    target = tmp_path / "new-site"
+    target.mkdir()
+    os.symlink(elsewhere / "stolen.toml", target / "site.toml")  # a link to nothing
+    os.symlink(elsewhere, target / "assets")
+    assert main(["init", str(target), "--title", "Hội", "--base-url", "https://hoi.example.org/",
+                 "--language", "en", "--force"]) == 2
+    assert "may not be written: a folder on its way leads outside the project" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []
+    (target / "assets").unlink()
+    assert main(["init", str(target), "--title", "Hội", "--base-url", "https://hoi.example.org/",
+                 "--language", "en", "--force"]) == 0
+    assert "kept site.toml" in capsys.readouterr().out
+    assert list(elsewhere.iterdir()) == [] and (target / "site.toml").is_symlink()
+
+
+def test_a_base_url_that_would_end_a_script_is_refused_and_admin_escapes_what_it_writes(project, capsys):
+    """Before: --base-url 'http://x/</script><script>alert(1)</script>/' was accepted and landed unescaped
+    in /admin/."""
+    site = project(GOOD, SITE_TOML + "\n[cms]\nenabled = true\n")
+    hostile = "http://x/</script><script>alert(1)</script>/"
+    assert main(["build", "--root", str(site.root), "--no-search", "-q", "--base-url", hostile]) == 1
+    err = capsys.readouterr().err
+    assert "--base-url" in err and "must be an absolute http(s) URL" in err and not (site.out / "admin").exists()
+    (site.root / "site.toml").write_text(SITE_TOML.replace('base_url = "https://example.org/"',
+                                                           f'base_url = "{hostile}"'), encoding="utf-8")
+    assert main(["build", "--root", str(site.root), "--no-search", "-q"]) == 1
+    assert "[base_url] must be an absolute http(s) URL" in capsys.readouterr().err
+    # what a URL may hold reaches /admin/'s script escaped for it
+    odd = "https://example.org/a&b+c@d/"
+    (site.root / "site.toml").write_text(SITE_TOML + "\n[cms]\nenabled = true\n", encoding="utf-8")
+    assert main(["build", "--root", str(site.root), "--no-search", "-q", "--base-url", odd]) == 0
+    admin = (site.out / "admin" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script>(.*?)</script>", admin, re.DOTALL)
+    assert any("registerPreviewStyle" in script for script in scripts)
+    assert all("<" not in script and "&b" not in script for script in scripts)
+    assert "a\\u0026b+c@d" in admin

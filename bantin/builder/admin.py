@@ -146,12 +146,21 @@ DAY_FIRST_DATES = """(() => {
 """
 
 
+def script_json(value: Any) -> str:
+    """A value as JSON that can stand inside <script>: no '</script>', '<!--' or line separators end it."""
+    text = json.dumps(value, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                          ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
 def admin_page(config: Config, stylesheets: list[str]) -> bytes:
     """/admin/index.html: loads Decap, styles previews like the site, finds serve's local backend."""
     cms = config.cms
     script, integrity = (cms.script, cms.integrity) if cms.script else (DECAP_SCRIPT, DECAP_INTEGRITY)
     title = say(Text("Write and edit articles – {site}", site=config.title), catalogue(config.language))
-    styles = "".join(f"CMS.registerPreviewStyle({json.dumps(url)});\n" for url in stylesheets)
+    styles = "".join(f"CMS.registerPreviewStyle({script_json(url)});\n" for url in stylesheets)
     return f"""<!doctype html>
 <html lang="{html.escape(config.language)}">
 <head>
@@ -167,7 +176,7 @@ def admin_page(config: Config, stylesheets: list[str]) -> bytes:
 <script>
 {styles}{DAY_FIRST_DATES}// on the editor's own computer `bantin serve` answers Decap's local backend on the page's own
 // origin; Decap looks for it only when the page is on localhost or 127.0.0.1, never once published
-CMS.init({{config: {{local_backend: {{url: location.origin + "{LOCAL_API_PATH}"}}}}}});
+CMS.init({{config: {{local_backend: {{url: location.origin + {script_json(LOCAL_API_PATH)}}}}}}});
 </script>
 </body>
 </html>

@@ -198,8 +198,8 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
                                        mapper=functools.partial(_parallel_map, jobs=jobs))
     if memo is not None and not site_errors and memo != previous:
         cache.save(config.root, "related", related_settings, memo)
-    outputs, sitemap, plan_errors = plan(site, config)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
+    outputs, sitemap, plan_errors = plan(site, config, frozenset(static))
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
     #    Every link to the site must lead to a planned page or a file under content/.
     photos = processing.catalogue([*parsed, *unparsed], static, config, damaged)

@@ -12,6 +12,7 @@ from bantin.content.model import Site, Term
 from bantin.language.errors import ContentError
 from bantin.language.messages import Text
 from bantin.project.config import Config
+from bantin.search.index import BUNDLE_DIR
 
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as the protocol requires
 
@@ -120,9 +121,18 @@ def sitemap_parts(outputs: list[Output], site: Site, page_size: int) -> dict[str
     return parts
 
 
-def plan(site: Site, config: Config) -> tuple[list[Output], dict[str, tuple[SitemapEntry, ...]], list[ContentError]]:
+def _folders(path: str) -> list[str]:
+    """The folders a path needs: 'a/b/c.html' -> ['a', 'a/b']."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
+
+
+def plan(site: Site, config: Config, files: frozenset[str] = frozenset()
+         ) -> tuple[list[Output], dict[str, tuple[SitemapEntry, ...]], list[ContentError]]:
     """Every page of the site, the sitemap's parts, and an error for every path claimed twice
-    (aliases included)."""
+    (aliases included): an alias may not take the place of a page or of a file of `files` (the
+    files of content/), nor need a folder where one of them is a file ("/feed.xml" would be
+    feed.xml/index.html), nor be a file where they need a folder."""
     outputs = [Output("index.html", Kind.HOME), Output("404.html", Kind.NOT_FOUND)]
     for article in site.articles.values():
         outputs.append(Output(output_path(article.url), Kind.ARTICLE, article.key))
@@ -149,11 +159,22 @@ def plan(site: Site, config: Config) -> tuple[list[Output], dict[str, tuple[Site
     sitemap = sitemap_parts(outputs, site, config.page_size)
     outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap]
     claimed = {o.path: o for o in outputs}
+    folders = {folder for path in (*claimed, *files) for folder in _folders(path)}
+    reserved = {"assets", BUNDLE_DIR}  # the theme's files and the search index live there
     errors = []
     for article in sorted(site.articles.values(), key=lambda a: a.key):
         for alias in article.aliases:
             path = output_path(alias)
             other = claimed.get(path)
+            taken = next((folder for folder in _folders(path) if folder in claimed or folder in files), None)
+            if other is None and (path in files or path in folders or taken is not None
+                                  or path.split("/", 1)[0] in reserved):
+                shown = path.split("/", 1)[0] + "/" if path.split("/", 1)[0] in reserved else taken or path
+                errors.append(ContentError(article.key, None, "aliases",
+                                           Text("alias {alias} collides with {what}", alias=alias,
+                                                what=Text("the site's own file /{path}", path=shown)),
+                                           hint=Text("remove the alias or choose another old URL")))
+                continue
             if other is not None:
                 what = (Text("the article {key}", key=other.key) if other.kind in (Kind.ARTICLE, Kind.ALIAS)
                         else Text("the page /{path}", path=path))

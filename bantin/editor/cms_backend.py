@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bantin.markup.sanitize import active_file
-from bantin.project.inputs import problem, refusal
+from bantin.project.inputs import name_problem, problem, refusal
 
 MAX_DEPTH = 8  # folders below a collection's folder that a listing walks
 
@@ -54,7 +54,7 @@ class LocalBackend:
             return {"repo": self.root.name, "publish_modes": ["simple"], "type": "local_fs"}
         if action == "entriesByFolder":
             folder = self._path(_text(params, "folder"), folder=True)
-            depth = min(int(params.get("depth") or 1), MAX_DEPTH)
+            depth = _depth(params.get("depth"))
             extension = str(params.get("extension") or "")
             return [self._entry(path) for path in _files(folder, extension, depth)]
         if action == "entriesByFiles":
@@ -93,6 +93,9 @@ class LocalBackend:
         if (not parts or posix.is_absolute() or "\\" in text or "\x00" in text or ".." in parts
                 or any(part.startswith(".") for part in parts) or parts[0] != "content"):
             raise Refused(403, f"{text!r} is not a path inside content/")
+        named = next((reason for part in parts if (reason := name_problem(part)) is not None), None)
+        if named is not None:  # the build would refuse it: "x.html." is "x.html" to Windows and some servers
+            raise Refused(403, f"{text!r}: {named}")
         path = self.root.joinpath(*parts)
         existing = path
         while not os.path.lexists(existing):  # a new file: its nearest existing folder decides
@@ -168,6 +171,16 @@ class LocalBackend:
         path, data = self._asset(asset)
         _write(path, data)
         return path
+
+
+def _depth(value: Any) -> int:
+    """How deep a listing walks: a whole number from 1 to MAX_DEPTH (JSON's Infinity, 1e999, "x" are refused)."""
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (
+            float("inf"), float("-inf")) or int(value) != value:
+        raise Refused(400, "depth must be a whole number")
+    return max(1, min(int(value), MAX_DEPTH))
 
 
 def _text(params: Any, key: str) -> str:

@@ -145,9 +145,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": f"at most {MAX_API_BODY // 2**20} MB"})
             return
         try:
-            request = json.loads(self.rfile.read(length))
+            request = json.loads(self.rfile.read(length), parse_constant=_no_constant)
             answer = backend.answer(request)
-        except (ValueError, TypeError) as error:  # not JSON (or not UTF-8), or a parameter of the wrong kind
+        except RecursionError:  # JSON nested deeper than Python's stack (a 200,000-deep array)
+            self._json(HTTPStatus.BAD_REQUEST, {"error": "a malformed request: nested too deeply"})
+        except (ValueError, TypeError, OverflowError) as error:  # not JSON (or UTF-8), a parameter of a wrong kind
             self._json(HTTPStatus.BAD_REQUEST, {"error": f"a malformed request: {error}"})
         except Refused as refused:
             self._json(refused.status, {"error": str(refused)})
@@ -232,6 +234,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _no_constant(name: str) -> object:
+    """JSON's non-standard Infinity, -Infinity and NaN, which Python's parser would accept."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 class DevServer(ThreadingHTTPServer):

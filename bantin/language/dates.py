@@ -27,6 +27,7 @@ _YEAR_FIRST_RE = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _TIME + "$")
 _SHORT_YEAR_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})" + _TIME + "$")  # 31/12/24
 
 EXAMPLE_ISO = "2024-12-31"  # the forms every hint about dates shows
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # an association's news: a year outside is a typing mistake (0000, 9999)
 EXAMPLE_DAY_FIRST = "31/12/2024"
 EXAMPLE_WITH_TIME = "31/12/2024 08:30"
 
@@ -41,6 +42,8 @@ class DateInvalid(ValueError):
 
 def parse_date(value: Any, tz: tzinfo) -> datetime:
     """A date or date-time as an aware datetime; no offset means the site's time zone. DateInvalid otherwise."""
+    if isinstance(value, date):
+        _check_year(value.year, value)
     if isinstance(value, datetime):
         return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     if isinstance(value, date):
@@ -68,6 +71,7 @@ def written(moment: datetime) -> str:
 def _moment(value: str, year: int, month: int, day: int, hour: str | None, minute: str | None,
             second: str | None, fraction: str | None = None) -> datetime:
     """The naive moment, or DateInvalid saying which part does not exist, in words."""
+    _check_year(year, value)
     hours, minutes, seconds = int(hour or 0), int(minute or 0), int(second or 0)
     problem = None
     if not 1 <= month <= 12:
@@ -81,6 +85,14 @@ def _moment(value: str, year: int, month: int, day: int, hour: str | None, minut
         raise DateInvalid(Text("impossible date {value!r}: {problem}", value=value, problem=problem),
                           _swapped(year, month, day, hours, minutes))
     return datetime(year, month, day, hours, minutes, seconds, int((fraction or "0").ljust(6, "0")))
+
+
+def _check_year(year: int, value: object) -> None:
+    """A year bantin takes: FIRST_YEAR to LAST_YEAR (Python's own range ends at 9999, and a time zone
+    can push 9999-12-31 past it)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateInvalid(Text("{value!r}: the year {year} is not one bantin takes ({first} to {last})",
+                               value=str(value), year=year, first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def _swapped(year: int, month: int, day: int, hour: int, minute: int) -> str | None:

@@ -54,8 +54,10 @@ ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg"
 
 
 def active_file(name: str, mode: str) -> bool:
-    """Would copying this file from content/ publish script that the raw_html mode forbids?"""
-    return mode != "trusted" and any(name.lower().endswith(suffix) for suffix in ACTIVE_SUFFIXES)
+    """Would copying this file from content/ publish script that the raw_html mode forbids? (A name
+    ending in dots or spaces, "x.html.", is what Windows and some servers make of "x.html".)"""
+    name = name.lower().rstrip(". \t")
+    return mode != "trusted" and any(name.endswith(suffix) for suffix in ACTIVE_SUFFIXES)
 
 
 class Sanitizer:

@@ -29,7 +29,10 @@ CONFIG_FILE = "site.toml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OFFSET_RE = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 HOST_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-BASE_URL_RE = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
+# an absolute http(s) URL without the characters a URL may not hold as they are (RFC 3986: spaces,
+# quotes, <, >, `, {, }, |, \\, ^), and without a query or fragment: it is written into every page,
+# into feeds and into script (/admin/), where such a character would end the value
+BASE_URL_RE = re.compile(r"""^https?://[^/\s<>"'`{}|\\^?#\x00-\x1f\x7f]+(/[^\s<>"'`{}|\\^?#\x00-\x1f\x7f]*)?$""")
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ def with_base_url(config: Config, base_url: str) -> Config:
 def _example_host(value: str) -> str:
     """What a mistyped address probably meant, without its scheme ('lhh.github.io/tin', 'ftp://x' -> 'x')."""
     rest = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*:/+", "", value.strip()).strip("/")
-    return rest if rest and not re.search(r"\s", rest) else "lhh.example.org"
+    return rest if rest and BASE_URL_RE.match(f"https://{rest}/") else "lhh.example.org"
 
 
 def load_config(root: Path) -> Config:

@@ -11,6 +11,7 @@ name the link and where it points.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,37 @@ def _kind(mode: int) -> Text:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return Text("device")
     return Text("special file")
+
+
+# What a file name must not hold to be published: a deploy's record, a web server and Windows
+# would each read it otherwise (a line break splits a list of names, a name ending in a dot or a
+# space loses them on Windows and on some servers, bytes that are not UTF-8 have no URL).
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NOT_UTF8_RE = re.compile(r"[\udc80-\udcff]")  # os.fsdecode's stand-ins for bytes that are not UTF-8
+
+
+def name_problem(name: str) -> Text | None:
+    """Why a file or folder name cannot be published as it is, or None."""
+    if _NOT_UTF8_RE.search(name):
+        return Text("its name is not UTF-8 text (it was written on a computer set to another encoding)")
+    if _CONTROL_RE.search(name):
+        return Text("its name holds a control character (a line break, a tab)")
+    if name.endswith((".", " ")):
+        return Text("its name ends in a dot or a space, which Windows and some web servers drop")
+    return None
+
+
+def printable(path: str) -> str:
+    """A path as a message can show it: bytes that are not UTF-8 as \\xNN, control characters escaped."""
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL_RE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), shown)
+
+
+def _name_error(path: str, root: str, reason: str) -> ContentError:
+    return ContentError(printable(_relative(path, root)), None, None, Text("cannot be published: {reason}",
+                                                                          reason=reason),
+                        hint=Text("rename it with letters, digits and dashes, as {example}",
+                                  example="ke-hoach-2025.pdf"))
 
 
 def _error(path: str, root: str, reason: str) -> ContentError:
@@ -108,6 +140,10 @@ def input_files(folder: Path, root: Path) -> InputFiles:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue  # hidden files and folders (.git, editors' swap files) are never content
+                bad_name = name_problem(entry.name)
+                if bad_name is not None:
+                    errors.append(_name_error(entry.path, root_text, bad_name))
+                    continue
                 if entry.is_symlink():
                     reason = _problem(entry.path, real_root)
                     if reason is not None:
@@ -129,6 +165,27 @@ def input_files(folder: Path, root: Path) -> InputFiles:
                     errors.append(_error(entry.path, root_text, Text("it is a {kind}, not a file", kind=_kind(mode))))
     return InputFiles([Path(p) for p in sorted(files)], sorted(errors))
 
+
+
+def write_problem(path: Path, root: Path) -> Text | None:
+    """Why a new file may not be written at `path` of the project `root` (`init`, `theme copy`): a folder
+    on its way that is a link leading out of the project. None: write it with `write_new`, which
+    never follows a link in its place (a link, even one to nothing, counts as a file already there)."""
+    existing = path.parent
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    real, real_root = os.path.realpath(existing), os.path.realpath(root)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return Text("a folder on its way leads outside the project")
+    return None
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a new file, never through a link and never over a file (FileExistsError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
 
 
 def project_relative(path: Path, root: Path) -> str:

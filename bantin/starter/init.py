@@ -14,6 +14,7 @@ import colorsys
 import hashlib
 import io
 import json
+import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from bantin import __version__
 from bantin.language.errors import UsageError
 from bantin.language.messages import Text, catalogue, say
 from bantin.project.config import BASE_URL_RE
+from bantin.project.inputs import write_new, write_problem
 from bantin.starter.origin import Origin, installed
 
 STARTER_DIR = Path(__file__).resolve().parent  # this package: vi/, en/, site.yml, gitignore
@@ -111,7 +113,13 @@ def init_site(folder: Path, title: str, base_url: str, language: str, now: datet
     files = site_files(title, base_url, language, now, origin or installed(__version__))
     try:
         if folder.exists():
-            kept = tuple(name for name in files if (folder / name).exists())
+            # a link in a file's place, even one that leads nowhere, is kept: it is never written through
+            kept = tuple(name for name in files if os.path.lexists(folder / name))
+            for name in files:
+                problem = write_problem(folder / name, folder)
+                if problem is not None:
+                    raise UsageError(Text("{file} may not be written: {problem}", file=name, problem=problem),
+                                     hint=Text("init writes only inside the site's folder; remove the link"))
             _write_all(folder, {name: data for name, data in files.items() if name not in kept})
             return Started(tuple(name for name in files if name not in kept), kept)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -144,8 +152,9 @@ def _write_all(folder: Path, files: dict[str, bytes]) -> None:
                     (folder / parent).mkdir()
                     made.append(folder / parent)
             temporary = path.with_name(f".{path.name}.init")
+            temporary.unlink(missing_ok=True)  # a leftover of a stopped init (a link: removed, never followed)
             written.append(temporary)
-            temporary.write_bytes(data)
+            write_new(temporary, data)
     except OSError:
         for path in written:
             path.unlink(missing_ok=True)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
+import re
 import textwrap
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from bantin import __version__
-from bantin.language.errors import ContentError
+from bantin.language.errors import ContentError, UsageError
 from bantin.language.messages import Text, catalogue, say
 from bantin.project.config import Config
+from bantin.project.inputs import check_file, name_problem, printable, write_new, write_problem
 from bantin.theme.files import THEME_ASSETS, THEME_DIR, THEME_LAYOUTS, THEME_PREFIX, file_digest, theme_files
 
 RECORD_FILE = "theme.lock"  # in the site's folder, committed: which theme file each copy was made from
@@ -46,14 +47,38 @@ def theme_file(name: str) -> tuple[str, Path] | None:
 
 
 def read_record(root: Path) -> dict[str, Copied]:
-    """The site's record of copied theme files ('layouts/article.html' -> Copied); {} if none or unreadable."""
+    """The site's record of copied theme files ('layouts/article.html' -> Copied); {} if none or unreadable.
+    Only entries that name a file of the theme, by a digest, are kept (`record_problems` lists the others):
+    the record is text anyone may edit, and its names and digests become paths."""
+    return {name: copied for name, copied in _record_entries(root).items() if copied is not None}
+
+
+def record_problems(root: Path) -> list[str]:
+    """The entries of theme.lock that are not a theme file with its sha256: ignored, and said."""
+    return sorted(name for name, copied in _record_entries(root).items() if copied is None)
+
+
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _record_entries(root: Path) -> dict[str, Copied | None]:
     path = root / RECORD_FILE
+    if check_file(path, root) is not None:
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
-    return {name: Copied(str(entry.get("bantin", "")), str(entry.get("sha256", "")))
-            for name, entry in data.items() if isinstance(entry, dict)}
+    entries: dict[str, Copied | None] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            continue
+        digest, version = entry.get("sha256", ""), entry.get("bantin", "")
+        found = theme_file(name) if name.startswith(("layouts/", "assets/")) else None
+        good = (found is not None and found[0] == name and isinstance(digest, str) and _SHA256_RE.fullmatch(digest)
+                and isinstance(version, str) and len(version) < 40)
+        entries[name] = Copied(version, digest) if good else None
+    return entries
 
 
 def write_record(root: Path, record: dict[str, Copied], language: str = "vi") -> None:
@@ -68,26 +93,45 @@ def write_record(root: Path, record: dict[str, Copied], language: str = "vi") ->
 
 
 def upgrade_warnings(config: Config) -> list[ContentError]:
-    """One warning per copied theme file the theme has changed or dropped since the copy was made."""
+    """One warning per copied theme file the theme has changed or dropped since the copy was made, and
+    one per entry of theme.lock that names no theme file (said the same whatever lies at that path)."""
     warnings = []
-    for name, copied in read_record(config.root).items():
-        if not (config.root / name).is_file():
-            continue  # the copy is gone: the theme's file is used again
-        found = theme_file(name) if name.startswith(("layouts/", "assets/")) else None
+    for name, copied in _record_entries(config.root).items():
         short = name.split("/", 1)[-1]
+        if copied is None:
+            if _looks_dropped(name):  # a plain name inside the project: whether the copy is there may be said
+                if check_file(config.root / name, config.root) is None:
+                    warnings.append(ContentError(name, None, None, Text(
+                        "the theme of bantin {version} no longer has {name}, which this file was copied from; "
+                        "the site's file is used", version=__version__, name=short),
+                        hint=Text("check that the pages using it still look right; to stop the warning, remove "
+                                  "its entry from {record}", record=RECORD_FILE)))
+            else:
+                warnings.append(ContentError(RECORD_FILE, None, None, Text(
+                    "the entry {name} is not a file of the theme with its digest: it is ignored",
+                    name=repr(printable(name)[:80])),
+                    hint=Text("remove it; {command} writes the entries", command="bantin theme copy FILE")))
+            continue
+        if check_file(config.root / name, config.root) is not None:
+            continue  # the copy is gone: the theme's file is used again
+        found = theme_file(name)
         if found is None:
-            warnings.append(ContentError(name, None, None, Text(
-                "the theme of bantin {version} no longer has {name}, which this file was copied from; "
-                "the site's file is used", version=__version__, name=short),
-                hint=Text("check that the pages using it still look right; to stop the warning, remove "
-                          "its entry from {record}", record=RECORD_FILE)))
-        elif file_digest(found[1]) != copied.sha256:
+            continue
+        if file_digest(found[1]) != copied.sha256:
             warnings.append(ContentError(name, None, None, Text(
                 "the theme's {name} has changed since this copy was made from it (bantin {version})",
                 name=short, version=copied.version or "?"),
                 hint=Text("{command} shows the theme's change; bring it into your copy, then {copy} records it",
                           command=f"bantin theme diff {short}", copy=f"bantin theme copy {short} --mark")))
     return warnings
+
+
+def _looks_dropped(name: str) -> bool:
+    """An entry of a theme file this bantin no longer ships: a plain name under layouts/ or assets/."""
+    parts = name.split("/")
+    return (len(parts) >= 2 and parts[0] in ("layouts", "assets") and all(parts[1:])
+            and not any(part in (".", "..") or part.startswith(".") for part in parts)
+            and name_problem(name.replace("/", "_")) is None and "\\" not in name and theme_file(name) is None)
 
 
 def theme_diff(root: Path, name: str, history: Path = HISTORY_DIR) -> str:
@@ -99,13 +143,13 @@ def theme_diff(root: Path, name: str, history: Path = HISTORY_DIR) -> str:
         raise KeyError(name)
     relative, path = found
     now = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    copied = read_record(root).get(relative)
+    copied = read_record(root).get(relative)  # its sha256 is checked: 64 hex digits, a name in history/
     base = history / copied.sha256 if copied and copied.sha256 else None
     if copied is not None and copied.sha256 == file_digest(path):
         return ""
     if base is not None and base.is_file():
         before, label = base.read_text(encoding="utf-8").splitlines(keepends=True), f"theme {copied.version}"
-    elif (root / relative).is_file():
+    elif check_file(root / relative, root) is None:  # the site's own file, never one a link leads out to
         before, label = (root / relative).read_text(encoding="utf-8").splitlines(keepends=True), "site"
     else:
         return ""
@@ -124,8 +168,11 @@ def theme_copy(root: Path, name: str, mark_only: bool = False, language: str = "
     if not mark_only:
         if os.path.lexists(target):
             raise FileExistsError(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        problem = write_problem(target, root)
+        if problem is not None:  # layouts/ a link to a folder elsewhere: nothing is written out there
+            raise UsageError(Text("{file} may not be written: {problem}", file=relative, problem=problem),
+                             hint=Text("the site's layouts/ and assets/ must be folders of its own"))
+        write_new(target, path.read_bytes())
     record = read_record(root)
     record[relative] = Copied(__version__, file_digest(path))
     write_record(root, record, language)
