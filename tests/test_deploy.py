@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +41,7 @@ from bantin.project import hosts
 from bantin.project.config import load_config
 from bantin.project.targets import FOLDER, S3, SFTP, Target, parse_target
 
-from conftest import ENGLISH, REPO, SITE_TOML, article, photo
+from conftest import ENGLISH, REPO, SITE_TOML, article, make_project, photo
 from loopback import (
     ACCESS_KEY,
     RCLONE,
@@ -580,3 +581,194 @@ def test_a_preview_or_a_test_build_is_never_sent_as_the_site(project, tmp_path):
     assert b"https://test.example.org/tin/tin-tuc/2023/a/" in files_of(test)["tin-tuc/2023/a/index.html"]
     bad = deploy(site.root, str(test), base_env(), "--base-url", "test.example.org")
     assert bad.returncode == 2 and "is not an absolute http(s) URL" in bad.stderr and "hint:" in bad.stderr
+
+
+# --- faults: a dead server, a killed deploy, another site's target, a forged record ---------------
+def many_files(count: int = 40) -> dict[str, bytes]:
+    """Files of content/ to make a deploy last long enough to be interrupted."""
+    return {f"content/tai-lieu/tep-{n:03d}.pdf": os.urandom(6000) for n in range(count)}
+
+
+def wait_for(condition, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def restart(kind: str, server: Server, port: int, log: Path) -> subprocess.Popen:
+    """The same server again, on the same port and folder (its keys unchanged)."""
+    if kind == "sftp":
+        assert server.keys is not None
+        return serve(["sftp", str(server.served), "--authorized-keys", str(server.keys / "authorized_keys"),
+                      "--key", str(server.keys / "host")], port, log)
+    return serve(["s3", str(server.served.parent), "--auth-key", f"{ACCESS_KEY},{SECRET_KEY}"], port, log)
+
+
+@needs_rclone
+@pytest.mark.parametrize("kind", ["sftp", "s3"])
+def test_a_server_dying_mid_transfer_ends_the_deploy_and_the_next_one_finishes_it(project, tmp_path, kind):
+    """Before: no exit after 637 s (SFTP) and 580 s (S3): rclone retried every file against a dead server."""
+    if kind == "sftp" and SSH_KEYGEN is None:
+        pytest.skip("ssh-keygen is needed for the SFTP server")
+    (tmp_path / "srv").mkdir()
+    server, process = (sftp_server if kind == "sftp" else s3_server)(tmp_path / "srv", base_env())
+    try:
+        site = example_site(project, files=many_files())
+        site.build(search=False)
+        target, there = f"{server.url}/site", server.served / "site"
+        slow = {**server.env, "RCLONE_BWLIMIT": "30k", "RCLONE_TRANSFERS": "1"}
+        started = time.monotonic()
+        deploying = subprocess.Popen([sys.executable, str(REPO / "build.py"), "deploy", target], cwd=site.root,
+                                     env=slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: there.is_dir() and len(files_of(there)) >= 3, what="nothing arrived")
+        process.kill()  # the server dies mid-way
+        process.wait()
+        _, err = deploying.communicate(timeout=150)
+        assert deploying.returncode == 2 and "Traceback" not in err, err
+        assert f"the deploy to {target} stopped part-way" in err and "cannot be reached" in err, err
+        assert "deploy again" in err and time.monotonic() - started < 150
+        # an upload cut short may leave its temporary file (NAME.XXXXXXXX.partial), which rclone cannot remove
+        process = restart(kind, server, server.port, tmp_path / "again.log")
+        # no --force: the record the first deploy began with is there (the dead server took no later one)
+        counts(deploy(site.root, target, server.env))
+        assert files_of(there) == files_of(site.out)  # a temporary file left behind removed too
+    finally:
+        stop(process)
+
+
+@needs_rclone
+@needs_ssh_keygen
+def test_a_server_that_stops_answering_is_given_up_after_the_time_limit(project, tmp_path):
+    """A server that hangs (here: stopped, as a machine out of memory is) keeps its connections open:
+    rclone waited on them for ever. bantin's watchdog stops a transfer that moves nothing."""
+    (tmp_path / "srv").mkdir()
+    server, process = sftp_server(tmp_path / "srv", base_env())
+    try:
+        site = example_site(project, files=many_files())
+        site.build(search=False)
+        there = server.served / "site"
+        config = load_config(site.root)
+        stopped: list[float] = []
+
+        def hang() -> None:
+            wait_for(lambda: there.is_dir() and len(files_of(there)) >= 3, what="nothing arrived")
+            process.send_signal(signal.SIGSTOP)
+            stopped.append(time.monotonic())
+
+        hanging = threading.Thread(target=hang, daemon=True)
+        hanging.start()
+        with pytest.raises(UsageError) as failed:
+            run_deploy(config, parse_target(f"{server.url}/site", site.root),
+                       {**server.env, "RCLONE_BWLIMIT": "30k", "RCLONE_TRANSFERS": "1"}, stall=4)
+        assert stopped and time.monotonic() - stopped[0] < 60
+        assert "nothing reached" in str(failed.value) and "for 4 s" in str(failed.value)
+        assert f"{server.url}/site" in str(failed.value)
+    finally:
+        process.send_signal(signal.SIGCONT)
+        stop(process)
+
+
+@needs_rclone
+@pytest.mark.parametrize("sent_signal", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_first_deploy_is_resumed_without_force(project, tmp_path, sent_signal):
+    """Before: a first deploy killed (a cancelled CI job) wrote no record, and every later deploy refused the
+    target ("holds files bantin did not put there") until --force sent everything again."""
+    site = example_site(project, files=many_files())
+    site.build(search=False)
+    www = tmp_path / "www"
+    slow = {**base_env(), "RCLONE_BWLIMIT": "30k", "RCLONE_TRANSFERS": "1"}
+    deploying = subprocess.Popen([sys.executable, str(REPO / "build.py"), "deploy", str(www)], cwd=site.root,
+                                 env=slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True)  # a CI runner signals the job's whole process group
+    wait_for(lambda: www.is_dir() and len(files_of(www)) >= 3, what="nothing arrived")
+    os.killpg(deploying.pid, sent_signal)
+    _, err = deploying.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert (www / MANIFEST).is_file()  # the first thing a first deploy writes
+    arrived = len(files_of(www))
+    assert 0 < arrived < len(files_of(site.out))
+    sent, _, unchanged = counts(deploy(site.root, str(www), base_env()))
+    assert files_of(www) == files_of(site.out) and sent + unchanged == len(files_of(site.out))
+    if sent_signal == signal.SIGTERM:  # said what arrived before it stopped: those are not sent again
+        assert unchanged > 0 and "stopped" in err
+
+
+@needs_rclone
+def test_another_site_s_target_is_refused_and_nothing_it_holds_is_deleted(project, tmp_path):
+    """Before: deploying site B to a folder holding site A's deploy, without --force, sent B and deleted all of A."""
+    www = tmp_path / "www"
+    first = make_project(tmp_path / "a", {"content/tin-tuc/2023/a.md": article("Bài của hội A", "2023-05-02")},
+                         ENGLISH + SITE_TOML.replace("https://example.org/", "https://hoi-a.example.org/"))
+    first.build(search=False)
+    counts(deploy(first.root, str(www), base_env()))
+    of_a = files_of(www)
+    second = example_site(project)
+    second.build(search=False)
+    refused = deploy(second.root, str(www), base_env())
+    assert refused.returncode == 2
+    assert "holds the deploy of another site" in refused.stderr and "https://hoi-a.example.org/" in refused.stderr
+    assert "--replace-other-site" in refused.stderr and files_of(www) == of_a
+    assert deploy(second.root, str(www), base_env(), "--force").returncode == 2  # --force is not asking for that
+    sent, deleted, _ = counts(deploy(second.root, str(www), base_env(), "--replace-other-site"))
+    assert deleted == 0 and sent == len(files_of(second.out))
+    held = files_of(www)
+    assert all(held[path] == data for path, data in files_of(second.out).items())
+    assert "tin-tuc/2023/a/index.html" in held  # site A's page: not this site's to delete
+    # from now on the target is B's: its own deploys delete only what they put there
+    (second.root / "content/tin-tuc/2023/b.md").unlink()
+    second.build(search=False)
+    counts(deploy(second.root, str(www), base_env()))
+    assert "tin-tuc/2023/a/index.html" in files_of(www) and not (www / "tin-tuc/2023/b").exists()
+    assert decode((www / MANIFEST).read_bytes()).keys() == files_of(second.out).keys()
+
+
+@needs_rclone
+def test_a_forged_record_deletes_nothing_bantin_did_not_put_there(project, tmp_path, s3):
+    """Before: a record listing other files got them deleted."""
+    site = example_site(project)
+    site.build(search=False)
+    targets = {"folder": (str(tmp_path / "www"), tmp_path / "www", base_env()),
+               "s3": (f"{s3.url}/forged", s3.served / "forged", s3.env)}
+    for name, (target, there, env) in targets.items():
+        counts(deploy(site.root, target, env))
+        (there / "wp-config.php").write_text("<?php // the host's own\n")
+        (there / "khac").mkdir()
+        (there / "khac" / "index.html").write_text("<p>another page</p>")
+        record = gzip.decompress((there / MANIFEST).read_bytes())
+        value = json.loads(record)
+        size = (there / "wp-config.php").stat().st_size
+        value["files"]["wp-config.php"] = ["0" * 32, size]  # its size, not its bytes
+        value["files"]["khac/index.html"] = ["1" * 32, 99999]
+        (there / MANIFEST).write_bytes(gzip.compress(json.dumps(value).encode()))
+        result = deploy(site.root, target, env)
+        assert result.returncode == 0, (name, result.stderr)
+        if name == "folder":  # a folder's files are read: the digest tells
+            assert (there / "wp-config.php").is_file(), name
+        assert (there / "khac" / "index.html").is_file(), name
+        assert "not the ones bantin put there: they were left as they are" in result.stderr or \
+            "not the one bantin put there" in result.stderr, (name, result.stderr)
+        assert files_of(there).items() >= files_of(site.out).items()
+        assert "khac/index.html" not in decode((there / MANIFEST).read_bytes())
+
+
+def test_deploy_and_build_agree_on_what_differs_in_the_output(project, tmp_path):
+    """Before: a garbage output-files.pickle, or a file of _site/ edited by hand, was never repaired, and
+    deploy kept saying "run bantin build first" after three rounds of build and deploy."""
+    site = example_site(project)
+    site.build(search=False)
+    www = str(tmp_path / "www")
+    (site.root / ".bantin-cache" / "output-files.pickle").write_bytes(b"garbage")
+    result = deploy(site.root, www, base_env())
+    assert result.returncode == 2 and "bantin build" in result.stderr
+    site.build(search=False)  # a build that changes nothing writes the store again
+    counts(deploy(site.root, www, base_env()))
+    page = site.out / "tin-tuc" / "2023" / "a" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Hội thảo", "Sửa tay"), encoding="utf-8")
+    result = deploy(site.root, www, base_env())
+    assert result.returncode == 2
+    assert "1 file of _site/ differs from what the last build wrote: tin-tuc/2023/a/index.html" in result.stderr
+    assert "run bantin build: it makes those files again" in result.stderr
+    report = site.build(search=False)
+    assert report.repaired == ("tin-tuc/2023/a/index.html",) and "Sửa tay" not in page.read_text(encoding="utf-8")
+    assert counts(deploy(site.root, www, base_env()))[0] == 0  # the target had the right page all along

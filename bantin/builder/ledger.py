@@ -117,15 +117,16 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def files(root: Path, key: str, output_dir: Path) -> Files | None:
-    """The files of the output folder after the last build: path -> (role, digest, size, mtime_ns); None
-    when there was no build, or the folder differs from it (a file changed by hand, or gone: `verify`)."""
+def files(root: Path, key: str, output_dir: Path) -> tuple[Files | None, frozenset[str]]:
+    """The files of the output folder after the last build: path -> (role, digest, size, mtime_ns), None
+    when there was no build; and the files that differ from it now (changed by hand, or gone: `verify`,
+    the build's own check, so the build makes again exactly what a deploy refuses)."""
     found = cache.load(root, FILES, key)
     if not isinstance(found, dict) or not output_dir.is_dir():
-        return None
+        return None, frozenset()
     check = verify(output_dir, {path: (size, digest) for path, (_, digest, size, _) in found.items()},
                    {path: stamp for path, (_, _, _, stamp) in found.items()})
-    return None if check.damaged else found
+    return found, check.damaged
 
 
 def address(root: Path, key: str) -> str | None:

@@ -356,6 +356,9 @@ def _deploy_parser(commands: argparse._SubParsersAction, h: Callable[[Text], str
     deploy.add_argument("--base-url", default=None,
                         help=h(Text("the address the site is published at, when not site.toml's base_url (a test "
                                     "server): the build must have been made for it")))
+    deploy.add_argument("--replace-other-site", action="store_true",
+                        help=h(Text("deploy into a target whose record names another site (its files are left as "
+                                    "they are)")))
     deploy.add_argument("--quiet", "-q", action="store_true", help=h(Text("print nothing but errors")))
 
 
@@ -368,7 +371,8 @@ def _deploy(config: Config, args: argparse.Namespace, tell: Teller) -> int:
                           config.root.name)
 
     def send() -> Summary:
-        options = dict(dry_run=args.dry_run, force=args.force, warn=tell.warn)
+        options = dict(dry_run=args.dry_run, force=args.force, warn=tell.warn,
+                       replace_other_site=args.replace_other_site)
         if sys.stderr.isatty() and not args.quiet and not args.dry_run:
             with TransferBar(tell.language) as bar:
                 return deploy(config, target, os.environ, progress=bar, **options)  # type: ignore[arg-type]

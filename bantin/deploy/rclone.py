@@ -14,13 +14,17 @@ users of the machine could see them, and never in a message (`Remote.scrub`).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import json
+import queue
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +39,19 @@ IDENTITIES = ("id_rsa", "id_ecdsa", "id_ed25519", "id_dsa")
 KNOWN_HOSTS = ("~/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts")
 Progress = Callable[[int, int], None]  # (bytes sent, files sent) by one transfer so far
 KINDS = ("unknown-host-key", "changed-host-key", "passphrase", "refused-key", "unreachable", "no-bucket",
-         "refused-keys", "disk-full", "not-writable", "failed")
+         "refused-keys", "disk-full", "not-writable", "stalled", "failed")
+# faults of the target, not of one file: the files still to send would each fail the same way, after
+# rclone's retries (its pacer waits seconds between them), so the transfer stops at the first
+FATAL = frozenset(KINDS) - {"failed"}
+# Time limits. rclone gives up connecting after --contimeout and a connection that moves no byte after
+# --timeout, but then retries each file, and a server that died mid-way, or stopped answering, keeps
+# it retrying for as long as files are left (over ten minutes measured, for 300 articles): bantin's
+# watchdog stops a transfer that has moved nothing for STALL_SECONDS, and every other rclone run
+# gets as long as that to finish.
+STALL_SECONDS = 90.0
+PARTIAL_RE = re.compile(r"\.[0-9a-f]{8}\.partial$")  # rclone's temporary name of a file being uploaded
+CHECKPOINT_SECONDS = 30.0  # how often a long transfer has the files that arrived recorded (send's checkpoint)
+Checkpoint = Callable[[tuple[str, ...]], None]  # told the files that arrived so far
 
 
 class RemoteError(UsageError):
@@ -83,6 +99,9 @@ class Remote:
     env: dict[str, str]
     secrets: tuple[str, ...] = ()  # values no message may show
     program: str = field(default_factory=binary)
+    stall: float = STALL_SECONDS  # a transfer that moves nothing this long is stopped (and any other run)
+    # temporary files of interrupted uploads (rclone's NAME.XXXXXXXX.partial) it could not remove
+    leftovers: list[str] = field(default_factory=list)
 
     def path(self, name: str) -> str:
         """A file of the target, as an rclone remote path."""
@@ -126,10 +145,12 @@ class Remote:
             raise self.failure(_errors(result.stderr))
 
     def send(self, folder: Path, paths: list[str], headers: Iterable[str] = (),
-             progress: Progress | None = None) -> None:
+             progress: Progress | None = None, checkpoint: Checkpoint | None = None) -> None:
         """Copy these files of `folder` (paths relative to it) to the same paths on the target.
 
-        Raises RemoteError (or Interrupted on Ctrl+C) with the files that did arrive."""
+        Raises RemoteError (or Interrupted on Ctrl+C) with the files that did arrive: at the first
+        fault of the target itself (FATAL), or when nothing has moved for `stall` seconds.
+        `checkpoint` is told the files that arrived so far, every CHECKPOINT_SECONDS."""
         with tempfile.TemporaryDirectory(prefix="bantin-deploy-") as work:
             listed = Path(work) / "files"
             listed.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
@@ -140,31 +161,77 @@ class Remote:
                 flags += ["--transfers", "8"]
             arrived: list[str] = []
             errors: list[str] = []
+            moved = _Moved(time.monotonic())
 
             def heard(record: dict) -> None:
                 level, message = record.get("level"), str(record.get("msg", ""))
                 if level == "info" and message.startswith("Copied") and "object" in record:
                     arrived.append(str(record["object"]))
+                    moved.at = time.monotonic()
                 elif level in ("error", "critical"):
                     errors.append(_message(record))
-                elif "stats" in record and progress is not None:
+                elif "Failed to remove failed partial copy" in message and PARTIAL_RE.search(str(record.get("object"))):
+                    self.leftovers.append(str(record["object"]))
+                elif "stats" in record:
                     stats = record["stats"]
-                    progress(int(stats.get("bytes", 0)), int(stats.get("transfers", 0)))
+                    sent, files = int(stats.get("bytes", 0)), int(stats.get("transfers", 0))
+                    if (sent, files) != moved.seen:
+                        moved.seen, moved.at = (sent, files), time.monotonic()
+                    if progress is not None:
+                        progress(sent, files)
+
+            def watch() -> RemoteError | None:
+                now = time.monotonic()
+                if errors:
+                    failure = self.failure(errors)
+                    if failure.kind in FATAL:
+                        return failure
+                if now - moved.at > self.stall:
+                    return self.stalled()
+                if checkpoint is not None and now - moved.saved > CHECKPOINT_SECONDS and arrived:
+                    moved.saved = now
+                    checkpoint(tuple(arrived))
+                return None
 
             try:
-                status = self._stream([*flags, f":local:{folder}", self.root], heard)
+                status = self._stream([*flags, f":local:{folder}", self.root], heard, watch)
             except KeyboardInterrupt:
                 raise Interrupted(tuple(arrived)) from None
+            except RemoteError as stopped:
+                raise RemoteError(stopped.kind, stopped.message, stopped.hint, tuple(arrived)) from None
         if status != 0:
             failure = self.failure(errors)
             raise RemoteError(failure.kind, failure.message, failure.hint, tuple(arrived))
+
+    def sizes(self, paths: list[str]) -> dict[str, int]:
+        """The size of each of these files that the target holds (each looked up: nothing is listed)."""
+        with tempfile.TemporaryDirectory(prefix="bantin-deploy-") as work:
+            listed = Path(work) / "files"
+            listed.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+            result = self._run(["lsjson", "--files-from-raw", str(listed), "--no-traverse", "--files-only", "-R",
+                                "--no-mimetype", "--no-modtime", "--low-level-retries", "2", self.root])
+        if result.returncode != 0:
+            raise self.failure(_errors(result.stderr))
+        try:
+            return {str(item["Path"]): int(item["Size"]) for item in json.loads(result.stdout)}
+        except (ValueError, KeyError, TypeError):
+            raise self.failure([result.stdout.decode("utf-8", "replace")[:200]]) from None
+
+    def stalled(self) -> RemoteError:
+        """A transfer, or another run of rclone, that got nowhere for `stall` seconds."""
+        return RemoteError("stalled", Text("nothing reached {target} for {seconds:.0f} s: the connection stalled, "
+                                           "or the server stopped answering", target=str(self.target),
+                                           seconds=self.stall),
+                           Text("check that the server is running and reachable, then deploy again: the files "
+                                "that arrived are not sent twice"))
 
     def delete(self, paths: list[str]) -> None:
         """Delete these files of the target (they are looked up one by one: nothing is listed)."""
         with tempfile.TemporaryDirectory(prefix="bantin-deploy-") as work:
             listed = Path(work) / "files"
             listed.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
-            result = self._run(["delete", "--files-from-raw", str(listed), "--low-level-retries", "3", self.root])
+            result = self._run(["delete", "--files-from-raw", str(listed), "--low-level-retries", "3", self.root],
+                               self.stall + len(paths))
         errors = [e for e in _errors(result.stderr) if "not found" not in e]  # gone already: what was wanted
         if result.returncode != 0 and errors:
             raise self.failure(errors)
@@ -183,35 +250,78 @@ class Remote:
         return [self.program, "--config", "", "--ask-password=false", "--use-json-log", "--contimeout", "15s",
                 "--timeout", "60s", "--retries", "1", *args]
 
-    def _run(self, args: list[str]) -> subprocess.CompletedProcess:
+    def _run(self, args: list[str], limit: float | None = None) -> subprocess.CompletedProcess:
+        """Run rclone to the end, or for `limit` seconds (the stall limit): then it is stopped (stalled)."""
         try:
             return subprocess.run(self._command(args), env=self.env, capture_output=True, check=False,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, timeout=limit or self.stall)
+        except subprocess.TimeoutExpired:
+            raise self.stalled() from None
         except OSError as error:
             raise UsageError(Text("rclone could not be started: {problem}", problem=str(error)),
                              hint=_INSTALL) from None
 
-    def _stream(self, args: list[str], heard: Callable[[dict], None]) -> int:
-        """Run rclone, handing each line of its JSON log to `heard`; stop it on Ctrl+C."""
+    def _stream(self, args: list[str], heard: Callable[[dict], None],
+                watch: Callable[[], RemoteError | None]) -> int:
+        """Run rclone, handing each line of its JSON log to `heard`, and asking `watch` at least once a
+        second whether to stop it (a RemoteError, raised once rclone has stopped); stop it on Ctrl+C."""
         process = subprocess.Popen(self._command(args), env=self.env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        try:
+        lines: queue.Queue[bytes | None] = queue.Queue()
+
+        def read() -> None:
             for line in process.stderr:  # type: ignore[union-attr]
+                lines.put(line)
+            lines.put(None)
+
+        reader = threading.Thread(target=read, name="bantin-rclone-log", daemon=True)
+        reader.start()
+        try:
+            while True:
                 try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict):
-                    heard(record)
+                    line = lines.get(timeout=0.5)
+                except queue.Empty:
+                    line = b""
+                if line is None:
+                    break
+                if line:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        record = None
+                    if isinstance(record, dict):
+                        heard(record)
+                problem = watch()
+                if problem is not None:
+                    _stop(process)
+                    raise problem
             return process.wait()
         except KeyboardInterrupt:
-            process.send_signal(signal.SIGINT)  # rclone stops its transfers and removes their temporary files
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
             raise
+        finally:
+            if process.poll() is None:
+                _stop(process)
+            reader.join(timeout=5)
+
+
+@dataclass
+class _Moved:
+    """When a transfer last moved (a file arrived, or the bytes or files sent changed), and was recorded."""
+
+    at: float
+    seen: tuple[int, int] = (-1, -1)
+    saved: float = field(default_factory=time.monotonic)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop rclone as Ctrl+C does (it removes its temporary files), then for good."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _header_flags(headers: Iterable[str]) -> list[str]:
@@ -309,7 +419,8 @@ def _keyscan(target: Target) -> str:
 
 
 # --- opening a target ------------------------------------------------------------------------
-def open_remote(target: Target, environ: Mapping[str, str], work: Path) -> tuple[Remote, list[str] | None]:
+def open_remote(target: Target, environ: Mapping[str, str], work: Path,
+                stall: float = STALL_SECONDS) -> tuple[Remote, list[str] | None]:
     """The target as rclone reaches it, and the names at the top of its folder (None: no folder yet).
 
     For SFTP, the keys are tried as ssh tries them: ssh-agent, then ~/.ssh/id_rsa, id_ecdsa,
@@ -319,12 +430,12 @@ def open_remote(target: Target, environ: Mapping[str, str], work: Path) -> tuple
                                                                               "RCLONE_LOCAL_"))}
     env["RCLONE_CONFIG"] = ""
     if target.kind == FOLDER:
-        remote = Remote(target, f":local:{target.path}", env)
+        remote = Remote(target, f":local:{target.path}", env, stall=stall)
         return remote, remote.listing()
     if target.kind == S3:
-        remote = _s3_remote(target, environ, env)
+        remote = dataclasses.replace(_s3_remote(target, environ, env), stall=stall)
         return remote, remote.listing()
-    return _sftp_remote(target, environ, env, work)
+    return _sftp_remote(target, environ, env, work, stall)
 
 
 def _s3_remote(target: Target, environ: Mapping[str, str], env: dict[str, str]) -> Remote:
@@ -357,7 +468,7 @@ def _s3_remote(target: Target, environ: Mapping[str, str], env: dict[str, str]) 
 
 
 def _sftp_remote(target: Target, environ: Mapping[str, str], env: dict[str, str],
-                 work: Path) -> tuple[Remote, list[str] | None]:
+                 work: Path, stall: float = STALL_SECONDS) -> tuple[Remote, list[str] | None]:
     home = Path(environ.get("HOME") or Path.home())
     known = work / "known_hosts"
     with known.open("wb") as file:
@@ -387,7 +498,7 @@ def _sftp_remote(target: Target, environ: Mapping[str, str], env: dict[str, str]
             tried["RCLONE_SFTP_KEY_USE_AGENT"] = "true"
         else:
             tried["RCLONE_SFTP_KEY_FILE"] = key
-        remote = Remote(target, root, tried)
+        remote = Remote(target, root, tried, stall=stall)
         try:
             return remote, remote.listing()
         except RemoteError as error:  # a refused key: the next one, as ssh does

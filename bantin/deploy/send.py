@@ -16,11 +16,14 @@ A failed or interrupted deploy records the files that did arrive, and the next o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
+import hashlib
 import json
 import mimetypes
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,10 +31,10 @@ from pathlib import Path, PurePosixPath
 
 from bantin.builder import ledger
 from bantin.builder.ledger import Role
-from bantin.deploy.rclone import Interrupted, Remote, RemoteError, open_remote
+from bantin.deploy.rclone import FATAL, PARTIAL_RE, STALL_SECONDS, Interrupted, Remote, RemoteError, open_remote
 from bantin.language.errors import ContentError, UsageError
 from bantin.language.messages import Text
-from bantin.project import hosts
+from bantin.project import cache, hosts, lock
 from bantin.project.config import Config
 from bantin.project.targets import FOLDER, S3, Target, site_name
 
@@ -178,19 +181,54 @@ def emptied_folders(deleted: tuple[str, ...], record: Record) -> list[str]:
 
 
 # --- the target's record ---------------------------------------------------------------------
-def encode(record: Record) -> bytes:
-    """The record as the target keeps it: compressed JSON, the same bytes for the same record."""
-    text = json.dumps({"format": FORMAT, "files": {path: list(value) for path, value in sorted(record.items())}},
-                      separators=(",", ":"), ensure_ascii=False)
+@dataclass(frozen=True)
+class Owner:
+    """The site a target's record belongs to: its address (site.toml's base_url), and its title for messages."""
+
+    url: str
+    title: str = ""
+
+    def same_site(self, other: Owner) -> bool:
+        """The same address, whatever the case of its scheme and host or its last slash."""
+        return _normal_url(self.url) == _normal_url(other.url)
+
+
+def _normal_url(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}".rstrip("/")
+
+
+def owner_of(config: Config) -> Owner:
+    """The site being deployed, as its record names it."""
+    return Owner(config.base_url, config.title)
+
+
+def encode(record: Record, owner: Owner | None = None, partial: tuple[str, ...] = ()) -> bytes:
+    """The record as the target keeps it: compressed JSON, the same bytes for the same record. `partial`:
+    temporary files an interrupted upload left behind, for the next deploy to remove."""
+    value: dict[str, object] = {"format": FORMAT}
+    if owner is not None:
+        value["site"] = {"url": owner.url, "title": owner.title}
+    value["files"] = {path: list(item) for path, item in sorted(record.items())}
+    if partial:
+        value["partial"] = sorted(set(partial))
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def decode(data: bytes) -> Record:
-    """A record read from a target; ValueError when it is not one bantin wrote (its paths are checked:
-    a record names the files a deploy may delete)."""
+    """A record read from a target; ValueError when it is not one bantin wrote (see read_record)."""
+    return read_record(data)[0]
+
+
+def read_record(data: bytes) -> tuple[Record, Owner | None, tuple[str, ...]]:
+    """A record read from a target, the site it names (None in a record of an earlier bantin) and the
+    temporary files of interrupted uploads; ValueError when it is not one bantin wrote (its paths are
+    checked: a record names the files a deploy may delete)."""
     try:
         value = json.loads(gzip.decompress(data))
-    except (OSError, EOFError, ValueError) as error:
+    except (OSError, EOFError, ValueError, RecursionError) as error:
         raise ValueError(f"not a gzip'd JSON file: {error}") from None
     if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(value.get("files"), dict):
         raise ValueError(f"not a bantin deploy record of format {FORMAT}")
@@ -201,7 +239,16 @@ def decode(data: bytes) -> Record:
                 and type(item[0]) is str and digest(item[0]) and type(item[1]) is int and item[1] >= 0):
             raise ValueError(f"an entry is not a file of a site: {path!r}")
         record[path] = (item[0], item[1])
-    return record
+    partial = value.get("partial", [])
+    if not isinstance(partial, list) or not all(isinstance(path, str) and not _UNSAFE_PATH_RE.search(path)
+                                                and PARTIAL_RE.search(path) for path in partial):
+        raise ValueError("an entry is not a temporary file of an upload")
+    site = value.get("site")
+    if site is None:
+        return record, None, tuple(partial)
+    if not (isinstance(site, dict) and isinstance(site.get("url"), str) and isinstance(site.get("title", ""), str)):
+        raise ValueError("its site is not an address and a title")
+    return record, Owner(site["url"], site.get("title", "")), tuple(partial)
 
 
 # --- the deploy --------------------------------------------------------------------------------
@@ -248,17 +295,23 @@ def built_for(config: Config) -> str | None:
 
 
 def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: bool = False,
-           force: bool = False, progress: Progress | None = None, warn: Warn | None = None) -> Summary:
+           force: bool = False, progress: Progress | None = None, warn: Warn | None = None,
+           replace_other_site: bool = False, stall: float = STALL_SECONDS) -> Summary:
     """Send the last build's output to the target; raise UsageError saying what went wrong.
 
     `force`: send every file, whatever the target's record says, into a target that may hold files
-    bantin did not put there (they are left as they are)."""
+    bantin did not put there (they are left as they are). `replace_other_site`: deploy into a target
+    whose record names another site (its files are left as they are). `stall`: a transfer that moves
+    nothing for so many seconds is stopped. Holds the project's lock, shared: no build changes the
+    output while it is sent."""
+    with lock.project_lock(config.root / cache.CACHE_DIR, "bantin deploy", shared=True):
+        return _deploy(config, target, environ, dry_run, force, progress, warn, replace_other_site, stall)
+
+
+def _deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: bool, force: bool,
+            progress: Progress | None, warn: Warn | None, replace_other_site: bool, stall: float) -> Summary:
     started = time.perf_counter()
-    built = ledger.files(config.root, ledger.key(config.output_dir), config.output_dir)
-    if built is None:
-        raise UsageError(Text("there is no built site in {folder}/ to deploy", folder=config.output_dir.name),
-                         hint=Text("run {command} first: deploy sends what the last build made",
-                                   command="bantin build"))
+    built = _built(config)
     _refuse_the_output_itself(config, target)
     made_for = built_for(config)
     if made_for != config.base_url:
@@ -269,20 +322,44 @@ def deploy(config: Config, target: Target, environ: Mapping[str, str], dry_run: 
         raise UsageError(Text("the site has a file named {name}, the name of the deploy's record", name=MANIFEST),
                          hint=Text("rename it"))
     said = _check_host(config, site, force, warn)
+    owner = owner_of(config)
     try:
         with tempfile.TemporaryDirectory(prefix="bantin-deploy-") as work:
             remote, top = (_look_into(target) if dry_run and target.kind == FOLDER  # a folder: no rclone needed
-                           else open_remote(target, environ, Path(work)))
-            before = _record_on(remote, top, force)
-            steps = plan(site, roles, before, headers=target.kind == S3, resend=force)
+                           else open_remote(target, environ, Path(work), stall))
+            before, holder, partial = _record_on(remote, top, force)
+            taking_over = _check_owner(holder, owner, remote.target, replace_other_site)
+            if taking_over:
+                before = {}  # nothing of the other site's is deleted: only what this site's record put there
+            steps = plan(site, roles, before, headers=target.kind == S3, resend=force or taking_over)
             if dry_run:
                 return Summary(target, steps, time.perf_counter() - started, True, said)
-            _carry_out(remote, config.output_dir, steps, before, progress)
+            deleted = _carry_out(remote, config.output_dir, steps, before, progress, owner,
+                                 first=holder is None or taking_over, warn=warn, partial=partial)
+            steps = dataclasses.replace(steps, deletes=deleted)
     except KeyboardInterrupt:
         raise UsageError(Text("stopped (Ctrl+C): the site on {target} is readable, and may be part old, part new",
                               target=str(target)),
                          hint=Text("deploy again: it sends what is left")) from None
     return Summary(target, steps, time.perf_counter() - started, False, said)
+
+
+def _built(config: Config) -> ledger.Files:
+    """The last build's files, as the output folder holds them; UsageError pointing at the build when
+    there is none, or when a file differs from what it wrote (the build makes exactly those again)."""
+    built, damaged = ledger.files(config.root, ledger.key(config.output_dir), config.output_dir)
+    if built is None:
+        raise UsageError(Text("there is no built site in {folder}/ to deploy", folder=config.output_dir.name),
+                         hint=Text("run {command} first: deploy sends what the last build made",
+                                   command="bantin build"))
+    if damaged:
+        names = sorted(damaged)
+        raise UsageError(Text.counted("{count} file of {folder}/ differs from what the last build wrote: {files}",
+                                      "{count} files of {folder}/ differ from what the last build wrote: {files}",
+                                      count=len(names), folder=config.output_dir.name,
+                                      files=", ".join(names[:5]) + (", ..." if len(names) > 5 else "")),
+                         hint=Text("run {command}: it makes those files again, then deploy", command="bantin build"))
+    return built
 
 
 def _check_host(config: Config, site: Record, force: bool, warn: Warn | None) -> tuple[ContentError, ...]:
@@ -317,15 +394,17 @@ def _look_into(target: Target) -> tuple[_Folder, list[str] | None]:
         return _Folder(target), None
 
 
-def _record_on(remote: Remote | _Folder, top: list[str] | None, force: bool) -> Record:
-    """The target's record of what bantin put there; empty for a new target. A target that holds
-    other files is refused (unless forced): bantin would mix its files with files it does not know."""
+def _record_on(remote: Remote | _Folder, top: list[str] | None,
+               force: bool) -> tuple[Record, Owner | None, tuple[str, ...]]:
+    """The target's record of what bantin put there, and the site it names; empty (and None) for a new
+    target. A target that holds other files is refused (unless forced): bantin would mix its files with
+    files it does not know."""
     if top is not None and MANIFEST in top:
         try:
-            return decode(remote.read(MANIFEST))
+            return read_record(remote.read(MANIFEST))
         except ValueError as error:
             if force:
-                return {}
+                return {}, None, ()
             raise UsageError(Text("{file} on {target} is not a record bantin can read: {problem}", file=MANIFEST,
                                   target=str(remote.target), problem=str(error)),
                              hint=Text("{flag} sends every file again and writes a new record",
@@ -337,12 +416,43 @@ def _record_on(remote: Remote | _Folder, top: list[str] | None, force: bool) -> 
                          hint=Text("deploy into an empty folder or prefix, or add {flag} to send the site into this "
                                    "one (files already there are replaced by the site's files of the same name; the "
                                    "others are left as they are)", flag="--force"))
-    return {}
+    return {}, None, ()
 
 
-def _carry_out(remote: Remote, folder: Path, steps: Plan, before: Record, progress: Progress | None) -> None:
-    """Send, record, delete, record: in this order, so that a target is never worse than half-updated."""
+def _check_owner(holder: Owner | None, owner: Owner, target: Target, replace_other_site: bool) -> bool:
+    """Whether the target holds another site's deploy (to be taken over, as asked in so many words);
+    UsageError when it does and that was not asked."""
+    if holder is None or holder.same_site(owner):
+        return False
+    if replace_other_site:
+        return True
+    raise UsageError(Text("{target} holds the deploy of another site, {other} ({url}); this site is {url_here}",
+                          target=str(target), other=holder.title or "?", url=holder.url, url_here=owner.url),
+                     hint=Text("check the target; to deploy this site there all the same, add {flag} (the other "
+                               "site's files are left as they are: only what this site's deploys put there is ever "
+                               "deleted)", flag="--replace-other-site"))
+
+
+def _carry_out(remote: Remote, folder: Path, steps: Plan, before: Record, progress: Progress | None,
+               owner: Owner | None = None, first: bool = False, warn: Warn | None = None,
+               partial: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Send, record, delete, record: in this order, so that a target is never worse than half-updated.
+    A target without this site's record gets one first (naming the site, no files yet), and a long
+    transfer records what arrived as it goes: a deploy killed at any moment (SIGKILL: no time to say
+    what arrived) leaves a record the next one trusts. Returns the files deleted: only files the record
+    lists and the target holds as recorded (a forged record's files are left, with a warning). The
+    temporary files an interrupted upload left (`partial`, from the record) are removed first."""
     there = dict(before)  # what the target holds, as far as a deploy knows
+    if first and not before:
+        remote.write(MANIFEST, encode({}, owner), _RECORD_HEADERS)
+    if partial:
+        with contextlib.suppress(RemoteError):
+            remote.delete(list(partial))
+    checked: dict[str, tuple[str, ...]] = {}
+    checking = threading.Thread(target=lambda: checked.update(ok=_as_recorded(remote, folder, steps.deletes, before)),
+                                name="bantin-deploy-check", daemon=True)
+    if steps.deletes:
+        checking.start()  # while the files are sent: the files to delete are none of them
     total, total_bytes, done, done_bytes = steps.sent, steps.size, 0, 0
     if progress is not None:
         progress(0, total, 0, total_bytes)
@@ -351,33 +461,86 @@ def _carry_out(remote: Remote, folder: Path, steps: Plan, before: Record, progre
             if progress is not None:
                 progress(before_files + sent_files, total, before_bytes + sent_bytes, total_bytes)
 
+        def checkpoint(arrived: tuple[str, ...]) -> None:
+            _record_quietly(remote, {**there, **{p: steps.record[p] for p in arrived if p in steps.record}}, owner)
+
         try:
-            remote.send(folder, list(batch.paths), batch.headers, moved)
+            remote.send(folder, list(batch.paths), batch.headers, moved, checkpoint)
         except (RemoteError, Interrupted) as failure:
             there.update({path: steps.record[path] for path in failure.arrived if path in steps.record})
-            _record_quietly(remote, there)  # the next deploy sends only what did not arrive
+            # the next deploy sends only what did not arrive, and removes what the failed uploads left
+            _record_quietly(remote, there, owner, tuple(remote.leftovers))
             if isinstance(failure, Interrupted):
                 raise KeyboardInterrupt from None
-            raise
+            raise _stopped(failure, remote.target) from None
         there.update({path: steps.record[path] for path in batch.paths})
         done, done_bytes = done + len(batch.paths), done_bytes + batch.size
         moved(0, 0, done, done_bytes)
+    deleted: tuple[str, ...] = ()
     if steps.deletes:
-        remote.write(MANIFEST, encode(there), _RECORD_HEADERS)  # lists what is yet to go, until it has gone
-        remote.delete(list(steps.deletes))
-        for name in emptied_folders(steps.deletes, steps.record):
-            _remove_folder(remote, name)
-    if steps.record != before:
-        remote.write(MANIFEST, encode(steps.record), _RECORD_HEADERS)
+        checking.join()
+        deleted = checked.get("ok", ())
+        for path in sorted(set(steps.deletes) - set(deleted)):
+            there.pop(path, None)  # not the file bantin put there: left, and no longer recorded
+        left = len(steps.deletes) - len(deleted)
+        if left and warn is not None:
+            warn(ContentError(str(remote.target), None, None, Text.counted(
+                "{count} file the record lists is not the one bantin put there: it was left as it is ({files})",
+                "{count} files the record lists are not the ones bantin put there: they were left as they are "
+                "({files})", count=left, files=", ".join(sorted(set(steps.deletes) - set(deleted))[:5]))))
+        if deleted:
+            remote.write(MANIFEST, encode(there, owner), _RECORD_HEADERS)  # lists what is yet to go, until gone
+            remote.delete(list(deleted))
+            for name in emptied_folders(deleted, steps.record):
+                _remove_folder(remote, name)
+    if steps.record != before or deleted != steps.deletes or first or partial:
+        remote.write(MANIFEST, encode(steps.record, owner), _RECORD_HEADERS)
+    return deleted
+
+
+def _stopped(failure: RemoteError, target: Target) -> RemoteError:
+    """A transfer that failed part-way, said with the target it was going to."""
+    if failure.kind not in FATAL:
+        return failure
+    hint = failure.hint
+    if failure.kind not in ("stalled", "disk-full"):  # their hints say it already
+        hint = Text("{hint}; then deploy again: the files that arrived are not sent twice", hint=hint or "")
+    return RemoteError(failure.kind, Text("the deploy to {target} stopped part-way: {problem}", target=str(target),
+                                          problem=failure.message), hint, failure.arrived)
+
+
+def _as_recorded(remote: Remote, folder: Path, paths: tuple[str, ...], record: Record) -> tuple[str, ...]:
+    """The files of `paths` that the target holds as the record says: of the recorded size (and, in a
+    folder, of the recorded digest). A record is a file on the target, which anyone who can write
+    there can forge: a deploy deletes only what bantin put there."""
+    if not paths:
+        return ()
+    if remote.target.kind == FOLDER:
+        root = Path(remote.target.path)
+        found = []
+        for path in paths:
+            try:
+                data = (root / path).read_bytes() if not (root / path).is_symlink() else None
+            except OSError:
+                continue
+            if data is not None and (hashlib.blake2b(data, digest_size=16).hexdigest(), len(data)) == record[path]:
+                found.append(path)
+        return tuple(found)
+    try:
+        sizes = remote.sizes(list(paths))
+    except RemoteError:
+        return ()
+    return tuple(path for path in paths if sizes.get(path) == record[path][1])
 
 
 _RECORD_HEADERS = ("Content-Type: application/gzip", "Cache-Control: no-store")
 
 
-def _record_quietly(remote: Remote, there: Record) -> None:
+def _record_quietly(remote: Remote, there: Record, owner: Owner | None = None,
+                    partial: tuple[str, ...] = ()) -> None:
     """Record what did arrive after a failure; if that fails too, the old record stands (and is true)."""
     with contextlib.suppress(UsageError, KeyboardInterrupt, OSError):
-        remote.write(MANIFEST, encode(there), _RECORD_HEADERS)
+        remote.write(MANIFEST, encode(there, owner, partial), _RECORD_HEADERS)
 
 
 def _remove_folder(remote: Remote, name: str) -> None:
