@@ -26,6 +26,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
+from bantin.language.messages import Text
 from bantin.project import cache
 
 JOURNAL = "journal.json"  # in .bantin-cache/
@@ -71,7 +72,7 @@ def end(path: Path) -> None:
         path.unlink()
 
 
-def recover(path: Path, ledger_store: Path) -> str | None:
+def recover(path: Path, ledger_store: Path) -> Text | None:
     """Finish what a killed build left: "rolled back" (its files were never committed), "completed"
     (they were), or None when there was nothing to do."""
     try:
@@ -88,7 +89,7 @@ def recover(path: Path, ledger_store: Path) -> str | None:
     for folder in (intent.stage, intent.backup):
         shutil.rmtree(folder, ignore_errors=True)
     end(path)
-    return "completed" if committed else "rolled back"
+    return Text("completed") if committed else Text("rolled back")
 
 
 def _undo_overlay(intent: Intent) -> None:

@@ -379,14 +379,14 @@ def _damage_warnings(damaged: list[str]) -> list[ContentError]:
             for path in sorted(set(damaged))]
 
 
-def _repair_warnings(repaired: frozenset[str], strays: list[str], recovered: str | None,
+def _repair_warnings(repaired: frozenset[str], strays: list[str], recovered: Text | None,
                      config: Config) -> list[ContentError]:
     """What the build found wrong in the output folder, and put right."""
     folder = f"{config.output_dir.name}/"
     said = []
     if recovered is not None:
         said.append(ContentError(folder, None, None, Text("a build was stopped while it moved its files in: "
-                                                          "its changes were {done}", done=Text(recovered))))
+                                                          "its changes were {done}", done=recovered)))
     if repaired:
         names = sorted(repaired)
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")

@@ -31,7 +31,7 @@ from bantin.search import index
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
-def recover(config: Config) -> str | None:
+def recover(config: Config) -> Text | None:
     """Finish a killed build's moves (journal.recover) and remove what killed builds left behind;
     "rolled back" or "completed" when a killed build's moves were found."""
     done = journal.recover(journal.journal_path(config.root), cache.store_path(config.root, STORE))
