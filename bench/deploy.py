@@ -60,8 +60,8 @@ def build(root: Path) -> float:
 
 def output_files(root: Path) -> ledger.Files:
     config = load_config(root)
-    found = ledger.files(root, ledger.key(config.output_dir), config.output_dir)
-    if found is None:
+    found, damaged = ledger.files(root, ledger.key(config.output_dir), config.output_dir)
+    if found is None or damaged:
         raise SystemExit(f"no build of {root} to deploy")
     return found
 

@@ -52,15 +52,6 @@ def journal_path(root: Path) -> Path:
     return root / cache.CACHE_DIR / JOURNAL
 
 
-def ledger_identity(store: Path) -> tuple[int, int, int] | None:
-    """What tells one stored ledger from the next: every save writes a new file (a new inode)."""
-    try:
-        stat = os.stat(store)
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 def begin(path: Path, intent: Intent) -> None:
     """Record the intent before the first move (whole, under a temporary name, then renamed)."""
     cache.write_atomically(path, [json.dumps(asdict(intent), ensure_ascii=False).encode("utf-8")])
@@ -83,7 +74,7 @@ def recover(path: Path, ledger_store: Path) -> Text | None:
     except (OSError, ValueError, TypeError):  # a record cut short was never acted on: nothing moved yet
         end(path)
         return None
-    committed = ledger_identity(ledger_store) != (tuple(intent.ledger) if intent.ledger else None)
+    committed = cache.identity(ledger_store) != (tuple(intent.ledger) if intent.ledger else None)
     if not committed:
         (_undo_overlay if intent.kind == OVERLAY else _undo_swap)(intent)
     for folder in (intent.stage, intent.backup):

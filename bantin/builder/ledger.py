@@ -93,7 +93,7 @@ def save(root: Path, key: str, ledger: Ledger) -> Ledger:
     build's commit); returns the ledger as stored (it knows the FILES store it was saved with)."""
     cache.save(root, ADDRESS, key, ledger.base_url)
     cache.save(root, FILES, key, files_of(ledger))
-    ledger = dataclasses.replace(ledger, files_store=_identity(cache.store_path(root, FILES)))
+    ledger = dataclasses.replace(ledger, files_store=cache.identity(cache.store_path(root, FILES)))
     cache.save(root, STORE, key, ledger)
     return ledger
 
@@ -106,15 +106,7 @@ def files_of(ledger: Ledger) -> Files:
 
 def files_store_intact(root: Path, ledger: Ledger) -> bool:
     """Is the FILES store the one saved with this ledger (not removed, replaced or edited since)?"""
-    return ledger.files_store is not None and _identity(cache.store_path(root, FILES)) == ledger.files_store
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+    return ledger.files_store is not None and cache.identity(cache.store_path(root, FILES)) == ledger.files_store
 
 
 def files(root: Path, key: str, output_dir: Path) -> tuple[Files | None, frozenset[str]]:

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from bantin.builder import journal
 from bantin.builder.journal import OVERLAY, SWAP, Intent, remove_empty_folders
+from bantin.project import cache
 
 
 class UnsafePath(ValueError):
@@ -161,7 +162,7 @@ def staging(output_dir: Path, journal_file: Path, ledger_store: Path) -> Iterato
     # two renames: the old site is moved aside, the new one takes its name, the old one goes
     had_output = output_dir.exists()
     journal.begin(journal_file, Intent(SWAP, str(output_dir), str(stage), str(old), had_output=had_output,
-                                       ledger=journal.ledger_identity(ledger_store)))
+                                       ledger=cache.identity(ledger_store)))
     try:
         if had_output:
             output_dir.rename(old)
@@ -218,7 +219,7 @@ def overlay(output_dir: Path, journal_file: Path, ledger_store: Path) -> Iterato
         if moves or removes:
             new = tuple(relative for relative in moves if not os.path.lexists(output_dir / relative))
             journal.begin(journal_file, Intent(OVERLAY, str(output_dir), str(stage), str(backup), tuple(moves),
-                                               tuple(removes), new, ledger=journal.ledger_identity(ledger_store)))
+                                               tuple(removes), new, ledger=cache.identity(ledger_store)))
         done: list[tuple[Path, Path | None]] = []  # (target, its backup or None if it was new)
         try:
             for relative in removes + moves:

@@ -115,15 +115,29 @@ def load(root: Path, name: str, expected: str, damaged: Damaged | None = None) -
         data = path.read_bytes()
     except OSError:
         return None
-    head = len(_MAGIC) + _DIGEST_SIZE
-    if not data.startswith(_MAGIC) or hashlib.sha256(memoryview(data)[head:]).digest() != data[len(_MAGIC):head]:
+    payload = unframe(data)
+    if payload is None:
         return _damaged(root, path, data, damaged)
     try:
-        stored_fingerprint, value = _DataUnpickler(io.BytesIO(memoryview(data)[head:])).load()
+        stored_fingerprint, value = _DataUnpickler(io.BytesIO(payload)).load()
     except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError,
             KeyError, RecursionError):
         return _damaged(root, path, data, damaged)
     return value if stored_fingerprint == expected else None
+
+
+def frame(payload: bytes | memoryview) -> list[bytes | memoryview]:
+    """A store's bytes as written: a mark, the sha256 of the pickle, the pickle."""
+    return [_MAGIC, hashlib.sha256(payload).digest(), payload]
+
+
+def unframe(data: bytes) -> memoryview | None:
+    """The pickle of a store's bytes, or None when they are not what was written (a damaged store)."""
+    head = len(_MAGIC) + _DIGEST_SIZE
+    if not data.startswith(_MAGIC):
+        return None
+    payload = memoryview(data)[head:]
+    return payload if hashlib.sha256(payload).digest() == data[len(_MAGIC):head] else None
 
 
 def _damaged(root: Path, path: Path, data: bytes, damaged: Damaged | None) -> None:
@@ -140,8 +154,7 @@ def save(root: Path, name: str, fingerprint_: str, value: Any) -> None:
     """Store a value atomically: a reader sees the old store or the new one, never half."""
     out = io.BytesIO()
     _DataPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
-    data = out.getbuffer()
-    write_atomically(store_path(root, name), [_MAGIC, hashlib.sha256(data).digest(), data])
+    write_atomically(store_path(root, name), frame(out.getbuffer()))
 
 
 def write_atomically(path: Path, parts: list[bytes | memoryview]) -> None:
@@ -191,6 +204,16 @@ def manifest(folder: Path) -> dict[str, bytes] | None:
         return {name: bytes.fromhex(digest) for name, digest in found.items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return None
+
+
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime_ns) of a file, or None: what tells one store saved from the next (every save
+    writes a new file, so a new inode), without reading it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def leftovers(root: Path) -> list[Path]:
