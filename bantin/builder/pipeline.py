@@ -228,7 +228,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
           cancelled: Cancel | None = None, wait: float | None = lock.WAIT_SECONDS,
-          waiting: Callable[[Text], None] | None = None) -> Report:
+          waiting: Callable[[Text], None] | None = None, previewed: frozenset[str] = frozenset()) -> Report:
     """Build the site into config.output_dir, or raise BuildFailed with every error.
 
     A cold build is an incremental build from an empty ledger: only the files whose origin
@@ -237,7 +237,8 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     steps; when it says so the build stops with Cancelled and the output stays as it was.
     One build at a time writes a project's output and cache: another one's lock is waited for
     `wait` seconds (None: as long as it takes, or until cancelled; `waiting` hears who holds it),
-    then refused (lock.Busy).
+    then refused (lock.Busy). `previewed`: output paths serve's previews wrote since the last build
+    (they differ from the ledger, and are made again, without a warning).
     """
     started = time.perf_counter()
     doing = "bantin build" if options.write else "bantin check"
@@ -246,7 +247,7 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
             return _check_only(config, options, started)
         entries = recovery.CacheEntries.now(config.root)
         try:
-            return _build(config, options, started, progress, cancelled)
+            return _build(config, options, started, progress, cancelled, previewed)
         except Cancelled:
             raise
         except Exception as error:
@@ -265,7 +266,7 @@ def _check_only(config: Config, options: BuildOptions, started: float) -> Report
 
 
 def _build(config: Config, options: BuildOptions, started: float, progress: Progress | None,
-           cancelled: Cancel | None) -> Report:
+           cancelled: Cancel | None, previewed: frozenset[str] = frozenset()) -> Report:
     """The build itself, holding the project's lock."""
     jobs = options.jobs or os.cpu_count() or 1
     # 0. A build killed while it moved files in is finished or rolled back; what killed builds left goes.
@@ -364,8 +365,8 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
     changed = ledger.changes(then, after)
     # 10. The site against its host's limits (site.toml's [deploy] host): GitHub Pages' 1 GB, ...
     limits = hosts.warnings({path: entry.size for path, entry in files.items()}, config.deploy.host)
-    said = (*_damage_warnings(damaged), *_repair_warnings(repaired, strays, recovered, config), *loaded.warnings,
-            *limits)
+    said = (*_damage_warnings(damaged), *_repair_warnings(repaired - previewed, strays, recovered, config),
+            *loaded.warnings, *limits)
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
                   loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
                   loaded, said, encoded, repaired=tuple(sorted(repaired)))

@@ -123,6 +123,7 @@ class Rebuilder:
         self.search_due: float | None = None
         self.built: tuple[Config, Plan] | None = None  # the first good build, for previews
         self.previewed: set[str] = set()  # pages written by previews that the first build did not plan
+        self.preview_writes: set[str] = set()  # every page a preview wrote since the last build began
         self.stopped = False
         self.warned: set[str] = set()  # the warnings of the last build, already shown
 
@@ -167,6 +168,7 @@ class Rebuilder:
                     if not any(o.path == page[0] for o in loaded.outputs):
                         self.previewed.add(page[0])  # a new article: the next build checks it is planned
                     replace_file(config.output_dir, *page)
+                    self.preview_writes.add(page[0])  # the next build makes it again, without a warning
                     self.live.publish(("/" + page[0].removesuffix("index.html"),))
             except OSError as error:  # the output folder went away: the build will say more
                 self.log(Text("preview failed: {problem}", problem=str(error)))
@@ -261,11 +263,14 @@ class Rebuilder:
         context = multiprocessing.get_context("spawn")
         receive, send = context.Pipe(duplex=False)
         stop = context.Event()
+        written, self.preview_writes = frozenset(self.preview_writes), set()
         child = context.Process(target=_child_build,
-                                args=(self.root, self.base_url, options, frozenset(self.previewed), stop, send),
+                                args=(self.root, self.base_url, options, frozenset(self.previewed), stop, send,
+                                      written),
                                 daemon=True, name="bantin-build")
         child.start()
         send.close()
+        outcome: Built | str | None = None
         try:
             while not receive.poll(0.02):
                 if superseded():
@@ -275,8 +280,11 @@ class Rebuilder:
                                     "    hint: save a file to build again, or run {command} to see why",
                                     status=child.exitcode, command="python3 build.py build"),
                                project_language(self.root))
-            return receive.recv()
+            outcome = receive.recv()
+            return outcome
         finally:
+            if not isinstance(outcome, Built):  # not built: the next build still finds those pages previewed
+                self.preview_writes |= written
             receive.close()
             child.join()
 
@@ -294,8 +302,8 @@ class Built:
 
 
 def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Callable[[], bool] | None = None,
-                previewed: frozenset[str] = frozenset(),
-                keep: Callable[[Config, Plan], None] | None = None) -> Built | str | None:
+                previewed: frozenset[str] = frozenset(), keep: Callable[[Config, Plan], None] | None = None,
+                written: frozenset[str] = frozenset()) -> Built | str | None:
     """One build: Built, the errors as text, or None if cancelled; `keep` is handed the built site."""
     language = project_language(root)
     try:
@@ -303,7 +311,7 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
         # another bantin (a build in a terminal) is waited for as long as it takes, or until a newer save
         report = build(config, options, cancelled=cancelled, wait=None,
                        waiting=lambda holder: print(say(Text("waiting: {holder}", holder=holder), language),
-                                                    flush=True))
+                                                    flush=True), previewed=written)
     except Cancelled:
         return None
     except BuildFailed as failed:
@@ -320,10 +328,10 @@ def _build_once(root: Path, base_url: str, options: BuildOptions, cancelled: Cal
 
 
 def _child_build(root: Path, base_url: str, options: BuildOptions, previewed: frozenset[str], stop: Any,
-                 send: Any) -> None:
+                 send: Any, written: frozenset[str] = frozenset()) -> None:
     """A build in a child process, its outcome sent back through the pipe."""
     try:
-        result = _build_once(root, base_url, options, stop.is_set, previewed)
+        result = _build_once(root, base_url, options, stop.is_set, previewed, written=written)
     except Exception as error:  # a bug: the details go to the terminal, a sentence to the pages, serve goes on
         traceback.print_exc()
         result = say(Text("bantin stopped on an internal error, not a problem in your content: {kind}: {problem}\n"
