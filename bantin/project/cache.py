@@ -115,11 +115,12 @@ def load(root: Path, name: str, expected: str, damaged: Damaged | None = None) -
         data = path.read_bytes()
     except OSError:
         return None
-    payload = unframe(data)
-    if payload is None:
+    if unframe(data) is None:
         return _damaged(root, path, data, damaged)
+    stream = io.BytesIO(data)  # shares the bytes (no copy) until written to
+    stream.seek(len(_MAGIC) + _DIGEST_SIZE)
     try:
-        stored_fingerprint, value = _DataUnpickler(io.BytesIO(payload)).load()
+        stored_fingerprint, value = _DataUnpickler(stream).load()
     except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError,
             KeyError, RecursionError):
         return _damaged(root, path, data, damaged)
