@@ -159,10 +159,11 @@ def plan(site: Site, config: Config, files: frozenset[str] = frozenset()
     sitemap = sitemap_parts(outputs, site, config.page_size)
     outputs += [Output(name, Kind.SITEMAP, name) for name in sitemap]
     claimed = {o.path: o for o in outputs}
-    folders = {folder for path in (*claimed, *files) for folder in _folders(path)}
+    with_aliases = sorted((a for a in site.articles.values() if a.aliases), key=lambda a: a.key)
+    folders = {folder for path in (*claimed, *files) for folder in _folders(path)} if with_aliases else set()
     reserved = {"assets", BUNDLE_DIR}  # the theme's files and the search index live there
     errors = []
-    for article in sorted(site.articles.values(), key=lambda a: a.key):
+    for article in with_aliases:
         for alias in article.aliases:
             path = output_path(alias)
             other = claimed.get(path)
