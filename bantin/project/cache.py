@@ -2,7 +2,7 @@
 
 Each store is one pickle, written atomically, tagged with a fingerprint of everything that
 decides its contents (bantin's own code, the settings); a store whose fingerprint differs
-is ignored, never trusted. Each store also carries the digest of its own bytes, checked before
+is ignored, never trusted. Each store also carries a check of its own bytes (CRC-32 and length), verified before
 it is read: a store damaged on disk (a flipped byte, a truncated file, a hand edit) is a miss,
 made again, and said once (`load`'s `damaged`), never half-trusted. Deleting .bantin-cache/ is
 always safe: the next build is cold.
@@ -22,10 +22,12 @@ import json
 import os
 import pickle
 import shutil
+import struct
 import subprocess
+import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import markdown
@@ -33,9 +35,13 @@ import markdown
 import bantin
 
 CACHE_DIR = ".bantin-cache"
-FORMAT = 2  # bump when the layout of a store changes
-_MAGIC = b"bantin-store-2\n"  # then the sha256 of the pickle that follows, then the pickle
-_DIGEST_SIZE = 32
+FORMAT = 3  # bump when the layout of a store changes
+# A store's bytes: this mark, then the CRC-32 and the length of the pickle that follows (a check
+# value made for this: it finds every change of a few bytes, and any truncation, at twice the
+# speed of a cryptographic digest; a store is not a secret a forger must not match, and what a
+# forged store may hold is the unpickler's business), then the pickle.
+_MAGIC = b"bantin-store-3\n"
+_CHECK = struct.Struct("<IQ")
 Damaged = Callable[[str], None]  # told the project-relative path of a damaged cache entry
 
 
@@ -118,7 +124,7 @@ def load(root: Path, name: str, expected: str, damaged: Damaged | None = None) -
     if unframe(data) is None:
         return _damaged(root, path, data, damaged)
     stream = io.BytesIO(data)  # shares the bytes (no copy) until written to
-    stream.seek(len(_MAGIC) + _DIGEST_SIZE)
+    stream.seek(len(_MAGIC) + _CHECK.size)
     try:
         stored_fingerprint, value = _DataUnpickler(stream).load()
     except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError, IndexError,
@@ -128,17 +134,18 @@ def load(root: Path, name: str, expected: str, damaged: Damaged | None = None) -
 
 
 def frame(payload: bytes | memoryview) -> list[bytes | memoryview]:
-    """A store's bytes as written: a mark, the sha256 of the pickle, the pickle."""
-    return [_MAGIC, hashlib.sha256(payload).digest(), payload]
+    """A store's bytes as written: the mark, the check of the pickle, the pickle."""
+    return [_MAGIC, _CHECK.pack(zlib.crc32(payload), len(payload)), payload]
 
 
 def unframe(data: bytes) -> memoryview | None:
     """The pickle of a store's bytes, or None when they are not what was written (a damaged store)."""
-    head = len(_MAGIC) + _DIGEST_SIZE
-    if not data.startswith(_MAGIC):
+    head = len(_MAGIC) + _CHECK.size
+    if not data.startswith(_MAGIC) or len(data) < head:
         return None
     payload = memoryview(data)[head:]
-    return payload if hashlib.sha256(payload).digest() == data[len(_MAGIC):head] else None
+    crc, length = _CHECK.unpack_from(data, len(_MAGIC))
+    return payload if length == len(payload) and zlib.crc32(payload) == crc else None
 
 
 def _damaged(root: Path, path: Path, data: bytes, damaged: Damaged | None) -> None:
@@ -152,21 +159,50 @@ def _damaged(root: Path, path: Path, data: bytes, damaged: Damaged | None) -> No
 
 
 def save(root: Path, name: str, fingerprint_: str, value: Any) -> None:
-    """Store a value atomically: a reader sees the old store or the new one, never half."""
-    out = io.BytesIO()
-    _DataPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
-    write_atomically(store_path(root, name), frame(out.getbuffer()))
+    """Store a value atomically: a reader sees the old store or the new one, never half. The pickle
+    goes straight to the file, checked as it is written, and its check is filled in last."""
+    path = store_path(root, name)
+
+    def write(file: BinaryIO) -> None:
+        file.write(_MAGIC + _CHECK.pack(0, 0))
+        checked = _Checked(file)
+        _DataPickler(checked, protocol=pickle.HIGHEST_PROTOCOL).dump((fingerprint_, value))
+        file.seek(len(_MAGIC))
+        file.write(_CHECK.pack(checked.crc, checked.length))
+
+    write_with(path, write)
+
+
+class _Checked:
+    """A file being written, and the CRC-32 and length of what went into it."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file, self.crc, self.length = file, 0, 0
+
+    def write(self, data: bytes) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        self.length += len(data)
+        return self.file.write(data)
 
 
 def write_atomically(path: Path, parts: list[bytes | memoryview]) -> None:
     """Write a file whole under a temporary name, then rename it: a reader sees the old file or the
     new one. A failed write (a full disk) leaves no temporary file behind, and names the file."""
+
+    def write(file: BinaryIO) -> None:
+        for part in parts:
+            file.write(part)
+
+    write_with(path, write)
+
+
+def write_with(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """write_atomically, the bytes written by `write` into the open temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as file:
-            for part in parts:
-                file.write(part)
+            write(file)
         temporary.replace(path)
     except OSError as error:
         with contextlib.suppress(OSError):
