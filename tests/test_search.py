@@ -303,6 +303,30 @@ def test_result_fragments_hold_the_page_text_and_the_fields_results_show(project
     assert {"doi", "dak", "lak"} <= words and not words & {"anh", "bia", "thumb", "webp", "10", "05"}
 
 
+def test_a_page_s_fragment_keeps_its_name_when_a_newer_article_joins_its_shard(project):
+    """Pagefind reads the copies under names given by their place in the shard; each fragment is then
+    named by its page's own text: a new article renames no other page's fragment (a deploy sends one)."""
+    site = project({f"content/tin-tuc/2023/bai-{n}.md": article(f"Bài số {n} ở Sơn La", f"2023-05-1{n}",
+                                                                 province="Sơn La") for n in range(4)})
+    site.build()
+
+    def fragments() -> dict[str, tuple[str, str]]:
+        found = {}
+        for path in (site.out / "pagefind").glob("*/fragment/*.pf_fragment"):
+            fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            found[fragment["url"]] = (path.parent.parent.name, path.name)  # (shard, fragment)
+        return found
+
+    before = fragments()
+    site.write({"content/tin-tuc/2023/moi-nhat.md": article("Bài mới nhất", "2023-05-30", province="Sơn La")})
+    report = site.build()
+    after = fragments()
+    assert after.keys() - before.keys() == {"/tin-tuc/2023/moi-nhat/"}
+    assert {shard for shard, _ in after.values()} == {shard for shard, _ in before.values()}  # one shard
+    assert report.search is not None and report.search.indexed  # indexed again, the new page first
+    assert {url: after[url] for url in before} == before
+
+
 def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, monkeypatch, tmp_path):
     site = project(FILES)
     site.build(search=False)
