@@ -58,7 +58,7 @@ def leftovers(site: Project) -> list[str]:
 def run_build(root: Path, *flags: str, prelude: str = "") -> subprocess.CompletedProcess:
     """`bantin build` in a process of its own; `prelude` runs first (to kill it at a chosen moment)."""
     code = textwrap.dedent(prelude) + "\nimport sys\nfrom bantin.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
-    return subprocess.run([sys.executable, "-c", code, "build", "--root", str(root), "-q", *flags],
+    return subprocess.run([sys.executable, "-c", code, "build", "--root", str(root), *flags],
                           capture_output=True, text=True, timeout=300, env=_env())
 
 
