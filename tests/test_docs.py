@@ -106,6 +106,7 @@ OPERATOR_ONLY = {
     "{name!r} is listed twice", "{spelling!r} would match both {first!r} and {second!r}",
     "each [[province]] needs a name", "the favicon: {problem}", "give a PNG of 180×180 pixels or more",
     "{name!r}: since must be a date such as {example}",
+    "a folder on its way leads outside the project",  # theme copy, init --force: layouts.md, start.md
 }
 # ... and these of other modules: what check, build, new and serve say around an editor's articles
 EDITOR_MESSAGES = {
