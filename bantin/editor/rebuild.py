@@ -35,6 +35,7 @@ from bantin.project.config import CONFIG_FILE, Config, load_config, with_base_ur
 
 DEBOUNCE_SECONDS = 0.1  # a burst of saves (an editor writing a swap file, then the file) is one rebuild
 SEARCH_DELAY_SECONDS = 3.0  # the search index is brought up to date once edits pause this long
+PREVIEW_WAIT_SECONDS = 5.0  # a build waits so long for the preview of its saves to write its page
 ALL_PAGES = "*"  # what open pages are told when every page may have changed
 
 
@@ -124,6 +125,7 @@ class Rebuilder:
         self.built: tuple[Config, Plan] | None = None  # the first good build, for previews
         self.previewed: set[str] = set()  # pages written by previews that the first build did not plan
         self.preview_writes: set[str] = set()  # every page a preview wrote since the last build began
+        self.previewing = False  # the previewer is writing a page (a build waits for it: PREVIEW_WAIT_SECONDS)
         self.stopped = False
         self.warned: set[str] = set()  # the warnings of the last build, already shown
 
@@ -156,22 +158,32 @@ class Rebuilder:
                 if not self._settled(self.to_preview):
                     return
                 changed, self.to_preview = self.to_preview, set()
-            built = self.built
-            # one article saved (perhaps with its new photos, which the build that follows brings)
-            articles = [path for path in changed if path.suffix == ".md"]
-            if built is None or self.live.error is not None or len(articles) != 1:
-                continue
-            config, loaded = built
+                self.previewing = True
             try:
-                page = preview(loaded, config, articles[0])
-                if page is not None:
-                    if not any(o.path == page[0] for o in loaded.outputs):
-                        self.previewed.add(page[0])  # a new article: the next build checks it is planned
-                    replace_file(config.output_dir, *page)
-                    self.preview_writes.add(page[0])  # the next build makes it again, without a warning
-                    self.live.publish(("/" + page[0].removesuffix("index.html"),))
-            except OSError as error:  # the output folder went away: the build will say more
-                self.log(Text("preview failed: {problem}", problem=str(error)))
+                self._preview(changed)
+            finally:
+                with self.wake:
+                    self.previewing = False
+                    self.wake.notify_all()
+
+    def _preview(self, changed: set[Path]) -> None:
+        """Write the page of the one article saved, at once (the build that follows makes it again)."""
+        built = self.built
+        # one article saved (perhaps with its new photos, which the build that follows brings)
+        articles = [path for path in changed if path.suffix == ".md"]
+        if built is None or self.live.error is not None or len(articles) != 1:
+            return
+        config, loaded = built
+        try:
+            page = preview(loaded, config, articles[0])
+            if page is not None:
+                if not any(o.path == page[0] for o in loaded.outputs):
+                    self.previewed.add(page[0])  # a new article: the next build checks it is planned
+                replace_file(config.output_dir, *page)
+                self.preview_writes.add(page[0])  # the next build makes it again, without a warning
+                self.live.publish(("/" + page[0].removesuffix("index.html"),))
+        except OSError as error:  # the output folder went away: the build will say more
+            self.log(Text("preview failed: {problem}", problem=str(error)))
 
     def run_builds(self) -> None:
         """The builder thread: incremental builds after saves, the search index after a pause."""
@@ -263,7 +275,9 @@ class Rebuilder:
         context = multiprocessing.get_context("spawn")
         receive, send = context.Pipe(duplex=False)
         stop = context.Event()
-        written, self.preview_writes = frozenset(self.preview_writes), set()
+        with self.wake:  # the preview of the same saves writes its page first: the build then knows of it
+            self.wake.wait_for(lambda: self.stopped or not (self.previewing or self.to_preview), PREVIEW_WAIT_SECONDS)
+            written, self.preview_writes = frozenset(self.preview_writes), set()
         child = context.Process(target=_child_build,
                                 args=(self.root, self.base_url, options, frozenset(self.previewed), stop, send,
                                       written),
