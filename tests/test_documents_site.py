@@ -265,6 +265,36 @@ def test_no_document_text_reaches_a_page_unescaped(project, tmp_path):
 CSV = "Năm;Hội viên;Hội thành viên\n2020;1.200;35\n2021;1.350;38\n2022;1.420;40\n"
 
 
+def test_a_damaged_text_in_the_cache_is_read_again_and_the_search_index_is_whole(project, tmp_path):
+    """A document's text kept in the cache, a byte flipped: its shard is indexed from the document read
+    again (never from the damaged or an empty text), said once; a failed build's new texts are removed."""
+    site = document_site(project, tmp_path)
+    site.build()
+    bundle = {path.relative_to(site.out).as_posix(): path.read_bytes()
+              for path in (site.out / "pagefind").rglob("*") if path.is_file()}
+    assert any("/tl-" in path for path in bundle)  # the documents' shard
+    texts = sorted((site.root / ".bantin-cache" / "documents" / "text").glob("*.json.gz"))
+    assert len(texts) == 3
+    data = bytearray(texts[0].read_bytes())
+    data[len(data) // 2] ^= 0x01
+    texts[0].write_bytes(bytes(data))
+    shutil.rmtree(site.root / ".bantin-cache" / "search")  # every shard indexed again, from the texts
+    report = site.build()
+    said = [str(w.message) for w in report.warnings if w.path == texts[0].relative_to(site.root).as_posix()]
+    assert said == ["the build cache held a damaged file: it was not used, and was made again"]
+    assert {path.relative_to(site.out).as_posix(): path.read_bytes()
+            for path in (site.out / "pagefind").rglob("*") if path.is_file()} == bundle
+    # a build that fails leaves no text it read behind; removed from the cache, a text is read again
+    texts[1].unlink()
+    site.write({"layouts/base.html": "{% block broken %}"})
+    with pytest.raises(BuildFailed):
+        site.build()
+    assert not texts[1].exists()
+    (site.root / "layouts" / "base.html").unlink()
+    site.build()
+    assert texts[1].is_file()
+
+
 def test_a_chart_is_an_svg_with_its_table_and_its_data_a_dependency(project):
     body = "Số liệu:\n\n```chart\ntype: bar\ndata: /so-lieu/hoi-vien.csv\ntitle: Hội viên qua các năm\n```\n"
     site = project({"content/so-lieu/hoi-vien.csv": CSV,

@@ -333,12 +333,17 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
 
             def index() -> dict[str, Path]:
                 nonlocal search
-                search, bundles = index_site(
-                    config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                    page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
-                    functools.partial(progress, "index") if progress else None, jobs, loaded.search_documents,
-                    functools.partial(_document_text, loaded, config))
-                return bundles
+                read_again: set[Path] = set()
+                while True:
+                    try:
+                        search, bundles = index_site(
+                            config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                            page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
+                            functools.partial(progress, "index") if progress else None, jobs,
+                            loaded.search_documents, functools.partial(_document_text, loaded, config))
+                        return bundles
+                    except documents.TextDamaged as bad:  # a miss: the document is read again, its shard indexed
+                        _read_again(bad, read_again, loaded, config, damaged)
 
             bundles = index()
             shards = {name: bundle.name for name, bundle in bundles.items()}
@@ -446,11 +451,16 @@ def _place_checked(root: Path, stage: Path, then: ledger.Ledger, planned: Callab
     remake()
     files, bad = _place(stage, then, planned(), copier, verify)
     if bad:
-        raise BuildFailed([ContentError(project_relative(entry, root), None, None,
-                                        Text("the build cache's file is damaged again as soon as it is written"),
-                                        hint=Text("check the disk; deleting {folder} is safe", folder=".bantin-cache/"))
-                           for entry in sorted(bad)])
+        raise _damaged_again(sorted(bad), root)
     return files
+
+
+def _damaged_again(entries: list[Path], root: Path) -> BuildFailed:
+    """Cache entries found damaged again as soon as they were made again: the disk's fault."""
+    return BuildFailed([ContentError(project_relative(entry, root), None, None,
+                                     Text("the build cache's file is damaged again as soon as it is written"),
+                                     hint=Text("check the disk; deleting {folder} is safe", folder=".bantin-cache/"))
+                        for entry in entries])
 
 
 def _place(stage: Path, then: ledger.Ledger, planned: FilePlan, copier: Copier,
@@ -573,6 +583,19 @@ def _document_name(facts: DocumentFacts) -> str:
     """What a result calls a document a body links: its own title when it has a few words, else its file's name."""
     title = facts.title.strip()
     return title if len(title.split()) >= 3 and "www." not in title.lower() else facts.path.rsplit("/", 1)[-1]
+
+
+def _read_again(bad: documents.TextDamaged, done: set[Path], loaded: Plan, config: Config,
+                damaged: list[str]) -> None:
+    """A document's damaged text in the cache: said once, removed, and the document read again; the
+    same text damaged again as soon as it is written is the disk's fault, and fails the build."""
+    if bad.path in done:
+        raise _damaged_again([bad.path], config.root)
+    done.add(bad.path)
+    damaged.append(project_relative(bad.path, config.root))
+    bad.path.unlink(missing_ok=True)
+    assert loaded.documents is not None
+    documents.read_again(bad.facts, config, loaded.documents.reading)
 
 
 def _document_text(loaded: Plan, config: Config, entry: DocumentEntry) -> tuple[str, ...]:

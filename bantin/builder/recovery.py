@@ -3,12 +3,14 @@
 Before it starts (holding the project's lock, so no other build is running): it finishes or
 rolls back the moves of a build killed while it moved files in (bantin/builder/journal.py), and
 removes what killed builds left: staging and backup folders beside the output, temporary
-stores, scratch folders of photos being encoded and Pagefind work folders in the cache.
+stores, scratch folders of photos being encoded, Pagefind work folders and documents' temporary
+files in the cache.
 
 When it fails (a layout error, a full disk, Pagefind failing), it removes what it added to the
-cache's folders (photos' variants, search bundles), so a failed build leaves the cache no larger
-than it found it: builds that keep failing on a full disk do not fill it further. A build given up
-(serve's newer save, Ctrl+C) keeps them: the next build needs them.
+cache's folders (photos' variants, search bundles, documents' texts and first pages), so a
+failed build leaves the cache no larger than it found it: builds that keep failing on a full disk
+do not fill it further. A build given up (serve's newer save, Ctrl+C) keeps them: the next build
+needs them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from bantin.builder import journal
 from bantin.builder.ledger import STORE
+from bantin.documents import catalogue
 from bantin.language.errors import UsageError
 from bantin.language.messages import Text
 from bantin.photos import processing
@@ -36,7 +39,8 @@ def recover(config: Config) -> Text | None:
     "rolled back" or "completed" when a killed build's moves were found."""
     done = journal.recover(journal.journal_path(config.root), cache.store_path(config.root, STORE))
     for leftover in (*journal.leftovers(config.output_dir.resolve()), *cache.leftovers(config.root),
-                     *processing.leftovers(config.root), *index.leftovers(config.root)):
+                     *processing.leftovers(config.root), *index.leftovers(config.root),
+                     *catalogue.leftovers(config.root)):
         _remove(leftover)
     return done
 
@@ -73,7 +77,7 @@ def _entries(root: Path) -> list[Path]:
             found += list(folder.iterdir())
         except OSError:
             continue
-    return found
+    return found + catalogue.entries(root)
 
 
 class DiskFull(UsageError):

@@ -98,12 +98,14 @@ def _facts(files: dict[str, Path], config: Config, reading: str, jobs: int,
     for path, source in sorted(files.items()):
         stat = source.stat()
         hit = stored.get(path)
-        if hit is not None and hit[:2] == (stat.st_size, stat.st_mtime_ns):
+        if hit is not None and hit[:2] == (stat.st_size, stat.st_mtime_ns) and _kept_whole(hit[2], config.root,
+                                                                                          reading):
             kept[path] = hit
             continue
         digest = _file_digest(source)
         known = by_digest.get(digest)
-        if known is not None and known.suffix == source.suffix.lower().lstrip("."):  # a copy, or a fresh checkout
+        if (known is not None and known.suffix == source.suffix.lower().lstrip(".")  # a copy, or a fresh checkout
+                and _kept_whole(known, config.root, reading)):
             kept[path] = (stat.st_size, stat.st_mtime_ns, dataclasses.replace(
                 known, path=path, source=project_relative(source, config.root)))
         else:
@@ -113,6 +115,14 @@ def _facts(files: dict[str, Path], config: Config, reading: str, jobs: int,
     if kept != stored:
         cache.save(config.root, STORE, reading, kept)
     return {path: kept[path][2] for path in sorted(kept)}
+
+
+def _kept_whole(facts: DocumentFacts, root: Path, reading: str) -> bool:
+    """Whether the cache still holds what a document's facts say was read: its text, its first page
+    (removed, or found damaged by text_of: the document is read again)."""
+    folder = root / FOLDER
+    return ((not facts.text_pages or (folder / "text" / f"{facts.digest}-{reading}.json.gz").is_file())
+            and (facts.thumbnail is None or (folder / "pages" / f"{facts.digest}-{reading}.jpg").is_file()))
 
 
 def _file_digest(path: Path) -> str:
@@ -199,14 +209,30 @@ def _store_text(path: Path, pages: tuple[str, ...]) -> None:
     temporary.replace(path)
 
 
+class TextDamaged(Exception):
+    """A document's text in the cache cannot be read back (gzip's CRC-32 and length check every byte):
+    it is removed, and the document read again (read_again)."""
+
+    def __init__(self, facts: DocumentFacts, path: Path) -> None:
+        super().__init__(str(path))
+        self.facts, self.path = facts, path
+
+
 def text_of(facts: DocumentFacts, root: Path, reading: str, ocr: tuple[int, ...] = (),
             ocr_key: str = "") -> tuple[str, ...]:
-    """A document's text page by page, as read (and OCR's where the page had none); () if none."""
+    """A document's text page by page, as read (and OCR's where the page had none); () if none;
+    TextDamaged when the cache's copy of it is damaged."""
+    path = root / FOLDER / "text" / f"{facts.digest}-{reading}.json.gz"
     try:
-        pages = list(json.loads(gzip.decompress((root / FOLDER / "text" / f"{facts.digest}-{reading}.json.gz")
-                                                .read_bytes())))
-    except (OSError, ValueError, EOFError):
+        data = path.read_bytes()
+    except OSError:
         return ()
+    try:
+        pages = json.loads(gzip.decompress(data))
+        if not isinstance(pages, list) or not all(isinstance(page, str) for page in pages):
+            raise ValueError("not a list of pages")
+    except (OSError, ValueError, EOFError):
+        raise TextDamaged(facts, path) from None
     for page in ocr:
         try:
             pages[page - 1] = _ocr_file(root, facts.digest, page, ocr_key).read_text(encoding="utf-8")
@@ -230,6 +256,26 @@ def tesseract(language: str) -> str | None:
     if not all(part in installed for part in language.split("+")):
         return None
     return (version.splitlines() or ["tesseract"])[0].strip()
+
+
+def read_again(facts: DocumentFacts, config: Config, reading: str) -> None:
+    """Read one document again, for its text and first page in the cache (its copy there was damaged)."""
+    source = config.root / facts.source
+    stat = source.stat()
+    _read({facts.path: (source, facts.digest, stat.st_size, stat.st_mtime_ns)}, {}, config, reading, 1, None)
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Temporary files of texts and first pages being written when their build was killed."""
+    folder = root / FOLDER
+    return sorted(path for sub in ("text", "pages", "ocr") if (folder / sub).is_dir()
+                  for path in (folder / sub).iterdir() if path.name.endswith(".tmp"))
+
+
+def entries(root: Path) -> list[Path]:
+    """Every text, first page and OCR the cache holds (a failed build removes those it added)."""
+    folder = root / FOLDER
+    return [path for sub in ("text", "pages", "ocr") if (folder / sub).is_dir() for path in (folder / sub).iterdir()]
 
 
 def _ocr_file(root: Path, digest: str, page: int, key: str) -> Path:
