@@ -50,6 +50,7 @@ FATAL = frozenset(KINDS) - {"failed"}
 # gets as long as that to finish.
 STALL_SECONDS = 90.0
 PARTIAL_RE = re.compile(r"\.[0-9a-f]{8}\.partial$")  # rclone's temporary name of a file being uploaded
+STOP_SECONDS = 5.0  # rclone stopped as Ctrl+C stops it gets so long to remove its temporary files (see _stop)
 CHECKPOINT_SECONDS = 30.0  # how often a long transfer has the files that arrived recorded (send's checkpoint)
 Checkpoint = Callable[[tuple[str, ...]], None]  # told the files that arrived so far
 
@@ -315,10 +316,11 @@ class _Moved:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """Stop rclone as Ctrl+C does (it removes its temporary files), then for good."""
+    """Stop rclone as Ctrl+C does (it removes its temporary files), then for good: talking to a server
+    that stopped answering, it would wait on it (the next deploy removes what it left, PARTIAL_RE)."""
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
