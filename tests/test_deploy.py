@@ -763,6 +763,9 @@ def test_deploy_and_build_agree_on_what_differs_in_the_output(project, tmp_path)
     assert result.returncode == 2 and "bantin build" in result.stderr
     site.build(search=False)  # a build that changes nothing writes the store again
     counts(deploy(site.root, www, base_env()))
+    (site.root / ".bantin-cache" / "output-address.pickle").write_bytes(b"garbage")  # the address it was built for
+    site.build(search=False)
+    assert counts(deploy(site.root, www, base_env()))[0] == 0
     page = site.out / "tin-tuc" / "2023" / "a" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("Hội thảo", "Sửa tay"), encoding="utf-8")
     result = deploy(site.root, www, base_env())

@@ -361,7 +361,8 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
         stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
         after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
                               config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None)
-        if after != recorded or not ledger.files_store_intact(config.root, after):
+        if (after != recorded or not ledger.files_store_intact(config.root, after)
+                or ledger.address(config.root, ledger_key) != after.base_url):  # a deploy's stores, damaged
             changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after))
     if saved:
         processing.prune(loaded.pictures, config.root)
