@@ -361,7 +361,16 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
 def test_the_same_content_builds_the_same_bytes_on_tmpfs_and_on_disk(tmp_path, tmpfs):
     """Before: built on tmpfs and on ext4, 80 files differed, all under pagefind/: Pagefind numbered pages
     in the order the file system listed them."""
-    files = articles(60) | articles(20, 2024)
+    from documents_helpers import write_pdf
+
+    files: dict[str, object] = {**articles(60), **articles(20, 2024)}
+    for n in range(4):  # documents: records of their own, in a shard beside their articles'
+        files[f"content/tai-lieu/bao-cao-{n}.pdf"] = write_pdf(tmp_path / f"{n}.pdf", [[f"Báo cáo số {n}"],
+                                                                                       [f"Trang hai {n}"]]).read_bytes()
+    files["content/tin-tuc/2024/tai-lieu.md"] = article("Các báo cáo", "2024-06-01", body=" ".join(
+        f"[Báo cáo {n}](/tai-lieu/bao-cao-{n}.pdf)" for n in range(3)))
+    files["content/tin-tuc/2024/mot-bao-cao.md"] = article("Một báo cáo", "2024-06-02",
+                                                           body="[Báo cáo 3](/tai-lieu/bao-cao-3.pdf)")
     on_disk = make_project(tmp_path / "disk", files, ENGLISH + SITE_TOML)
     in_memory = make_project(tmpfs / "site", dict(reversed(files.items())), ENGLISH + SITE_TOML)
     on_disk.build()
@@ -370,6 +379,7 @@ def test_the_same_content_builds_the_same_bytes_on_tmpfs_and_on_disk(tmp_path, t
     assert sorted(disk) == sorted(memory)
     assert [path for path in disk if disk[path] != memory[path]] == []
     assert any(path.startswith("pagefind/") for path in disk)
+    assert any(path.startswith("pagefind/") and "/tl-" in path for path in disk)  # the documents' shard
 
 
 def test_a_layout_outside_is_refused_in_the_same_words_whether_it_exists_or_not(project, tmp_path):
