@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bantin.search.index import fold  # noqa: E402
+from bantin.search.words import fold  # noqa: E402
 
 from browser import browser  # noqa: E402
 from run import cold_build, corpus_toml, make_project  # noqa: E402
@@ -110,7 +110,7 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     searched = page.eval_on_selector("[data-search]", "e => e.dataset.searched || 'all'")
     context.close()
     counted = [(path, size) for n, (path, size) in enumerate(sent)
-               if n >= loaded or "/pagefind/" in path or SEARCH_SCRIPT.search(path)]
+               if n >= loaded or "/pagefind/" in path or "/search-index/" in path or SEARCH_SCRIPT.search(path)]
     kinds: dict[str, int] = {}  # bytes by kind of file, to say where they go
     for path, size in counted:
         kinds[file_kind(path)] = kinds.get(file_kind(path), 0) + size
@@ -141,18 +141,29 @@ addEventListener("DOMContentLoaded", () => {
 """
 
 
-SEARCH_SCRIPT = re.compile(r"/js/search(\.[0-9a-f]+)?\.js$")  # bantin's own, by its hashed asset name
+# bantin's own scripts, by their hashed asset names: the page's, and its engines' (the worker of its own index,
+# the Pagefind adapter)
+SEARCH_SCRIPT = re.compile(r"/js/search(-worker|-pagefind)?(\.[0-9a-f]+)?\.js$")
+# the files of bantin's own index (bantin/search/engine.py), by kind
+ENGINE_FILES = ((re.compile(r"/search-index/[^/]+/b/"), "index"), (re.compile(r"/search-index/[^/]+/t/"), "titles"),
+                (re.compile(r"/search-index/[^/]+/f/"), "fragment"), (re.compile(r"/search-index/[^/]+/docs"), "meta"),
+                (re.compile(r"/search-index/[^/]+/(filters|tags)"), "filter"))
 
 
 def file_kind(url: str) -> str:
-    """What a downloaded file is: Pagefind's code, its metadata, index chunks, filters, fragments."""
-    name = url.split("?")[0].rsplit("/", 1)[-1]
+    """What a downloaded file is: the engine's code, its metadata, index chunks or buckets, filters, fragments."""
+    path = url.split("?")[0]
+    name = path.rsplit("/", 1)[-1]
     for suffix, kind in ((".pf_index", "index"), (".pf_fragment", "fragment"), (".pf_filter", "filter"),
                          (".pf_meta", "meta"), ("pagefind-entry.json", "meta")):
         if name.endswith(suffix):
             return kind
-    if SEARCH_SCRIPT.search(url.split("?")[0]):
-        return "search.js"
+    for pattern, kind in ENGINE_FILES:
+        if pattern.search(path):
+            return kind
+    match = SEARCH_SCRIPT.search(path)
+    if match:
+        return "search.js" if not match.group(1) else "code"
     return "code" if "/pagefind/" in url else "other"
 
 

@@ -190,7 +190,7 @@ def test_two_builds_are_byte_identical(project, tmp_path):
         path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     assert digest() == first
     assert len(first) > 50
-    assert any(path.startswith("pagefind/") and path.endswith(".pf_filter") for path in first)
+    assert any(path.startswith("search-index/") and path.endswith("/b/0.bin") for path in first)
 
 
 def test_parallel_build_equals_serial_build(project, monkeypatch):

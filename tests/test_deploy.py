@@ -298,14 +298,15 @@ def test_object_storage_gets_types_and_lifetimes(project, s3):
                             capture_output=True, text=True, check=True).stdout
     meta = {item["Path"]: item.get("Metadata", {}) for item in json.loads(listed) if not item["IsDir"]}
     css = next(path for path in meta if path.startswith("assets/css/"))
-    pf_index = next(path for path in meta if path.endswith(".pf_index"))
-    fragment = next(path for path in meta if path.endswith(".pf_fragment"))
+    # the search index's files keep their names (the search page puts each shard's version in their URLs)
+    bucket = next(path for path in meta if path.startswith("search-index/") and "/b/" in path)
+    fragment = next(path for path in meta if path.startswith("search-index/") and "/f/" in path)
     expected = {"index.html": ("text/html; charset=utf-8", SHORT), css: ("text/css; charset=utf-8", IMMUTABLE),
-                pf_index: ("application/octet-stream", IMMUTABLE), fragment: ("application/octet-stream", SHORT),
+                bucket: ("application/octet-stream", SHORT), fragment: ("application/json", SHORT),
                 "feed.xml": ("application/xml", SHORT), MANIFEST: ("application/gzip", "no-store")}
     for path, (kind, lifetime) in expected.items():
         assert (meta[path]["content-type"], meta[path]["cache-control"]) == (kind, lifetime), path
-    assert all("content-encoding" not in m for m in meta.values())  # Pagefind decompresses its files itself
+    assert all("content-encoding" not in m for m in meta.values())  # the worker decompresses the buckets itself
 
 
 def css_links(html: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""What the build emits for Pagefind, the shards it plans, and re-indexing only what changed."""
+"""The shards the build plans, and the index of [search] engine = "pagefind": what the build emits for
+Pagefind, and re-indexing only what changed (bantin's own index: tests/test_search_index.py)."""
 
 from __future__ import annotations
 
@@ -17,18 +18,15 @@ import bantin.search.index
 from bantin.builder.pipeline import BuildOptions, load
 from bantin.language.errors import BuildFailed
 from bantin.project.config import load_config
-from bantin.search.index import (
-    canonical_bundle,
-    fold,
-    hidden_words,
-    index_copy,
-    pagefind_executable,
-    plan_shards,
-    read_pagefind_data,
-)
+from bantin.search.index import canonical_bundle, hidden_words, index_copy, pagefind_executable, read_pagefind_data
+from bantin.search.shards import plan_shards
+from bantin.search.words import fold
 
 from conftest import SITE_TOML, article, photo
 from html_helpers import Page
+
+# Pagefind run over the pages, kept behind a setting to compare with bantin's own index
+PAGEFIND = SITE_TOML + '\n[search]\nengine = "pagefind"\nshard_years = 5\n'
 
 FILES = {
     "content/anh/bia.jpg": photo(),
@@ -154,7 +152,7 @@ def test_list_pages_are_not_search_results(project):
 
 
 def test_the_search_page_knows_its_shards_and_filters(project):
-    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site = project(FILES, PAGEFIND)
     site.build(search=False)
     page = Page(site.page("/tim-kiem/"))
     root = page.find("div", cls="search-page")
@@ -209,7 +207,7 @@ def test_shards_follow_calendar_periods_finer_near_the_newest_article(project):
 
 
 def test_only_changed_shards_are_indexed_again(project):
-    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site = project(FILES, PAGEFIND)
     first = site.build()
     assert first.search is not None
     assert sorted(first.search.indexed) == ["2015-2019", "2020-2022", "2023-05"]
@@ -230,7 +228,7 @@ def test_only_changed_shards_are_indexed_again(project):
 
 
 def test_a_new_bantin_version_reuses_the_shards_unless_the_index_code_changed(project, monkeypatch):
-    site = project(FILES, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site = project(FILES, PAGEFIND)
     site.build()
     monkeypatch.setattr(bantin.project.cache, "code_digest", lambda: "the next version of bantin")
     upgraded = site.build()
@@ -245,7 +243,7 @@ def test_an_edit_the_page_does_not_show_still_indexes_its_shard_again(project):
     # the hidden words come from the article, not from its page: a layout may leave the text out
     layout = ('{% extends "!theme/article.html" %}{% block main %}<article data-pagefind-body>'
               "<h1>{{ article.title }}</h1></article>{% endblock %}")
-    site = project({**FILES, "layouts/article.html": layout}, SITE_TOML + "\n[search]\nshard_years = 5\n")
+    site = project({**FILES, "layouts/article.html": layout}, PAGEFIND)
     site.build()
     page = site.page("/tin-tuc/2023/dak-lak/")
     path = site.root / "content" / "tin-tuc" / "2023" / "dak-lak.md"
@@ -284,7 +282,7 @@ def _most_at_once(size: int, shards: list[int]) -> int:
 
 
 def test_result_fragments_hold_the_page_text_and_the_fields_results_show(project):
-    site = project(FILES)
+    site = project(FILES, PAGEFIND)
     site.build()
     texts, metas = {}, {}
     for path in (site.out / "pagefind").glob("*/fragment/*.pf_fragment"):
@@ -328,7 +326,7 @@ def test_a_page_s_fragment_keeps_its_name_when_a_newer_article_joins_its_shard(p
 
 
 def test_a_failing_indexer_fails_the_build_and_keeps_the_previous_site(project, monkeypatch, tmp_path):
-    site = project(FILES)
+    site = project(FILES, PAGEFIND)
     site.build(search=False)
     before = site.page("/")
     broken = tmp_path / "pagefind"

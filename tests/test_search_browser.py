@@ -1,7 +1,9 @@
-"""Search in a real browser: a small site built with its Pagefind shards, served on 127.0.0.1."""
+"""Search in a real browser: a small site built with its index's shards, served on 127.0.0.1 (the two engines
+compared: tests/test_search_engines_browser.py)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bantin.search.index import read_pagefind_data
+from bantin.search import engine
 
 from browser import browser, serve, skip_without_browser
 from conftest import SITE_TOML, article, make_project
@@ -130,7 +132,7 @@ def test_each_result_shows_as_soon_as_it_has_arrived(page, site):
             passed.append(route)
             route.continue_()  # type: ignore[attr-defined]
 
-    page.context.route("**/*.pf_fragment", fragment)  # type: ignore[attr-defined]
+    page.context.route(re.compile(r"/search-index/[^/]+/f/"), fragment)  # type: ignore[attr-defined]
     page.goto(f"{site}/tim-kiem/?q=h%E1%BB%99i+th%E1%BA%A3o")  # type: ignore[attr-defined]
     page.wait_for_selector(".search-result")  # type: ignore[attr-defined]
     assert held and page.get_attribute("[data-search]", "data-state") != "done"  # type: ignore[attr-defined]
@@ -247,7 +249,7 @@ def test_search_works_under_a_sub_path(chromium, tmp_path):
 def test_a_site_built_without_search_says_search_is_unavailable(chromium, tmp_path: Path):
     project = make_project(tmp_path / "site", ARTICLES)
     project.build(search=False)
-    assert not (project.out / "pagefind").exists()
+    assert not (project.out / "search-index").exists()
     tab = chromium.new_page()
     with serve(project.out) as origin:
         tab.goto(f"{origin}/tim-kiem/?q=hội+thảo")
@@ -289,22 +291,22 @@ SENTENCES = [
 
 
 def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, tmp_path):
-    """The bytes of a first query, counted: "hội thảo" asks for the index entry of its pair
-    token ("zzhoizthaozojzr", the accents marked), never for the long entries of "hội" and
-    "thảo", which every page holds."""
+    """The files of a first query, counted: "hội thảo" asks for the bucket of its pair ("hoi thao", the
+    accents told apart inside it), never for the buckets of "hội" and "thảo", whose entries hold every page."""
     files = {f"content/tin-tuc/2023/bai-{n}.md": article(
         f"Bản tin số {n} của Liên hiệp hội", f"2023-06-{n % 27 + 1:02d}",  # one month: one shard
         body=". ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(8)) + ".") for n in range(60)}
-    # small chunks, so that this small site's words spread over many of them
-    project = make_project(tmp_path / "site", files, SITE_TOML + "\n[search]\nchunk_size = 500\n")
+    project = make_project(tmp_path / "site", files)
     project.build()
-    chunks = {f"{name}.pf_index": (first, last) for meta in (project.out / "pagefind").glob("*/pagefind.*.pf_meta")
-              for first, last, name in read_pagefind_data(meta)[2]}
-    assert len(chunks) > 5  # the words are spread over many chunks, so which ones load tells
+    buckets = engine.bucket_count(60)
+    pair, syllables = (engine.core_hash(core) & (buckets - 1) for core in ("hoi thao", "hoi")), (
+        engine.core_hash("thao") & (buckets - 1))
+    pair, hoi = pair
+    assert len({pair, hoi, syllables}) == 3  # three buckets apart, so which one loads tells
     tab = chromium.new_page()
     sizes: dict[str, int] = {}
-    tab.on("requestfinished", lambda request: sizes.__setitem__(request.url, request.sizes()["responseBodySize"])
-           if "/pagefind/" in request.url else None)
+    tab.on("requestfinished", lambda request: sizes.__setitem__(request.url.split("?")[0],
+                                                                request.sizes()["responseBodySize"]))
     with serve(project.out) as origin:
         tab.goto(f"{origin}/tim-kiem/?q=hội+thảo")
         found = results(tab)
@@ -312,16 +314,13 @@ def test_a_first_query_of_two_words_loads_its_pair_not_its_syllables(chromium, t
         # the excerpt shows where the words stand together
         assert "<mark>hội</mark> <mark>thảo</mark>" in found[0]["excerpt"]
     tab.close()
-    loaded = [chunks[url.rsplit("/", 1)[1]] for url in sizes if url.endswith(".pf_index")]
-    # only chunks of pair tokens: each chunk's range of words starts and ends with one ("zz…")
-    assert loaded and all(first[:2] == "zz" and last[:2] == "zz" for first, last in loaded), loaded
-    assert not any(first <= "hoi" <= last or first <= "thao" <= last for first, last in loaded)
-    index = sum(size for url, size in sizes.items() if url.endswith(".pf_index"))
-    everything = sum(sizes.values())
-    # measured 2026-11-29: 1,571 bytes of index in 3 shards, 122,357 in all as the browser counts them
-    # (not pagefind-worker.js), 113,579 of them pagefind.js (this test's server sends it uncompressed)
-    # and its WebAssembly; the entries of "hội" and "thảo" would be several KB here
-    assert index < 3_000 and everything < 140_000, (index, everything)
+    loaded = sorted(url.rsplit("/search-index/", 1)[1] for url in sizes if "/b/" in url)
+    assert loaded == [f"2023-06/b/{pair}.bin"]
+    index = sum(size for url, size in sizes.items() if "/search-index/" in url and "/f/" not in url)
+    everything = sum(size for url, size in sizes.items() if "/search-index/" in url or "/js/search" in url)
+    # measured 2026-12-07: 1,786 bytes of index (the pair's bucket and the article list), 35,617 in all with the
+    # scripts (search.js, the worker: this test's server sends them uncompressed) and the 10 fragments
+    assert index < 3_000 and everything < 50_000, (index, everything)
 
 
 # --- newest first ------------------------------------------------------------------------------
@@ -339,8 +338,8 @@ def tiered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def shards_fetched(page: object) -> set[str]:
-    """The shards whose files the page (or Pagefind's worker) has asked for: pagefind/<shard>/..."""
-    return {url.split("/pagefind/")[1].split("/")[0] for url in REQUESTED[id(page)] if "/pagefind/" in url}
+    """The shards whose files the page (or its worker) has asked for: search-index/<shard>/..."""
+    return {url.split("/search-index/")[1].split("/")[0] for url in REQUESTED[id(page)] if "/search-index/" in url}
 
 
 def test_a_query_searches_the_newest_articles_first_and_says_so(page, tiered):
@@ -389,14 +388,13 @@ def test_relevance_over_all_years_or_a_year_searches_those_shards_at_once(page, 
     assert page.is_hidden(".search-scope") and page.is_hidden(".search-older-heading")
     REQUESTED[id(page)].clear()
     assert titles(search(page, tiered, "hội thảo", nam="2021")) == ["Hội thảo giống cà phê tại Sơn La"]
-    # the newest shard is every instance's primary index (one download of Pagefind's code), 2021 the year's
-    assert shards_fetched(page) == {"2023-05", "2021"}
+    assert shards_fetched(page) == {"2021"}  # the year's shard alone
 
 
 def test_a_filter_skips_the_shards_that_cannot_hold_matches(page, tiered):
     # Hà Giang's one article is of 2020: the shards of 2021 to 2023 have none
     assert titles(search(page, tiered, "báo cáo", tinh="ha-giang")) == ["Báo cáo tổng kết công tác tư vấn"]
-    assert shards_fetched(page) == {"2023-05", "2020"}
+    assert shards_fetched(page) == {"2020"}
 
 
 def test_a_misspelt_query_finds_the_title_that_has_its_words_right(page, tiered):

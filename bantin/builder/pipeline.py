@@ -9,14 +9,14 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bantin.builder import journal, ledger, recovery
+from bantin.builder import journal, ledger, recovery, searching
 from bantin.builder.deps import Dependencies, answers, plan_entry, stale
 from bantin.builder.ledger import Dep, Role
 from bantin.builder.links import check_links
@@ -42,17 +42,10 @@ from bantin.photos.model import Picture
 from bantin.project import cache, hosts, lock
 from bantin.project.config import Config
 from bantin.project.inputs import check_file, input_files, project_relative
+from bantin.search import engine
 from bantin.search.documents import DocumentEntry
-from bantin.search.index import (
-    IndexReport,
-    Shard,
-    article_words,
-    bundle_files,
-    index_site,
-    page_digest,
-    plan_shards,
-    shard_facts,
-)
+from bantin.search.index import article_words, bundle_files, index_site, page_digest
+from bantin.search.shards import IndexReport, Shard, plan_shards, shard_facts
 from bantin.theme.copies import upgrade_warnings
 from bantin.theme.files import asset_files
 from bantin.theme.files import fingerprint as theme_fingerprint
@@ -220,9 +213,12 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     warnings = upgrade_warnings(config) + photos.warnings + found_documents.warnings + warnings + links.warnings
     pictures = {**photos.pictures, **found_documents.pictures}  # a document's first page, keyed by its path
     searched = search_entries(site, found_documents, config)
+    facts = shard_facts(site, shards, searched)
+    if config.search.engine == "bantin":  # the versions and buckets search-worker.js needs
+        facts = tuple(fact | more for fact, more in zip(facts, searching.engine_facts(
+            shards, site, config, _provinces_bytes(config), digests, pictures), strict=True))
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
-                {key: digests[key] for key in site.articles}, shards, replaced, sitemap,
-                shard_facts(site, shards, searched),
+                {key: digests[key] for key in site.articles}, shards, replaced, sitemap, facts,
                 found_documents, searched, tables)
 
 
@@ -323,32 +319,19 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
                  else then.files[o.path] for o in outputs}
         files.update(pages)
 
-        # 8. Index the article pages for search, reusing the shards whose pages are unchanged.
+        # 8. Index the articles for search, reusing the shards whose articles are unchanged.
         shards = then.shards
         if options.search:
-            page_of = {o.key: o.path for o in outputs if o.kind == Kind.ARTICLE}
-            # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
-            search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
-            written = config.output_dir
-
-            def index() -> dict[str, Path]:
-                nonlocal search
-                read_again: set[Path] = set()
-                while True:
-                    try:
-                        search, bundles = index_site(
-                            config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                            page_of, search_digests, lambda key: article_words(site.articles[key]), cancelled,
-                            functools.partial(progress, "index") if progress else None, jobs,
-                            loaded.search_documents, functools.partial(_document_text, loaded, config))
-                        return bundles
-                    except documents.TextDamaged as bad:  # a miss: the document is read again, its shard indexed
-                        _read_again(bad, read_again, loaded, config, damaged)
-
-            bundles = index()
-            shards = {name: bundle.name for name, bundle in bundles.items()}
-            files.update(_place_checked(config.root, stage, then, lambda: _search_plan(bundles), copier,
-                                        options.verify, damaged, lambda: bundles.update(index())))
+            own = config.search.engine == "bantin"
+            search, shards, indexed = (index_articles(loaded, config, then, stage, jobs, progress, cancelled, copier)
+                                       if own else (None, {}, {}))
+            if not own or loaded.search_documents:  # Pagefind: the article pages, or the documents' only
+                found, bundles, placed = index_pages(loaded, config, then, stage, pages, own, jobs, progress, cancelled,
+                                                     copier, options.verify, damaged)
+                search = found if search is None else IndexReport(
+                    search.shards + found.shards, search.indexed + found.indexed, search.seconds + found.seconds)
+                shards, indexed = {**shards, **bundles}, {**indexed, **placed}
+            files.update(indexed)
         else:  # --no-search: an index already there stays as it is
             files.update({path: entry for path, entry in then.files.items() if entry.role == Role.SEARCH})
         for path in sorted((then.files.keys() | repaired) - files.keys()) + strays:
@@ -415,6 +398,66 @@ def _site_size(config: Config) -> int:
     if isinstance(recorded, dict):
         return sum(item[2] for item in recorded.values())
     return recovery.staged_size(config.output_dir)
+
+
+def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, jobs: int,
+                   progress: Progress | None, cancelled: Cancel | None, copier: Copier
+                   ) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
+    """bantin's search index (bantin/search/engine.py): a shard whose version the output holds stays as it
+    is; the others are brought up to date in .bantin-cache/search-index/, side by side in worker processes,
+    and their changed files placed in the staging folder. Returns the report, each shard's version, and
+    the ledger's entries of the index's files."""
+    started = time.perf_counter()
+    tasks = searching.tasks(loaded.shards, loaded.shard_facts)
+    versions = {task.name: task.version for task in tasks}
+    kept = {name for name, version in versions.items() if (then.shards or {}).get(name) == version}
+    todo = [task for task in tasks if task.name not in kept]
+    sources = searching.sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced)
+    told = (lambda done, _: progress("index", len(kept) + done, len(tasks))) if progress else None
+    made, placed = engine.index_shards(config.root, todo, set(versions), _index_updater(sources, config.root, jobs),
+                                       told, cancelled)
+    prefix = f"{engine.OUTPUT_DIR}/"
+    entries = {path: entry for path, entry in then.files.items()  # the kept shards' files, as they are
+               if entry.role == Role.SEARCH and path.startswith(prefix) and path[len(prefix):].split("/")[0] in kept}
+    entries.update(_place(stage, then, {path: (Role.SEARCH, digest, source, None)
+                                        for path, (source, digest) in placed.items()}, copier)[0])
+    return IndexReport(len(tasks), made.indexed, time.perf_counter() - started), versions, entries
+
+
+def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, pages: dict[str, ledger.Entry],
+                documents_only: bool, jobs: int, progress: Progress | None, cancelled: Cancel | None, copier: Copier,
+                verify: bool, damaged: list[str]) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
+    """Pagefind's index ([search] engine = "pagefind"): of the article pages, and, with either engine, of the
+    documents' shards (bantin/search/documents.py: a document's result names the pages that match); with
+    `documents_only`, those alone (bantin's own index holds the articles). Returns the report, each shard's
+    bundle, and the ledger's entries of its files, placed in the staging folder (checked: a damaged bundle
+    or document text is made again)."""
+    page_of = {o.key: o.path for o in loaded.outputs if o.kind == Kind.ARTICLE}
+    # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
+    search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
+    written = config.output_dir
+    report: IndexReport | None = None
+
+    def index() -> dict[str, Path]:
+        nonlocal report
+        read_again: set[Path] = set()
+        while True:
+            try:
+                report, bundles = index_site(
+                    config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
+                    page_of, search_digests, lambda key: article_words(loaded.site.articles[key]), cancelled,
+                    functools.partial(progress, "index") if progress else None, jobs,
+                    loaded.search_documents, functools.partial(_document_text, loaded, config),
+                    articles=not documents_only)
+                return bundles
+            except documents.TextDamaged as bad:  # a miss: the document is read again, its shard indexed
+                _read_again(bad, read_again, loaded, config, damaged)
+
+    bundles = index()
+    placed = _place_checked(config.root, stage, then, lambda: _search_plan(bundles), copier, verify, damaged,
+                            lambda: bundles.update(index()))
+    assert report is not None
+    return report, {name: bundle.name for name, bundle in bundles.items()}, placed
 
 
 FilePlan = dict[str, tuple[Role, object, Path, Path | None]]  # output path -> (role, origin, source, cache entry)
@@ -775,6 +818,34 @@ def _parallel_map(search: Callable[[str], Found], keys: list[str], jobs: int) ->
         return list(map(search, keys))
     with _pool(jobs, _init_search, (search,)) as pool:
         return [found for chunk in pool.map(_search_chunk, _chunks(keys, jobs * 4)) for found in chunk]
+
+
+# --- the search index, shard by shard ------------------------------------------------------
+def _init_index(sources: engine.Sources, root: Path) -> None:
+    _worker["index"] = (sources, root)
+
+
+def _index_task(task: engine.Task) -> engine.Result:
+    sources, root = _worker["index"]  # type: ignore[misc]
+    return engine.update_shard(task, sources, engine.shard_folder(root, task.name))  # type: ignore[arg-type]
+
+
+def _index_updater(sources: engine.Sources, root: Path, jobs: int) -> engine.Updater:
+    """update_shard over the tasks: side by side in worker processes (forked: they inherit the site) when
+    there are several shards with many articles, else here."""
+
+    def update(tasks: Sequence[engine.Task]) -> Iterator[engine.Result]:
+        if jobs <= 1 or len(tasks) < 2 or sum(len(task.keys) for task in tasks) < PARALLEL_THRESHOLD:
+            _init_index(sources, root)
+            yield from map(_index_task, tasks)
+            return
+        pool = _pool(min(jobs, len(tasks)), _init_index, (sources, root))
+        try:
+            yield from pool.map(_index_task, tasks)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    return update
 
 
 # --- parallel rendering -----------------------------------------------------------------

@@ -547,7 +547,8 @@ class Renderer:
             self.recorder.term(site.provinces[slug], articles=True)
         return "search.html", {
             "shards": list(self.shards),
-            "search_settings": {"first": config.search.first_articles, "loose_kb": config.search.loose_kb},
+            "search_settings": {"first": config.search.first_articles, "loose_kb": config.search.loose_kb,
+                                "engine": config.search.engine},
             # the words of the search page's address: ?tinh=...&sap-xep=moi-nhat, ?province=...&sort=newest
             "words": {"province": config.paths.province, "topic": config.paths.topic,
                       **search_words(config.language)},

@@ -77,7 +77,8 @@ DEFAULT_STRINGS: dict[str, str] = {  # Vietnamese, the default language
     "search_documents": "Tìm trong {count} văn bản, tài liệu đính kèm (khoảng {size})",
     "search_documents_found": "{count} văn bản, tài liệu có từ khóa",
     "search_document_in": "trong bài",
-    "search_unavailable": "Chức năng tìm kiếm chưa sẵn sàng: trang web được xây dựng không kèm chỉ mục tìm kiếm.",
+    "search_unavailable": "Chức năng tìm kiếm chưa sẵn sàng: không tải được chỉ mục tìm kiếm của trang web.",
+    "search_cut": "(chỉ tìm theo {count} từ đầu tiên)",
     "search_needs_js": "Tìm kiếm cần bật JavaScript trong trình duyệt.",
     "search_hint": "Gõ từ khóa có dấu hoặc không dấu, ví dụ “trí thức trẻ” hay “tri thuc tre”; "
                    "đặt trong ngoặc kép để tìm đúng cụm từ.",
@@ -180,7 +181,8 @@ ENGLISH_STRINGS: dict[str, str] = {
     "search_words": "Search each word on its own in the {count} articles searched (about {size})",
     "search_loose": "{count} other results with some of the words",
     "search_loose_one": "{count} other result with some of the words",
-    "search_unavailable": "Search is not available: the site was built without its search index.",
+    "search_unavailable": "Search is not available: the site's search index could not be loaded.",
+    "search_cut": "(searched for its first {count} words)",
     "search_needs_js": "Search needs JavaScript turned on in the browser.",
     "search_hint": "Type a few words, such as “young scientists”; put them in quotes to find the exact phrase. "
                    "Vietnamese names match with or without their tone marks (“Đắk Lắk” or “Dak Lak”).",

@@ -94,15 +94,21 @@ class Feeds:
     content: str = "full"  # "full" | "summary"
 
 
+SEARCH_ENGINES = ("bantin", "pagefind")
+
+
 @dataclass(frozen=True)
 class Search:
-    """How the search index is split: see bantin/search/index.py."""
+    """How the search index is written and split: see docs/search.md."""
 
+    # "bantin": the index bantin writes itself (bantin/search/engine.py); "pagefind": Pagefind run over
+    # the same pages (bantin/search/index.py), kept to compare the two
+    engine: str = "bantin"
     shard_years: int = 4  # years of articles per shard, aligned to the calendar (2020-2023, ...)
     shard_max: int = 4000  # a period with more articles splits into years, a year into quarters, then months
     # articles per shard of the newest quarter: a new article indexes its shard again, so it stays small
     shard_recent: int = 200
-    # word positions per index chunk (Pagefind's PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, its default 20,000):
+    # engine "pagefind": word positions per index chunk (PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE, its default 20,000):
     # a query downloads the chunks of its words, and every shard's list of chunks; 5,000 costs a
     # first query least (bench/search.py, docs/search.md)
     chunk_size: int = 5000
@@ -538,11 +544,17 @@ class _Validator:
     def search(self, data: dict[str, Any]) -> Search:
         defaults = Search()
         self.unknown(data, set(defaults.__dataclass_fields__), "search.")
+        engine = self.take(data, "engine", str, defaults.engine, "search.")
+        if engine not in SEARCH_ENGINES:
+            self.error("search.engine", Text("expected {choices}, got {value!r}",
+                                             choices=" or ".join(f'"{name}"' for name in SEARCH_ENGINES),
+                                             value=engine))
+            engine = defaults.engine
         values = {name: self.take(data, name, int, getattr(defaults, name), "search.")
-                  for name in defaults.__dataclass_fields__}
+                  for name in defaults.__dataclass_fields__ if name != "engine"}
         for name, value in values.items():
             self.positive(f"search.{name}", value)
-        return Search(**values)
+        return Search(engine=engine, **values)
 
     def markdown(self, data: dict[str, Any]) -> MarkdownSettings:
         defaults = MarkdownSettings()

@@ -25,34 +25,26 @@ import shutil
 import subprocess
 import threading
 import time
-import unicodedata
-from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
-from bantin.content.model import Article, Site
+from bantin.content.model import Article
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
 from bantin.language.messages import Text
 from bantin.markup.markdown import plain_text
 from bantin.project import cache
 from bantin.project.config import Config
+from bantin.search import words
 from bantin.search.documents import DocumentEntry, document_copy, document_parts, record_paths, weight
+from bantin.search.shards import IndexReport, Shard
+from bantin.search.words import DIGIT_RE, spellings, words_of
 
 BUNDLE_DIR = "pagefind"  # under the output folder: pagefind/<shard>/
 CACHE_DIR = f"{cache.CACHE_DIR}/search"
-
-
-def fold(text: str) -> str:
-    """Vietnamese text without diacritics, lower-case: 'Đắk Lắk' -> 'dak lak'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 # --- words only the index holds ------------------------------------------------------------
@@ -74,44 +66,15 @@ def fold(text: str) -> str:
 #    accented forms out of its chunk-size count (their chunks grow without bound) and splits words
 #    at digits. No Vietnamese word has a "z", so a typed word never prefix-matches a token.
 HIDDEN_MARK = "\u2042"  # ⁂ opens the block: not a word, so Pagefind keeps it in the text only
-_WORD_RE = re.compile(r"[^\W_]+")  # letters and digits, as search.js's /[\p{L}\p{N}]+/gu
-_DIGIT_RE = re.compile(r"\d")  # as search.js's /\p{Nd}/u
-_TELEX = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w"}
-
-
-def words_of(text: str) -> list[str]:
-    """Words as search.js splits a query: NFC, lower-case, runs of letters and digits."""
-    return _WORD_RE.findall(unicodedata.normalize("NFC", text).lower())
-
-
-@functools.lru_cache(maxsize=262144)
-def spellings(word: str) -> tuple[str, str]:
-    """A word folded, and its marks as Telex types them, in order: 'đắk' -> ('dak', 'dws'); 'nẵng' ->
-    ('nang', 'wx'); 'hội' -> ('hoi', 'oj'): a circumflex is its letter again, đ is 'd', other marks
-    'q'. Where the tone sits does not count: 'hoà' and 'hòa' are ('hoa', 'f'). Remembered, for the
-    same words recur in every article."""
-    plain, marks, base = [], [], ""
-    for char in unicodedata.normalize("NFD", word):
-        if unicodedata.category(char).startswith("M"):
-            marks.append(base if char == "\u0302" else _TELEX.get(char, "q"))
-        else:
-            base = "d" if char == "đ" else char
-            plain.append(base)
-            if char == "đ":
-                marks.append("d")
-    tones = [m for m in marks if m in "sfrxj"]  # the tone last, wherever it was written
-    return "".join(plain), "".join([m for m in marks if m not in "sfrxj"] + tones)
-
-
 def hidden_words(title: str, lead: str, body_text: str) -> str:
     """The block's words: the folded words with đ, each once; the title's words folded, each once,
     after "zt"; then the pair tokens of each part, in order. A word with a digit pairs with nothing
     and is no title token: Pagefind would split such a token."""
     parts = [[spellings(word) for word in words_of(part)] for part in (title, lead, body_text)]
     folded = dict.fromkeys(plain for words in parts for plain, marks in words if "d" in marks)
-    titles = dict.fromkeys(f"zt{plain}" for plain, _ in parts[0] if not _DIGIT_RE.search(plain))
+    titles = dict.fromkeys(f"zt{plain}" for plain, _ in parts[0] if not DIGIT_RE.search(plain))
     pairs = [f"zz{a[0]}z{b[0]}z{a[1]}z{b[1]}" for words in parts for a, b in itertools.pairwise(words)
-             if not _DIGIT_RE.search(a[0] + b[0])]
+             if not DIGIT_RE.search(a[0] + b[0])]
     return " ".join([*folded, *titles, *pairs])
 
 
@@ -194,153 +157,6 @@ def _element_end(page: bytes, start: int, name: bytes) -> int:
     return -1
 
 
-@dataclass(frozen=True)
-class Shard:
-    """Articles indexed together: a calendar period ("2021-2026"), a year or a month."""
-
-    name: str
-    keys: tuple[str, ...]  # article keys, newest first
-
-
-# --- shards by calendar, finer near the newest article ---------------------------------------
-# A shard indexed again rewrites nearly every file of its index (a new page shifts every word
-# list it is in), so the newest articles must sit in small shards, and the archive in few large
-# ones (a query fetches a part of every shard's index). Shards are calendar periods, so an edit
-# or a late article only changes the shard of its own date. Measured from the newest article:
-#  - years before its year: periods of `shard_years` (2020-2023), split while over `shard_max`
-#    into years, quarters, months, halves of months;
-#  - its year before its quarter: one shard, split the same way;
-#  - its quarter before its month, and its month: split while over `shard_recent` (halves of a
-#    month, and of those, down to days).
-# A new article joins the shard of its days of the month (at most `shard_recent` articles). A
-# month's shards stay until its quarter ends, a quarter's until its year ends: then they are
-# indexed again as one (once a quarter: the quarter; once a year: the year's period). Parts
-# split alike keep their names at every level, so a split that is already right is kept.
-
-
-@dataclass(frozen=True)
-class _Period:
-    start: date  # first day
-    end: date  # the day after the last
-    unit: str  # "era" | "year" | "quarter" | "month" | "days": how it splits and how it is named
-
-    def children(self) -> list[_Period]:
-        """The calendar periods it splits into, oldest first."""
-        if self.unit == "era":
-            return [_Period(date(y, 1, 1), date(y + 1, 1, 1), "year") for y in range(self.start.year, self.end.year)]
-        if self.unit in ("year", "quarter"):
-            step = 3 if self.unit == "year" else 1
-            firsts = _month_starts(self.start, self.end, step)
-            return [_Period(first, _add_months(first, step), "quarter" if step == 3 else "month") for first in firsts]
-        days = (self.end - self.start).days
-        if days <= 1:
-            return []
-        middle = self.start + timedelta(days=(days + 1) // 2)
-        return [_Period(self.start, middle, "days"), _Period(middle, self.end, "days")]
-
-    def name(self) -> str:
-        """'2020-2023', '2024', '2024-q1', '2024-q1-q3', '2024-10', '2024-10-11', '2024-10-01-16'. A period
-        that is not a whole unit is named by the parts it splits into ('2024-q1-q3' for January to
-        September), so a period and the one unit it may equal have the same name."""
-        first, last = self.start, self.end - timedelta(days=1)
-        if self.unit == "era":
-            return str(first.year) if first.year == last.year else f"{first.year}-{last.year}"
-        if self.unit == "year" and (first.month, last.month) == (1, 12):
-            return str(first.year)
-        if self.unit in ("year", "quarter") and first.month % 3 == 1 and last.month % 3 == 0:
-            q0, q1 = (first.month - 1) // 3 + 1, (last.month - 1) // 3 + 1
-            return f"{first.year}-q{q0}" if q0 == q1 else f"{first.year}-q{q0}-q{q1}"
-        if self.unit in ("quarter", "month"):
-            return f"{first:%Y-%m}" if first.month == last.month else f"{first:%Y-%m}-{last:%m}"
-        return f"{first:%Y-%m-%d}-{last:%d}"
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_starts(start: date, end: date, step: int) -> list[date]:
-    firsts, first = [], start
-    while first < end:
-        firsts.append(first)
-        first = _add_months(first, step)
-    return firsts
-
-
-def plan_shards(site: Site, period_years: int, max_articles: int, recent_max: int = 200) -> list[Shard]:
-    """The search index's shards, newest first (see above)."""
-    if not site.articles:
-        return []
-    newest = next(iter(site.articles.values())).date.date()  # site.articles is newest first
-    year = date(newest.year, 1, 1)
-    quarter = date(newest.year, (newest.month - 1) // 3 * 3 + 1, 1)
-    month = date(newest.year, newest.month, 1)
-    by_day: dict[date, list[str]] = defaultdict(list)
-    for key, article in site.articles.items():
-        by_day[article.date.date()].append(key)
-    days = sorted(by_day)
-    tiers: list[tuple[_Period, int]] = []
-    era_start = days[0].year - days[0].year % period_years
-    for start in range(era_start, newest.year, period_years):
-        tiers.append((_Period(date(start, 1, 1), date(min(start + period_years, newest.year), 1, 1), "era"),
-                      max_articles))
-    tiers += [(_Period(year, quarter, "year"), max_articles), (_Period(quarter, month, "quarter"), recent_max),
-              (_Period(month, _add_months(month, 1), "month"), recent_max)]
-    shards: list[Shard] = []
-    for period, limit in tiers:
-        shards += _split(period, limit, days, by_day)
-    return shards[::-1]
-
-
-def _split(period: _Period, limit: int, days: list[date], by_day: dict[date, list[str]]) -> list[Shard]:
-    """The period as one shard, or split into its children while it holds more than `limit`; oldest first."""
-    inside = days[bisect_left(days, period.start): bisect_left(days, period.end)]
-    keys = [key for day in reversed(inside) for key in by_day[day]]  # newest first, as the site orders them
-    if not keys:
-        return []
-    children = period.children()
-    if len(keys) <= limit or not children:
-        return [Shard(period.name(), tuple(keys))]
-    return [shard for child in children for shard in _split(child, limit, days, by_day)]
-
-
-def shard_facts(site: Site, shards: list[Shard], documents: dict[str, list[DocumentEntry]] | None = None
-                ) -> tuple[dict[str, Any], ...]:
-    """What the search page tells search.js of each shard, newest first: its name, its number of
-    articles, the dates of its oldest and newest article, by filter the values none of its
-    articles has (a filter by one of them need not search it), and how many documents its
-    articles have (`documents`: article key -> its documents), in the documents' shards beside it
-    (and how many of those, when more than one). Plain data, written as JSON."""
-    documents = documents or {}
-    where = {key: n for n, shard in enumerate(shards) for key in shard.keys}
-    lacks: list[dict[str, list[str]]] = [{} for _ in shards]
-    for kind, terms in (("province", site.provinces), ("topic", site.topics), ("section", site.sections)):
-        for term in terms.values():
-            holding = {where[key] for key in term.articles if key in where}
-            if not holding:
-                continue  # a value no article has is never offered
-            for n in range(len(shards)):
-                if n not in holding:
-                    lacks[n].setdefault(kind, []).append(term.name)
-    facts = []
-    for shard, missing in zip(shards, lacks, strict=True):
-        dates = [site.articles[key].date.date().isoformat() for key in (shard.keys[-1], shard.keys[0])]
-        held = sum(len(documents.get(key, ())) for key in shard.keys)
-        parts = len(document_parts(shard.name, shard.keys, documents)) if held else 0
-        facts.append({"name": shard.name, "count": len(shard.keys), "first": dates[0], "last": dates[1],
-                      **({"lacks": {kind: sorted(names) for kind, names in missing.items()}} if missing else {}),
-                      **({"documents": held} if held else {}), **({"parts": parts} if parts > 1 else {})})
-    return tuple(facts)
-
-
-@dataclass(frozen=True)
-class IndexReport:
-    shards: int
-    indexed: tuple[str, ...]  # names of the shards (re)built by this run
-    seconds: float
-
-
 def pagefind_executable() -> str:
     from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
 
@@ -359,12 +175,13 @@ def page_digest(data: bytes, origin: str) -> bytes:
 @functools.cache
 def index_code_digest() -> str:
     """Digest of the code that makes a shard's bundle out of its pages: this module (the hidden
-    words, the index copies, the canonical bundle), markup.py (an article's text) and cbor2. Not
+    words, the index copies, the canonical bundle), words.py (how words are split and spelt),
+    markup.py (an article's text) and cbor2. Not
     the whole of bantin, which every page's digest answers for: a new version of bantin that
     leaves these alone reuses every shard instead of indexing the archive again (20 minutes at
     100,000 articles)."""
     digest = hashlib.sha256(importlib.metadata.version("cbor2").encode())
-    for module in (__file__, plain_text.__code__.co_filename):
+    for module in (__file__, words.__file__, plain_text.__code__.co_filename):
         digest.update(b"\0" + Path(module).read_bytes())
     return digest.hexdigest()
 
@@ -396,7 +213,7 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
                page_of: dict[str, str], pages: dict[str, bytes], hidden: Callable[[str], str],
                cancelled: Callable[[], bool] | None = None, progress: Callable[[int, int], None] | None = None,
                jobs: int = 1, documents: dict[str, list[DocumentEntry]] | None = None,
-               document_pages: Callable[[DocumentEntry], tuple[str, ...]] | None = None
+               document_pages: Callable[[DocumentEntry], tuple[str, ...]] | None = None, articles: bool = True
                ) -> tuple[IndexReport, dict[str, Path]]:
     """A Pagefind bundle for every shard, in the cache; only shards whose pages changed are indexed.
 
@@ -411,12 +228,13 @@ def index_site(config: Config, shards: list[Shard], page_file: Callable[[str], P
     shard's copies are written), as long as they hold at most PAGES_AT_ONCE articles together:
     Pagefind's memory grows with its pages (see PAGES_AT_ONCE), a larger shard runs alone.
     `documents` (article key -> its documents) go into shards of their own (search/documents.py),
-    their text given by `document_pages`, read only for a shard that is indexed again.
+    their text given by `document_pages`, read only for a shard that is indexed again. With `articles`
+    False, only the documents' shards are made (bantin's own index holds the articles: [search] engine).
     """
     started = time.perf_counter()
     documents = documents or {}
     articles_shards = {shard.name for shard in shards}
-    shards = shards + document_shards(shards, documents)
+    shards = (shards if articles else []) + document_shards(shards, documents)
     pages = {**pages, **{f"{DOCUMENTS_KEY}{key}": pages[key] + "".join(
         f"\0{e.digest}\0{e.url}\0{e.title}\0{e.unit}\0{e.article_title}\0{e.article_url}" for e in entries).encode()
         for key, entries in documents.items() if key in pages}}

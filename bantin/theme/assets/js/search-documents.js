@@ -43,12 +43,10 @@ export function documentItem(data, base, strings) {
 // articles' results not shown yet. `page` is search.js's: its session, its search and how it shows results.
 export async function searchDocuments(page) {
   const { root, session, strings, scope } = page;
-  const asked = session.plan;
   const search = page.now();
   root.dataset.state = "searching";
   for (const shard of scope) session.documentsDone.add(shard.of);
-  const found = page.fresh(await (asked.paired ? page.run(scope, false, asked.precise)
-    : page.run(scope, asked.accented, asked.query)).catch(() => []));
+  const found = page.fresh(await page.precise(scope).catch(() => []));
   if (search !== page.now()) return;
   session.found += found.length;
   if (found.length) {

@@ -1,6 +1,7 @@
-// The search page: Pagefind over the index shards, in the site's language. The query and filters live in
-// the URL (?q=…&tinh=…, ?q=…&province=…: the select's names). What a query costs a reader on mobile data is decided here (docs/search.md):
-// the newest shards first, older ones when the reader asks; loose matches within a byte budget.
+// The search page: bantin's index of the shards (search-worker.js reads it), or Pagefind's, in the site's
+// language. The query and filters live in the URL (?q=…&tinh=…, ?q=…&province=…: the select's names). What a
+// query costs a reader on mobile data is decided here (docs/search.md): the newest shards first, older ones
+// when the reader asks; loose matches within a byte budget.
 
 const root = document.querySelector("[data-search]");
 const form = root.querySelector("form");
@@ -24,83 +25,96 @@ const lang = document.documentElement.lang || "vi";
 const plurals = new Intl.PluralRules(lang);
 // A sentence with a count: its *_one form where the language says "one" for the count (English: 1)
 const counted = (key, count) => (plurals.select(count) === "one" && strings[`${key}_one`]) || strings[key];
-const stamp = String(Date.now()); // one page view fetches each shard's entry file once
 
-// Vietnamese without diacritics, as the build folds the hidden copy of words with đ.
+// Vietnamese without diacritics, as the build folds words (bantin/search/words.py: fold).
 function fold(text) {
   return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
 const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 
-// Pagefind instances, one per set of shards and way of treating accents, each with the newest shard
-// as its primary index (the WebAssembly and that shard's files download once) and each shard's name
-// as a filter (mergeFilter), so a search keeps to the shards it means. This page speaks to Pagefind's
-// worker in the messages pagefind.js would send (Pagefind 1.5.2), so pagefind.js need not load.
-let worker = null;
-let pagefindModule = null;
-let message = 0;
-const replies = new Map();
-function ask(instanceId, method, args) {
-  if (!worker) {
-    worker = new Worker(`${base}pagefind/${shards[0].name}/pagefind-worker.js`);
-    worker.addEventListener("message", (event) => {
-      const { id, result, error } = event.data;
-      const reply = replies.get(id);
-      replies.delete(id);
-      if (reply) (error ? reply.reject(new Error(error)) : reply.resolve(result));
-    });
-    worker.addEventListener("error", () => {
-      for (const reply of replies.values()) reply.reject(new Error("Pagefind's worker failed"));
-      replies.clear();
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const id = `m${message++}`;
-    replies.set(id, { resolve, reject });
-    worker.postMessage({ id, instanceId, method, args });
-  });
+// --- the engine: bantin's own index (search-worker.js), or Pagefind ([search] engine = "pagefind") -----
+// Both answer the same searches (precise, folded, eachPair, titles, words: docs/search.md) with results
+// { id, score, hits, data() }, data() giving { url, meta, content } as a Pagefind fragment does.
+let engineMade = null;
+function engine() {
+  engineMade ??= root.dataset.engine === "pagefind"
+    ? import(root.dataset.pagefindEngine).then((module) => module.createEngine({ base, lang, shards }))
+    : Promise.resolve(bantinEngine());
+  return engineMade;
 }
 
-async function workerInstance(instanceId, basePath, options) {
-  await ask(instanceId, "init", [{ ...options, basePath, language: lang, primary: true }]);
+function bantinEngine() {
+  let worker = null;
+  let message = 0;
+  const replies = new Map();
+  const loaded = new Set(); // shards whose article list (docs.bin) this page has: for the estimates below
+  function ask(args) {
+    if (!worker) {
+      worker = new Worker(root.dataset.worker);
+      worker.addEventListener("message", (event) => {
+        const { id, result, error } = event.data;
+        const reply = replies.get(id);
+        replies.delete(id);
+        if (reply) (error ? reply.reject(new Error(error)) : reply.resolve(result));
+      });
+      worker.addEventListener("error", () => {
+        for (const reply of replies.values()) reply.reject(new Error("the search worker failed"));
+        replies.clear();
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const id = message++;
+      replies.set(id, { resolve, reject });
+      worker.postMessage({ id, method: "search", args });
+    });
+  }
+  const fragments = new Map();
+  function fragment(shard, n) {
+    const url = `${base}search-index/${shard.name}/f/${n}.json?v=${shard.v}`;
+    if (!fragments.has(url)) {
+      fragments.set(url, fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        return response.json();
+      }).then((data) => {
+        const local = (path) => (path?.startsWith("/") ? base + path.slice(1) : path);
+        return { ...data, url: local(data.url), meta: { ...data.meta, image: local(data.meta.image) } };
+      }));
+    }
+    return fragments.get(url);
+  }
+  async function run(scope, asked, more) {
+    const named = new Map(scope.map((shard) => [shard.name, shard]));
+    const found = await ask({ base, shards: scope.map(({ name, v, b, t }) => ({ name, v, b, t })),
+      filters: asked.filters, sort: asked.sort, ...more });
+    for (const shard of scope) loaded.add(shard.name);
+    return found.map(({ shard, n, score, hits }) => ({ id: `${shard}/${n}`, score, hits,
+      data: () => fragment(named.get(shard), n) }));
+  }
+  // a run of words is asked for as its pairs (the two words' folded cores and marks), a word alone as itself
+  const joined = (a, b) => [`${a[0]} ${b[0]}`, `${a[1]} ${b[1]}`];
+  const pairsOf = (run) => run.words.slice(1).map((word, i) => joined(run.words[i], word));
+  const terms = (runs) => runs.flatMap((run) => (run.words.length === 1 ? run.words : pairsOf(run)));
+  // what a search would cost, estimated from the benchmark corpus (docs/search.md): each article is about
+  // ENTRY_BYTES in the word buckets, TITLE_BYTES in the title buckets, a byte in docs.bin (gzipped)
+  const ENTRY_BYTES = 480;
+  const TITLE_BYTES = 20;
   return {
-    options: (more) => ask(instanceId, "options", [more]),
-    mergeIndex: (path, more) => ask(instanceId, "mergeIndex", [path, more]),
-    search: async (term, more) => {
-      const found = await ask(instanceId, "search", [term, more]);
-      for (const result of found?.results ?? []) {
-        const dataId = result.data;
-        result.data = () => ask(instanceId, "getData", [dataId]);
-      }
-      return found;
+    warm: (scope) => ask({ base, shards: scope.map(({ name, v, b, t }) => ({ name, v, b, t })), warm: true })
+      .then(() => { for (const shard of scope) loaded.add(shard.name); }),
+    precise: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: asked.accented }),
+    folded: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: false }),
+    eachPair: (scope, asked) => run(scope, asked, { terms: asked.runs.flatMap(pairsOf), any: true }),
+    // the loose tiers: pages with some of the words, those with most of them first
+    titles: (scope, asked, starts) => run(scope, { ...asked, sort: undefined }, { starts, any: true }),
+    words: (scope, asked, exact) => run(scope, { ...asked, sort: undefined },
+      { terms: asked.runs.flatMap((run) => run.words), exact, any: true }),
+    cost(scope, words, syllables = false) {
+      return scope.reduce((sum, shard) => sum + (loaded.has(shard.name) ? 0 : shard.count ?? 0)
+        + Math.max(1, words) * (shard.count ?? 0) * (syllables ? ENTRY_BYTES / shard.b
+          : ENTRY_BYTES / shard.b + TITLE_BYTES / shard.t), 0);
     },
   };
-}
-
-const instances = new Map();
-const loadedShards = new Set();
-function instance(names, exact) {
-  const key = `${exact} ${names.join(" ")}`;
-  if (!instances.has(key)) {
-    instances.set(key, (async () => {
-      if (!shards.length) return null;
-      const primary = shards[0].name;
-      const basePath = `${base}pagefind/${primary}/`;
-      const options = { baseUrl: base, exactDiacritics: exact, metaCacheTag: stamp };
-      const first = { ...options, mergeFilter: { shard: primary } };
-      let pf;
-      if (typeof Worker !== "undefined") pf = await workerInstance(`i${instances.size}`, basePath, first);
-      else pf = (await (pagefindModule ??= import(`${basePath}pagefind.js`))).createInstance(first);
-      await pf.options(options);
-      // Pagefind's own ranking weights; precision comes from the tiers below
-      await Promise.all(names.filter((name) => name !== primary).map((name) =>
-        pf.mergeIndex(`${base}pagefind/${name}/`, { ...options, mergeFilter: { shard: name } })));
-      for (const name of [primary, ...names]) loadedShards.add(name);
-      return pf;
-    })());
-  }
-  return instances.get(key);
 }
 
 // --- which shards a query searches ---------------------------------------------------------
@@ -146,25 +160,27 @@ const day = (iso) => (!iso ? "" : vietnamese ? `${iso.slice(8, 10)}/${iso.slice(
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
 const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
 
-// --- what a search would cost: estimates measured on the benchmark corpus (docs/search.md), as
-// the worker's fetches are out of this page's sight. A syllable's chunk grows with its shard.
-const META_PER_ARTICLE = 14;
-const CHUNK = 7 * 1024;
-const syllableChunk = (shard) => CHUNK * Math.min(12, 2 + (shard.count ?? 0) / 100);
-
-// The bytes of searching these shards for so many words (pairs, or, with `syllables`, words apart).
-function cost(scope, words, syllables = false) {
-  const fresh = scope.filter((shard) => !loadedShards.has(shard.name));
-  const chunks = scope.reduce((sum, shard) => sum + (syllables ? syllableChunk(shard) : CHUNK), 0);
-  return articlesIn(fresh) * META_PER_ARTICLE + Math.max(1, words) * chunks;
-}
+// The bytes of searching these shards for so many words (pairs, or, with `syllables`, words apart), as the
+// engine estimates them (0 until it is ready: the buttons that say it show after a search)
+let cost = () => 0;
 
 // The documents of these articles' shards (bantin/search/documents.py), in parts "tl-2024", "tl-2024-2": searched,
 // and their code fetched (js/search-documents.js), when the reader asks: an article search costs what it did.
-const documentShards = (scope) => scope.filter((s) => s.documents && !session.documentsDone.has(s.name))
-  .flatMap((s) => Array.from({ length: s.parts ?? 1 },
-    (_, i) => ({ name: `tl-${s.name}${i ? `-${i + 1}` : ""}`, of: s.name, count: s.documents / (s.parts ?? 1) })));
+const documentPartsOf = (scope) => scope.filter((s) => s.documents).flatMap((s) => Array.from({ length: s.parts ?? 1 },
+  (_, i) => ({ name: `tl-${s.name}${i ? `-${i + 1}` : ""}`, of: s.name, count: s.documents / (s.parts ?? 1) })));
+const documentShards = (scope) => documentPartsOf(scope.filter((s) => !session.documentsDone.has(s.name)));
 let documentsModule;
+// The documents' shards are Pagefind's whatever the articles' engine (a document's result names the pages that
+// match, positions bantin's index does not keep): with bantin's index, a Pagefind engine of their own, loaded
+// when the reader first asks for them. What searching them costs, as search-pagefind.js estimates a shard it
+// has not loaded: its metadata (14 bytes a record) and a chunk (7 KB) a word.
+let documentsEngineMade = null;
+function documentsEngine() {
+  documentsEngineMade ??= root.dataset.engine === "pagefind" ? engine()
+    : import(root.dataset.pagefindEngine).then((module) => module.createEngine({ base, lang, shards: documentPartsOf(shards) }));
+  return documentsEngineMade;
+}
+const documentsCost = (scope, words) => scope.reduce((sum, shard) => sum + shard.count * 14 + words * 7 * 1024, 0);
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
@@ -254,8 +270,8 @@ function resultItem(data, query) {
   return item;
 }
 
-// A query of several words is asked for as its pairs, as the build indexes them (bantin/search/index.py,
-// hidden_words): "zz" + the two words folded + the marks of each, joined by "z" ("zzdakzlakzdwszws").
+// A word as the build spells it (bantin/search/words.py, spellings): folded, and its marks as Telex types
+// them, the tone last ("đắk" -> ["dak", "dws"]).
 const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
 const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 function spellings(word) {
@@ -277,126 +293,95 @@ function spellings(word) {
   return [plain, marks + tone];
 }
 
-// Each run of two or more words as its pairs: with accents, the whole tokens as a phrase; without,
-// each token's folded start, which Pagefind matches as a prefix.
-function pairs(text, exact) {
-  const runs = [[]];
-  for (const word of wordsOf(text)) {
-    if (/\p{Nd}/u.test(word)) runs.push([word], []);
-    else runs.at(-1).push(word);
-  }
-  const starts = [];
-  const parts = runs.filter((run) => run.length).map((run) => {
-    if (run.length === 1) return run[0];
-    const words = run.map(spellings);
-    const tokens = words.slice(1).map(([plain, marks], i) => {
-      const [firstPlain, firstMarks] = words[i];
-      starts.push(`zz${firstPlain}z${plain}z`);
-      return `zz${firstPlain}z${plain}z` + (exact ? `${firstMarks}z${marks}` : "");
-    });
-    return exact && tokens.length > 1 ? `"${tokens.join(" ")}"` : tokens.join(" ");
-  });
-  return { text: parts.join(" "), starts };
-}
+// A query longer than this many words is searched for its first ones (a query is a few words; a pasted
+// paragraph would fetch a file per word and shard)
+const MOST_WORDS = 12;
 
-// How a query is asked for. Unquoted: all its words as one phrase; quoted: each quoted part as
-// one, the other words as words.
+// How a query is asked for: runs of words, a run of two or more asked for as its pairs (the pairs of
+// neighbouring words the build indexes), a word alone as itself. Unquoted: all its words one run; quoted:
+// each quoted part a run, the other words each a run of its own. A word with a digit ("2024") stays a word.
 function plan(query) {
   const accented = hasDiacritics(query);
-  const starts = [];
-  const phrase = (text, exact) => {
-    const made = pairs(text, exact);
-    if (exact === accented) starts.push(...made.starts);
-    return made.text;
-  };
-  const asked = (exact) => (query.includes('"')
-    ? query.replace(/"([^"]*)"?/g, (_, part) => ` ${phrase(part, exact)} `).trim()
-    : phrase(query, exact));
-  const precise = asked(accented);
-  const folded = accented ? asked(false) : precise;
-  const words = wordsOf(query).map((word) => spellings(word)[0]).filter((word) => !/\p{Nd}/u.test(word));
-  return { query, accented, paired: starts.length > 0, precise, folded, starts, words };
+  const parts = query.includes('"')
+    ? [...query.matchAll(/"([^"]*)"?|([^"]+)/g)].flatMap(([, quoted, other]) => (quoted !== undefined
+      ? [wordsOf(quoted)] : wordsOf(other).map((word) => [word])))
+    : [wordsOf(query)];
+  let left = MOST_WORDS;
+  const runs = [];
+  for (const part of parts) {
+    let run = [];
+    for (const word of part.slice(0, Math.max(0, left))) {
+      if (/\p{Nd}/u.test(word)) runs.push(run, [word]), run = [];
+      else run.push(word);
+    }
+    runs.push(run);
+    left -= part.length;
+  }
+  const found = runs.filter((run) => run.length).map((run) => ({ typed: run, words: run.map(spellings) }));
+  const words = found.flatMap((run) => run.words.map(([plain]) => plain)).filter((word) => !/\p{Nd}/u.test(word));
+  const pairs = found.reduce((sum, run) => sum + run.words.length - 1, 0);
+  return { query, accented, runs: found, paired: pairs > 0, pairs, words, cut: left < 0 };
 }
 
-// The starts of the query's words, each a letter shorter, among the titles' words ("zt" + the
-// word folded: bantin/search/index.py): a misspelt word still finds the title that has it right.
-const titleStarts = (words) => words.map((word) => `zt${word.length > 2 ? word.slice(0, -1) : word}`);
+// The starts of the query's words, each a letter shorter, among the titles' words: a misspelt word still
+// finds the title that has it right.
+const titleStarts = (words) => words.map((word) => (word.length > 2 ? word.slice(0, -1) : word));
 
 let current = 0; // the latest search wins; older ones stop when they finish
 let session = null; // the current query: what it asked for, which shards it searched, what is left to show
-
-// One search on some shards; the results not shown before.
-// Sorted by date, shard by shard, newest first: Pagefind sorts each shard's results, but merges
-// shards by score. The shards searched one at a time share the instance's loaded chunks.
-async function run(scope, exact, term, extra = {}) {
-  const names = scope.map((shard) => shard.name);
-  const pf = await instance(names, exact);
-  const options = { sort: session.sort, ...extra };
-  const each = options.sort ? names.map((name) => [name]) : [names];
-  // the instance of these shards holds no other (its primary is among them): no need to filter by shard
-  const whole = each.length === 1 && names.includes(shards[0].name);
-  const found = await Promise.all(each.map((part) => pf.search(term || null,
-    { ...options, filters: whole ? { ...session.filters } : { ...session.filters, shard: { any: part } } })));
-  return found.flatMap((result) => (result ? result.results : []));
-}
 
 function fresh(results) {
   return results.filter((result) => !session.seen.has(result.id) && session.seen.add(result.id));
 }
 
+// What the engine is asked: the query's plan, the filters, the order.
+const asked = () => ({ ...session.plan, filters: session.filters, sort: session.sort });
+
 // The precise results in these shards: pairs, phrases, exact accents (docs/search.md).
 async function precise(scope) {
-  const asked = session.plan;
-  // pair tokens are plain letters, exact accents marked in them: the accent-folding instance finds them
-  return fresh(await (asked.paired ? run(scope, false, asked.precise) : run(scope, asked.accented, asked.query)));
+  return fresh(await (await engine()).precise(scope, asked()));
 }
 
-// Loose matches: from the pairs' chunks (loaded already), then, within the byte budget, the titles'
+// Loose matches: from the pairs' buckets (loaded already), then, within the byte budget, the titles'
 // words and the newest shard's words; every shard's words only on request (searchWords). The
 // searches run side by side; their results are taken in this order, each once.
 async function loose(scope) {
-  const asked = session.plan;
+  const plan = session.plan;
+  const searcher = await engine();
   let spent = 0;
   const affordable = (part, syllables) => {
-    const more = cost(part, asked.words.length, syllables);
+    const more = searcher.cost(part, plan.words.length, syllables);
     if (spent + more > LOOSE_BYTES) return false;
     spent += more;
     return true;
   };
   const none = Promise.resolve([]);
   const [folded, eachPair, titled, worded] = await Promise.all([
-    asked.accented ? run(scope, false, asked.folded) : none, // accents aside
-    Promise.all(asked.starts.length > 1 ? asked.starts.map((start) => run(scope, false, start)) : []),
-    asked.words.length && affordable(scope, false) ? titles(scope) : none,
-    asked.words.length && affordable(scope.slice(0, 1), true) ? words(scope.slice(0, 1)) : none,
+    plan.accented ? searcher.folded(scope, asked()) : none, // accents aside
+    plan.pairs > 1 ? searcher.eachPair(scope, asked()) : none, // each pair on its own: most of them first
+    plan.words.length && affordable(scope, false) ? titles(scope) : none,
+    plan.words.length && affordable(scope.slice(0, 1), true) ? words(scope.slice(0, 1)) : none,
   ]);
-  const hits = new Map(); // each pair on its own: the pages with most of them first
-  for (const result of eachPair.flat()) {
-    const hit = hits.get(result.id) ?? { result, count: 0 };
-    hit.count += 1;
-    hits.set(result.id, hit);
-  }
-  const paired = [...hits.values()].sort((a, b) => b.count - a.count || b.result.score - a.result.score)
-    .map((hit) => hit.result);
+  const paired = [...eachPair].sort((a, b) => b.hits - a.hits || b.score - a.score);
   return fresh([...folded, ...paired, ...titled, ...worded]);
 }
 
 // Misspelt words: their starts among the titles' words, then all of them but one.
 async function titles(scope) {
+  const searcher = await engine();
   const starts = titleStarts(session.plan.words);
-  const found = await run(scope, false, starts.join(" "), { sort: undefined });
+  const found = await searcher.titles(scope, asked(), starts);
   if (found.some((result) => !session.seen.has(result.id)) || starts.length < 2) return found;
-  const each = await Promise.all(starts.map((_, i) =>
-    run(scope, false, starts.filter((__, k) => k !== i).join(" "), { sort: undefined })));
+  const each = await Promise.all(starts.map((_, i) => searcher.titles(scope, asked(), starts.filter((__, k) => k !== i))));
   return [...found, ...each.flat().sort((a, b) => b.score - a.score)];
 }
 
 // The query's words anywhere on the page, exact accents first.
 async function words(scope) {
-  const asked = session.plan;
+  const searcher = await engine();
   const [exact, folded] = await Promise.all([
-    asked.accented ? run(scope, true, asked.query, { sort: undefined }) : [],
-    run(scope, false, asked.query, { sort: undefined }),
+    session.plan.accented ? searcher.words(scope, asked(), true) : [],
+    searcher.words(scope, asked(), false),
   ]);
   return [...exact, ...folded];
 }
@@ -433,7 +418,7 @@ function updateButtons() {
   documentsButton.hidden = !session.plan.query || !documents.length;
   const held = Math.round(documents.reduce((sum, shard) => sum + shard.count, 0));
   documentsButton.textContent = say(counted("documents", held), { count: number(held),
-    size: size(cost(documents, Math.max(1, session.plan.words.length))) });
+    size: size(documentsCost(documents, Math.max(1, session.plan.words.length))) });
   wordsButton.hidden = !session.wordsOffered;
   if (session.wordsOffered) {
     wordsButton.textContent = say(strings.words, {
@@ -444,6 +429,7 @@ function updateButtons() {
 function sayStatus() {
   const shown = session.found;
   let text = say(shown ? counted("found", shown) : strings.none, { count: number(shown), query: session.plan.query });
+  if (session.plan.cut) text += ` ${say(strings.cut, { count: number(MOST_WORDS) })}`;
   if (session.next < session.tiers.length) {
     const searched = articlesIn(session.searched);
     text += ` ${say(counted("scope", searched), { count: number(searched), since: day(oldest(session.searched)) })}`;
@@ -503,6 +489,13 @@ async function search() {
     root.dataset.state = "done";
     return;
   }
+  const planned = plan(query);
+  if (!planned.runs.length && !Object.keys(filters).length) { // only punctuation: nothing to search for
+    session = { plan: planned, tiers: [], next: 0, searched: [], pending: [], found: 0, wordsOffered: false };
+    sayStatus();
+    root.dataset.state = "done";
+    return;
+  }
   status.textContent = strings.loading;
   const matching = candidates(filters);
   // sorted by relevance over all years, or a year asked for: every shard that can hold matches at once
@@ -510,15 +503,16 @@ async function search() {
   const cut = everyYear ? [matching] : tiers(matching);
   const first = cut[0] ?? [];
   session = {
-    plan: plan(query), filters, sort: order === "newest" ? { date: "desc" } : undefined, seen: new Set(),
+    plan: planned, filters, sort: order === "newest" ? "date" : undefined, seen: new Set(),
     tiers: cut, next: 1, searched: first, pending: [], found: 0, wordsOffered: false, documentsDone: new Set(),
   };
   let found;
   let others = [];
   try {
+    cost = (await engine()).cost;
     found = first.length ? await precise(first) : [];
   } catch (error) {
-    found = null; // no index: the site was built with --no-search, or the bundle is missing
+    found = null; // no index (built with --no-search), or a file of it missing or unreadable on the host
   }
   if (found && found.length < PAGE && first.length && query && run === current) {
     others = await loose(first).catch(() => []);
@@ -573,18 +567,17 @@ documentsButton.addEventListener("click", async () => {
   documentsButton.hidden = true;
   root.dataset.state = "searching";
   documentsModule ??= await import(root.dataset.documentsScript);
+  const searcher = documentsEngine();
   documentsModule.searchDocuments({ root, session, strings, scope: documentShards(session.searched), now: () => current,
-    run, fresh, say, number, counted, sayStatus, showMore });
+    precise: async (scope) => (await searcher).precise(scope, asked()), fresh, say, number, counted, sayStatus, showMore });
 });
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
-// Pagefind's script and the newest shards' metadata load as soon as the box has focus, while the
-// reader types (the accent-exact instance is made when a query needs it)
+// The engine and what the newest shards' first search needs load as soon as the box has focus, while
+// the reader types
 input.addEventListener("focus", () => {
   const first = tiers(shards)[0];
-  // an empty search fetches nothing: it waits for the shards to be ready and warms Pagefind's word
-  // splitting (the browser's Intl.Segmenter), which the first real search would otherwise wait for
-  if (first) instance(first.map((shard) => shard.name), false).then((pf) => pf?.search("", {})).catch(() => {});
+  if (first) engine().then((searcher) => searcher.warm(first)).catch(() => {});
 }, { once: true });
 
 readUrl();

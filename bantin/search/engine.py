@@ -1,0 +1,459 @@
+"""bantin's own search index: the shards' files, written from records (records.py), never from HTML.
+
+Each shard (shards.py) is a folder of small files, search-index/<shard>/ in the site, that
+search-worker.js fetches as a query needs them (their format: postings.py):
+
+- b/<n>.bin: the word buckets. Every word, and every pair of neighbouring words (the pairs make a
+  query of several words cheap: their entries hold only the articles where the words stand side by
+  side), goes to the bucket its folded core hashes to ("dak lak" for "Đắk Lắk"), so a query knows
+  which file holds each of its words however it was typed. An entry holds which articles have the
+  token and a weight class each (how often, and whether in the title): no positions, so a corrected
+  sentence changes only the entries of the words it adds, drops or makes more frequent;
+- t/<n>.bin: the folded words of the titles, bucketed by their first two letters, for the starts of
+  misspelt words;
+- docs.bin: each article's length class, for ranking;
+- filters.json, tags.json: which articles have each province, topic, section, year and tag;
+- f/<number>.json: one result each (its URL, title, date, province, cover and text), fetched only
+  for the results shown.
+
+A shard's state (state.json in .bantin-cache/search-index/<shard>/, beside its files) records the
+records it was made of. A shard whose inputs are unchanged is reused as it is; one whose articles
+kept their numbers (corrected, or a new one appended as the newest) is patched: only the buckets
+that hold a changed entry, its fragment, the article lengths and the filters are written again;
+anything else (an article removed, or added before others) makes the shard again, whole. Either
+way its files are the same bytes as a clean build's. Files keep their names; the search page gives
+each shard a version (a digest of its inputs, in the URLs as ?v=), so no browser mixes two builds.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import time
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain, pairwise, repeat
+from operator import add, and_, rshift
+from pathlib import Path
+from typing import Any
+
+from bantin.language.errors import Cancelled
+from bantin.project import cache
+from bantin.search import postings, records, words
+from bantin.search.postings import WEIGHTS, Entry
+from bantin.search.records import FILTERS, Record
+from bantin.search.shards import IndexReport, Shard
+from bantin.search.words import DIGIT_RE, WORD_RE, spellings
+
+OUTPUT_DIR = "search-index"  # under the output folder: search-index/<shard>/...
+CACHE_DIR = f"{cache.CACHE_DIR}/search-index"
+STATE = "state.json"
+FORMAT = 1
+
+# A query fetches one word bucket per word or pair, per shard searched: the more buckets, the smaller
+# each; but a new article writes every bucket of its (small, newest) shard. About this many articles
+# a bucket (measured on the benchmark corpus: 0.6 bytes gzipped per entry, about 790 entries an article,
+# so 6-8 KB a bucket), and a title bucket about this many.
+ARTICLES_PER_BUCKET = 12
+ARTICLES_PER_TITLE_BUCKET = 100
+
+
+def bucket_count(articles: int, per_bucket: int = ARTICLES_PER_BUCKET, most: int = 1024) -> int:
+    """How many buckets a shard of so many articles has: a power of two (search-worker.js masks the hash)."""
+    return 1 << max(0, min(most.bit_length() - 1, round(math.log2(max(1.0, articles / per_bucket)))))
+
+
+def title_bucket_count(articles: int) -> int:
+    """How many title buckets a shard of so many articles has: a power of two."""
+    return bucket_count(articles, ARTICLES_PER_TITLE_BUCKET, 64)
+
+
+# --- tokens ----------------------------------------------------------------------------------------
+_NEXT = " ".__add__
+_CUT_RE = re.compile(r"[^\w\s]|_")  # what parts a phrase: punctuation ("khoa học, công nghệ"), not spaces
+
+
+def part_tokens(part: str) -> tuple[list[str], list[str], list[str]]:
+    """A text part's words (NFC, lower-case, as words_of splits them), its pairs of neighbouring words (each
+    pair its two words joined by a space) within a stretch without punctuation, and those across punctuation."""
+    stretches = [found for found in map(WORD_RE.findall, _CUT_RE.split(unicodedata.normalize("NFC", part).lower()))
+                 if found]
+    clean = [pair for found in stretches for pair in map(add, found, map(_NEXT, found[1:]))]
+    across = [before[-1] + " " + after[0] for before, after in pairwise(stretches)]
+    return list(chain.from_iterable(stretches)), clean, across
+
+
+def doc_tokens(parts: Sequence[str]) -> tuple[Counter[str], set[str], set[str], int]:
+    """An article's tokens (words and pairs, as typed) with their counts, those of its title (the first
+    part), the pairs that only ever stand across punctuation, and its number of words. Pairs never span
+    two parts."""
+    counts: Counter[str] = Counter()
+    titled: set[str] = set()
+    clean_pairs: set[str] = set()
+    across_pairs: set[str] = set()
+    length = 0
+    for n, part in enumerate(parts):
+        found, clean, across = part_tokens(part)
+        counts.update(found)
+        counts.update(clean)
+        counts.update(across)
+        clean_pairs.update(clean)
+        across_pairs.update(across)
+        length += len(found)
+        if n == 0:
+            titled.update(found, clean, across)
+    return counts, titled, across_pairs - clean_pairs, length
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def token_entry(token: str) -> Entry | None:
+    """A token's entry: the hash of its folded core and its marks ("đắk lắk" -> (crc32("dak lak"),
+    "dws ws")); None for a pair with a digit (a number pairs with nothing: search.js keeps it a word)."""
+    spelt = [spellings(word) for word in token.split(" ")]
+    if len(spelt) > 1 and any(DIGIT_RE.search(plain) for plain, _ in spelt):
+        return None
+    return core_hash(" ".join(plain for plain, _ in spelt)), " ".join(marks for _, marks in spelt)
+
+
+def core_hash(core: str) -> int:
+    """The hash a folded core is filed under: CRC-32 of its UTF-8 (search-worker.js computes the same)."""
+    return zlib.crc32(core.encode())
+
+
+def title_words(title: str) -> set[str]:
+    """The folded words of a title, for the starts of misspelt words (a word with a digit is no title word)."""
+    return {plain for plain, _ in map(spellings, words.words_of(title)) if not DIGIT_RE.search(plain)}
+
+
+def title_bucket(word: str, count: int) -> int:
+    """The title bucket of a folded word: by its first two letters, which every start search.js asks for has."""
+    return core_hash(word[:2]) & (count - 1)
+
+
+def doc_entries(parts: Sequence[str]) -> tuple[dict[Entry, int], int]:
+    """One article's entries with their weight (postings.weight), and its length class (for a patch). Tokens
+    spelt alike ("hoà" and "hòa") are one entry, of the higher weight (as _whole merges them)."""
+    counts, titled, across, length = doc_tokens(parts)
+    merged: dict[Entry, int] = {}
+    for token, count in counts.items():
+        entry = token_entry(token)
+        if entry is not None:
+            weight = postings.weight(count, token in titled, token in across)
+            merged[entry] = max(merged.get(entry, 0), weight)
+    return merged, postings.length_class(length)
+
+
+# --- a shard's files --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    """One shard to bring up to date: its articles, oldest first (their numbers), and its version."""
+
+    name: str
+    keys: tuple[str, ...]
+    version: str  # digest of its inputs (shard_version): the same version, the same files
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a shard is made of, for the process that makes it: each key's record, its source's digest,
+    and, for an article edited since the last build, its text parts before the edit (None if unknown)."""
+
+    record: Callable[[str], Record]
+    source: Callable[[str], str]
+    previous: Callable[[str], tuple[str, tuple[str, ...]] | None]  # key -> (source digest, parts) before
+
+
+@dataclass(frozen=True)
+class Result:
+    """A shard brought up to date: its files (path in the shard -> blake2b digest, hex) and what it took."""
+
+    name: str
+    files: dict[str, str]
+    made: str  # "kept" | "patched" | "whole"
+
+
+def update_shard(task: Task, sources: Sources, folder: Path) -> Result:
+    """Bring one shard's folder up to date (see the module docstring); the folder holds its files and state."""
+    state = _load_state(folder)
+    if state is not None and state["version"] == task.version and list(state["keys"]) == list(task.keys):
+        return Result(task.name, state["files"], "kept")
+    recs = [sources.record(key) for key in task.keys]
+    patched = _patch(task, recs, sources, folder, state) if state is not None else None
+    if patched is not None:
+        return patched
+    return _whole(task, recs, sources, folder)
+
+
+def _state_base(task: Task, recs: Sequence[Record], sources: Sources) -> dict[str, Any]:
+    return {"format": FORMAT, "code": index_code_digest(), "version": task.version, "keys": list(task.keys),
+            "buckets": bucket_count(len(recs)), "titles": title_bucket_count(len(recs)),
+            "records": [record.digest().hex() for record in recs],
+            "parts": [parts_digest(record.parts) for record in recs],
+            "sources": [sources.source(key) for key in task.keys]}
+
+
+def parts_digest(parts: Sequence[str]) -> str:
+    """Digest of what a record's tokens are made of."""
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _whole(task: Task, recs: Sequence[Record], sources: Sources, folder: Path) -> Result:
+    """Make the shard's files from its records, in a folder of its own that then takes the shard's place."""
+    state = _state_base(task, recs, sources)
+    work = folder.with_name(f"{folder.name}.work-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    files: dict[str, bytes] = {}
+    buckets, titles = state["buckets"], state["titles"]
+    packed: defaultdict[str, list[int]] = defaultdict(list)  # token -> its postings: number << 5 | weight
+    titled_words: defaultdict[str, list[int]] = defaultdict(list)
+    lengths = bytearray()
+    for number, record in enumerate(recs):
+        found, titled, across, length = doc_tokens(record.parts)
+        at = number << 5
+        for token, count in found.items():  # a plain loop: faster here than map() and arrays (measured)
+            packed[token].append(at | WEIGHTS[count if count < postings.COUNT_LIMIT else postings.COUNT_LIMIT])
+        for token in titled:
+            packed[token][-1] |= postings.IN_TITLE
+        for token in across:
+            packed[token][-1] |= postings.ACROSS
+        for word in title_words(record.title):
+            titled_words[word].append(number)
+        lengths.append(postings.length_class(length))
+    by_bucket: defaultdict[int, dict[Entry, list[str]]] = defaultdict(dict)
+    for token in packed:
+        entry = token_entry(token)
+        if entry is not None:
+            by_bucket[entry[0] & (buckets - 1)].setdefault(entry, []).append(token)
+    for bucket in range(buckets):
+        files[f"b/{bucket}.bin"] = postings.encode_bucket(
+            (entry, _unpacked(tokens, packed)) for entry, tokens in by_bucket[bucket].items())
+    by_title: defaultdict[int, list[tuple[str, list[int]]]] = defaultdict(list)
+    for word, numbers in titled_words.items():
+        by_title[title_bucket(word, titles)].append((word, numbers))
+    for bucket in range(titles):
+        files[f"t/{bucket}.bin"] = postings.encode_titles(by_title[bucket])
+    files["docs.bin"] = postings.encode_docs(bytes(lengths))
+    files.update(_filter_files(recs))
+    for number, record in enumerate(recs):
+        files[f"f/{number}.json"] = fragment(record)
+    state["lengths"] = bytes(lengths).hex()
+    for part in ("b", "t", "f"):
+        (work / part).mkdir(parents=True)
+    state["files"] = {}
+    for path, data in sorted(files.items()):  # a folder of its own: written as they are
+        (work / path).write_bytes(data)
+        state["files"][path] = _digest(data)
+    (work / STATE).write_bytes(_json(state))
+    trash = folder.with_name(f"{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(trash)
+    work.rename(folder)
+    shutil.rmtree(trash, ignore_errors=True)
+    return Result(task.name, state["files"], "whole")
+
+
+def _unpacked(tokens: list[str], packed: dict[str, list[int]]) -> postings.Postings:
+    """The postings of one entry: of its one token, or merged over the tokens spelt alike ("hoà", "hòa"),
+    each article with the higher weight."""
+    if len(tokens) == 1:
+        found = packed[tokens[0]]
+        return list(map(rshift, found, repeat(5))), bytes(map(and_, found, repeat(31)))
+    merged: dict[int, int] = {}
+    for token in tokens:
+        for value in packed[token]:
+            merged[value >> 5] = max(merged.get(value >> 5, 0), value & 31)
+    numbers = sorted(merged)
+    return numbers, bytes(merged[number] for number in numbers)
+
+
+def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
+           state: dict[str, Any]) -> Result | None:
+    """Patch the shard in place when its articles kept their numbers, else None (it is made whole)."""
+    new = _state_base(task, recs, sources)
+    before = len(state["keys"])
+    if (state["keys"] != new["keys"][:before] or (state["buckets"], state["titles"]) != (new["buckets"], new["titles"])
+            or state["code"] != new["code"]):
+        return None
+    changed: dict[int, tuple[dict[Entry, int], dict[Entry, int], set[str], set[str]]] = {}
+    lengths = bytearray(bytes.fromhex(state["lengths"]))
+    for number, record in enumerate(recs):
+        if number < before and new["parts"][number] == state["parts"][number]:
+            continue
+        old_entries: dict[Entry, int] = {}
+        old_titles: set[str] = set()
+        if number < before:
+            previous = sources.previous(task.keys[number])
+            if previous is None or previous[0] != state["sources"][number] or \
+                    parts_digest(previous[1]) != state["parts"][number]:
+                return None  # what the shard holds of it is not known: made whole
+            old_entries = doc_entries(previous[1])[0]
+            old_titles = title_words(previous[1][0])
+        entries, length = doc_entries(record.parts)
+        if number < before:
+            lengths[number] = length
+        else:
+            lengths.append(length)
+        changed[number] = (old_entries, entries, old_titles, title_words(record.title))
+    (folder / STATE).unlink()  # from here until the new state is written, the folder is not trusted
+    files: dict[str, bytes] = {}
+    buckets, titles = new["buckets"], new["titles"]
+    touched: defaultdict[int, dict[Entry, dict[int, int]]] = defaultdict(dict)  # bucket -> entry -> number -> weight
+    touched_titles: defaultdict[int, dict[str, dict[int, bool]]] = defaultdict(dict)
+    for number, (old_entries, entries, old_titles, new_titles) in changed.items():
+        for entry in old_entries.keys() | entries.keys():
+            weight = entries.get(entry, 0)
+            if old_entries.get(entry, 0) != weight:
+                touched[entry[0] & (buckets - 1)].setdefault(entry, {})[number] = weight
+        for word in old_titles ^ new_titles:
+            touched_titles[title_bucket(word, titles)].setdefault(word, {})[number] = word in new_titles
+    for bucket, updates in touched.items():
+        path = f"b/{bucket}.bin"
+        entries = postings.decode_bucket((folder / path).read_bytes())
+        for entry, weights in updates.items():
+            merged = dict(zip(*entries.get(entry, ([], b"")), strict=True)) | weights
+            kept = sorted(number for number, weight in merged.items() if weight)
+            if kept:
+                entries[entry] = (kept, bytes(merged[number] for number in kept))
+            else:
+                entries.pop(entry, None)
+        files[path] = postings.encode_bucket(entries.items())
+    for bucket, updates in touched_titles.items():
+        path = f"t/{bucket}.bin"
+        found = postings.decode_titles((folder / path).read_bytes())
+        for word, numbers in updates.items():
+            now = (set(found.get(word, ())) - {n for n, has in numbers.items() if not has}) | {
+                n for n, has in numbers.items() if has}
+            if now:
+                found[word] = sorted(now)
+            else:
+                found.pop(word, None)
+        files[path] = postings.encode_titles(found.items())
+    files["docs.bin"] = postings.encode_docs(bytes(lengths))
+    files.update(_filter_files(recs))
+    for number, record in enumerate(recs):
+        if number >= before or new["records"][number] != state["records"][number]:
+            files[f"f/{number}.json"] = fragment(record)
+    new["lengths"] = bytes(lengths).hex()
+    new["files"] = dict(state["files"])
+    for path, data in sorted(files.items()):
+        if new["files"].get(path) != _digest(data):
+            new["files"][path] = _write(folder, path, data)
+    new["files"] = dict(sorted(new["files"].items()))
+    _write(folder, STATE, _json(new))
+    return Result(task.name, new["files"], "patched")
+
+
+def _filter_files(recs: Sequence[Record]) -> dict[str, bytes]:
+    """filters.json (province, topic, section, year) and tags.json: value -> article numbers, as gaps."""
+    found: dict[str, dict[str, list[int]]] = {kind: {} for kind in FILTERS}
+    for number, record in enumerate(recs):
+        for kind, values in record.filters:
+            for value in values:
+                found[kind].setdefault(value, []).append(number)
+    coded = {kind: {value: postings.gaps(numbers) for value, numbers in sorted(values.items())}
+             for kind, values in found.items()}
+    tags = coded.pop("tag")
+    return {"filters.json": _json(coded), "tags.json": _json({"tag": tags})}
+
+
+def fragment(record: Record) -> bytes:
+    """A result as search.js shows it (the shape of a Pagefind fragment: url, meta, content)."""
+    return _json({"url": record.url, "meta": {"title": record.title, **dict(record.shown)}, "content": record.text()})
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write(folder: Path, path: str, data: bytes) -> str:
+    """Write a file as a new one (a hard link to the old one in the output keeps the old bytes); its digest."""
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return _digest(data)
+
+
+def _load_state(folder: Path) -> dict[str, Any] | None:
+    """The shard's state if its folder is whole and made by this code, else None."""
+    try:
+        state = json.loads((folder / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("code") != index_code_digest():
+        return None
+    return state
+
+
+@functools.cache
+def index_code_digest() -> str:
+    """Digest of the code that decides the index's files: this package's modules (tokens, records, format),
+    markup (an article's text) and the parsing of sources (its fields); a new bantin that leaves them alone
+    reuses every shard."""
+    from bantin.content import parse
+    from bantin.language import dates, provinces
+    from bantin.markup import markdown, sanitize
+
+    digest = hashlib.sha256(f"{FORMAT}".encode())
+    for module in (__file__, postings.__file__, records.__file__, words.__file__, markdown.__file__, sanitize.__file__,
+                   parse.__file__, dates.__file__, provinces.__file__):
+        digest.update(b"\0" + Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+# --- every shard ---------------------------------------------------------------------------------
+def shard_folder(root: Path, name: str) -> Path:
+    """Where a shard's files and state are kept."""
+    return root / CACHE_DIR / name
+
+
+Updater = Callable[[Sequence[Task]], Iterable[Result]]  # update_shard over tasks, in worker processes or not
+
+
+def index_shards(root: Path, tasks: Sequence[Task], planned: set[str], update: Updater,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> tuple[IndexReport, dict[str, tuple[Path, str]]]:
+    """Bring these shards' files up to date in .bantin-cache/search-index/ (`update` runs update_shard, in
+    worker processes when there are many), and drop the folders of shards no longer `planned`. Returns the
+    report and the files of these shards as the site holds them: output path -> (the file in the cache,
+    its digest)."""
+    started = time.perf_counter()
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(tasks, key=lambda task: -len(task.keys))  # the largest first: the workers end together
+    results: dict[str, Result] = {}
+    for result in update(ordered):
+        results[result.name] = result
+        if progress is not None:
+            progress(len(results), len(tasks))
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+    for old in folder.iterdir():  # shards no longer planned, and work left by a build that was stopped
+        if old.name not in planned:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+    placed = {f"{OUTPUT_DIR}/{name}/{path}": (folder / name / path, digest)
+              for name, result in results.items() for path, digest in result.files.items()}
+    made = tuple(task.name for task in tasks if results[task.name].made != "kept")
+    return IndexReport(len(tasks), made, time.perf_counter() - started), placed
+
+
+def shard_version(shard: Shard, site_inputs: str, sources: Callable[[str], str]) -> str:
+    """A shard's version: a digest of everything its files are made of (the index's code, the site's settings
+    that records read, and each article's key and inputs): the same version, the same files."""
+    digest = hashlib.sha256(f"{index_code_digest()}\0{site_inputs}\0{shard.name}".encode())
+    for key in shard.keys:
+        digest.update(f"\0{key}\0{sources(key)}".encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,61 @@
+"""What the search index holds of a page: one plain record per result.
+
+bantin's own index (engine.py) is made of records, never of rendered HTML: an article is one record
+(its title, lead and body); a document's page can be another (a report's text, page by page), and
+the index treats it the same way. A record says what is searched (its text parts), what filters
+find it, and what its result shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bantin.content.model import Article, Site
+from bantin.language.dates import vietnamese_date
+from bantin.language.provinces import ProvinceList
+from bantin.markup.markdown import plain_text
+
+# the filters a record may have, as search.js names them (data-filter-key of the search page's selects)
+FILTERS = ("province", "topic", "section", "year", "tag")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One search result as the index holds it."""
+
+    key: str  # the article's key (a document's page: its key and "#page=N")
+    url: str  # site path of the result, "/tin-tuc/2023/hoi-thao/" (the browser adds the base path)
+    title: str
+    parts: tuple[str, ...]  # the text searched, part by part (title, lead, body): a pair never spans two parts
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, values) for each of FILTERS it has
+    shown: tuple[tuple[str, str], ...]  # fields its result shows: date, province, image, image_alt
+
+    def text(self) -> str:
+        """The page's text as a result's excerpt is cut from: the parts, each ended as a sentence."""
+        return " ".join(part if part[-1:] in ".!?…:;" else f"{part}." for part in self.parts if part)
+
+    def digest(self) -> bytes:
+        """What decides the record's files: a change of any field changes it."""
+        return hashlib.blake2b(repr(self).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str) -> Record:
+    """An article as a search result: its title, lead and body text; its province (and the one it is part
+    of today), topic, section, year and tags; its date, province and cover (`thumbnail`, a site path) shown."""
+    province = site.provinces[article.province]
+    today = provinces.by_slug[article.province].part_of
+    province_names = (province.name,) if today == province.slug else (province.name, site.provinces[today].name)
+    filters = (("province", province_names), ("topic", (article.topic,)),
+               ("section", (site.sections[article.section].name,)), ("year", (str(article.year),)),
+               ("tag", article.tags))
+    shown = [("date", vietnamese_date(article.date)), ("province", province.name)]
+    if article.image:
+        shown += [("image", thumbnail or article.image), ("image_alt", article.image_alt)]
+    return Record(article.key, article.url, article.title, article_parts(article),
+                  tuple((kind, values) for kind, values in filters if values), tuple(shown))
+
+
+def article_parts(article: Article) -> tuple[str, ...]:
+    """The text of an article that is searched: its title, lead and body, as plain text."""
+    return article.title, article.lead, plain_text(article.body_html)
