@@ -419,8 +419,11 @@ def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Pat
     prefix = f"{engine.OUTPUT_DIR}/"
     entries = {path: entry for path, entry in then.files.items()  # the kept shards' files, as they are
                if entry.role == Role.SEARCH and path.startswith(prefix) and path[len(prefix):].split("/")[0] in kept}
-    entries.update(_place(stage, then, {path: (Role.SEARCH, digest, source, None)
-                                        for path, (source, digest) in placed.items()}, copier)[0])
+    for path, (source, digest, size) in placed.items():  # their digests known: no file read again
+        entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
+        if then.files.get(path, _NO_FILE).digest != entry.digest:  # a copy: the site and the cache share no file
+            copier.copy(stage, path, source, source.read_bytes())
+        entries[path] = entry
     return IndexReport(len(tasks), made.indexed, time.perf_counter() - started), versions, entries
 
 
@@ -460,6 +463,7 @@ def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, 
     return report, {name: bundle.name for name, bundle in bundles.items()}, placed
 
 
+_NO_FILE = ledger.Entry(Role.SEARCH, b"", 0, None)
 FilePlan = dict[str, tuple[Role, object, Path, Path | None]]  # output path -> (role, origin, source, cache entry)
 
 

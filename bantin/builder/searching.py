@@ -57,6 +57,8 @@ def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture]
 
     def previous(key: str) -> tuple[str, tuple[str, ...]] | None:
         found = replaced.get(key)
-        return None if found is None else (found[0].hex(), article_parts(found[1]))
+        if found is None or found[1].province not in site.provinces:
+            return None
+        return found[0].hex(), (*article_parts(found[1]), site.provinces[found[1].province].name)
 
     return engine.Sources(record, lambda key: digests[key].hex(), previous)

@@ -40,7 +40,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise, repeat
+from itertools import chain, repeat
 from operator import add, and_, rshift
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from bantin.search import postings, records, words
 from bantin.search.postings import WEIGHTS, Entry
 from bantin.search.records import FILTERS, Record
 from bantin.search.shards import IndexReport, Shard
-from bantin.search.words import DIGIT_RE, WORD_RE, spellings
+from bantin.search.words import DIGIT_RE, spellings
 
 OUTPUT_DIR = "search-index"  # under the output folder: search-index/<shard>/...
 CACHE_DIR = f"{cache.CACHE_DIR}/search-index"
@@ -81,36 +81,34 @@ _NEXT = " ".__add__
 _CUT_RE = re.compile(r"[^\w\s]|_")  # what parts a phrase: punctuation ("khoa học, công nghệ"), not spaces
 
 
-def part_tokens(part: str) -> tuple[list[str], list[str], list[str]]:
-    """A text part's words (NFC, lower-case, as words_of splits them), its pairs of neighbouring words (each
-    pair its two words joined by a space) within a stretch without punctuation, and those across punctuation."""
-    stretches = [found for found in map(WORD_RE.findall, _CUT_RE.split(unicodedata.normalize("NFC", part).lower()))
-                 if found]
-    clean = [pair for found in stretches for pair in map(add, found, map(_NEXT, found[1:]))]
-    across = [before[-1] + " " + after[0] for before, after in pairwise(stretches)]
-    return list(chain.from_iterable(stretches)), clean, across
-
-
 def doc_tokens(parts: Sequence[str]) -> tuple[Counter[str], set[str], set[str], int]:
-    """An article's tokens (words and pairs, as typed) with their counts, those of its title (the first
-    part), the pairs that only ever stand across punctuation, and its number of words. Pairs never span
-    two parts."""
+    """An article's tokens with their counts: its words (NFC, lower-case, as words_of splits them) and each
+    pair of neighbouring words (the two joined by a space; never across two parts); the tokens of its title
+    (the first part); the pairs that only ever stand across punctuation ("học công" in "khoa học, công
+    nghệ"); and its number of words."""
     counts: Counter[str] = Counter()
     titled: set[str] = set()
-    clean_pairs: set[str] = set()
-    across_pairs: set[str] = set()
+    across: list[str] = []
     length = 0
     for n, part in enumerate(parts):
-        found, clean, across = part_tokens(part)
+        # the stretches between punctuation marks, split at spaces: the words of words_of (measured: a
+        # third faster than a regular expression per stretch)
+        stretches = [stretch.split() for stretch in _CUT_RE.split(unicodedata.normalize("NFC", part.lower()))]
+        found = list(chain.from_iterable(stretches))
+        pairs = list(map(add, found, map(_NEXT, found[1:])))
+        at = 0
+        for stretch in stretches:
+            if stretch:
+                if at:
+                    across.append(pairs[at - 1])
+                at += len(stretch)
         counts.update(found)
-        counts.update(clean)
-        counts.update(across)
-        clean_pairs.update(clean)
-        across_pairs.update(across)
+        counts.update(pairs)
         length += len(found)
         if n == 0:
-            titled.update(found, clean, across)
-    return counts, titled, across_pairs - clean_pairs, length
+            titled.update(found, pairs)
+    crossing = Counter(across)
+    return counts, titled, {pair for pair, count in crossing.items() if counts[pair] == count}, length
 
 
 @functools.lru_cache(maxsize=1 << 20)
@@ -173,10 +171,11 @@ class Sources:
 
 @dataclass(frozen=True)
 class Result:
-    """A shard brought up to date: its files (path in the shard -> blake2b digest, hex) and what it took."""
+    """A shard brought up to date: its files (path in the shard -> blake2b digest, hex, and size) and what
+    it took."""
 
     name: str
-    files: dict[str, str]
+    files: dict[str, tuple[str, int]]
     made: str  # "kept" | "patched" | "whole"
 
 
@@ -184,7 +183,7 @@ def update_shard(task: Task, sources: Sources, folder: Path) -> Result:
     """Bring one shard's folder up to date (see the module docstring); the folder holds its files and state."""
     state = _load_state(folder)
     if state is not None and state["version"] == task.version and list(state["keys"]) == list(task.keys):
-        return Result(task.name, state["files"], "kept")
+        return Result(task.name, {path: tuple(file) for path, file in state["files"].items()}, "kept")
     recs = [sources.record(key) for key in task.keys]
     patched = _patch(task, recs, sources, folder, state) if state is not None else None
     if patched is not None:
@@ -250,14 +249,14 @@ def _whole(task: Task, recs: Sequence[Record], sources: Sources, folder: Path) -
     state["files"] = {}
     for path, data in sorted(files.items()):  # a folder of its own: written as they are
         (work / path).write_bytes(data)
-        state["files"][path] = _digest(data)
+        state["files"][path] = (_digest(data), len(data))
     (work / STATE).write_bytes(_json(state))
     trash = folder.with_name(f"{folder.name}.old-{os.getpid()}")
     if folder.exists():
         folder.rename(trash)
     work.rename(folder)
     shutil.rmtree(trash, ignore_errors=True)
-    return Result(task.name, state["files"], "whole")
+    return Result(task.name, {path: tuple(file) for path, file in state["files"].items()}, "whole")
 
 
 def _unpacked(tokens: list[str], packed: dict[str, list[int]]) -> postings.Postings:
@@ -344,11 +343,11 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
     new["lengths"] = bytes(lengths).hex()
     new["files"] = dict(state["files"])
     for path, data in sorted(files.items()):
-        if new["files"].get(path) != _digest(data):
-            new["files"][path] = _write(folder, path, data)
+        if new["files"].get(path, ("",))[0] != _digest(data):
+            new["files"][path] = (_write(folder, path, data), len(data))
     new["files"] = dict(sorted(new["files"].items()))
     _write(folder, STATE, _json(new))
-    return Result(task.name, new["files"], "patched")
+    return Result(task.name, {path: tuple(file) for path, file in new["files"].items()}, "patched")
 
 
 def _filter_files(recs: Sequence[Record]) -> dict[str, bytes]:
@@ -425,11 +424,12 @@ Updater = Callable[[Sequence[Task]], Iterable[Result]]  # update_shard over task
 
 def index_shards(root: Path, tasks: Sequence[Task], planned: set[str], update: Updater,
                  progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> tuple[IndexReport, dict[str, tuple[Path, str]]]:
+                 cancelled: Callable[[], bool] | None = None
+                 ) -> tuple[IndexReport, dict[str, tuple[Path, str, int]]]:
     """Bring these shards' files up to date in .bantin-cache/search-index/ (`update` runs update_shard, in
     worker processes when there are many), and drop the folders of shards no longer `planned`. Returns the
     report and the files of these shards as the site holds them: output path -> (the file in the cache,
-    its digest)."""
+    its digest, its size)."""
     started = time.perf_counter()
     folder = root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -444,8 +444,8 @@ def index_shards(root: Path, tasks: Sequence[Task], planned: set[str], update: U
     for old in folder.iterdir():  # shards no longer planned, and work left by a build that was stopped
         if old.name not in planned:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
-    placed = {f"{OUTPUT_DIR}/{name}/{path}": (folder / name / path, digest)
-              for name, result in results.items() for path, digest in result.files.items()}
+    placed = {f"{OUTPUT_DIR}/{name}/{path}": (folder / name / path, digest, size)
+              for name, result in results.items() for path, (digest, size) in result.files.items()}
     made = tuple(task.name for task in tasks if results[task.name].made != "kept")
     return IndexReport(len(tasks), made, time.perf_counter() - started), placed
 

@@ -27,13 +27,17 @@ class Record:
     key: str  # the article's key (a document's page: its key and "#page=N")
     url: str  # site path of the result, "/tin-tuc/2023/hoi-thao/" (the browser adds the base path)
     title: str
-    parts: tuple[str, ...]  # the text searched, part by part (title, lead, body): a pair never spans two parts
+    # the text searched, part by part (a pair of words never spans two parts): the page's own text (title,
+    # lead, body), then what else finds it (the name of its province, which its result shows)
+    parts: tuple[str, ...]
+    shown_parts: int  # how many of `parts` are the page's own text, shown in excerpts
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, values) for each of FILTERS it has
     shown: tuple[tuple[str, str], ...]  # fields its result shows: date, province, image, image_alt
 
     def text(self) -> str:
-        """The page's text as a result's excerpt is cut from: the parts, each ended as a sentence."""
-        return " ".join(part if part[-1:] in ".!?…:;" else f"{part}." for part in self.parts if part)
+        """The page's text as a result's excerpt is cut from: its parts, each ended as a sentence."""
+        return " ".join(part if part[-1:] in ".!?…:;" else f"{part}." for part in self.parts[:self.shown_parts]
+                        if part)
 
     def digest(self) -> bytes:
         """What decides the record's files: a change of any field changes it."""
@@ -41,8 +45,9 @@ class Record:
 
 
 def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str) -> Record:
-    """An article as a search result: its title, lead and body text; its province (and the one it is part
-    of today), topic, section, year and tags; its date, province and cover (`thumbnail`, a site path) shown."""
+    """An article as a search result: its title, lead and body text, and its province's name (a reader who
+    types "Đắk Lắk" finds what is filed under it); filed under its province (and the one it is part of
+    today), topic, section, year and tags; its date, province and cover (`thumbnail`, a site path) shown."""
     province = site.provinces[article.province]
     today = provinces.by_slug[article.province].part_of
     province_names = (province.name,) if today == province.slug else (province.name, site.provinces[today].name)
@@ -52,7 +57,8 @@ def article_record(article: Article, site: Site, provinces: ProvinceList, thumbn
     shown = [("date", vietnamese_date(article.date)), ("province", province.name)]
     if article.image:
         shown += [("image", thumbnail or article.image), ("image_alt", article.image_alt)]
-    return Record(article.key, article.url, article.title, article_parts(article),
+    own = article_parts(article)
+    return Record(article.key, article.url, article.title, (*own, province.name), len(own),
                   tuple((kind, values) for kind, values in filters if values), tuple(shown))
 
 

@@ -553,7 +553,13 @@ form.addEventListener("submit", (event) => {
   writeUrl(true);
   search();
 });
-more.addEventListener("click", () => (session.pending.length ? showMore(current) : searchOlder(1)));
+more.addEventListener("click", async () => {
+  if (!session.pending.length) return searchOlder(1);
+  const run = current;
+  root.dataset.state = "searching";
+  await showMore(run);
+  if (run === current) root.dataset.state = "done";
+});
 // Every year: ranked together (the reader asked for the best match), or, sorted by date, after these
 olderButton.addEventListener("click", () => {
   if (sortSelect.selectedOptions[0]?.dataset.order === "newest") return searchOlder(session.tiers.length);
