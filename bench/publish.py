@@ -4,6 +4,7 @@
     python3 bench/publish.py --count 100000 --runs 1
     python3 bench/publish.py --no-search
     python3 bench/publish.py --vs-hugo                # Hugo 0.168 + Pagefind rebuild the same site, alternating
+    python3 bench/publish.py --engine pagefind        # the site's search index by Pagefind
 
 The site is built once (cold, not timed). Then, `--runs` times: a new article dated now
 (the newest of the site: an existing province and topic, four tags) is written and the site
@@ -79,7 +80,7 @@ def difference(before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int,
     touched = added | changed | removed
     return {"added": len(added), "changed": len(changed), "removed": len(removed),
             "bytes": sum(after[p][0] for p in added | changed),
-            "search": sum(1 for p in touched if p.startswith("pagefind/")),
+            "search": sum(1 for p in touched if p.startswith(("pagefind/", "search-index/"))),
             "articles": sum(1 for p in touched if ARTICLE_PAGE.match(p))}
 
 
@@ -158,12 +159,16 @@ def main() -> int:
     parser.add_argument("--hugo-without-pagefind", action="store_true",
                         help="the anchor without Pagefind (its index of 100,000 pages needs more memory than this "
                              "machine has): a lower bound of Hugo and Pagefind's time, so the ratio is conservative")
+    parser.add_argument("--engine", choices=("bantin", "pagefind"), help="[search] engine (default: bantin)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-publish")
     args = parser.parse_args()
     search = not args.no_search
     work = args.work / ("search" if search else "no-search")
     work.mkdir(parents=True, exist_ok=True)
     root = make_project(args.count, work)
+    if args.engine:
+        toml = (root / "site.toml").read_text(encoding="utf-8")
+        (root / "site.toml").write_text(f'{toml}\n[search]\nengine = "{args.engine}"\n', encoding="utf-8")
     hugo_site = None
     if args.vs_hugo:
         from hugo import make_hugo_site

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,16 +59,17 @@ def corpus_toml(extra: str = "") -> str:
 
 def cold_build(root: Path, *flags: str) -> tuple[float, int, str]:
     """(seconds, peak RSS in KiB of the build and its workers, summary line) of one cold build."""
-    seconds, peak, _, summary = cold_build_total(root, *flags)
+    seconds, peak, _, summary, _ = cold_build_total(root, *flags)
     return seconds, peak, summary
 
 
-def cold_build_total(root: Path, *flags: str) -> tuple[float, int, int, str]:
+def cold_build_total(root: Path, *flags: str) -> tuple[float, int, int, str, float]:
     """(seconds, peak RSS in KiB of the largest process, peak of the sum of the build's processes
-    in KiB, summary line) of one cold build."""
+    in KiB, summary line, CPU seconds of the build and every process it waited for) of one cold build."""
     shutil.rmtree(root / "_site", ignore_errors=True)
     shutil.rmtree(root / ".bantin-cache", ignore_errors=True)
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # no pipe to fill up
         child = subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--root", str(root), *flags],
                                  stdout=out, stderr=err)
@@ -79,7 +81,9 @@ def cold_build_total(root: Path, *flags: str) -> tuple[float, int, int, str]:
         err.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"build failed:\n{err.read().decode()}")
-        return seconds, usage.ru_maxrss, total.peak, out.read().decode().strip()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build's workers and Pagefind runs included
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        return seconds, usage.ru_maxrss, total.peak, out.read().decode().strip(), cpu
 
 
 class TreeMemory:
@@ -166,20 +170,29 @@ def main() -> int:
 
 def versus_no_search(counts: list[int], runs: int, work: Path) -> int:
     """Cold builds without search and with it, alternating run by run (the last one with search,
-    so the site stays built for bench/search.py --site), and what the search index costs."""
-    print(f"{'articles':>8} {'search':<7} {'median s':>9} {'runs s':<20} {'largest MB':>10} {'all at once MB':>14}")
+    so the site stays built for bench/search.py --site), and what the search index costs: wall and
+    CPU seconds (the build, its workers and the indexer's processes), peak memory, the load."""
+    print(f"{'articles':>8} {'search':<7} {'median s':>9} {'runs s':<22} {'CPU s':>7} {'runs CPU s':<22} "
+          f"{'largest MB':>10} {'all at once MB':>14}  load")
     for count in counts:
         root = make_project(count, work)
-        results: dict[str, list[tuple[float, int, int, str]]] = {"no": [], "yes": []}
+        results: dict[str, list[tuple[float, int, int, str, float]]] = {"no": [], "yes": []}
+        loads: dict[str, list[float]] = {"no": [], "yes": []}
         for _ in range(runs):
-            results["no"].append(cold_build_total(root, "--no-search"))
-            results["yes"].append(cold_build_total(root))
+            for name, flags in (("no", ("--no-search",)), ("yes", ())):
+                loads[name].append(os.getloadavg()[0])
+                results[name].append(cold_build_total(root, *flags))
         medians = {name: statistics.median(r[0] for r in result) for name, result in results.items()}
+        cpus = {name: statistics.median(r[4] for r in result) for name, result in results.items()}
         for name, result in results.items():
-            print(f"{count:>8} {name:<7} {medians[name]:>9.1f} {' '.join(f'{r[0]:.1f}' for r in result):<20} "
-                  f"{max(r[1] for r in result) / 1024:>10.0f} {max(r[2] for r in result) / 1024:>14.0f}")
-        print(f"{count:>8} with search / without: {medians['yes'] / medians['no']:.2f} (median of {runs} each); "
-              f"{results['yes'][-1][3]}")
+            print(f"{count:>8} {name:<7} {medians[name]:>9.1f} {' '.join(f'{r[0]:.1f}' for r in result):<22} "
+                  f"{cpus[name]:>7.1f} {' '.join(f'{r[4]:.1f}' for r in result):<22} "
+                  f"{max(r[1] for r in result) / 1024:>10.0f} {max(r[2] for r in result) / 1024:>14.0f}  "
+                  + " ".join(f"{load:.1f}" for load in loads[name]))
+        pairs = [yes[0] / no[0] for yes, no in zip(results["yes"], results["no"], strict=True)]
+        print(f"{count:>8} with search / without: {medians['yes'] / medians['no']:.2f} wall (median of {runs} each; "
+              f"pair by pair {' '.join(f'{r:.2f}' for r in pairs)}), {cpus['yes'] / cpus['no']:.2f} CPU; "
+              f"{results['yes'][-1][3].splitlines()[-1] if results['yes'][-1][3] else ''}")
     return 0
 
 

@@ -4,13 +4,16 @@
     python3 bench/search.py --count 1000 --shard-years 1 3
     python3 bench/search.py --everyday               # the 7 and the everyday queries (typos, no exact match)
     python3 bench/search.py --site /tmp/b/corpus-100000/_site --everyday   # a site already built: no build
+    python3 bench/search.py --site ... --everyday --throttle 4   # on a phone's CPU (Lighthouse's mobile profile)
+    python3 bench/search.py --engine pagefind        # build with Pagefind ([search] engine = "pagefind")
 
 For each shard size it builds the benchmark corpus (seed 1) with [search] shard_years set,
 timing the build and taking its peak memory (Pagefind included), then opens the search page in a
 fresh browser for each query and reports what the first query costs: bytes sent (everything from
-the focus on the search box, which loads Pagefind, to the results: bantin's search.js,
-pagefind.js, WebAssembly, metadata, index chunks, filters, the fragments and thumbnails of the
-results shown; by kind), requests, and the time from pressing Enter to the first result on
+the focus on the search box, which loads the engine, to the results: bantin's search.js, the
+engine's code (search-worker.js; or Pagefind's worker and WebAssembly), the shards' article lists or
+metadata, word buckets or index chunks, filters, the fragments and thumbnails of the results shown;
+by kind), requests, and the time from pressing Enter to the first result on
 screen and to all of them ("first", "ms": in the page, from the key event to the painted frame;
 "outside": as Playwright sees it, its own round trips included). Text files (JavaScript
 included) are served gzipped, as GitHub Pages serves them (--no-gzip: as they are). Also: how
@@ -56,10 +59,11 @@ EVERYDAY = ["liên hiệp hội", "khoa học công nghệ", "Hà Nội", "nong 
 
 
 def build(root: Path, shard_years: int | None, shard_max: int | None,
-          chunk_size: int | None = None) -> tuple[float, float, int, str]:
-    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards and chunks
+          chunk_size: int | None = None, engine: str | None = None) -> tuple[float, float, int, str]:
+    """(build seconds, peak RSS MB, shards, summary) of a cold build with the given shards, chunks and engine
     (None: site.toml's); the summary line also has the indexing time."""
-    settings = {"shard_years": shard_years, "shard_max": shard_max, "chunk_size": chunk_size}
+    settings = {"shard_years": shard_years, "shard_max": shard_max, "chunk_size": chunk_size,
+                "engine": f'"{engine}"' if engine else None}
     chosen = "".join(f"{key} = {value}\n" for key, value in settings.items() if value)
     (root / "site.toml").write_text(corpus_toml(f"\n[search]\n{chosen}" if chosen else ""), encoding="utf-8")
     seconds, peak_kib, summary = cold_build(root)
@@ -79,7 +83,8 @@ def exact_words(site: Path, query: str, urls: list[str]) -> int:
     return count
 
 
-def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], query: str) -> dict[str, Any]:
+def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], query: str,
+                throttle: float = 1) -> dict[str, Any]:
     """Open the search page, type the query, wait for results: bytes (bantin's search.js and
     Pagefind's files from the page's load on, since the box has focus when the page opens and
     they load while the reader types; the rest from typing on), requests, milliseconds from
@@ -89,6 +94,8 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     context.set_default_timeout(300_000)  # a query that loads tens of MB takes minutes on a busy machine
     page = context.new_page()
     page.add_init_script(PAINT_TIMES)
+    if throttle != 1:  # a phone's CPU, as Lighthouse's mobile profile has it (chromium slows the page's main thread)
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
     sent.clear()
     page.goto(f"{origin}/tim-kiem/")
     page.wait_for_load_state("networkidle")
@@ -234,36 +241,43 @@ def main() -> int:
     parser.add_argument("--chunk-sizes", type=int, nargs="+", default=[None],
                         help="[search] chunk_size values to sweep (default: site.toml's)")
     parser.add_argument("--site", type=Path, help="measure this site, already built (its output folder): no build")
+    parser.add_argument("--throttle", type=float, default=1,
+                        help="slow the CPU this many times (4: Lighthouse's mobile profile), with chromium's "
+                             "Emulation.setCPUThrottlingRate, which slows the page's main thread, not its workers")
+    parser.add_argument("--engine", choices=("bantin", "pagefind"),
+                        help="build with this [search] engine (default: site.toml's, bantin)")
     parser.add_argument("--no-gzip", action="store_true",
                         help="serve text files uncompressed (by default gzipped, as GitHub Pages serves them)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
     args = parser.parse_args()
     queries = args.queries + (EVERYDAY if args.everyday else [])
     if args.site:
-        print(f"{args.site}; text files {'as they are' if args.no_gzip else 'gzipped'}")
-        measure(args.site, queries, args.runs, not args.no_gzip, "-", "-", "-")
+        print(f"{args.site}; text files {'as they are' if args.no_gzip else 'gzipped'}; CPU {args.throttle}x slower")
+        measure(args.site, queries, args.runs, not args.no_gzip, "-", "-", "-", throttle=args.throttle)
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     root = make_project(args.count, args.work)
     print(f"{args.count} articles; text files {'as they are' if args.no_gzip else 'gzipped'}")
     for chunk, years in [(c, y) for c in args.chunk_sizes for y in args.shard_years]:
-        seconds, peak, shards, summary = build(root, years, args.shard_max, chunk)
-        files = [p for p in (root / "_site" / "pagefind").rglob("*") if p.is_file()]
+        seconds, peak, shards, summary = build(root, years, args.shard_max, chunk, args.engine)
+        files = [p for folder in ("pagefind", "search-index") for p in (root / "_site" / folder).rglob("*")
+                 if p.is_file()]
         print(f"build {seconds:.1f} s, peak {peak:.0f} MB, {shards} shards; index: "
               f"{sum(p.stat().st_size for p in files) / 2**20:.1f} MB in {len(files)} files; "
               f"{summary.splitlines()[-1] if summary else ''}")
-        measure(root / "_site", queries, args.runs, not args.no_gzip, chunk or "-", years or "-", shards)
+        measure(root / "_site", queries, args.runs, not args.no_gzip, chunk or "-", years or "-", shards,
+                throttle=args.throttle)
     return 0
 
 
-def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting: object) -> None:
+def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting: object, throttle: float = 1) -> None:
     """Print a line per query (the median of `runs` first queries), then the median and worst."""
     print(f"{'chunk':>6} {'years':>5} {'shards':>6}  {'query':<20} {'KB':>6} {'req':>4} {'first':>5} {'ms':>5} "
           f"{'outside':>7} {'found':>6} {'exact@10':>8} {'searched':>10}  bytes by kind (KB)")
     kbs, times, firsts = [], [], []
     with serve_counting(site, compress) as (origin, sent), browser() as chromium:
         for query in queries:
-            measured = [first_query(chromium, origin, sent, query) for _ in range(runs)]
+            measured = [first_query(chromium, origin, sent, query, throttle) for _ in range(runs)]
             kb = statistics.median(r["kb"] for r in measured)
             ms = statistics.median(r["ms"] for r in measured)
             first_ms = statistics.median(r["first"] for r in measured)

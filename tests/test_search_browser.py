@@ -3,7 +3,9 @@ compared: tests/test_search_engines_browser.py)."""
 
 from __future__ import annotations
 
+import gzip
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -440,3 +442,55 @@ def test_an_english_site_searches_in_english(chromium, tmp_path):
         page.wait_for_function("new URLSearchParams(location.search).get('province') === 'son-la'")
         assert titles(results(page)) == ["Training for young engineers"]
         page.context.close()
+
+
+# --- bad input: an answer in the same time, never a page that waits for ever ---------------------------
+@pytest.mark.parametrize("query, status", [
+    ("hội thảo khoa học về chuyển đổi số " * 30, "(chỉ tìm theo 10 từ đầu tiên)"),  # 1,050 characters
+    (",.;!?… — «»", "Không tìm thấy kết quả nào cho “,.;!?… — «»”."),  # punctuation only
+    ("và của các là những được", "cho “và của các là những được”"),  # words on nearly every page
+    ("北京 Москва", "Không tìm thấy kết quả nào cho “北京 Москва”."),  # another script
+])
+def test_a_query_of_any_shape_gets_an_answer_in_the_usual_time(page, site, query, status):
+    started = time.monotonic()
+    search(page, site, query.strip())
+    assert status in page.text_content(".search-status")
+    asked = [url for url in REQUESTED[id(page)] if "/search-index/" in url and "/b/" in url]
+    # at most one word bucket per word or pair kept (10 words), per shard of the first tier (5 here)
+    assert len(set(asked)) <= 5 * 19, asked
+    assert time.monotonic() - started < 20
+
+
+def test_a_filter_value_the_site_does_not_have_is_left_out(page, site):
+    found = search(page, site, "hội thảo", tinh="khong-co-tinh-nay")
+    assert len(found) == 3 and page.input_value("select[name=tinh]") == ""
+
+
+@pytest.mark.parametrize("damage", ["a bucket garbled", "the article list gone", "a fragment gone",
+                                    "a bucket truncated"])
+def test_an_index_file_broken_on_the_host_says_search_is_unavailable_and_the_site_works(chromium, tmp_path, damage):
+    project = make_project(tmp_path / "site", ARTICLES, SHARDED)
+    project.build()
+    shard = project.out / "search-index" / "2023-05"
+    if damage == "a bucket garbled":
+        (shard / "b" / "0.bin").write_bytes(b"\x1f\x8b not gzip at all")
+    elif damage == "the article list gone":
+        (shard / "docs.bin").unlink()
+    elif damage == "a fragment gone":
+        (shard / "f" / "0.json").unlink()
+    else:
+        bucket = shard / "b" / "0.bin"
+        bucket.write_bytes(gzip.compress(gzip.decompress(bucket.read_bytes())[:40]))
+    tab = chromium.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    with serve(project.out) as origin:
+        tab.goto(f"{origin}/tim-kiem/?q=Đắk+Lắk")
+        tab.wait_for_selector("[data-search][data-state=done]", timeout=20_000)
+        assert tab.text_content(".search-status") == (
+            "Chức năng tìm kiếm chưa sẵn sàng: không tải được chỉ mục tìm kiếm của trang web.")
+        assert tab.is_hidden(".search-more") and tab.is_hidden(".search-words")
+        response = tab.goto(f"{origin}/tin-tuc/2023/dak-lak/")
+        assert response.status == 200 and "Đắk Lắk" in tab.title()
+    tab.close()
+    assert not errors

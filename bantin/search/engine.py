@@ -194,7 +194,6 @@ def update_shard(task: Task, sources: Sources, folder: Path) -> Result:
 def _state_base(task: Task, recs: Sequence[Record], sources: Sources) -> dict[str, Any]:
     return {"format": FORMAT, "code": index_code_digest(), "version": task.version, "keys": list(task.keys),
             "buckets": bucket_count(len(recs)), "titles": title_bucket_count(len(recs)),
-            "records": [record.digest().hex() for record in recs],
             "parts": [parts_digest(record.parts) for record in recs],
             "sources": [sources.source(key) for key in task.keys]}
 
@@ -337,9 +336,8 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
         files[path] = postings.encode_titles(found.items())
     files["docs.bin"] = postings.encode_docs(bytes(lengths))
     files.update(_filter_files(recs))
-    for number, record in enumerate(recs):
-        if number >= before or new["records"][number] != state["records"][number]:
-            files[f"f/{number}.json"] = fragment(record)
+    for number, record in enumerate(recs):  # written below where its bytes changed
+        files[f"f/{number}.json"] = fragment(record)
     new["lengths"] = bytes(lengths).hex()
     new["files"] = dict(state["files"])
     for path, data in sorted(files.items()):

@@ -91,10 +91,15 @@ def encode_bucket(entries: Iterable[tuple[Entry, Postings]]) -> bytes:
     ordered = sorted(entries, key=lambda item: item[0])
     head += varints([len(ordered)])
     for (hashed, marks), (numbers, weights) in ordered:
-        coded = varints(gaps(numbers))
-        head += hashed.to_bytes(4, "little") + varints([len(marks)]) + marks.encode("ascii")
-        head += varints([len(numbers), len(coded)])
-        body += coded + weights
+        # most entries hold one article (a pair of words seldom met): their bytes made directly
+        coded = varints(gaps(numbers)) if len(numbers) > 1 else varints(numbers)
+        head += hashed.to_bytes(4, "little")
+        head += bytes((len(marks),)) + marks.encode("ascii") if len(marks) < 128 else varints(
+            [len(marks)]) + marks.encode("ascii")
+        head += bytes((len(numbers), len(coded))) if len(numbers) < 128 and len(coded) < 128 else varints(
+            [len(numbers), len(coded)])
+        body += coded
+        body += weights
     return compress(bytes(head + body))
 
 

@@ -8,7 +8,6 @@ find it, and what its result shows.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from bantin.content.model import Article, Site
@@ -38,10 +37,6 @@ class Record:
         """The page's text as a result's excerpt is cut from: its parts, each ended as a sentence."""
         return " ".join(part if part[-1:] in ".!?…:;" else f"{part}." for part in self.parts[:self.shown_parts]
                         if part)
-
-    def digest(self) -> bytes:
-        """What decides the record's files: a change of any field changes it."""
-        return hashlib.blake2b(repr(self).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str) -> Record:

@@ -295,7 +295,7 @@ function spellings(word) {
 
 // A query longer than this many words is searched for its first ones (a query is a few words; a pasted
 // paragraph would fetch a file per word and shard)
-const MOST_WORDS = 12;
+const MOST_WORDS = 10;
 
 // How a query is asked for: runs of words, a run of two or more asked for as its pairs (the pairs of
 // neighbouring words the build indexes), a word alone as itself. Unquoted: all its words one run; quoted:
@@ -390,8 +390,15 @@ async function words(scope) {
 async function showMore(run) {
   const batch = session.pending.splice(0, PAGE);
   const items = batch.map((item) => (item.heading !== undefined ? item : item.data()));
+  items.forEach((item) => item.catch?.(() => {})); // a failure is handled in its turn below
   for (const item of items) {
-    const data = await item;
+    let data;
+    try {
+      data = await item;
+    } catch (error) { // a result's file missing or unreadable on the host: the index is broken
+      if (run === current) unavailable();
+      return;
+    }
     if (run !== current) return;
     if (data.heading !== undefined) {
       const heading = document.createElement("li");
@@ -448,7 +455,13 @@ async function searchOlder(count) {
   if (!scope.length) return;
   root.dataset.state = "searching";
   session.next += count;
-  const found = await precise(scope);
+  let found;
+  try {
+    found = await precise(scope);
+  } catch (error) {
+    if (run === current) unavailable();
+    return;
+  }
   if (run !== current) return;
   session.searched = [...session.searched, ...scope];
   session.found += found.length;
@@ -463,7 +476,13 @@ async function searchWords() {
   const run = current;
   root.dataset.state = "searching";
   session.wordsOffered = false;
-  const found = fresh(await words(session.searched));
+  let found;
+  try {
+    found = fresh(await words(session.searched));
+  } catch (error) {
+    if (run === current) unavailable();
+    return;
+  }
   if (run !== current) return;
   if (found.length) {
     session.pending.push({ heading: say(counted("loose", found.length), { count: number(found.length) }), kind: "search-loose" }, ...found);
@@ -519,8 +538,7 @@ async function search() {
   }
   if (run !== current) return;
   if (found === null) {
-    status.textContent = strings.unavailable;
-    root.dataset.state = "done";
+    unavailable();
     return;
   }
   // Without diacritics a phrase can miss what its words find apart; then the loose results are the answer.
@@ -535,6 +553,16 @@ async function search() {
   sayStatus();
   await showMore(run);
   if (run === current) root.dataset.state = "done"; // for tests and styling: the current query's results are shown
+}
+
+// The index cannot be read (built with --no-search, or a file of it missing or broken on the host): say so,
+// and offer nothing more; the rest of the site does not need it.
+function unavailable() {
+  status.textContent = strings.unavailable;
+  more.hidden = true;
+  scopeLine.hidden = true;
+  wordsButton.hidden = true;
+  root.dataset.state = "done";
 }
 
 let typing;
