@@ -260,3 +260,36 @@ def test_an_unknown_engine_is_an_error_naming_the_setting(project):
     with pytest.raises(BuildFailed) as failed:
         site.build()
     assert "search.engine" in str(failed.value) and "pagefind" in str(failed.value)
+
+
+def test_the_index_made_by_worker_processes_equals_the_one_made_here(project, tmp_path):
+    site = project({**many(130, 2021), **many(130, 2023)}, SHARDED)
+    report = site.build(jobs=2)  # forked workers, started with the build
+    assert report.search is not None and len(report.search.indexed) >= 2
+    here = project_copy(site, tmp_path / "here")
+    here.build(jobs=1)
+    assert shard_files(here) == shard_files(site)
+
+
+def test_a_build_given_up_stops_its_index_workers(project):
+    import multiprocessing
+
+    from bantin.language.errors import Cancelled
+
+    site = project({**many(130, 2021), **many(130, 2023)}, SHARDED)
+    asked: list[str] = []
+
+    def cancelled() -> bool:
+        asked.append("")
+        return len(asked) > 2  # after the photos: while the pages render and the workers index
+
+    with pytest.raises(Cancelled):
+        from bantin.builder.pipeline import build
+
+        build(load_config(site.root), BuildOptions(jobs=2), cancelled=cancelled)
+    assert not multiprocessing.active_children()
+    assert not site.out.exists()  # nothing half-written
+    report = site.build(jobs=2)
+    assert report.plan is not None  # the cache holds the shards' folders, no work left by the build given up
+    assert sorted(p.name for p in (site.root / engine.CACHE_DIR).iterdir()) == sorted(
+        shard.name for shard in report.plan.shards)

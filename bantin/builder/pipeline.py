@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -269,9 +269,21 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
     recovered = recovery.recover(config)
     damaged: list[str] = []  # cache entries found damaged: not used, made again, said once
     loaded = load(config, options, jobs, progress, damaged.append)
-    site, outputs = loaded.site, loaded.outputs
 
     _check(cancelled)
+    # bantin's search index needs only the articles: its workers start now and index while the build goes on
+    with searching.Indexer.for_build(loaded, config, options.search, jobs) as indexer:
+        return _write_site(config, options, loaded, jobs, indexer, started, progress, cancelled,
+                           (recovered, damaged, previewed))
+
+
+def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, indexer: searching.Indexer | None,
+                started: float, progress: Progress | None, cancelled: Cancel | None,
+                found: tuple[Text | None, list[str], frozenset[str]]) -> Report:
+    """The rest of _build(): photos, what to make again, the pages, the search index, the record. `found`:
+    what the build found before (a killed build recovered, the damaged cache entries, serve's previews)."""
+    recovered, damaged, previewed = found
+    site, outputs = loaded.site, loaded.outputs
     encoded = encode_photos(loaded, config, jobs, cancelled, progress)
 
     # 6. Compare the plan with the ledger of what the output folder holds: what to make again.
@@ -322,9 +334,9 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
         # 8. Index the articles for search, reusing the shards whose articles are unchanged.
         shards = then.shards
         if options.search:
-            own = config.search.engine == "bantin"
-            search, shards, indexed = (index_articles(loaded, config, then, stage, jobs, progress, cancelled, copier)
-                                       if own else (None, {}, {}))
+            own = indexer is not None  # bantin's own index ([search] engine = "bantin")
+            search, shards, indexed = (index_articles(loaded, config, then, stage, indexer, progress, cancelled, copier)
+                                       if indexer is not None else (None, {}, {}))
             if not own or loaded.search_documents:  # Pagefind: the article pages, or the documents' only
                 found, bundles, placed = index_pages(loaded, config, then, stage, pages, own, jobs, progress, cancelled,
                                                      copier, options.verify, damaged)
@@ -400,31 +412,33 @@ def _site_size(config: Config) -> int:
     return recovery.staged_size(config.output_dir)
 
 
-def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, jobs: int,
+def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, indexer: searching.Indexer,
                    progress: Progress | None, cancelled: Cancel | None, copier: Copier
                    ) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
-    """bantin's search index (bantin/search/engine.py): a shard whose version the output holds stays as it
-    is; the others are brought up to date in .bantin-cache/search-index/, side by side in worker processes,
-    and their changed files placed in the staging folder. Returns the report, each shard's version, and
-    the ledger's entries of the index's files."""
+    """bantin's search index (bantin/search/engine.py): the shards brought up to date in
+    .bantin-cache/search-index/ by the indexer's workers (started with the build), and their changed files
+    placed in the staging folder. Returns the report, each shard's version, and the ledger's entries of the
+    index's files."""
     started = time.perf_counter()
     tasks = searching.tasks(loaded.shards, loaded.shard_facts)
-    versions = {task.name: task.version for task in tasks}
-    kept = {name for name, version in versions.items() if (then.shards or {}).get(name) == version}
-    todo = [task for task in tasks if task.name not in kept]
-    sources = searching.sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced)
-    told = (lambda done, _: progress("index", len(kept) + done, len(tasks))) if progress else None
-    made, placed = engine.index_shards(config.root, todo, set(versions), _index_updater(sources, config.root, jobs),
-                                       told, cancelled)
-    prefix = f"{engine.OUTPUT_DIR}/"
-    entries = {path: entry for path, entry in then.files.items()  # the kept shards' files, as they are
-               if entry.role == Role.SEARCH and path.startswith(prefix) and path[len(prefix):].split("/")[0] in kept}
-    for path, (source, digest, size) in placed.items():  # their digests known: no file read again
-        entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
-        if then.files.get(path, _NO_FILE).digest != entry.digest:  # a copy: the site and the cache share no file
-            copier.copy(stage, path, source, source.read_bytes())
-        entries[path] = entry
-    return IndexReport(len(tasks), made.indexed, time.perf_counter() - started), versions, entries
+    entries: dict[str, ledger.Entry] = {}
+    made = []
+    for done, result in enumerate(indexer.results(cancelled), start=1):
+        if progress:
+            progress("index", done, len(tasks))
+        if result.made != "kept":
+            made.append(result.name)
+        for path, (digest, size) in result.files.items():  # their digests known: no file read again
+            entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
+            placed = f"{engine.OUTPUT_DIR}/{result.name}/{path}"
+            if then.files.get(placed, _NO_FILE).digest != entry.digest:  # a copy: the site and the cache share no file
+                source = engine.shard_folder(config.root, result.name) / path
+                copier.copy(stage, placed, source, source.read_bytes())
+            entries[placed] = entry
+    engine.drop_unplanned(config.root, {task.name for task in tasks})
+    made.sort(key=[task.name for task in tasks].index)
+    return (IndexReport(len(tasks), tuple(made), time.perf_counter() - started),
+            {task.name: task.version for task in tasks}, entries)
 
 
 def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, pages: dict[str, ledger.Entry],
@@ -822,34 +836,6 @@ def _parallel_map(search: Callable[[str], Found], keys: list[str], jobs: int) ->
         return list(map(search, keys))
     with _pool(jobs, _init_search, (search,)) as pool:
         return [found for chunk in pool.map(_search_chunk, _chunks(keys, jobs * 4)) for found in chunk]
-
-
-# --- the search index, shard by shard ------------------------------------------------------
-def _init_index(sources: engine.Sources, root: Path) -> None:
-    _worker["index"] = (sources, root)
-
-
-def _index_task(task: engine.Task) -> engine.Result:
-    sources, root = _worker["index"]  # type: ignore[misc]
-    return engine.update_shard(task, sources, engine.shard_folder(root, task.name))  # type: ignore[arg-type]
-
-
-def _index_updater(sources: engine.Sources, root: Path, jobs: int) -> engine.Updater:
-    """update_shard over the tasks: side by side in worker processes (forked: they inherit the site) when
-    there are several shards with many articles, else here."""
-
-    def update(tasks: Sequence[engine.Task]) -> Iterator[engine.Result]:
-        if jobs <= 1 or len(tasks) < 2 or sum(len(task.keys) for task in tasks) < PARALLEL_THRESHOLD:
-            _init_index(sources, root)
-            yield from map(_index_task, tasks)
-            return
-        pool = _pool(min(jobs, len(tasks)), _init_index, (sources, root))
-        try:
-            yield from pool.map(_index_task, tasks)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-
-    return update
 
 
 # --- parallel rendering -----------------------------------------------------------------

@@ -3,10 +3,15 @@ each shard's version, and which shards to bring up to date. The index itself is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import multiprocessing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 from bantin.content.model import Article, Site
+from bantin.language.errors import Cancelled
 from bantin.language.provinces import ProvinceList
 from bantin.photos.model import Picture
 from bantin.project import cache
@@ -62,3 +67,95 @@ def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture]
         return found[0].hex(), (*article_parts(found[1]), site.provinces[found[1].province].name)
 
     return engine.Sources(record, lambda key: digests[key].hex(), previous)
+
+
+class Indexer:
+    """update_shard over every shard, in worker processes forked as soon as it is made, so that they index
+    while the build goes on (reading the ledger, rendering: the build's single-threaded stretches leave a
+    core free); results() collects them. Where fork is not offered, with one core, or for a small site, the
+    shards are indexed when results() is asked, in this process. Plain processes and pipes, no executor:
+    the render pool is then forked from a process with no thread of ours running."""
+
+    def __init__(self, tasks: Sequence[engine.Task], sources: engine.Sources, root: Path, jobs: int) -> None:
+        self.tasks, self.sources, self.root = list(tasks), sources, root
+        self.workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        articles = sum(len(task.keys) for task in tasks)
+        if jobs <= 1 or len(tasks) < 2 or articles < 200 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        groups: list[list[engine.Task]] = [[] for _ in range(min(jobs, len(tasks)))]
+        loads = [0] * len(groups)
+        for task in sorted(tasks, key=lambda task: -len(task.keys)):  # the largest first, to the least loaded
+            least = loads.index(min(loads))
+            groups[least].append(task)
+            loads[least] += len(task.keys)
+        for group in groups:
+            receiving, sending = context.Pipe(duplex=False)
+            process = context.Process(target=_index_group, args=(group, sources, root, sending), daemon=True)
+            process.start()
+            sending.close()
+            self.workers.append((process, receiving))
+
+    @classmethod
+    @contextlib.contextmanager
+    def for_build(cls, loaded: Any, config: Config, search: bool, jobs: int) -> Iterator[Indexer | None]:
+        """The indexer of a build's plan (bantin's engine, with search), closed when the build ends; else None."""
+        if not search or config.search.engine != "bantin":
+            yield None
+            return
+        indexer = cls(tasks(loaded.shards, loaded.shard_facts), sources(
+            loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced), config.root, jobs)
+        try:
+            yield indexer
+        finally:
+            indexer.close()
+
+    def results(self, cancelled: Callable[[], bool] | None = None) -> Iterator[engine.Result]:
+        """Each shard's result as it comes; Cancelled when `cancelled` says so; a worker's failure raised here."""
+        if not self.workers:
+            for task in self.tasks:
+                yield engine.update_shard(task, self.sources, engine.shard_folder(self.root, task.name))
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+            return
+        waiting = {connection: process for process, connection in self.workers}
+        while waiting:
+            for connection in wait(list(waiting), timeout=0.1):
+                try:
+                    kind, value = connection.recv()
+                except EOFError:  # killed (out of memory?) before it said anything more
+                    raise RuntimeError(f"a search index worker ended with {waiting[connection].exitcode}") from None
+                if kind == "error":
+                    raise value
+                if kind == "done":
+                    del waiting[connection]
+                else:
+                    yield value
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+
+    def close(self) -> None:
+        """Stop the workers still running (the build failed or was given up) and wait for them."""
+        for process, connection in self.workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            connection.close()
+        self.workers = []
+
+
+def _index_group(tasks: list[engine.Task], sources: engine.Sources, root: Path, sending: Connection) -> None:
+    """A worker: update these shards, sending each result, or the error that stopped it, then "done"."""
+    try:
+        for task in tasks:
+            sending.send(("result", engine.update_shard(task, sources, engine.shard_folder(root, task.name))))
+    except BaseException as error:  # any failure goes to the build, which reports it
+        try:
+            sending.send(("error", error))
+        except Exception:  # not picklable: its words
+            sending.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            sending.send(("done", None))
+        sending.close()

@@ -34,23 +34,21 @@ import math
 import os
 import re
 import shutil
-import time
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, and_, rshift
 from pathlib import Path
 from typing import Any
 
-from bantin.language.errors import Cancelled
 from bantin.project import cache
 from bantin.search import postings, records, words
 from bantin.search.postings import WEIGHTS, Entry
 from bantin.search.records import FILTERS, Record
-from bantin.search.shards import IndexReport, Shard
+from bantin.search.shards import Shard
 from bantin.search.words import DIGIT_RE, spellings
 
 OUTPUT_DIR = "search-index"  # under the output folder: search-index/<shard>/...
@@ -417,35 +415,13 @@ def shard_folder(root: Path, name: str) -> Path:
     return root / CACHE_DIR / name
 
 
-Updater = Callable[[Sequence[Task]], Iterable[Result]]  # update_shard over tasks, in worker processes or not
-
-
-def index_shards(root: Path, tasks: Sequence[Task], planned: set[str], update: Updater,
-                 progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None
-                 ) -> tuple[IndexReport, dict[str, tuple[Path, str, int]]]:
-    """Bring these shards' files up to date in .bantin-cache/search-index/ (`update` runs update_shard, in
-    worker processes when there are many), and drop the folders of shards no longer `planned`. Returns the
-    report and the files of these shards as the site holds them: output path -> (the file in the cache,
-    its digest, its size)."""
-    started = time.perf_counter()
+def drop_unplanned(root: Path, planned: set[str]) -> None:
+    """Remove the folders of shards no longer planned, and work left by a build that was stopped."""
     folder = root / CACHE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(tasks, key=lambda task: -len(task.keys))  # the largest first: the workers end together
-    results: dict[str, Result] = {}
-    for result in update(ordered):
-        results[result.name] = result
-        if progress is not None:
-            progress(len(results), len(tasks))
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-    for old in folder.iterdir():  # shards no longer planned, and work left by a build that was stopped
-        if old.name not in planned:
-            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
-    placed = {f"{OUTPUT_DIR}/{name}/{path}": (folder / name / path, digest, size)
-              for name, result in results.items() for path, (digest, size) in result.files.items()}
-    made = tuple(task.name for task in tasks if results[task.name].made != "kept")
-    return IndexReport(len(tasks), made, time.perf_counter() - started), placed
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name not in planned:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
 
 
 def shard_version(shard: Shard, site_inputs: str, sources: Callable[[str], str]) -> str:
