@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -146,6 +147,8 @@ class Indexer:
 
 def _index_group(tasks: list[engine.Task], sources: engine.Sources, root: Path, sending: Connection) -> None:
     """A worker: update these shards, sending each result, or the error that stopped it, then "done"."""
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the pages first: the index takes what rendering leaves of the cores, then the rest
     try:
         for task in tasks:
             sending.send(("result", engine.update_shard(task, sources, engine.shard_folder(root, task.name))))

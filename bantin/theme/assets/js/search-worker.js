@@ -212,7 +212,7 @@ async function searchShard(shard, request) {
   } else {
     for (const [n, score] of scores) if (!keep || keep.has(n)) results.push({ n, score, hits: hits?.get(n) ?? 0 });
   }
-  return results.map((result) => ({ ...result, shard: shard.name }));
+  return results;
 }
 
 function intersect(scores, more) {
@@ -223,27 +223,45 @@ function intersect(scores, more) {
 }
 
 // Every shard of the request, newest first; ranked by score (by terms found first, with `any`), or by date.
-async function search(request) {
+// The answer is typed arrays (transferred, not copied): shard (its index in the request), number, score, hits.
+async function search(request, id) {
   base = request.base;
   if (request.warm) { // what the first search will need whatever its words: the shards' article lists
     await Promise.all(request.shards.map((shard) => fetched(shard, "docs.bin", docs)));
-    return [];
+    return { count: 0 };
   }
-  const found = (await Promise.all(request.shards.map((shard) => searchShard(shard, request)))).flat();
+  const found = (await Promise.all(request.shards.map((shard, index) =>
+    searchShard(shard, request).then((results) => results.map((result) => ({ ...result, index })))))).flat();
   if (request.sort === "date") {
-    const order = new Map(request.shards.map((shard, n) => [shard.name, n]));
-    found.sort((a, b) => order.get(a.shard) - order.get(b.shard) || b.n - a.n);
+    found.sort((a, b) => a.index - b.index || b.n - a.n);
   } else {
-    found.sort((a, b) => (b.hits ?? 0) - (a.hits ?? 0) || b.score - a.score || a.shard.localeCompare(b.shard) || b.n - a.n);
+    found.sort((a, b) => (b.hits ?? 0) - (a.hits ?? 0) || b.score - a.score || a.index - b.index || b.n - a.n);
   }
-  return found.map(({ shard, n, score, hits }) => ({ shard, n, score, hits }));
+  // the results search.js will show first: their fragments fetched now, each sent as it arrives
+  for (const { index, n } of found.slice(0, request.show ?? 0)) {
+    const shard = request.shards[index];
+    const named = { name: shard.name, v: shard.v };
+    fetched(shard, `f/${n}.json`).then((data) => postMessage({ id, fragment: { shard: named, n, data } }),
+      (error) => postMessage({ id, fragment: { shard: named, n, error: String(error?.message ?? error) } }));
+  }
+  const answer = { count: found.length, shard: new Uint16Array(found.length), n: new Uint32Array(found.length),
+    score: new Float64Array(found.length), hits: new Uint16Array(found.length) };
+  found.forEach((result, k) => {
+    answer.shard[k] = result.index;
+    answer.n[k] = result.n;
+    answer.score[k] = result.score;
+    answer.hits[k] = result.hits ?? 0;
+  });
+  return answer;
 }
 
 addEventListener("message", async (event) => {
   const { id, method, args } = event.data;
   try {
     if (method !== "search") throw new Error(`unknown method ${method}`);
-    postMessage({ id, result: await search(args) });
+    const result = await search(args, id);
+    postMessage({ id, result }, result.count ? [result.shard.buffer, result.n.buffer, result.score.buffer,
+      result.hits.buffer] : []);
   } catch (error) {
     postMessage({ id, error: String(error?.message ?? error) });
   }

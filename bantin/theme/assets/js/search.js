@@ -49,11 +49,22 @@ function bantinEngine() {
   let message = 0;
   const replies = new Map();
   const loaded = new Set(); // shards whose article list (docs.bin) this page has: for the estimates below
+  const fragments = new Map(); // URL -> promise of a result's fragment
+  const sent = new Map(); // URL -> resolve/reject of a fragment the worker is fetching
+  const fragmentUrl = (shard, n) => `${base}search-index/${shard.name}/f/${n}.json?v=${shard.v}`;
   function ask(args) {
     if (!worker) {
       worker = new Worker(root.dataset.worker);
       worker.addEventListener("message", (event) => {
-        const { id, result, error } = event.data;
+        const { id, result, error, fragment } = event.data;
+        if (fragment) { // one of the first results' fragments, fetched by the worker as soon as it had ranked them
+          const url = fragmentUrl(fragment.shard, fragment.n);
+          expect(url);
+          const waiting = sent.get(url);
+          sent.delete(url);
+          if (waiting) (fragment.error ? waiting.reject(new Error(fragment.error)) : waiting.resolve(fragment.data));
+          return;
+        }
         const reply = replies.get(id);
         replies.delete(id);
         if (reply) (error ? reply.reject(new Error(error)) : reply.resolve(result));
@@ -61,6 +72,8 @@ function bantinEngine() {
       worker.addEventListener("error", () => {
         for (const reply of replies.values()) reply.reject(new Error("the search worker failed"));
         replies.clear();
+        for (const waiting of sent.values()) waiting.reject(new Error("the search worker failed"));
+        sent.clear();
       });
     }
     return new Promise((resolve, reject) => {
@@ -69,27 +82,37 @@ function bantinEngine() {
       worker.postMessage({ id, method: "search", args });
     });
   }
-  const fragments = new Map();
+  // a fragment the worker fetches: its promise, settled by the worker's message
+  function expect(url) {
+    if (fragments.has(url)) return;
+    const promise = new Promise((resolve, reject) => sent.set(url, { resolve, reject }));
+    promise.catch(() => {}); // a failure is told when the result is shown (showMore), not as an uncaught error
+    fragments.set(url, promise);
+  }
+  const local = (path) => (path?.startsWith("/") ? base + path.slice(1) : path);
   function fragment(shard, n) {
-    const url = `${base}search-index/${shard.name}/f/${n}.json?v=${shard.v}`;
+    const url = fragmentUrl(shard, n);
     if (!fragments.has(url)) {
       fragments.set(url, fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${url}: ${response.status}`);
         return response.json();
-      }).then((data) => {
-        const local = (path) => (path?.startsWith("/") ? base + path.slice(1) : path);
-        return { ...data, url: local(data.url), meta: { ...data.meta, image: local(data.meta.image) } };
       }));
     }
-    return fragments.get(url);
+    return fragments.get(url).then((data) => ({ ...data, url: local(data.url),
+      meta: { ...data.meta, image: local(data.meta.image) } }));
   }
+  const facts = ({ name, v, b, t }) => ({ name, v, b, t });
   async function run(scope, asked, more) {
-    const named = new Map(scope.map((shard) => [shard.name, shard]));
-    const found = await ask({ base, shards: scope.map(({ name, v, b, t }) => ({ name, v, b, t })),
-      filters: asked.filters, sort: asked.sort, ...more });
+    const found = await ask({ base, shards: scope.map(facts), filters: asked.filters, sort: asked.sort, ...more });
     for (const shard of scope) loaded.add(shard.name);
-    return found.map(({ shard, n, score, hits }) => ({ id: `${shard}/${n}`, score, hits,
-      data: () => fragment(named.get(shard), n) }));
+    for (let k = 0; k < Math.min(found.count, more.show ?? 0); k++) expect(fragmentUrl(scope[found.shard[k]], found.n[k]));
+    const results = new Array(found.count);
+    for (let k = 0; k < found.count; k++) {
+      const shard = scope[found.shard[k]];
+      const n = found.n[k];
+      results[k] = { id: `${shard.name}/${n}`, score: found.score[k], hits: found.hits[k], data: () => fragment(shard, n) };
+    }
+    return results;
   }
   // a run of words is asked for as its pairs (the two words' folded cores and marks), a word alone as itself
   const joined = (a, b) => [`${a[0]} ${b[0]}`, `${a[1]} ${b[1]}`];
@@ -100,9 +123,10 @@ function bantinEngine() {
   const ENTRY_BYTES = 480;
   const TITLE_BYTES = 20;
   return {
-    warm: (scope) => ask({ base, shards: scope.map(({ name, v, b, t }) => ({ name, v, b, t })), warm: true })
+    warm: (scope) => ask({ base, shards: scope.map(facts), warm: true })
       .then(() => { for (const shard of scope) loaded.add(shard.name); }),
-    precise: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: asked.accented }),
+    // the precise results: the worker fetches the first page's fragments at once
+    precise: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: asked.accented, show: PAGE }),
     folded: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: false }),
     eachPair: (scope, asked) => run(scope, asked, { terms: asked.runs.flatMap(pairsOf), any: true }),
     // the loose tiers: pages with some of the words, those with most of them first
@@ -219,29 +243,30 @@ function writeUrl(push) {
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
 }
 
-// An excerpt of the page's text (the build cuts the hidden words from it) with the query's words marked.
+// An excerpt of the page's text with the query's words marked: where they stand together, in the query's
+// order, or else where the first of them is. The text is folded once, whole (folding keeps its spaces).
 function excerpt(data, query) {
   const shown = data.content.split(/\s+/);
+  const plain = fold(data.content).split(/\s+/).map((word) => word.replace(/[^\p{L}\p{N}]/gu, ""));
   const wanted = fold(query).replace(/"/g, "").split(/\s+/).filter(Boolean);
-  const strip = (w) => fold(w).replace(/[^\p{L}\p{N}]/gu, "");
-  const matches = (w) => wanted.some((q) => strip(w) === q || strip(w).startsWith(q) && q === wanted.at(-1));
-  // where the words stand together, in the query's order, or else where the first of them is
-  const together = shown.findIndex((_, i) => wanted.length > 1 && wanted.every((q, k) => strip(shown[i + k] ?? "") === q
-    || k === wanted.length - 1 && strip(shown[i + k] ?? "").startsWith(q)));
-  const first = together >= 0 ? together : shown.findIndex(matches);
+  const last = wanted.at(-1);
+  const matches = (i) => wanted.some((q) => plain[i] === q || q === last && plain[i]?.startsWith(q));
+  const together = wanted.length < 2 ? -1 : plain.findIndex((_, i) => wanted.every((q, k) => plain[i + k] === q
+    || k === wanted.length - 1 && plain[i + k]?.startsWith(q)));
+  const first = together >= 0 ? together : plain.findIndex((_, i) => matches(i));
   const start = Math.max(0, first - 10);
-  const span = shown.slice(start, start + 32);
   const fragment = document.createDocumentFragment();
   if (start > 0) fragment.append("… ");
-  span.forEach((word, i) => {
-    if (i) fragment.append(" ");
-    if (matches(word)) {
+  const end = Math.min(shown.length, start + 32);
+  for (let i = start; i < end; i++) {
+    if (i > start) fragment.append(" ");
+    if (matches(i)) {
       const mark = document.createElement("mark");
-      mark.textContent = word;
+      mark.textContent = shown[i];
       fragment.append(mark);
-    } else fragment.append(word);
-  });
-  if (start + span.length < shown.length) fragment.append(" …");
+    } else fragment.append(shown[i]);
+  }
+  if (end < shown.length) fragment.append(" …");
   return fragment;
 }
 
