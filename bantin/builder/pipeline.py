@@ -215,8 +215,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     searched = search_entries(site, found_documents, config)
     facts = shard_facts(site, shards, searched)
     if config.search.engine == "bantin":  # the versions and buckets search-worker.js needs
-        facts = tuple(fact | more for fact, more in zip(facts, searching.engine_facts(
-            shards, site, config, _provinces_bytes(config), digests, pictures), strict=True))
+        facts = tuple(fact | more for fact, more in zip(facts, searching.engine_facts(shards), strict=True))
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced, sitemap, facts,
                 found_documents, searched, tables)
@@ -272,7 +271,7 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
 
     _check(cancelled)
     # bantin's search index needs only the articles: its workers start now and index while the build goes on
-    with searching.Indexer.for_build(loaded, config, options.search, jobs) as indexer:
+    with searching.Indexer.for_build(loaded, config, options.search, jobs, _provinces_bytes(config)) as indexer:
         return _write_site(config, options, loaded, jobs, indexer, started, progress, cancelled,
                            (recovered, damaged, previewed))
 
@@ -420,7 +419,7 @@ def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Pat
     placed in the staging folder. Returns the report, each shard's version, and the ledger's entries of the
     index's files."""
     started = time.perf_counter()
-    tasks = searching.tasks(loaded.shards, loaded.shard_facts)
+    tasks = indexer.tasks
     entries: dict[str, ledger.Entry] = {}
     made = []
     for done, result in enumerate(indexer.results(cancelled), start=1):

@@ -34,23 +34,24 @@ def site_inputs(config: Config, provinces_bytes: bytes) -> str:
     return cache.fingerprint(config.sections, config.topics, config.paths, config.timezone_name, provinces_bytes)
 
 
-def engine_facts(shards: list[Shard], site: Site, config: Config, provinces_bytes: bytes,
-                 digests: Mapping[str, bytes], pictures: Mapping[str, Picture]) -> list[dict[str, Any]]:
-    """What search-worker.js needs of each shard of bantin's index, newest first: its version (in the URLs
-    of its files, so that a browser never mixes two builds), and its numbers of word and title buckets."""
+def engine_facts(shards: list[Shard]) -> list[dict[str, Any]]:
+    """What search-worker.js needs of each shard of bantin's index, newest first: the version in the URLs
+    of its files (engine.url_version: its articles' numbering), and its numbers of word and title buckets."""
+    return [{"v": engine.url_version(tuple(reversed(shard.keys))), "b": engine.bucket_count(len(shard.keys)),
+             "t": engine.title_bucket_count(len(shard.keys))} for shard in shards]
+
+
+def tasks(shards: list[Shard], site: Site, config: Config, provinces_bytes: bytes, digests: Mapping[str, bytes],
+          pictures: Mapping[str, Picture]) -> list[engine.Task]:
+    """A task per shard: its keys oldest first (the articles' numbers in the index) and the digest of its inputs
+    (engine.shard_version: the same inputs, nothing to do)."""
     inputs = site_inputs(config, provinces_bytes)
 
     def source(key: str) -> str:
         return f"{digests[key].hex()} {thumbnail(site.articles[key], pictures)}"
 
-    return [{"v": engine.shard_version(shard, inputs, source), "b": engine.bucket_count(len(shard.keys)),
-             "t": engine.title_bucket_count(len(shard.keys))} for shard in shards]
-
-
-def tasks(shards: list[Shard], facts: tuple[dict[str, Any], ...]) -> list[engine.Task]:
-    """A task per shard: its keys oldest first (the articles' numbers in the index) and its version."""
-    return [engine.Task(shard.name, tuple(reversed(shard.keys)), fact["v"])
-            for shard, fact in zip(shards, facts, strict=True)]
+    return [engine.Task(shard.name, tuple(reversed(shard.keys)), engine.shard_version(shard, inputs, source))
+            for shard in shards]
 
 
 def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture], digests: Mapping[str, bytes],
@@ -99,13 +100,15 @@ class Indexer:
 
     @classmethod
     @contextlib.contextmanager
-    def for_build(cls, loaded: Any, config: Config, search: bool, jobs: int) -> Iterator[Indexer | None]:
+    def for_build(cls, loaded: Any, config: Config, search: bool, jobs: int,
+                  provinces_bytes: bytes) -> Iterator[Indexer | None]:
         """The indexer of a build's plan (bantin's engine, with search), closed when the build ends; else None."""
         if not search or config.search.engine != "bantin":
             yield None
             return
-        indexer = cls(tasks(loaded.shards, loaded.shard_facts), sources(
-            loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced), config.root, jobs)
+        indexer = cls(tasks(loaded.shards, loaded.site, config, provinces_bytes, loaded.digests, loaded.pictures),
+                      sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced),
+                      config.root, jobs)
         try:
             yield indexer
         finally:

@@ -1,4 +1,5 @@
-"""The search index: Pagefind run over the written article pages, one shard per period.
+"""[search] engine = "pagefind": Pagefind run over the written article pages, one shard per period
+(bantin's own index, the default: engine.py).
 
 Pagefind indexes a folder in one go and has no incremental mode, and its memory grows with
 the pages it holds. So the archive is split into shards by date (calendar periods, so an

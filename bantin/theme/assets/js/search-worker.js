@@ -137,6 +137,7 @@ function termScores(shardDocs, postings, total) {
   const idf = Math.log(1 + (shardDocs.count - total + 0.5) / (total + 0.5));
   for (const { numbers: found, weights } of postings) {
     for (let n = 0; n < found.length; n++) {
+      if (found[n] >= shardDocs.count) continue; // a file of another build (cached by a browser): not ours
       const weight = weights[n];
       const count = COUNTS[weight & 7] + (weight & 8 ? TITLE : 0);
       const norm = 1 - B + B * shardDocs.lengths[found[n]] / shardDocs.average;
