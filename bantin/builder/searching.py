@@ -71,6 +71,9 @@ def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture]
     return engine.Sources(record, lambda key: digests[key].hex(), previous)
 
 
+WORKER_NAME = "bantin search index"
+
+
 class Indexer:
     """update_shard over every shard, in worker processes forked as soon as it is made, so that they index
     while the build goes on (reading the ledger, rendering: the build's single-threaded stretches leave a
@@ -93,7 +96,8 @@ class Indexer:
             loads[least] += len(task.keys)
         for group in groups:
             receiving, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_index_group, args=(group, sources, root, sending), daemon=True)
+            process = context.Process(target=_index_group, args=(group, sources, root, sending), daemon=True,
+                                      name=WORKER_NAME)
             process.start()
             sending.close()
             self.workers.append((process, receiving))

@@ -51,8 +51,9 @@ def weight(count: int, in_title: bool, across: bool) -> int:
 
 
 def length_class(words: int) -> int:
-    """An article's length, one byte: eight classes per doubling (a sentence more rarely changes it)."""
-    return min(255, round(math.log2(words + 1) * 8))
+    """An article's length, one byte: four classes per doubling (a sentence more seldom changes it, and so
+    seldom the article list a correction writes)."""
+    return min(255, round(math.log2(words + 1) * 4))
 
 
 def varints(values: Sequence[int]) -> bytes:

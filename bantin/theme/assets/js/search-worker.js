@@ -107,7 +107,7 @@ function docs(data) {
   const lengths = new Float64Array(count);
   let sum = 0;
   for (let n = 0; n < count; n++) {
-    lengths[n] = 2 ** (data[reader.at + n] / 8) - 1;
+    lengths[n] = 2 ** (data[reader.at + n] / 4) - 1; // postings.py: length_class
     sum += lengths[n];
   }
   return { count, lengths, average: sum / Math.max(1, count) };
