@@ -181,4 +181,5 @@ def first_paragraph_text(body_html: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """HTML fragment to one line of plain text."""
-    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", fragment))).strip()
+    text = _TAG_RE.sub(" ", fragment)
+    return _SPACE_RE.sub(" ", html.unescape(text) if "&" in text else text).strip()
