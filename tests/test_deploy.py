@@ -302,11 +302,11 @@ def test_object_storage_gets_types_and_lifetimes(project, s3):
     bucket = next(path for path in meta if path.startswith("search-index/") and "/b/" in path)
     fragment = next(path for path in meta if path.startswith("search-index/") and "/f/" in path)
     expected = {"index.html": ("text/html; charset=utf-8", SHORT), css: ("text/css; charset=utf-8", IMMUTABLE),
-                bucket: ("application/octet-stream", SHORT), fragment: ("application/json", SHORT),
+                bucket: ("application/octet-stream", SHORT), fragment: ("application/octet-stream", SHORT),
                 "feed.xml": ("application/xml", SHORT), MANIFEST: ("application/gzip", "no-store")}
     for path, (kind, lifetime) in expected.items():
         assert (meta[path]["content-type"], meta[path]["cache-control"]) == (kind, lifetime), path
-    assert all("content-encoding" not in m for m in meta.values())  # the worker decompresses the buckets itself
+    assert all("content-encoding" not in m for m in meta.values())  # the worker decompresses its files itself
 
 
 def css_links(html: str) -> list[str]:

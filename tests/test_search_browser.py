@@ -477,7 +477,7 @@ def test_an_index_file_broken_on_the_host_says_search_is_unavailable_and_the_sit
     elif damage == "the article list gone":
         (shard / "docs.bin").unlink()
     elif damage == "a fragment gone":
-        (shard / "f" / "0.json").unlink()
+        (shard / "f" / "0.bin").unlink()
     else:
         bucket = shard / "b" / "0.bin"
         bucket.write_bytes(gzip.compress(gzip.decompress(bucket.read_bytes())[:40]))

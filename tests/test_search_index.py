@@ -98,7 +98,7 @@ def shard_files(site: object) -> dict[str, bytes]:
 
 
 def fragment(files: dict[str, bytes], path: str) -> dict[str, object]:
-    return json.loads(files[path])
+    return json.loads(gzip.decompress(files[path]))
 
 
 def test_the_index_holds_each_shard_s_buckets_filters_and_one_fragment_per_article(project):
@@ -109,9 +109,9 @@ def test_the_index_holds_each_shard_s_buckets_filters_and_one_fragment_per_artic
     assert not (site.out / "pagefind").exists()
     assert {path.split("/")[0] for path in files} == {"2015-2019", "2020-2022", "2023-05"}
     assert sorted(p for p in files if p.startswith("2023-05/")) == [
-        "2023-05/b/0.bin", "2023-05/docs.bin", "2023-05/f/0.json", "2023-05/filters.json", "2023-05/t/0.bin",
+        "2023-05/b/0.bin", "2023-05/docs.bin", "2023-05/f/0.bin", "2023-05/filters.json", "2023-05/t/0.bin",
         "2023-05/tags.json"]
-    shown = fragment(files, "2023-05/f/0.json")
+    shown = fragment(files, "2023-05/f/0.bin")
     assert shown["url"] == "/tin-tuc/2023/dak-lak/"
     assert shown["content"] == "Đổi mới ở Đắk Lắk. Lời dẫn của bài. Trí thức Đắk Lắk bàn về đổi mới."
     meta = shown["meta"]
@@ -206,7 +206,7 @@ def test_a_new_article_is_appended_to_its_shard_and_nothing_else_of_the_index_ch
     assert report.search is not None and report.search.indexed == ("2023-05",)
     changed = {p for p in after if before.get(p) != after[p]}
     assert changed and all(p.startswith("2023-05/") for p in changed)
-    newest = json.loads(after["2023-05/f/31.json"])  # numbered oldest first: the newest takes the next number
+    newest = fragment(after, "2023-05/f/31.bin")  # numbered oldest first: the newest takes the next number
     assert newest["meta"]["title"] == "Tin mới nhất về hội thảo"
     assert all(after[p] == before[p] for p in before if p.startswith("2023-05/f/"))  # the others keep theirs
     clean = project_copy(site, tmp_path / "clean")

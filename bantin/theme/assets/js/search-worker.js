@@ -125,6 +125,9 @@ function numbers(bucket, entry) {
   return { numbers: found, weights: bucket.data.subarray(reader.at, reader.at + (entry.hash === undefined ? 0 : entry.count)) };
 }
 
+// a result's fragment: gzipped JSON
+const fragment = (shard, n) => fetched(shard, `f/${n}.bin`, (data) => JSON.parse(new TextDecoder().decode(data)));
+
 // --- ranking: BM25 over weight classes ---------------------------------------------------------
 const COUNTS = [0, 1, 2, 3.5, 6, 9.5, 16, 25]; // a count for each class (postings.py: 1, 2, 3-4, 5-7, 8-12, 13-20, 21+)
 const TITLE = 5; // a title's word counts as this many more mentions
@@ -242,7 +245,7 @@ async function search(request, id) {
   for (const { index, n } of found.slice(0, request.show ?? 0)) {
     const shard = request.shards[index];
     const named = { name: shard.name, v: shard.v };
-    fetched(shard, `f/${n}.json`).then((data) => postMessage({ id, fragment: { shard: named, n, data } }),
+    fragment(shard, n).then((data) => postMessage({ id, fragment: { shard: named, n, data } }),
       (error) => postMessage({ id, fragment: { shard: named, n, error: String(error?.message ?? error) } }));
   }
   const answer = { count: found.length, shard: new Uint16Array(found.length), n: new Uint32Array(found.length),
@@ -259,6 +262,11 @@ async function search(request, id) {
 addEventListener("message", async (event) => {
   const { id, method, args } = event.data;
   try {
+    if (method === "fragment") { // a result's fragment, asked by search.js
+      base = args.base;
+      postMessage({ id, result: await fragment(args.shard, args.n) });
+      return;
+    }
     if (method !== "search") throw new Error(`unknown method ${method}`);
     const result = await search(args, id);
     postMessage({ id, result }, result.count ? [result.shard.buffer, result.n.buffer, result.score.buffer,

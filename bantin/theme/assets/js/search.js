@@ -51,8 +51,8 @@ function bantinEngine() {
   const loaded = new Set(); // shards whose article list (docs.bin) this page has: for the estimates below
   const fragments = new Map(); // URL -> promise of a result's fragment
   const sent = new Map(); // URL -> resolve/reject of a fragment the worker is fetching
-  const fragmentUrl = (shard, n) => `${base}search-index/${shard.name}/f/${n}.json?v=${shard.v}`;
-  function ask(args) {
+  const fragmentUrl = (shard, n) => `${base}search-index/${shard.name}/f/${n}.bin?v=${shard.v}`;
+  function ask(args, method = "search") {
     if (!worker) {
       worker = new Worker(root.dataset.worker);
       worker.addEventListener("message", (event) => {
@@ -79,7 +79,7 @@ function bantinEngine() {
     return new Promise((resolve, reject) => {
       const id = message++;
       replies.set(id, { resolve, reject });
-      worker.postMessage({ id, method: "search", args });
+      worker.postMessage({ id, method, args });
     });
   }
   // a fragment the worker fetches: its promise, settled by the worker's message
@@ -92,12 +92,7 @@ function bantinEngine() {
   const local = (path) => (path?.startsWith("/") ? base + path.slice(1) : path);
   function fragment(shard, n) {
     const url = fragmentUrl(shard, n);
-    if (!fragments.has(url)) {
-      fragments.set(url, fetch(url).then((response) => {
-        if (!response.ok) throw new Error(`${url}: ${response.status}`);
-        return response.json();
-      }));
-    }
+    if (!fragments.has(url)) fragments.set(url, ask({ base, shard: { name: shard.name, v: shard.v }, n }, "fragment"));
     return fragments.get(url).then((data) => ({ ...data, url: local(data.url),
       meta: { ...data.meta, image: local(data.meta.image) } }));
   }
@@ -119,9 +114,9 @@ function bantinEngine() {
   const pairsOf = (run) => run.words.slice(1).map((word, i) => joined(run.words[i], word));
   const terms = (runs) => runs.flatMap((run) => (run.words.length === 1 ? run.words : pairsOf(run)));
   // what a search would cost, estimated from the benchmark corpus (docs/search.md): each article is about
-  // ENTRY_BYTES in the word buckets, TITLE_BYTES in the title buckets, a byte in docs.bin (gzipped)
-  const ENTRY_BYTES = 480;
-  const TITLE_BYTES = 20;
+  // ENTRY_BYTES in the word buckets, TITLE_BYTES in the title buckets, half a byte in docs.bin (gzipped)
+  const ENTRY_BYTES = 600;
+  const TITLE_BYTES = 13;
   return {
     warm: (scope) => ask({ base, shards: scope.map(facts), warm: true })
       .then(() => { for (const shard of scope) loaded.add(shard.name); }),
@@ -134,7 +129,7 @@ function bantinEngine() {
     words: (scope, asked, exact) => run(scope, { ...asked, sort: undefined },
       { terms: asked.runs.flatMap((run) => run.words), exact, any: true }),
     cost(scope, words, syllables = false) {
-      return scope.reduce((sum, shard) => sum + (loaded.has(shard.name) ? 0 : shard.count ?? 0)
+      return scope.reduce((sum, shard) => sum + (loaded.has(shard.name) ? 0 : (shard.count ?? 0) / 2)
         + Math.max(1, words) * (shard.count ?? 0) * (syllables ? ENTRY_BYTES / shard.b
           : ENTRY_BYTES / shard.b + TITLE_BYTES / shard.t), 0);
     },
