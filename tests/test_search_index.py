@@ -84,7 +84,7 @@ def test_an_article_s_record_holds_its_text_filters_and_what_its_result_shows(pr
     site = project(FILES)
     loaded = load(load_config(site.root), BuildOptions(), jobs=1)
     record = article_record(loaded.site.articles["content/tin-tuc/2021/ha-giang.md"], loaded.site, loaded.provinces,
-                            "")
+                            "", "vi")
     # a former province is also filed under today's
     assert dict(record.filters) == {"province": ("Hà Giang", "Tuyên Quang"), "topic": ("Chuyển đổi số",),
                                     "section": ("Tin tức",), "year": ("2021",)}

@@ -30,8 +30,9 @@ def thumbnail(article: Article, pictures: Mapping[str, Picture]) -> str:
 
 def site_inputs(config: Config, provinces_bytes: bytes) -> str:
     """What records read of the site's settings besides the articles: names of sections and topics,
-    the paths of URLs, the time zone of dates, the province list."""
-    return cache.fingerprint(config.sections, config.topics, config.paths, config.timezone_name, provinces_bytes)
+    the paths of URLs, the time zone and language of dates, the province list."""
+    return cache.fingerprint(config.sections, config.topics, config.paths, config.timezone_name, config.language,
+                             provinces_bytes)
 
 
 def engine_facts(shards: list[Shard]) -> list[dict[str, Any]]:
@@ -55,12 +56,12 @@ def tasks(shards: list[Shard], site: Site, config: Config, provinces_bytes: byte
 
 
 def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture], digests: Mapping[str, bytes],
-            replaced: Mapping[str, tuple[bytes, Article]]) -> engine.Sources:
+            replaced: Mapping[str, tuple[bytes, Article]], language: str) -> engine.Sources:
     """Each article's record, its source's digest, and its text before an edit (from the parse cache)."""
 
     def record(key: str) -> Record:
         article = site.articles[key]
-        return article_record(article, site, provinces, thumbnail(article, pictures))
+        return article_record(article, site, provinces, thumbnail(article, pictures), language)
 
     def previous(key: str) -> tuple[str, tuple[str, ...]] | None:
         found = replaced.get(key)
@@ -111,7 +112,8 @@ class Indexer:
             yield None
             return
         indexer = cls(tasks(loaded.shards, loaded.site, config, provinces_bytes, loaded.digests, loaded.pictures),
-                      sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced),
+                      sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced,
+                              config.language),
                       config.root, jobs)
         try:
             yield indexer

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bantin.content.model import Article, Site
-from bantin.language.dates import vietnamese_date
+from bantin.language.dates import date_in
 from bantin.language.provinces import ProvinceList
 from bantin.markup.markdown import plain_text
 
@@ -39,17 +39,18 @@ class Record:
                         if part)
 
 
-def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str) -> Record:
+def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str, language: str) -> Record:
     """An article as a search result: its title, lead and body text, and its province's name (a reader who
     types "Đắk Lắk" finds what is filed under it); filed under its province (and the one it is part of
-    today), topic, section, year and tags; its date, province and cover (`thumbnail`, a site path) shown."""
+    today), topic, section, year and tags; its date (as the site's `language` prints it, as its pages do),
+    province and cover (`thumbnail`, a site path) shown."""
     province = site.provinces[article.province]
     today = provinces.by_slug[article.province].part_of
     province_names = (province.name,) if today == province.slug else (province.name, site.provinces[today].name)
     filters = (("province", province_names), ("topic", (article.topic,)),
                ("section", (site.sections[article.section].name,)), ("year", (str(article.year),)),
                ("tag", article.tags))
-    shown = [("date", vietnamese_date(article.date)), ("province", province.name)]
+    shown = [("date", date_in(language, article.date)), ("province", province.name)]
     if article.image:
         shown += [("image", thumbnail or article.image), ("image_alt", article.image_alt)]
     own = article_parts(article)
