@@ -106,3 +106,25 @@ def test_a_scan_read_by_ocr_is_found(site, chromium):
         pytest.skip("Tesseract with Vietnamese data is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
     [scan] = found(chromium, origin, "cử đại biểu tham dự Hội thảo")
     assert scan["href"] == "/tai-lieu/cong-van-scan.pdf#page=1"
+
+
+def test_with_pagefind_as_the_engine_the_documents_are_found_the_same(chromium, tmp_path):
+    """[search] engine = "pagefind": the articles' engine searches the documents' shards too (with bantin's
+    own index, the default, a Pagefind engine of their own does: the tests above)."""
+    pages = [[f"Trang {n}: Báo cáo tổng kết hoạt động năm 2024", "Nội dung chung của các trang."] for n in range(1, 31)]
+    pages[26].append("Quỹ hỗ trợ sáng kiến cộng đồng vùng biên giới được thành lập.")
+    files: dict[str, object] = {
+        "content/tai-lieu/bao-cao-2024.pdf": write_pdf(tmp_path / "r.pdf", pages).read_bytes(),
+        "content/bao-cao/tai-lieu.md": article("Tài liệu của Liên hiệp hội", "2024-06-01",
+                                               body="[Báo cáo tổng kết năm 2024](/tai-lieu/bao-cao-2024.pdf)"),
+        "content/tin-tuc/tin.md": article("Tin hoạt động", "2024-06-02", body="Một tin không có tài liệu."),
+    }
+    project = make_project(tmp_path / "site", files,
+                           SITE_TOML.replace("[sections]", '[search]\nengine = "pagefind"\n\n[sections]'))
+    project.build()
+    assert not (project.out / "search-index").exists()
+    assert sorted(path.name for path in (project.out / "pagefind").iterdir()) == ["2024-06", "tl-2024-06"]
+    with serve(project.out) as origin:
+        [result] = found(chromium, origin, "sáng kiến cộng đồng vùng biên giới")
+    assert result["href"] == "/tai-lieu/bao-cao-2024.pdf#page=27" and result["pages"] == ["27"]
+    assert result["article"] == "/bao-cao/2024/tai-lieu/"

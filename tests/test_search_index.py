@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from documents_helpers import write_pdf
 
 from bantin.builder import searching
 from bantin.builder.pipeline import BuildOptions, load
@@ -90,6 +91,21 @@ def test_an_article_s_record_holds_its_text_filters_and_what_its_result_shows(pr
                                     "section": ("Tin tức",), "year": ("2021",)}
     assert dict(record.shown) == {"date": "01/03/2021", "province": "Hà Giang"}
     assert record.text() == "Hà Giang trước sáp nhập. Đoạn đầu của bài. Đoạn thứ hai."
+
+
+def test_an_article_that_publishes_a_document_is_found_by_its_number_kind_issuer_and_summary(project, tmp_path):
+    pdf = write_pdf(tmp_path / "cv.pdf", [["Công văn về chuyển đổi số"]])
+    document = ('document:\n  number: "135/UBND-KTTH"\n  kind: "Công văn"\n  issuer: "UBND tỉnh Hà Giang"\n'
+                '  summary: "Về việc triển khai chuyển đổi số"\n  file: /van-ban/2021/135.pdf\n---\n')
+    text = article("Công văn của tỉnh", "2021-01-20", province="Hà Giang", body="Đề nghị các hội triển khai.")
+    site = project({"content/van-ban/2021/135.pdf": pdf.read_bytes(),
+                    "content/bao-cao/cong-van.md": text.replace("\n---\n", "\n" + document, 1)})
+    loaded = load(load_config(site.root), BuildOptions(), jobs=1)
+    key = "content/bao-cao/cong-van.md"
+    record = article_record(loaded.site.articles[key], loaded.site, loaded.provinces, "", "vi")
+    assert record.parts[record.shown_parts:] == ("135/UBND-KTTH", "Công văn", "UBND tỉnh Hà Giang",
+                                                 "Về việc triển khai chuyển đổi số", "Hà Giang")
+    assert "135" not in record.text()  # searched, not shown: the result's excerpt is the article's own text
 
 
 def shard_files(site: object) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ from bantin.photos.model import Picture
 from bantin.project import cache
 from bantin.project.config import Config
 from bantin.search import engine
-from bantin.search.records import Record, article_parts, article_record
+from bantin.search.records import Record, article_parts, article_record, finding_parts
 from bantin.search.shards import Shard
 
 
@@ -67,7 +67,8 @@ def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture]
         found = replaced.get(key)
         if found is None or found[1].province not in site.provinces:
             return None
-        return found[0].hex(), (*article_parts(found[1]), site.provinces[found[1].province].name)
+        before = found[1]
+        return found[0].hex(), (*article_parts(before), *finding_parts(before, site.provinces[before.province].name))
 
     return engine.Sources(record, lambda key: digests[key].hex(), previous)
 

@@ -40,10 +40,10 @@ class Record:
 
 
 def article_record(article: Article, site: Site, provinces: ProvinceList, thumbnail: str, language: str) -> Record:
-    """An article as a search result: its title, lead and body text, and its province's name (a reader who
-    types "Đắk Lắk" finds what is filed under it); filed under its province (and the one it is part of
-    today), topic, section, year and tags; its date (as the site's `language` prints it, as its pages do),
-    province and cover (`thumbnail`, a site path) shown."""
+    """An article as a search result: its title, lead and body text, and what else finds it (finding_parts:
+    its document's facts; its province's name, so a reader who types "Đắk Lắk" finds what is filed under it);
+    filed under its province (and the one it is part of today), topic, section, year and tags; its date (as
+    the site's `language` prints it, as its pages do), province and cover (`thumbnail`, a site path) shown."""
     province = site.provinces[article.province]
     today = provinces.by_slug[article.province].part_of
     province_names = (province.name,) if today == province.slug else (province.name, site.provinces[today].name)
@@ -54,10 +54,18 @@ def article_record(article: Article, site: Site, provinces: ProvinceList, thumbn
     if article.image:
         shown += [("image", thumbnail or article.image), ("image_alt", article.image_alt)]
     own = article_parts(article)
-    return Record(article.key, article.url, article.title, (*own, province.name), len(own),
+    return Record(article.key, article.url, article.title, (*own, *finding_parts(article, province.name)), len(own),
                   tuple((kind, values) for kind, values in filters if values), tuple(shown))
 
 
 def article_parts(article: Article) -> tuple[str, ...]:
     """The text of an article that is searched: its title, lead and body, as plain text."""
     return article.title, article.lead, plain_text(article.body_html)
+
+
+def finding_parts(article: Article, province_name: str) -> tuple[str, ...]:
+    """What else finds an article, searched but not shown: the facts of the official document it publishes
+    (its number, "135/UBND-KTTH", kind, issuer and summary, however a layout shows them), its province's name."""
+    document = article.document
+    facts = (document.number, document.kind, document.issuer, document.summary) if document else ()
+    return (*(fact for fact in facts if fact), province_name)
