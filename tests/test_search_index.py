@@ -17,18 +17,10 @@ from bantin.project.config import load_config
 from bantin.search import engine, postings
 from bantin.search.records import article_record
 
-from conftest import SITE_TOML, article, photo
+from conftest import SITE_TOML, article
 from html_helpers import Page
+from test_search import FILES  # the same small site as the Pagefind engine's tests
 
-FILES = {
-    "content/anh/bia.jpg": photo(),
-    "content/tin-tuc/2023/dak-lak.md": article(
-        "Đổi mới ở Đắk Lắk", "2023-05-10", province="Đắk Lắk", tags=["Đổi mới", "Hội thảo"],
-        body="Trí thức Đắk Lắk bàn về đổi mới.", image="/anh/bia.jpg", image_alt='"Ảnh bìa"',
-        summary='"Lời dẫn của bài."', author='"Ngọc Ánh"'),
-    "content/tin-tuc/2021/ha-giang.md": article("Hà Giang trước sáp nhập", "2021-03-01", province="Hà Giang"),
-    "content/bao-cao/2016/cu.md": article("Báo cáo năm 2016", "2016-12-30", province="Sơn La"),
-}
 SHARDED = SITE_TOML + "\n[search]\nshard_years = 5\n"
 
 
