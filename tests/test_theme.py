@@ -61,7 +61,7 @@ def test_a_site_asset_replaces_the_theme_asset_of_its_name(project):
     scripts = [s["attrs"]["src"] for s in page.find_all("script") if "src" in s["attrs"]]
     assert any(src.startswith("/assets/js/site.") for src in scripts)  # the theme's script is still there
     assert sorted(p.name.split(".")[0] for p in (site.out / "assets").rglob("*.*")) == [
-        "own", "search", "search-documents", "site", "site"]
+        "own", "search", "search-documents", "search-pagefind", "search-worker", "site", "site"]
 
 
 def test_a_note_in_layouts_or_assets_is_not_published(project):

@@ -44,7 +44,7 @@ from bantin.project.config import Config
 from bantin.project.inputs import check_file, input_files, project_relative
 from bantin.search import engine
 from bantin.search.documents import DocumentEntry
-from bantin.search.index import article_words, bundle_files, index_site, page_digest
+from bantin.search.index import article_words, bundle_files, document_shards, index_site, page_digest
 from bantin.search.shards import IndexReport, Shard, plan_shards, shard_facts
 from bantin.theme.copies import upgrade_warnings
 from bantin.theme.files import asset_files
@@ -334,11 +334,14 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         shards = then.shards
         if options.search:
             own = indexer is not None  # bantin's own index ([search] engine = "bantin")
-            search, shards, indexed = (index_articles(loaded, config, then, stage, indexer, progress, cancelled, copier)
-                                       if indexer is not None else (None, {}, {}))
+            # with it, Pagefind's documents' shards come after its shards, told in one count
+            later = len(document_shards(loaded.shards, loaded.search_documents)) if own else 0
+            search, shards, indexed = (index_articles(loaded, config, then, stage, indexer, progress, cancelled, copier,
+                                                      later) if indexer is not None else (None, {}, {}))
             if not own or loaded.search_documents:  # Pagefind: the article pages, or the documents' only
                 found, bundles, placed = index_pages(loaded, config, then, stage, pages, own, jobs, progress, cancelled,
-                                                     copier, options.verify, damaged)
+                                                     copier, options.verify, damaged,
+                                                     len(indexer.tasks) if indexer is not None else 0)
                 search = found if search is None else IndexReport(
                     search.shards + found.shards, search.indexed + found.indexed, search.seconds + found.seconds)
                 shards, indexed = {**shards, **bundles}, {**indexed, **placed}
@@ -412,19 +415,19 @@ def _site_size(config: Config) -> int:
 
 
 def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, indexer: searching.Indexer,
-                   progress: Progress | None, cancelled: Cancel | None, copier: Copier
+                   progress: Progress | None, cancelled: Cancel | None, copier: Copier, later: int = 0
                    ) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
     """bantin's search index (bantin/search/engine.py): the shards brought up to date in
     .bantin-cache/search-index/ by the indexer's workers (started with the build), and their changed files
     placed in the staging folder. Returns the report, each shard's version, and the ledger's entries of the
-    index's files."""
+    index's files. Progress counts `later` shards more, indexed after these (the documents')."""
     started = time.perf_counter()
     tasks = indexer.tasks
     entries: dict[str, ledger.Entry] = {}
     made = []
     for done, result in enumerate(indexer.results(cancelled), start=1):
         if progress:
-            progress("index", done, len(tasks))
+            progress("index", done, len(tasks) + later)
         if result.made != "kept":
             made.append(result.name)
         for path, (digest, size) in result.files.items():  # their digests known: no file read again
@@ -442,12 +445,13 @@ def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Pat
 
 def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, pages: dict[str, ledger.Entry],
                 documents_only: bool, jobs: int, progress: Progress | None, cancelled: Cancel | None, copier: Copier,
-                verify: bool, damaged: list[str]) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
+                verify: bool, damaged: list[str], before: int = 0
+                ) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
     """Pagefind's index ([search] engine = "pagefind"): of the article pages, and, with either engine, of the
     documents' shards (bantin/search/documents.py: a document's result names the pages that match); with
     `documents_only`, those alone (bantin's own index holds the articles). Returns the report, each shard's
     bundle, and the ledger's entries of its files, placed in the staging folder (checked: a damaged bundle
-    or document text is made again)."""
+    or document text is made again). Progress counts after `before` shards told already (bantin's own)."""
     page_of = {o.key: o.path for o in loaded.outputs if o.kind == Kind.ARTICLE}
     # the page as Pagefind reads it, and the source its hidden words come from (a layout may not show them all)
     search_digests = {key: (pages[path].search or b"") + loaded.digests[key] for key, path in page_of.items()}
@@ -462,8 +466,8 @@ def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, 
                 report, bundles = index_site(
                     config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
                     page_of, search_digests, lambda key: article_words(loaded.site.articles[key]), cancelled,
-                    functools.partial(progress, "index") if progress else None, jobs,
-                    loaded.search_documents, functools.partial(_document_text, loaded, config),
+                    (lambda done, total: progress("index", before + done, before + total)) if progress else None,
+                    jobs, loaded.search_documents, functools.partial(_document_text, loaded, config),
                     articles=not documents_only)
                 return bundles
             except documents.TextDamaged as bad:  # a miss: the document is read again, its shard indexed
