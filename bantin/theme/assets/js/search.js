@@ -192,14 +192,17 @@ let documentsModule;
 // The documents' shards are Pagefind's whatever the articles' engine (a document's result names the pages that
 // match, positions bantin's index does not keep): with bantin's index, a Pagefind engine of their own, loaded
 // when the reader first asks for them. What searching them costs, as search-pagefind.js estimates a shard it
-// has not loaded: its metadata (14 bytes a record) and a chunk (7 KB) a word.
+// has not loaded: its metadata (14 bytes a record) and a chunk (7 KB) a word; and, the first time with
+// bantin's index, Pagefind's worker and WebAssembly (81 KB gzipped, measured by bench/search.py).
 let documentsEngineMade = null;
 function documentsEngine() {
   documentsEngineMade ??= root.dataset.engine === "pagefind" ? engine()
     : import(root.dataset.pagefindEngine).then((module) => module.createEngine({ base, lang, shards: documentPartsOf(shards) }));
   return documentsEngineMade;
 }
-const documentsCost = (scope, words) => scope.reduce((sum, shard) => sum + shard.count * 14 + words * 7 * 1024, 0);
+const PAGEFIND_CODE = 81 * 1024;
+const documentsCost = (scope, words) => scope.reduce((sum, shard) => sum + shard.count * 14 + words * 7 * 1024,
+  documentsEngineMade || root.dataset.engine === "pagefind" ? 0 : PAGEFIND_CODE);
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
