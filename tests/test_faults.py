@@ -148,14 +148,16 @@ def test_a_byte_flipped_in_the_parse_cache_is_a_miss_said_once(project, tmp_path
     assert not any("damaged" in str(w) for w in site.build().warnings)  # said once
 
 
-def test_nothing_in_the_site_shares_a_file_with_the_cache_and_either_side_is_repaired(project, tmp_path):
+@pytest.mark.parametrize("engine", ["bantin", "pagefind"])
+def test_nothing_in_the_site_shares_a_file_with_the_cache_and_either_side_is_repaired(project, tmp_path, engine):
     """Before: photos' variants and search files were hard links to the cache: a change to one changed the
-    other, went live at once, and no build repaired it."""
+    other, went live at once, and no build repaired it. Either search engine's files ([search] engine)."""
     site = project({**articles(4), "content/tin-tuc/2023/anh.md": article(
         "Bài có ảnh", "2023-06-01", image="/anh/2023/hoi-thao.jpg"), "content/anh/2023/hoi-thao.jpg": photo(640, 480)},
-        ENGLISH + SITE_TOML)
+        ENGLISH + SITE_TOML + f'\n[search]\nengine = "{engine}"\n')
     site.build()
-    copies = [p for p in site.out.rglob("*") if p.is_file() and ("anh/" in p.as_posix() or "pagefind" in p.parts)]
+    index = "pagefind" if engine == "pagefind" else "search-index"
+    copies = [p for p in site.out.rglob("*") if p.is_file() and ("anh/" in p.as_posix() or index in p.parts)]
     assert copies and all(p.stat().st_nlink == 1 for p in copies)
     variant = next(site.out.glob("anh/2023/hoi-thao.*.webp"))
     cached = next((site.root / ".bantin-cache" / "images").rglob(variant.name.split(".", 1)[1]))  # 480.TOKEN.webp
@@ -168,9 +170,14 @@ def test_nothing_in_the_site_shares_a_file_with_the_cache_and_either_side_is_rep
     # the cache's file spoiled (and the site's gone, so it is copied again): found, made again, said
     cached.write_bytes(b"spoiled too")
     variant.unlink()
-    shard = next((site.root / ".bantin-cache" / "search").glob("*/pagefind-entry.json"))
-    shard.write_text("{}")
-    (site.out / "pagefind" / shard.parent.name.rsplit("-", 1)[0] / "pagefind-entry.json").unlink()
+    if engine == "pagefind":
+        shard = next((site.root / ".bantin-cache" / "search").glob("*/pagefind-entry.json"))
+        shard.write_text("{}")
+        (site.out / "pagefind" / shard.parent.name.rsplit("-", 1)[0] / "pagefind-entry.json").unlink()
+    else:  # bantin's index: a shard's file in the cache other than its state says
+        shard = next((site.root / ".bantin-cache" / "search-index").glob("*/docs.bin"))
+        shard.write_bytes(b"spoiled")
+        (site.out / "search-index" / shard.parent.name / "docs.bin").unlink()
     report = site.build()
     damaged = [str(w) for w in report.warnings if "damaged" in str(w)]
     assert len(damaged) == 2 and any("images" in w for w in damaged) and any("search" in w for w in damaged)

@@ -305,7 +305,7 @@ def test_a_page_s_fragment_keeps_its_name_when_a_newer_article_joins_its_shard(p
     """Pagefind reads the copies under names given by their place in the shard; each fragment is then
     named by its page's own text: a new article renames no other page's fragment (a deploy sends one)."""
     site = project({f"content/tin-tuc/2023/bai-{n}.md": article(f"Bài số {n} ở Sơn La", f"2023-05-1{n}",
-                                                                 province="Sơn La") for n in range(4)})
+                                                                 province="Sơn La") for n in range(4)}, PAGEFIND)
     site.build()
 
     def fragments() -> dict[str, tuple[str, str]]:

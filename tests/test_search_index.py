@@ -195,6 +195,21 @@ def test_a_correction_rewrites_only_the_buckets_of_the_words_it_changes_and_equa
     assert shard_files(clean) == after
 
 
+def test_a_correction_never_patches_a_bucket_damaged_in_the_cache(project, tmp_path):
+    """Every bucket of the shard spoilt in .bantin-cache/ (the site's copies are fine): the correction
+    that would patch some of them makes the shard whole instead, the same bytes as a clean build."""
+    site = project({**many(200), **FILES}, SHARDED)
+    site.build()
+    for bucket in (engine.shard_folder(site.root, "2020-2022") / "b").iterdir():
+        bucket.write_bytes(b"\x1f\x8b spoiled")
+    path = site.root / "content/tin-tuc/2021/bai-17.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nĐính chính: một câu thêm.\n", encoding="utf-8")
+    site.build()
+    clean = project_copy(site, tmp_path / "clean")
+    clean.build()
+    assert shard_files(clean) == shard_files(site)
+
+
 def project_copy(site: object, root: Path) -> object:
     """The project's content and settings in a new folder, without its output or cache."""
     from conftest import Project

@@ -337,7 +337,7 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
             # with it, Pagefind's documents' shards come after its shards, told in one count
             later = len(document_shards(loaded.shards, loaded.search_documents)) if own else 0
             search, shards, indexed = (index_articles(loaded, config, then, stage, indexer, progress, cancelled, copier,
-                                                      later) if indexer is not None else (None, {}, {}))
+                                                      damaged, later) if indexer is not None else (None, {}, {}))
             if not own or loaded.search_documents:  # Pagefind: the article pages, or the documents' only
                 found, bundles, placed = index_pages(loaded, config, then, stage, pages, own, jobs, progress, cancelled,
                                                      copier, options.verify, damaged,
@@ -415,32 +415,58 @@ def _site_size(config: Config) -> int:
 
 
 def index_articles(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, indexer: searching.Indexer,
-                   progress: Progress | None, cancelled: Cancel | None, copier: Copier, later: int = 0
-                   ) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
+                   progress: Progress | None, cancelled: Cancel | None, copier: Copier, damaged: list[str],
+                   later: int = 0) -> tuple[IndexReport, dict[str, str], dict[str, ledger.Entry]]:
     """bantin's search index (bantin/search/engine.py): the shards brought up to date in
     .bantin-cache/search-index/ by the indexer's workers (started with the build), and their changed files
-    placed in the staging folder. Returns the report, each shard's version, and the ledger's entries of the
-    index's files. Progress counts `later` shards more, indexed after these (the documents')."""
+    copied into the staging folder, each checked against the digest its shard recorded: a shard whose
+    file differs is damaged (said in `damaged`), made whole again and copied again. Returns the report,
+    each shard's version, and the ledger's entries of the index's files. Progress counts `later` shards
+    more, indexed after these (the documents')."""
     started = time.perf_counter()
-    tasks = indexer.tasks
+    tasks = {task.name: task for task in indexer.tasks}
     entries: dict[str, ledger.Entry] = {}
     made = []
     for done, result in enumerate(indexer.results(cancelled), start=1):
         if progress:
             progress("index", done, len(tasks) + later)
+        placed = _place_shard(config.root, stage, then, result, copier)
+        if placed is None:  # the cache's shard damaged: made again from its records, in this process
+            folder = engine.shard_folder(config.root, result.name)
+            damaged.append(project_relative(folder, config.root))
+            shutil.rmtree(folder, ignore_errors=True)
+            result = engine.update_shard(tasks[result.name], indexer.sources, folder)
+            placed = _place_shard(config.root, stage, then, result, copier)
+            if placed is None:
+                raise _damaged_again([folder], config.root)
         if result.made != "kept":
             made.append(result.name)
-        for path, (digest, size) in result.files.items():  # their digests known: no file read again
-            entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
-            placed = f"{engine.OUTPUT_DIR}/{result.name}/{path}"
-            if then.files.get(placed, _NO_FILE).digest != entry.digest:  # a copy: the site and the cache share no file
-                source = engine.shard_folder(config.root, result.name) / path
-                copier.copy(stage, placed, source, source.read_bytes())
-            entries[placed] = entry
-    engine.drop_unplanned(config.root, {task.name for task in tasks})
-    made.sort(key=[task.name for task in tasks].index)
+        entries.update(placed)
+    engine.drop_unplanned(config.root, set(tasks))
+    made.sort(key=list(tasks).index)
     return (IndexReport(len(tasks), tuple(made), time.perf_counter() - started),
-            {task.name: task.version for task in tasks}, entries)
+            {task.name: task.version for task in tasks.values()}, entries)
+
+
+def _place_shard(root: Path, stage: Path, then: ledger.Ledger, result: engine.Result,
+                 copier: Copier) -> dict[str, ledger.Entry] | None:
+    """The ledger's entries of a shard's files, those the output lacks copied in (a copy: the site and the
+    cache share no file); None when one of them is not the file its shard recorded (gone, or other bytes)."""
+    folder = engine.shard_folder(root, result.name)
+    entries = {}
+    for path, (digest, size) in result.files.items():  # their digests known: no file the output has read again
+        entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
+        placed = f"{engine.OUTPUT_DIR}/{result.name}/{path}"
+        if then.files.get(placed, _NO_FILE).digest != entry.digest:
+            try:
+                data = (folder / path).read_bytes()
+            except FileNotFoundError:
+                return None
+            if cache.file_digest(data) != entry.digest:
+                return None
+            copier.copy(stage, placed, folder / path, data)
+        entries[placed] = entry
+    return entries
 
 
 def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, pages: dict[str, ledger.Entry],

@@ -321,7 +321,10 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
             touched_titles[title_bucket(word, titles)].setdefault(word, {})[number] = word in new_titles
     for bucket, updates in touched.items():
         path = f"b/{bucket}.bin"
-        entries = postings.decode_bucket((folder / path).read_bytes())
+        data = _as_recorded(folder, path, state)
+        if data is None:
+            return None
+        entries = postings.decode_bucket(data)
         for entry, weights in updates.items():
             merged = dict(zip(*entries.get(entry, ([], b"")), strict=True)) | weights
             kept = sorted(number for number, weight in merged.items() if weight)
@@ -332,7 +335,10 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
         files[path] = postings.encode_bucket(entries.items())
     for bucket, updates in touched_titles.items():
         path = f"t/{bucket}.bin"
-        found = postings.decode_titles((folder / path).read_bytes())
+        data = _as_recorded(folder, path, state)
+        if data is None:
+            return None
+        found = postings.decode_titles(data)
         for word, numbers in updates.items():
             now = (set(found.get(word, ())) - {n for n, has in numbers.items() if not has}) | {
                 n for n, has in numbers.items() if has}
@@ -377,6 +383,16 @@ def fragment(record: Record) -> bytes:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _as_recorded(folder: Path, path: str, state: dict[str, Any]) -> bytes | None:
+    """A shard's file as its state recorded it, or None: changed or gone since (a damaged cache is never
+    patched: the shard is made whole)."""
+    try:
+        data = (folder / path).read_bytes()
+    except FileNotFoundError:
+        return None
+    return data if _digest(data) == state["files"].get(path, ("",))[0] else None
 
 
 def _digest(data: bytes) -> str:
