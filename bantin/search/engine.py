@@ -400,7 +400,7 @@ def _digest(data: bytes) -> str:
 
 
 def _write(folder: Path, path: str, data: bytes) -> str:
-    """Write a file as a new one (a hard link to the old one in the output keeps the old bytes); its digest."""
+    """Write a file as a new one (whoever reads the old one keeps its bytes); its digest."""
     target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
