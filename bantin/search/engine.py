@@ -319,12 +319,14 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
                 touched[entry[0] & (buckets - 1)].setdefault(entry, {})[number] = weight
         for word in old_titles ^ new_titles:
             touched_titles[title_bucket(word, titles)].setdefault(word, {})[number] = word in new_titles
+    # the files to patch, each as its state recorded it: one that is not is never patched (made whole)
+    paths = [f"b/{bucket}.bin" for bucket in touched] + [f"t/{bucket}.bin" for bucket in touched_titles]
+    recorded = {path: _as_recorded(folder, path, state) for path in paths}
+    if None in recorded.values():
+        return None
     for bucket, updates in touched.items():
         path = f"b/{bucket}.bin"
-        data = _as_recorded(folder, path, state)
-        if data is None:
-            return None
-        entries = postings.decode_bucket(data)
+        entries = postings.decode_bucket(recorded[path])
         for entry, weights in updates.items():
             merged = dict(zip(*entries.get(entry, ([], b"")), strict=True)) | weights
             kept = sorted(number for number, weight in merged.items() if weight)
@@ -335,10 +337,7 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
         files[path] = postings.encode_bucket(entries.items())
     for bucket, updates in touched_titles.items():
         path = f"t/{bucket}.bin"
-        data = _as_recorded(folder, path, state)
-        if data is None:
-            return None
-        found = postings.decode_titles(data)
+        found = postings.decode_titles(recorded[path])
         for word, numbers in updates.items():
             now = (set(found.get(word, ())) - {n for n, has in numbers.items() if not has}) | {
                 n for n, has in numbers.items() if has}
