@@ -203,6 +203,6 @@ def test_the_readme_s_start_your_own_site_works_as_written(repository, tmp_path)
     prefix = tmp_path / "bantin-env"
     assert not (prefix / "pyvenv.cfg").read_text().count("include-system-site-packages = true")  # container-like
     site = tmp_path / "lhh-hatinh"
-    assert (site / "_site" / "index.html").is_file() and (site / "_site" / "pagefind").is_dir()
+    assert (site / "_site" / "index.html").is_file() and (site / "_site" / "search-index").is_dir()  # its search index
     assert "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Hà Tĩnh" in (site / "_site/index.html").read_text("utf-8")
     assert (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1].startswith(f"bantin @ {address}@")
