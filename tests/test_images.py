@@ -168,6 +168,13 @@ def test_check_finds_a_photo_cut_short_as_the_build_would(project, capsys):
     assert "content/tin-tuc/2023/anh.md:10: [body] không dùng được ảnh /anh/cut.jpg: không đọc được" in said, said
 
 
+def test_a_photo_with_a_phone_s_trailer_after_its_end_is_read_whole(project, capsys):
+    """Some phones append data after the JPEG's end marker: such a file is decoded to be sure, and passes."""
+    site = project({**photo_article("Đoạn đầu.\n\n![Ảnh](/anh/duoi.jpg)"),
+                    "content/anh/duoi.jpg": photo(800, 600) + b"SEFH" + bytes(40)})
+    assert main(["check", "--root", str(site.root)]) == 0, capsys.readouterr().err
+
+
 def test_check_reports_a_missing_photo_and_missing_can_be_a_warning(project, capsys):
     site = project(photo_article("![Không có](/anh/khong-co.jpg)"))
     assert main(["check", "--root", str(site.root)]) == 1

@@ -87,7 +87,8 @@ def read_facts(path: Path) -> ImageFacts:
         raise ImageUnreadable(_reason(exc)) from None
     if width * height > MAX_PIXELS:
         raise ImageUnreadable(Text("{width}×{height} pixels is too large to process", width=width, height=height))
-    _decode(image)
+    if not _ends_whole(data, image.format or ""):
+        _decode(image)
     orientation = orientation if orientation in range(1, 9) else 1
     if orientation in _ROTATED:
         width, height = height, width
@@ -96,9 +97,21 @@ def read_facts(path: Path) -> ImageFacts:
     return ImageFacts(digest, width, height, image.format or "", orientation, alpha, frames > 1, len(data))
 
 
+# How a whole file of a format ends: a JPEG's end-of-image marker, a PNG's IEND chunk with its CRC.
+_ENDINGS = {"JPEG": b"\xff\xd9", "MPO": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}
+
+
+def _ends_whole(data: bytes, kind: str) -> bool:
+    """Whether the file ends as a whole one of its format does (trailing zero padding allowed): an upload
+    cut short does not. Files that end otherwise (a phone's trailer after the JPEG, another format) are
+    decoded to be sure."""
+    ending = _ENDINGS.get(kind)
+    return ending is not None and data.rstrip(b"\0").endswith(ending)
+
+
 def _decode(image: Image.Image) -> None:
-    """Decode the photo once, so that `check` finds what the build would (a file cut short by an upload
-    from a phone reads its header fine); a JPEG at an eighth of its size, which reads every part of it."""
+    """Decode the photo, so that `check` finds what the build would (a file cut short by an upload from a
+    phone reads its header fine); a JPEG at an eighth of its size, which reads every part of it."""
     try:
         if image.format == "JPEG":
             image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
