@@ -220,15 +220,27 @@ KILL_IN_COMMIT = """
 """
 
 
-@pytest.mark.parametrize("moment", ["moving files in", "committing"])
+KILL_IN_LEDGER_PARTS = """
+    import os, signal
+    from bantin.project import cache
+    real = cache.save
+    def save(root, name, *args):
+        if name.startswith("output.sources"):  # the ledger's files and answers stored, its sources and head not
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(root, name, *args)
+    cache.save = save
+"""
+
+
+@pytest.mark.parametrize("moment", ["moving files in", "writing the ledger's parts", "committing"])
 def test_a_build_killed_while_it_moves_files_in_is_rolled_back_by_the_next(project, tmp_path, moment):
     """Before: a build killed while moving files in, then the new article deleted: its page stayed, and the
     home page and feed still listed it after two more builds; _site.staging*/previous-PID stayed."""
     site = project(articles(12), ENGLISH + SITE_TOML)
     site.build()
     site.write({"content/tin-tuc/2024/moi.md": article("Bài mới sẽ bị xóa", "2024-02-01", province="Sơn La")})
-    killed = run_build(site.root, prelude=KILL_AFTER_MOVES.format(count=3) if moment == "moving files in"
-                       else KILL_IN_COMMIT)
+    killed = run_build(site.root, prelude={"moving files in": KILL_AFTER_MOVES.format(count=3),
+                                           "writing the ledger's parts": KILL_IN_LEDGER_PARTS}.get(moment, KILL_IN_COMMIT))
     assert killed.returncode == -signal.SIGKILL
     assert (site.root / ".bantin-cache" / "journal.json").is_file()  # the intent was recorded first
     (site.root / "content/tin-tuc/2024/moi.md").unlink()

@@ -63,13 +63,23 @@ class Ledger:
     # a deploy sends only a build made for the address it publishes at
     base_url: str = ""
     stamps: dict[str, int] = field(default_factory=dict)  # output path -> its mtime_ns as written (verify)
-    files_store: tuple[int, int, int] | None = None  # (inode, size, mtime_ns) of the FILES store saved with it
+    # (inode, size, mtime_ns) of the FILES store's files saved with it
+    files_store: tuple[tuple[int, int, int] | None, ...] | None = None
+    parts: dict[str, str] = field(default_factory=dict)  # the head's record: each part's store -> its state's token
+    # each part's store as read (cache.Entries), so that a save writes what changed: not compared, not stored
+    stores: dict[str, cache.Entries] = field(default_factory=dict, compare=False, repr=False)
 
 
 EMPTY = Ledger({}, {}, {}, None)  # what a cold build starts from
-STORE = "output"  # .bantin-cache/output.pickle
+# The ledger is kept in .bantin-cache/ as a head (output.pickle: the address, the shards and the token of
+# each part's state; stored last, it is the build's commit, bantin/builder/journal.py) and its four large
+# dicts, each a store of entries written by the change (cache.load_entries): a new article rewrites a few
+# hundred entries, not the record of every file. A part whose state is not the one its head names (a
+# build killed between them, a damaged file) makes the whole ledger absent: the site is built whole.
+STORE = "output"  # .bantin-cache/output.pickle, the head
+PARTS = ("files", "answers", "sources", "stamps")  # .bantin-cache/output.files.pickle, ...
 # .bantin-cache/output-files.pickle: path -> (role, digest, size, mtime_ns) of the same build, what a
-# deploy reads (a tenth of the ledger's load time: no record of what each page read)
+# deploy reads (a tenth of the ledger's load time: no record of what each page read); written by the change too
 FILES = "output-files"
 Files = dict[str, tuple[Role, bytes, int, int]]
 ADDRESS = "output-address"  # .bantin-cache/output-address.pickle: the base_url of the same build
@@ -84,18 +94,33 @@ def key(output_dir: Path) -> str:
 def load(root: Path, key: str, damaged: cache.Damaged | None = None) -> Ledger | None:
     """The ledger of the last build, or None when there is none (the site is then built whole).
     What the output folder holds now is for `verify` to say."""
-    ledger = cache.load(root, STORE, key, damaged)
-    return ledger if isinstance(ledger, Ledger) else None
+    head = cache.load(root, STORE, key, damaged)
+    if not isinstance(head, Ledger):
+        return None
+    stores = {part: cache.load_entries(root, f"{STORE}.{part}", key, damaged) for part in PARTS}
+    if any(head.parts.get(part) != store.token or not store.token for part, store in stores.items()):
+        return None
+    stores[FILES] = cache.load_entries(root, FILES, key, damaged)  # written by the change, with the ledger
+    files, answers, sources, stamps = (stores[part].values for part in PARTS)
+    return dataclasses.replace(head, files=files, answers=answers, sources=sources, stamps=stamps, stores=stores)
 
 
 def save(root: Path, key: str, ledger: Ledger) -> Ledger:
-    """Store the ledger for the next build, and its files and address for deploys (first: the ledger is the
+    """Store the ledger for the next build, and its files and address for deploys (first: the head is the
     build's commit); returns the ledger as stored (it knows the FILES store it was saved with)."""
     cache.save(root, ADDRESS, key, ledger.base_url)
-    cache.save(root, FILES, key, files_of(ledger))
-    ledger = dataclasses.replace(ledger, files_store=cache.identity(cache.store_path(root, FILES)))
-    cache.save(root, STORE, key, ledger)
-    return ledger
+    cache.save_entries(ledger.stores.get(FILES) or cache.Entries(root, FILES, key, {}, ""), files_of(ledger))
+    stores = {part: cache.save_entries(ledger.stores.get(part) or cache.Entries(root, f"{STORE}.{part}", key, {}, ""),
+                                       getattr(ledger, part)) for part in PARTS}
+    head = dataclasses.replace(ledger, files={}, answers={}, sources={}, stamps={}, stores={},
+                               files_store=_files_identity(root), parts={part: s.token for part, s in stores.items()})
+    cache.save(root, STORE, key, head)
+    return dataclasses.replace(ledger, files_store=head.files_store, parts=head.parts, stores=stores)
+
+
+def _files_identity(root: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """What tells the FILES store saved from another, without reading it: its files' inodes, sizes and times."""
+    return tuple(cache.identity(cache.store_path(root, name)) for name in (FILES, FILES + cache.DELTA))
 
 
 def files_of(ledger: Ledger) -> Files:
@@ -106,15 +131,16 @@ def files_of(ledger: Ledger) -> Files:
 
 def files_store_intact(root: Path, ledger: Ledger) -> bool:
     """Is the FILES store the one saved with this ledger (not removed, replaced or edited since)?"""
-    return ledger.files_store is not None and cache.identity(cache.store_path(root, FILES)) == ledger.files_store
+    return ledger.files_store is not None and _files_identity(root) == ledger.files_store
 
 
 def files(root: Path, key: str, output_dir: Path) -> tuple[Files | None, frozenset[str]]:
     """The files of the output folder after the last build: path -> (role, digest, size, mtime_ns), None
     when there was no build; and the files that differ from it now (changed by hand, or gone: `verify`,
     the build's own check, so the build makes again exactly what a deploy refuses)."""
-    found = cache.load(root, FILES, key)
-    if not isinstance(found, dict) or not output_dir.is_dir():
+    stored = cache.load_entries(root, FILES, key)
+    found = stored.values
+    if not stored.token or not output_dir.is_dir():
         return None, frozenset()
     check = verify(output_dir, {path: (size, digest) for path, (_, digest, size, _) in found.items()},
                    {path: stamp for path, (_, _, _, stamp) in found.items()})

@@ -24,11 +24,11 @@ from bantin.builder.outputs import Kind, Output
 from bantin.builder.plan import SitemapEntry, output_path, plan
 from bantin.builder.render import Renderer
 from bantin.builder.write import Copier, asset_names, overlay, staging, write_bytes
-from bantin.content.assemble import assemble
+from bantin.content.assemble import RelatedMemo, assemble
 from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
 from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
-from bantin.content.related import Found
+from bantin.content.related import Answer, Document, Found
 from bantin.documents import catalogue as documents
 from bantin.documents.model import DocumentFacts
 from bantin.language.errors import BuildFailed, Cancelled, ContentError
@@ -186,11 +186,14 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.
     related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
-    previous = cache.load(config.root, "related", related_settings, damaged) if options.write else None
-    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write, previous=previous,
+    stored = cache.load_entries(config.root, "related", related_settings, damaged) if options.write else None
+    site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write,
+                                       previous=_related_memo(stored.values) if stored and stored.token else None,
                                        mapper=functools.partial(_parallel_map, jobs=jobs))
-    if memo is not None and not site_errors and memo != previous:
-        cache.save(config.root, "related", related_settings, memo)
+    if stored is not None and memo is not None and not site_errors:
+        documents_by_key, answer = memo
+        cache.save_entries(stored, {key: (document, answer.lists.get(key, ()), answer.extents.get(key, 0))
+                                    for key, document in documents_by_key.items()})
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     outputs, sitemap, plan_errors = plan(site, config, frozenset(static))
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
@@ -357,7 +360,8 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         stamps = {path: stamp for path, stamp in then.stamps.items() if path in files}
         stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
         after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
-                              config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None)
+                              config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None,
+                              parts=recorded.parts if recorded else {}, stores=recorded.stores if recorded else {})
         if (after != recorded or not ledger.files_store_intact(config.root, after)
                 or ledger.address(config.root, ledger_key) != after.base_url):  # a deploy's stores, damaged
             changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after))
@@ -373,6 +377,13 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
     return Report(len(site.articles), len(todo), len(assets) + len(loaded.static), loaded.skipped_drafts,
                   loaded.skipped_future, time.perf_counter() - started, search, changed.written, changed.removed,
                   loaded, said, encoded, repaired=tuple(sorted(repaired)))
+
+
+def _related_memo(entries: dict[str, tuple[Document, tuple[str, ...], int]]) -> RelatedMemo:
+    """Related news as the last build left it (an entry per article), as assemble() takes it."""
+    return ({key: document for key, (document, _, _) in entries.items()},
+            Answer({key: found for key, (_, found, _) in entries.items()},
+                   {key: extent for key, (_, _, extent) in entries.items()}))
 
 
 def _damage_warnings(damaged: list[str]) -> list[ContentError]:
@@ -408,9 +419,9 @@ def _repair_warnings(repaired: frozenset[str], strays: list[str], recovered: Tex
 
 def _site_size(config: Config) -> int:
     """The site's size as last built, for the full disk's message (the output folder's when unknown)."""
-    recorded = cache.load(config.root, ledger.FILES, ledger.key(config.output_dir))
-    if isinstance(recorded, dict):
-        return sum(item[2] for item in recorded.values())
+    recorded = cache.load_entries(config.root, ledger.FILES, ledger.key(config.output_dir))
+    if recorded.token:
+        return sum(item[2] for item in recorded.values.values())
     return recovery.staged_size(config.output_dir)
 
 
@@ -737,29 +748,49 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
 
     Parsed articles are kept in .bantin-cache/articles by content hash: a file read before,
     unchanged, under the same settings and bantin, is not parsed (or rendered to HTML) again.
+    A file whose size, time and inode are those it had when it was last read is not read again
+    (as git's index does; one changed within two seconds of its reading is always read).
     """
     settings = cache.fingerprint(cache.code_digest(), _parse_settings(config), _provinces_bytes(config))
-    stored: dict[str, tuple[bytes, Article]] = cache.load(config.root, "articles", settings, damaged) or {}
-    kept: dict[str, tuple[bytes, Article]] = {}
+    stored = cache.load_entries(config.root, "articles", settings, damaged)
+    before: dict[str, tuple[bytes, Article, Stamp | None]] = stored.values
+    kept: dict[str, tuple[bytes, Article, Stamp | None]] = {}
     digests: dict[str, bytes] = {}
+    stamps: dict[str, Stamp | None] = {}
+    restamped: dict[str, tuple[bytes, Article, Stamp | None]] = {}
     todo: list[Path] = []
+    now = time.time_ns()
     for path in paths:
         rel = project_relative(path, config.root)
+        hit = before.get(rel)
+        stamp = _stamp(path, now)
+        if hit is not None and stamp is not None and hit[2] == stamp:
+            kept[rel] = hit
+            continue
         digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        hit = stored.get(rel)
         if hit is not None and hit[0] == digest:
             kept[rel] = hit
+            if stamp is not None:  # its new time: stored when the store is written anyway (not after each checkout)
+                restamped[rel] = (digest, hit[1], stamp)
         else:
-            digests[rel] = digest
+            digests[rel], stamps[rel] = digest, stamp
             todo.append(path)
     articles, errors, unparsed = _parse_fresh(todo, config, provinces, jobs, progress)
     for article in articles:
-        kept[article.key] = (digests[article.key], article)
-    if todo or len(kept) != len(stored):
-        cache.save(config.root, "articles", settings, kept)
-    replaced = {key: hit for key, hit in stored.items() if kept.get(key, (None,))[0] != hit[0]}
-    return ([article for _, article in kept.values()], errors, {key: digest for key, (digest, _) in kept.items()},
-            replaced, unparsed)
+        kept[article.key] = (digests[article.key], article, stamps[article.key])
+    cache.save_entries(stored, kept, restamped)
+    replaced = {key: (hit[0], hit[1]) for key, hit in before.items() if kept.get(key, (None,))[0] != hit[0]}
+    return ([hit[1] for hit in kept.values()], errors, {key: hit[0] for key, hit in kept.items()}, replaced,
+            unparsed)
+
+
+Stamp = tuple[int, int, int]  # a file's (size, mtime_ns, inode)
+
+
+def _stamp(path: Path, now: int) -> Stamp | None:
+    """A source's size, time and inode; None when it changed too lately for them to tell (the same second)."""
+    stat = path.stat()
+    return None if stat.st_mtime_ns > now - 2_000_000_000 else (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 def _parse_settings(config: Config) -> tuple[object, ...]:

@@ -1,0 +1,133 @@
+"""The build's state in .bantin-cache/ is read whole but written by the change: a day's build writes the
+entries it changed (a store's delta), not the record of the whole archive (its base)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from bantin.project import cache
+
+from conftest import ENGLISH, SITE_TOML, Project, article
+
+
+def articles(count: int) -> dict[str, str | bytes]:
+    return {f"content/tin-tuc/2023/bai-{n:02d}.md": article(
+        f"Hội thảo số {n}", f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}T08:00:00+07:00",
+        province=("Hà Tĩnh", "Sơn La")[n % 2], tags=["Hội thảo", "Trí thức"][: 1 + n % 2],
+        body=f"Đoạn đầu của bài {n}.") for n in range(count)}
+
+
+def identities(folder: Path) -> dict[str, tuple[int, int, int] | None]:
+    """Each store file of the cache, and what tells one written from the next."""
+    return {path.name: cache.identity(path) for path in sorted(folder.glob("*.pickle"))}
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_new_article_writes_each_stores_delta_and_leaves_its_base(project, tmp_path):
+    site = project(articles(12), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    stores = site.root / ".bantin-cache"
+    bases = {name: found for name, found in identities(stores).items() if ".delta." not in name}
+    assert {"articles.pickle", "related.pickle", "output.pickle", "output.files.pickle", "output.answers.pickle",
+            "output-files.pickle"} <= bases.keys()
+
+    site.write({"content/tin-tuc/2024/moi.md": article("Bài mới ở Sơn La", "2024-02-01", province="Sơn La",
+                                                       tags=["Hội thảo"])})
+    site.build(search=False)
+    after = identities(stores)
+    kept = ("articles.pickle", "related.pickle", "output.files.pickle", "output.answers.pickle",
+            "output.sources.pickle", "output-files.pickle")
+    assert {name: after[name] for name in kept} == {name: bases[name] for name in kept}  # the bases untouched
+    assert {"articles.delta.pickle", "related.delta.pickle", "output.files.delta.pickle",
+            "output.sources.delta.pickle", "output-files.delta.pickle"} <= after.keys()
+    assert after["output.pickle"] != bases["output.pickle"]  # the head: the build's commit
+    delta = stores / "articles.delta.pickle"
+    assert delta.stat().st_size < (stores / "articles.pickle").stat().st_size  # one article, not twelve
+
+    site.build(search=False)  # nothing changed: nothing written
+    assert identities(stores) == after
+    shutil.copytree(site.root, tmp_path / "clean", ignore=shutil.ignore_patterns("_site*", ".bantin-cache"))
+    clean = Project(tmp_path / "clean")
+    clean.build(search=False)
+    assert snapshot(site.out) == snapshot(clean.out)
+
+
+def test_a_store_of_entries_reads_back_what_was_saved_and_compacts_as_its_delta_grows(tmp_path):
+    (tmp_path / cache.CACHE_DIR).mkdir()
+    stored = cache.load_entries(tmp_path, "things", "v1")
+    assert stored.values == {} and not stored.token
+    values = {f"k{n}": ("value", n) for n in range(200)}
+    stored = cache.save_entries(stored, values)
+    base = cache.store_path(tmp_path, "things")
+    delta = cache.store_path(tmp_path, "things" + cache.DELTA)
+    assert base.exists() and not delta.exists()
+
+    changed = {**values, "k1": ("changed", 1), "new": ("added", 0)}
+    del changed["k2"]
+    stored = cache.save_entries(stored, changed)
+    assert delta.exists()
+    read = cache.load_entries(tmp_path, "things", "v1")
+    assert read.values == changed and read.token == stored.token
+    assert cache.load_entries(tmp_path, "things", "v2").values == {}  # other settings: nothing is trusted
+
+    many = {key: ("rewritten", n) for n, key in enumerate(changed)}  # past 64 + 1/8 of the base
+    written = base.stat().st_mtime_ns
+    stored = cache.save_entries(read, many)
+    assert not delta.exists() and base.stat().st_mtime_ns != written
+    assert cache.load_entries(tmp_path, "things", "v1").values == many
+
+
+def test_a_delta_left_from_another_base_is_not_applied(tmp_path):
+    (tmp_path / cache.CACHE_DIR).mkdir()
+    first = cache.save_entries(cache.load_entries(tmp_path, "things", "v1"), {f"k{n}": n for n in range(10)})
+    cache.save_entries(first, {**first.values, "k0": "old delta"})
+    delta = cache.store_path(tmp_path, "things" + cache.DELTA)
+    old_delta = delta.read_bytes()
+    cache.save(tmp_path, "things", "v1", ("another base", {"k0": "new base"}))  # a base written since
+    delta.write_bytes(old_delta)
+    assert cache.load_entries(tmp_path, "things", "v1").values == {"k0": "new base"}
+
+
+def test_a_damaged_delta_makes_its_whole_store_a_miss_said_once(project):
+    site = project(articles(6), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    site.write({"content/tin-tuc/2024/moi.md": article("Tin mới ở Sơn La", "2024-03-01", province="Sơn La")})
+    site.build(search=False)
+    delta = site.root / ".bantin-cache" / "articles.delta.pickle"
+    data = bytearray(delta.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    delta.write_bytes(bytes(data))
+    site.write({"content/tin-tuc/2024/khac.md": article("Tin khác", "2024-03-02")})
+    report = site.build(search=False)
+    said = [str(w) for w in report.warnings if "damaged" in str(w)]
+    assert said == [".bantin-cache/articles.delta.pickle: the build cache held a damaged file: it was not used, "
+                    "and was made again\n    hint: if this happens again, check the disk"]
+    assert "Tin mới ở Sơn La" in site.page("/")
+    assert not any("damaged" in str(w) for w in site.build(search=False).warnings)
+
+
+def test_an_article_is_read_again_when_its_size_time_or_inode_changed(project):
+    """A source whose size, time and inode are those of its last reading is not read again; any change of
+    them, or a change in the same two seconds as the reading (the times cannot tell), is read."""
+    site = project(articles(4), ENGLISH + SITE_TOML)
+    path = site.root / "content/tin-tuc/2023/bai-00.md"
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(hour_ago, hour_ago))
+    site.build(search=False)
+    assert "Hội thảo số 0" in site.page("/")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Hội thảo số 0", "Hội nghị số 0"), encoding="utf-8")  # the same size
+    os.utime(path, ns=(hour_ago + 10**9, hour_ago + 10**9))
+    site.build(search=False)
+    assert "Hội nghị số 0" in site.page("/")
+    path.write_text(text.replace("Hội thảo số 0", "Tọa đàm số 0"), encoding="utf-8")  # just now: racy
+    site.build(search=False)
+    path.write_text(text.replace("Hội thảo số 0", "Hội luận số 0"), encoding="utf-8")  # the same second
+    site.build(search=False)
+    assert "Hội luận số 0" in site.page("/")
