@@ -241,18 +241,27 @@ def build(config: Config, options: BuildOptions, progress: Progress | None = Non
     started = time.perf_counter()
     doing = "bantin build" if options.write else "bantin check"
     with lock.project_lock(config.root / cache.CACHE_DIR, doing, wait=wait, cancelled=cancelled, waiting=waiting):
-        if not options.write:
-            return _check_only(config, options, started)
-        entries = recovery.CacheEntries.now(config.root)
         try:
-            return _build(config, options, started, progress, cancelled, previewed)
-        except Cancelled:
-            raise
-        except Exception as error:
-            entries.remove_added()  # a failed build leaves the cache no larger than it found it
-            if isinstance(error, OSError) and error.errno in recovery.DISK_FULL:
-                raise recovery.disk_full(error, config, _site_size(config)) from None
-            raise
+            if not options.write:
+                return _check_only(config, options, started)
+            return _build_or_clean_up(config, options, started, progress, cancelled, previewed)
+        finally:
+            cache.release()  # serve builds again in the same process: the old state may go
+
+
+def _build_or_clean_up(config: Config, options: BuildOptions, started: float, progress: Progress | None,
+                       cancelled: Cancel | None, previewed: frozenset[str]) -> Report:
+    """_build(); a failed one removes what it added to the cache, and a full disk is said as such."""
+    entries = recovery.CacheEntries.now(config.root)
+    try:
+        return _build(config, options, started, progress, cancelled, previewed)
+    except Cancelled:
+        raise
+    except Exception as error:
+        entries.remove_added()  # a failed build leaves the cache no larger than it found it
+        if isinstance(error, OSError) and error.errno in recovery.DISK_FULL:
+            raise recovery.disk_full(error, config, _site_size(config)) from None
+        raise
 
 
 def _check_only(config: Config, options: BuildOptions, started: float) -> Report:

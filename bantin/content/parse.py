@@ -104,11 +104,12 @@ def discover(config: Config) -> Discovery:
         return Discovery([], [], [ContentError("content", None, None, Text("no content/ folder"))])
     found = input_files(root, config.root)
     errors: list[ContentError] = list(found.errors)
+    prefix = f"{root}{os.sep}"
     for path in found.files:
-        relative = path.relative_to(root)
-        if path.suffix.lower() != ".md":
+        parts = str(path).removeprefix(prefix).split(os.sep)  # found under root: as relative_to, faster
+        if not path.name.lower().endswith(".md"):
             static.append(path)
-        elif len(relative.parts) < 2 or relative.parts[0] not in config.sections:
+        elif len(parts) < 2 or parts[0] not in config.sections:
             errors.append(ContentError(
                 project_relative(path, config.root), None, None,
                 Text("article outside a section folder"),

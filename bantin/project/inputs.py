@@ -190,6 +190,9 @@ def write_new(path: Path, data: bytes) -> None:
 
 def project_relative(path: Path, root: Path) -> str:
     """POSIX path relative to the project root (for messages and keys)."""
+    text, prefix = str(path), f"{root}{os.sep}"
+    if text.startswith(prefix) and f"{os.sep}..{os.sep}" not in text:  # as relative_to, at a tenth of its cost
+        return text[len(prefix):].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
