@@ -239,8 +239,8 @@ def test_a_build_killed_while_it_moves_files_in_is_rolled_back_by_the_next(proje
     site = project(articles(12), ENGLISH + SITE_TOML)
     site.build()
     site.write({"content/tin-tuc/2024/moi.md": article("Bài mới sẽ bị xóa", "2024-02-01", province="Sơn La")})
-    killed = run_build(site.root, prelude={"moving files in": KILL_AFTER_MOVES.format(count=3),
-                                           "writing the ledger's parts": KILL_IN_LEDGER_PARTS}.get(moment, KILL_IN_COMMIT))
+    preludes = {"moving files in": KILL_AFTER_MOVES.format(count=3), "writing the ledger's parts": KILL_IN_LEDGER_PARTS}
+    killed = run_build(site.root, prelude=preludes.get(moment, KILL_IN_COMMIT))
     assert killed.returncode == -signal.SIGKILL
     assert (site.root / ".bantin-cache" / "journal.json").is_file()  # the intent was recorded first
     (site.root / "content/tin-tuc/2024/moi.md").unlink()
