@@ -6,6 +6,7 @@
     python3 bench/search.py --site /tmp/b/corpus-100000/_site --everyday   # a site already built: no build
     python3 bench/search.py --site ... --everyday --throttle 4   # on a phone's CPU (Lighthouse's mobile profile)
     python3 bench/search.py --engine pagefind        # build with Pagefind ([search] engine = "pagefind")
+    python3 bench/search.py --site NEW/_site --vs OLD/_site --everyday --throttle 4   # two builds, in turn
 
 For each shard size it builds the benchmark corpus (seed 1) with [search] shard_years set,
 timing the build and taking its peak memory (Pagefind included), then opens the search page in a
@@ -100,10 +101,12 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     page.goto(f"{origin}/tim-kiem/")
     page.wait_for_load_state("networkidle")
     loaded = len(sent)
-    page.fill("#search-q", query)
+    # the query put in the box at once, with no input event: typing's own search (200 ms after the last key) would
+    # start before Enter whenever Playwright takes that long between the two, and Enter's would find its files
+    page.eval_on_selector("#search-q", "(box, query) => { box.value = query; }", query)
     started = time.perf_counter()
     page.press("#search-q", "Enter")
-    page.wait_for_selector("[data-search][data-state=done]")
+    page.evaluate("window.__painted")  # a promise the page settles: no polling on the page's main thread
     elapsed = (time.perf_counter() - started) * 1000
     page.wait_for_load_state("networkidle")
     key, first_painted, all_painted = page.evaluate("[window.__key, window.__first, window.__done]")
@@ -128,15 +131,21 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
 
 # Measured in the page, on its own clock: from the key that asks (Enter) to the frame that shows
 # the first result (search.js sets data-shown) and the one that shows them all (data-state=done).
-# Timed from outside, Playwright's own round trips added 50-500 ms at random.
+# Timed from outside, Playwright's own round trips added 50-500 ms at random. The wait for that
+# frame is a promise (window.__painted), not Playwright's wait_for_selector, which polls the page
+# on every frame: on the main thread, 4x slower with --throttle 4, while the page works.
 PAINT_TIMES = """
 document.addEventListener("keydown", () => {
   window.__key = performance.now();
   window.__first = window.__done = 0;
+  window.__painted = new Promise((resolve) => { window.__paint = resolve; });
 }, true);
 const painted = (name) => {
   window[name] = -1;
-  requestAnimationFrame(() => { window[name] = performance.now(); });
+  requestAnimationFrame(() => {
+    window[name] = performance.now();
+    if (name === "__done") window.__paint();
+  });
 };
 addEventListener("DOMContentLoaded", () => {
   const root = document.querySelector("[data-search]");
@@ -249,8 +258,16 @@ def main() -> int:
     parser.add_argument("--no-gzip", action="store_true",
                         help="serve text files uncompressed (by default gzipped, as GitHub Pages serves them)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bantin-bench")
+    parser.add_argument("--vs", type=Path, metavar="SITE",
+                        help="with --site: another build of the same site (the previous commit's), measured in turn "
+                             "with it, query by query and run by run; the times of both and their ratio")
     args = parser.parse_args()
     queries = args.queries + (EVERYDAY if args.everyday else [])
+    if args.site and args.vs:
+        print(f"{args.site} against {args.vs}, in turn; text files {'as they are' if args.no_gzip else 'gzipped'}; "
+              f"CPU {args.throttle}x slower")
+        compare(args.site, args.vs, queries, args.runs, not args.no_gzip, args.throttle)
+        return 0
     if args.site:
         print(f"{args.site}; text files {'as they are' if args.no_gzip else 'gzipped'}; CPU {args.throttle}x slower")
         measure(args.site, queries, args.runs, not args.no_gzip, "-", "-", "-", throttle=args.throttle)
@@ -268,6 +285,30 @@ def main() -> int:
         measure(root / "_site", queries, args.runs, not args.no_gzip, chunk or "-", years or "-", shards,
                 throttle=args.throttle)
     return 0
+
+
+def compare(site: Path, anchor: Path, queries: list[str], runs: int, compress: bool, throttle: float) -> None:
+    """Print a line per query: the median time to all results painted of `site` and of `anchor` (two builds of
+    the same site), measured in turn (A, B, A, B...), their bytes, and the ratio; then the medians."""
+    print(f"{'query':<20} {'ms':>5} {'anchor':>6} {'ratio':>5} {'KB':>5} {'anchor':>6}  results the same")
+    times: dict[str, list[float]] = {"site": [], "anchor": []}
+    with serve_counting(site, compress) as (origin, sent), \
+            serve_counting(anchor, compress) as (anchor_origin, anchor_sent), browser() as chromium:
+        for query in queries:
+            measured: dict[str, list[dict[str, Any]]] = {"site": [], "anchor": []}
+            for _ in range(runs):
+                measured["site"].append(first_query(chromium, origin, sent, query, throttle))
+                measured["anchor"].append(first_query(chromium, anchor_origin, anchor_sent, query, throttle))
+            ms = {name: statistics.median(r["ms"] for r in runs_) for name, runs_ in measured.items()}
+            kb = {name: statistics.median(r["kb"] for r in runs_) for name, runs_ in measured.items()}
+            for name in times:
+                times[name].append(ms[name])
+            same = all(r["urls"] == measured["anchor"][0]["urls"] for r in measured["site"] + measured["anchor"])
+            print(f"{query:<20} {ms['site']:>5.0f} {ms['anchor']:>6.0f} {ms['site'] / ms['anchor']:>5.2f} "
+                  f"{kb['site']:>5.0f} {kb['anchor']:>6.0f}  {'yes' if same else 'NO'}", flush=True)
+    site_ms, anchor_ms = statistics.median(times["site"]), statistics.median(times["anchor"])
+    print(f"all results painted: median {site_ms:.0f} ms against {anchor_ms:.0f} ms ({site_ms / anchor_ms:.2f}x), "
+          f"worst {max(times['site']):.0f} against {max(times['anchor']):.0f} over {len(queries)} queries")
 
 
 def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting: object, throttle: float = 1) -> None:
