@@ -1,7 +1,5 @@
-// The search page: bantin's index of the shards (search-worker.js reads it), or Pagefind's, in the site's
-// language. The query and filters live in the URL (?q=…&tinh=…, ?q=…&province=…: the select's names). What a
-// query costs a reader on mobile data is decided here (docs/search.md): the newest shards first, older ones
-// when the reader asks; loose matches within a byte budget.
+// The search page, bantin's index (search-worker.js) or Pagefind's; the query and filters in the URL. What a
+// query costs on mobile data is decided here (docs/search.md): newest shards first, loose matches in a budget.
 
 const root = document.querySelector("[data-search]");
 const form = root.querySelector("form");
@@ -23,19 +21,19 @@ const LOOSE_BYTES = (Number(root.dataset.looseKb) || 200) * 1024;
 const PAGE = 10;
 const lang = document.documentElement.lang || "vi";
 const plurals = new Intl.PluralRules(lang);
-// A sentence with a count: its *_one form where the language says "one" for the count (English: 1)
+// A sentence with a count: its *_one form where the language says "one" (English: 1)
 const counted = (key, count) => (plurals.select(count) === "one" && strings[`${key}_one`]) || strings[key];
 
-// Vietnamese without diacritics, as the build folds words (bantin/search/words.py: fold).
+// Vietnamese without diacritics, as the build folds words (bantin/search/words.py).
 function fold(text) {
   return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
 
 const hasDiacritics = (text) => fold(text) !== text.toLowerCase();
 
-// --- the engine: bantin's own index (search-worker.js), or Pagefind ([search] engine = "pagefind") -----
-// Both answer the same searches (precise, folded, eachPair, titles, words: docs/search.md) with results
-// { id, score, hits, data() }, data() giving { url, meta, content } as a Pagefind fragment does.
+// --- the engine: bantin's index (search-worker.js), or Pagefind ([search] engine = "pagefind") -----
+// Both answer the same searches (docs/search.md): results { id, score, hits, data() }, data() giving
+// { url, meta, content } as a Pagefind fragment does.
 let engineMade = null;
 function engine() {
   engineMade ??= root.dataset.engine === "pagefind"
@@ -82,7 +80,7 @@ function bantinEngine() {
       worker.postMessage({ id, method, args });
     });
   }
-  // a fragment the worker fetches: its promise, settled by the worker's message
+  // a fragment the worker fetches, settled by its message
   function expect(url) {
     if (fragments.has(url)) return;
     const promise = new Promise((resolve, reject) => sent.set(url, { resolve, reject }));
@@ -101,20 +99,24 @@ function bantinEngine() {
     const found = await ask({ base, shards: scope.map(facts), filters: asked.filters, sort: asked.sort, ...more });
     for (const shard of scope) loaded.add(shard.name);
     for (let k = 0; k < Math.min(found.count, more.show ?? 0); k++) expect(fragmentUrl(scope[found.shard[k]], found.n[k]));
-    const results = new Array(found.count);
+    const results = new Array(found.count); // thousands for a common word: no closures, a number for an id
     for (let k = 0; k < found.count; k++) {
       const shard = scope[found.shard[k]];
       const n = found.n[k];
-      results[k] = { id: `${shard.name}/${n}`, score: found.score[k], hits: found.hits[k], data: () => fragment(shard, n) };
+      results[k] = { id: place.get(shard.name) * 2 ** 32 + n, score: found.score[k], hits: found.hits[k], shard, n, data };
     }
     return results;
+  }
+  const place = new Map(shards.map((shard, i) => [shard.name, i]));
+  function data() {
+    return fragment(this.shard, this.n);
   }
   // a run of words is asked for as its pairs (the two words' folded cores and marks), a word alone as itself
   const joined = (a, b) => [`${a[0]} ${b[0]}`, `${a[1]} ${b[1]}`];
   const pairsOf = (run) => run.words.slice(1).map((word, i) => joined(run.words[i], word));
   const terms = (runs) => runs.flatMap((run) => (run.words.length === 1 ? run.words : pairsOf(run)));
-  // what a search would cost, estimated from the benchmark corpus (docs/search.md): each article is about
-  // ENTRY_BYTES in the word buckets, TITLE_BYTES in the title buckets, half a byte in docs.bin (gzipped)
+  // a search's cost, from the benchmark corpus (docs/search.md): an article's bytes (gzipped) in the word and
+  // title buckets, and half a byte in docs.bin
   const ENTRY_BYTES = 600;
   const TITLE_BYTES = 13;
   return {
@@ -124,7 +126,7 @@ function bantinEngine() {
     precise: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: asked.accented, show: PAGE }),
     folded: (scope, asked) => run(scope, asked, { terms: terms(asked.runs), exact: false }),
     eachPair: (scope, asked) => run(scope, asked, { terms: asked.runs.flatMap(pairsOf), any: true }),
-    // the loose tiers: pages with some of the words, those with most of them first
+    // the loose tiers: pages with some of the words, most first
     titles: (scope, asked, starts) => run(scope, { ...asked, sort: undefined }, { starts, any: true }),
     words: (scope, asked, exact) => run(scope, { ...asked, sort: undefined },
       { terms: asked.runs.flatMap((run) => run.words), exact, any: true }),
@@ -136,9 +138,8 @@ function bantinEngine() {
   };
 }
 
-// --- which shards a query searches ---------------------------------------------------------
-// The shards that can hold matches for the filters (a year's shards for a year; not those whose
-// articles lack the province, topic or section), newest first, cut into tiers of about FIRST articles.
+// --- which shards a query searches: those that can hold matches for the filters (a year's for a year, not
+// those whose articles lack the province, topic or section), newest first, in tiers of about FIRST articles.
 function candidates(filters) {
   const year = Number(filters.year?.[0]) || 0;
   return shards.filter((shard) => {
@@ -171,29 +172,28 @@ const oldest = (scope) => scope.map((shard) => shard.first).filter(Boolean).sort
 const newest = (scope) => scope.map((shard) => shard.last).filter(Boolean).sort().at(-1) ?? "";
 // dates as the pages print them: Vietnamese 06/2023 and 02/06/2023; other languages, the browser's words
 const vietnamese = lang.split("-")[0] === "vi";
-const asDate = (iso, options) => new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString(lang, { timeZone: "UTC", ...options });
+// made once (toLocaleString makes one a call)
+const formats = {};
+const formatter = (kind, options) => (formats[kind.name + JSON.stringify(options)] ??= new kind(lang === "vi" ? "vi-VN" : lang, options));
+const asDate = (iso, options) => formatter(Intl.DateTimeFormat, { timeZone: "UTC", ...options })
+  .format(new Date(`${iso.slice(0, 10)}T12:00:00Z`));
 const monthYear = (iso) => (!iso ? "" : vietnamese ? `${iso.slice(5, 7)}/${iso.slice(0, 4)}`
   : asDate(iso, { month: "short", year: "numeric" }));
 const day = (iso) => (!iso ? "" : vietnamese ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`
   : asDate(iso, { day: "numeric", month: "long", year: "numeric" }));
 const range = (scope) => `${monthYear(oldest(scope))}–${monthYear(newest(scope))}`;
-const number = (count) => count.toLocaleString(lang === "vi" ? "vi-VN" : lang);
+const number = (count) => formatter(Intl.NumberFormat).format(count);
 
-// The bytes of searching these shards for so many words (pairs, or, with `syllables`, words apart), as the
-// engine estimates them (0 until it is ready: the buttons that say it show after a search)
+// The bytes of searching these shards for so many words (pairs, or words apart), as the engine estimates them
 let cost = () => 0;
 
-// The documents of these articles' shards (bantin/search/documents.py), in parts "tl-2024", "tl-2024-2": searched,
-// and their code fetched (js/search-documents.js), when the reader asks: an article search costs what it did.
+// The documents of these articles' shards, in parts "tl-2024", "tl-2024-2": searched when the reader asks.
 const documentPartsOf = (scope) => scope.filter((s) => s.documents).flatMap((s) => Array.from({ length: s.parts ?? 1 },
   (_, i) => ({ name: `tl-${s.name}${i ? `-${i + 1}` : ""}`, of: s.name, count: s.documents / (s.parts ?? 1) })));
 const documentShards = (scope) => documentPartsOf(scope.filter((s) => !session.documentsDone.has(s.name)));
 let documentsModule;
-// The documents' shards are Pagefind's whatever the articles' engine (a document's result names the pages that
-// match, positions bantin's index does not keep): with bantin's index, a Pagefind engine of their own, loaded
-// when the reader first asks for them. What searching them costs, as search-pagefind.js estimates a shard it
-// has not loaded: its metadata (14 bytes a record) and a chunk (7 KB) a word; and, the first time with
-// bantin's index, Pagefind's worker and WebAssembly (81 KB gzipped, measured by bench/search.py).
+// The documents' shards are Pagefind's whatever the engine (docs/search.md): with bantin's index, a Pagefind engine
+// loaded when first asked. Their cost as search-pagefind.js estimates it, and Pagefind's code (bench/search.py).
 let documentsEngineMade = null;
 function documentsEngine() {
   documentsEngineMade ??= root.dataset.engine === "pagefind" ? engine()
@@ -206,7 +206,7 @@ const documentsCost = (scope, words) => scope.reduce((sum, shard) => sum + shard
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${number(Math.max(1, Math.round(bytes / 1024)))} KB`;
-  return `${(bytes / 1024 / 1024).toLocaleString(lang === "vi" ? "vi-VN" : lang, { maximumFractionDigits: 1 })} MB`;
+  return `${formatter(Intl.NumberFormat, { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} MB`;
 }
 
 function say(template, values = {}) {
@@ -242,16 +242,20 @@ function writeUrl(push) {
 }
 
 // An excerpt of the page's text with the query's words marked: where they stand together, in the query's
-// order, or else where the first of them is. The text is folded once, whole (folding keeps its spaces).
+// order, or else where the first of them is. The text is folded once, whole (folding keeps its spaces), a
+// word's letters taken when compared.
 function excerpt(data, query) {
   const shown = data.content.split(/\s+/);
-  const plain = fold(data.content).split(/\s+/).map((word) => word.replace(/[^\p{L}\p{N}]/gu, ""));
+  const folded = fold(data.content).split(/\s+/);
+  const letters = new Array(folded.length);
+  const plain = (i) => (i >= folded.length ? undefined
+    : letters[i] ??= /^[a-z0-9]*$/.test(folded[i]) ? folded[i] : folded[i].replace(/[^\p{L}\p{N}]/gu, ""));
   const wanted = fold(query).replace(/"/g, "").split(/\s+/).filter(Boolean);
   const last = wanted.at(-1);
-  const matches = (i) => wanted.some((q) => plain[i] === q || q === last && plain[i]?.startsWith(q));
-  const together = wanted.length < 2 ? -1 : plain.findIndex((_, i) => wanted.every((q, k) => plain[i + k] === q
-    || k === wanted.length - 1 && plain[i + k]?.startsWith(q)));
-  const first = together >= 0 ? together : plain.findIndex((_, i) => matches(i));
+  const matches = (i) => wanted.some((q) => plain(i) === q || q === last && plain(i)?.startsWith(q));
+  const together = wanted.length < 2 ? -1 : folded.findIndex((_, i) => wanted.every((q, k) => plain(i + k) === q
+    || k === wanted.length - 1 && plain(i + k)?.startsWith(q)));
+  const first = together >= 0 ? together : folded.findIndex((_, i) => matches(i));
   const start = Math.max(0, first - 10);
   const fragment = document.createDocumentFragment();
   if (start > 0) fragment.append("… ");
@@ -274,9 +278,9 @@ function resultItem(data, query) {
   item.className = "search-result";
   if (data.meta.image) {
     const image = document.createElement("img");
+    image.loading = "lazy"; // before src
     image.src = data.meta.image;
     image.alt = data.meta.image_alt || "";
-    image.loading = "lazy";
     item.append(image);
   }
   const heading = document.createElement("h2");
@@ -293,8 +297,8 @@ function resultItem(data, query) {
   return item;
 }
 
-// A word as the build spells it (bantin/search/words.py, spellings): folded, and its marks as Telex types
-// them, the tone last ("đắk" -> ["dak", "dws"]).
+// A word as the build spells it (search/words.py): folded, and its marks as Telex types them, the tone last
+// ("đắk" -> ["dak", "dws"]).
 const TELEX = { "\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j", "\u0306": "w", "\u031b": "w" };
 const wordsOf = (text) => text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 function spellings(word) {
@@ -316,13 +320,12 @@ function spellings(word) {
   return [plain, marks + tone];
 }
 
-// A query longer than this many words is searched for its first ones (a query is a few words; a pasted
-// paragraph would fetch a file per word and shard)
+// A longer query is searched for its first words (a pasted paragraph would fetch a file per word and shard)
 const MOST_WORDS = 10;
 
-// How a query is asked for: runs of words, a run of two or more asked for as its pairs (the pairs of
-// neighbouring words the build indexes), a word alone as itself. Unquoted: all its words one run; quoted:
-// each quoted part a run, the other words each a run of its own. A word with a digit ("2024") stays a word.
+// How a query is asked for: runs of words, a run asked for as its pairs (of neighbouring words, as the build
+// indexes them), a word alone as itself. Unquoted: one run; quoted: each quoted part a run, the other words
+// each a run. A word with a digit ("2024") stays a word.
 function plan(query) {
   const accented = hasDiacritics(query);
   const parts = query.includes('"')
@@ -346,8 +349,7 @@ function plan(query) {
   return { query, accented, runs: found, paired: pairs > 0, pairs, words, cut: left < 0 };
 }
 
-// The starts of the query's words, each a letter shorter, among the titles' words: a misspelt word still
-// finds the title that has it right.
+// The starts of the query's words, a letter shorter, among the titles' words: a misspelt word finds its title.
 const titleStarts = (words) => words.map((word) => (word.length > 2 ? word.slice(0, -1) : word));
 
 let current = 0; // the latest search wins; older ones stop when they finish
@@ -365,9 +367,8 @@ async function precise(scope) {
   return fresh(await (await engine()).precise(scope, asked()));
 }
 
-// Loose matches: from the pairs' buckets (loaded already), then, within the byte budget, the titles'
-// words and the newest shard's words; every shard's words only on request (searchWords). The
-// searches run side by side; their results are taken in this order, each once.
+// Loose matches: the pairs' buckets (loaded already), then, within the byte budget, the titles' words and the
+// newest shard's words (every shard's: searchWords). Side by side; taken in this order, each once.
 async function loose(scope) {
   const plan = session.plan;
   const searcher = await engine();
@@ -409,11 +410,15 @@ async function words(scope) {
   return [...exact, ...folded];
 }
 
-// The next results, each shown as soon as it and those above it have arrived (a fragment each).
-async function showMore(run) {
+// The next results, each shown once it and those above it have come; `before` (the status) with the first,
+// in one frame (a phone drawing the status alone is slower).
+async function showMore(run, before = () => {}) {
   const batch = session.pending.splice(0, PAGE);
   const items = batch.map((item) => (item.heading !== undefined ? item : item.data()));
   items.forEach((item) => item.catch?.(() => {})); // a failure is handled in its turn below
+  await items.find((item) => item.heading === undefined)?.catch(() => {});
+  if (run !== current) return;
+  before();
   for (const item of items) {
     let data;
     try {
@@ -434,7 +439,7 @@ async function showMore(run) {
   updateButtons();
 }
 
-// What is left to search: the next tier (paging on), every older tier (one click), every word.
+// What is left: the next tier (paging on), every older tier (one click), every word.
 function updateButtons() {
   const left = session.tiers.slice(session.next).flat();
   const next = session.tiers[session.next] ?? [];
@@ -470,8 +475,7 @@ function sayStatus() {
   updateButtons();
 }
 
-// The reader pages past the results, or asks for every older year: the next tiers' precise results,
-// under a heading that says which months they come from.
+// Paging on, or every older year: the next tiers' precise results, under their months' heading.
 async function searchOlder(count) {
   const run = current;
   const scope = session.tiers.slice(session.next, session.next + count).flat();
@@ -490,8 +494,7 @@ async function searchOlder(count) {
   session.found += found.length;
   session.pending.push({ heading: say(counted("older_heading", found.length), { count: number(found.length), range: range(scope) }),
     kind: "search-older-heading" }, ...found);
-  sayStatus();
-  await showMore(run);
+  await showMore(run, sayStatus);
   if (run === current) root.dataset.state = "done";
 }
 
@@ -540,7 +543,7 @@ async function search() {
   }
   status.textContent = strings.loading;
   const matching = candidates(filters);
-  // sorted by relevance over all years, or a year asked for: every shard that can hold matches at once
+  // by relevance over all years, or a year asked for: every shard that can hold matches at once
   const everyYear = order === "all-years" || "year" in filters;
   const cut = everyYear ? [matching] : tiers(matching);
   const first = cut[0] ?? [];
@@ -564,7 +567,7 @@ async function search() {
     unavailable();
     return;
   }
-  // Without diacritics a phrase can miss what its words find apart; then the loose results are the answer.
+  // Without diacritics a phrase can miss what its words find apart: then the loose results answer.
   if (!found.length && !session.plan.accented) [found, others] = [others, []];
   session.found = found.length;
   session.pending = [...found];
@@ -573,13 +576,11 @@ async function search() {
       ...others);
   }
   session.wordsOffered = query !== "" && session.found < PAGE;
-  sayStatus();
-  await showMore(run);
+  await showMore(run, sayStatus);
   if (run === current) root.dataset.state = "done"; // for tests and styling: the current query's results are shown
 }
 
-// The index cannot be read (built with --no-search, or a file of it missing or broken on the host): say so,
-// and offer nothing more; the rest of the site does not need it.
+// The index cannot be read (--no-search, or a file missing or broken on the host): say so.
 function unavailable() {
   status.textContent = strings.unavailable;
   more.hidden = true;
@@ -601,8 +602,8 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(typing);
   root.dataset.state = "typing";
-  writeUrl(true);
   search();
+  setTimeout(() => writeUrl(true)); // after: history takes a phone milliseconds
 });
 more.addEventListener("click", async () => {
   if (!session.pending.length) return searchOlder(1);
@@ -611,7 +612,7 @@ more.addEventListener("click", async () => {
   await showMore(run);
   if (run === current) root.dataset.state = "done";
 });
-// Every year: ranked together (the reader asked for the best match), or, sorted by date, after these
+// Every year: ranked together (the reader asked for the best match), or, by date, after these
 olderButton.addEventListener("click", () => {
   if (sortSelect.selectedOptions[0]?.dataset.order === "newest") return searchOlder(session.tiers.length);
   sortSelect.value = sortSelect.querySelector('[data-order="all-years"]').value;
@@ -630,11 +631,13 @@ documentsButton.addEventListener("click", async () => {
 });
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
-// The engine and what the newest shards' first search needs load as soon as the box has focus, while
-// the reader types
+// The engine and what the newest shards' first search needs load when the box has focus, while the reader types
 input.addEventListener("focus", () => {
   const first = tiers(shards)[0];
   if (first) engine().then((searcher) => searcher.warm(first)).catch(() => {});
+  // and, when idle, what an answer first runs (formats, patterns: tens of ms on a phone)
+  (window.requestIdleCallback ?? setTimeout)(() => [number(0), size(2 ** 21), range(shards), day(oldest(shards)),
+    plan("a b"), resultItem({ url: "", meta: { title: "" }, content: "a, b" }, "a b")]);
 }, { once: true });
 
 readUrl();
