@@ -1,6 +1,5 @@
-// bantin's search index, read in a worker: fetches the files a query needs (bantin/search/postings.py says
-// their format), matches, filters and ranks, and answers search.js with article numbers and scores. Each
-// shard's files are fetched once per page view (their URLs carry the shard's version) and kept decoded.
+// bantin's search index in a worker: fetches the files a query needs (format: bantin/search/postings.py), matches,
+// filters and ranks for search.js. A shard's files are fetched once a page view (versioned URLs), kept decoded.
 
 const CRC = new Uint32Array(256).map((_, n) => {
   let c = n;
@@ -8,8 +7,9 @@ const CRC = new Uint32Array(256).map((_, n) => {
   return c;
 });
 const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
 
-// CRC-32 of a folded core's UTF-8, as the build files it (zlib.crc32)
+// CRC-32 of a folded core's UTF-8 (zlib.crc32)
 function crc32(text) {
   let c = 0xffffffff;
   for (const byte of utf8.encode(text)) c = CRC[(c ^ byte) & 0xff] ^ (c >>> 8);
@@ -23,9 +23,12 @@ async function bytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   const data = new Uint8Array(await response.arrayBuffer());
-  if (data[0] !== 0x1f || data[1] !== 0x8b) return data; // a host that decompressed it already
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  if (data[0] !== 0x1f || data[1] !== 0x8b) return data; // a host decompressed it
+  // written to the inflater: 4 times faster than a Blob's stream
+  const inflater = new DecompressionStream("gzip");
+  const writer = inflater.writable.getWriter();
+  Promise.all([writer.write(data), writer.close()]).catch(() => {}); // a broken file fails the read below
+  return new Uint8Array(await new Response(inflater.readable).arrayBuffer());
 }
 
 function fetched(shard, path, decode) {
@@ -61,13 +64,13 @@ class Reader {
   }
 
   text(size) {
-    const text = new TextDecoder().decode(this.data.subarray(this.at, this.at + size));
+    const text = decoder.decode(this.data.subarray(this.at, this.at + size));
     this.at += size;
     return text;
   }
 }
 
-// A word bucket: its entries (hash, marks, articles, where their numbers and weights are), sorted by hash
+// A word bucket: its entries (hash, marks, articles, where their numbers and weights are) by hash
 function wordBucket(data) {
   const reader = new Reader(data);
   const entries = [];
@@ -113,7 +116,7 @@ function docs(data) {
   return { count, lengths, average: sum / Math.max(1, count) };
 }
 
-// an entry's article numbers (gaps) and, for a word entry, their weights
+// an entry's article numbers (gaps) and, for a word, their weights
 function numbers(bucket, entry) {
   const reader = { data: bucket.data, at: entry.at };
   const found = new Uint32Array(entry.count);
@@ -125,13 +128,13 @@ function numbers(bucket, entry) {
   return { numbers: found, weights: bucket.data.subarray(reader.at, reader.at + (entry.hash === undefined ? 0 : entry.count)) };
 }
 
-// a result's fragment: gzipped JSON
-const fragment = (shard, n) => fetched(shard, `f/${n}.bin`, (data) => JSON.parse(new TextDecoder().decode(data)));
+// a result's fragment (JSON)
+const fragment = (shard, n) => fetched(shard, `f/${n}.bin`, (data) => JSON.parse(decoder.decode(data)));
 
 // --- ranking: BM25 over weight classes ---------------------------------------------------------
-const COUNTS = [0, 1, 2, 3.5, 6, 9.5, 16, 25]; // a count for each class (postings.py: 1, 2, 3-4, 5-7, 8-12, 13-20, 21+)
-const TITLE = 5; // a title's word counts as this many more mentions
-const ACROSS = 0.3; // a pair that only stands across punctuation ("khoa học, công nghệ") counts this much
+const COUNTS = [0, 1, 2, 3.5, 6, 9.5, 16, 25]; // a count a class (postings.py: 1, 2, 3-4, 5-7, 8-12, 13-20, 21+)
+const TITLE = 5; // a title's word counts this many more mentions
+const ACROSS = 0.3; // a pair only across punctuation ("khoa học, công nghệ") counts this much
 const K1 = 1.2;
 const B = 0.75;
 
@@ -140,7 +143,7 @@ function termScores(shardDocs, postings, total) {
   const idf = Math.log(1 + (shardDocs.count - total + 0.5) / (total + 0.5));
   for (const { numbers: found, weights } of postings) {
     for (let n = 0; n < found.length; n++) {
-      if (found[n] >= shardDocs.count) continue; // a file of another build (cached by a browser): not ours
+      if (found[n] >= shardDocs.count) continue; // a file of another build (a browser's cache)
       const weight = weights[n];
       const count = COUNTS[weight & 7] + (weight & 8 ? TITLE : 0);
       const norm = 1 - B + B * shardDocs.lengths[found[n]] / shardDocs.average;
@@ -226,8 +229,8 @@ function intersect(scores, more) {
   return both;
 }
 
-// Every shard of the request, newest first; ranked by score (by terms found first, with `any`), or by date.
-// The answer is typed arrays (transferred, not copied): shard (its index in the request), number, score, hits.
+// Every shard of the request, newest first; ranked by score (terms found first, with `any`), or by date. The
+// answer is typed arrays (transferred): shard (its index in the request), number, score, hits.
 async function search(request, id) {
   base = request.base;
   if (request.warm) { // what the first search will need whatever its words: the shards' article lists
@@ -241,7 +244,7 @@ async function search(request, id) {
   } else {
     found.sort((a, b) => (b.hits ?? 0) - (a.hits ?? 0) || b.score - a.score || a.index - b.index || b.n - a.n);
   }
-  // the results search.js will show first: their fragments fetched now, each sent as it arrives
+  // the results search.js shows first: their fragments fetched now, each sent as it comes
   for (const { index, n } of found.slice(0, request.show ?? 0)) {
     const shard = request.shards[index];
     const named = { name: shard.name, v: shard.v };
