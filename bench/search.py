@@ -95,8 +95,10 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     context.set_default_timeout(300_000)  # a query that loads tens of MB takes minutes on a busy machine
     page = context.new_page()
     page.add_init_script(PAINT_TIMES)
+    cdp = context.new_cdp_session(page)
     if throttle != 1:  # a phone's CPU, as Lighthouse's mobile profile has it (chromium slows the page's main thread)
-        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    cdp.send("Performance.enable")
     sent.clear()
     page.goto(f"{origin}/tim-kiem/")
     page.wait_for_load_state("networkidle")
@@ -104,10 +106,12 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     # the query put in the box at once, with no input event: typing's own search (200 ms after the last key) would
     # start before Enter whenever Playwright takes that long between the two, and Enter's would find its files
     page.eval_on_selector("#search-q", "(box, query) => { box.value = query; }", query)
+    busy = main_thread(cdp)
     started = time.perf_counter()
     page.press("#search-q", "Enter")
     page.evaluate("window.__painted")  # a promise the page settles: no polling on the page's main thread
     elapsed = (time.perf_counter() - started) * 1000
+    busy = main_thread(cdp) - busy
     page.wait_for_load_state("networkidle")
     key, first_painted, all_painted = page.evaluate("[window.__key, window.__first, window.__done]")
     total = page.eval_on_selector(".search-status", "e => e.textContent")
@@ -125,8 +129,15 @@ def first_query(chromium: object, origin: str, sent: list[tuple[str, int]], quer
     for path, size in counted:
         kinds[file_kind(path)] = kinds.get(file_kind(path), 0) + size
     return {"kb": sum(size for _, size in counted) / 1024, "requests": len(counted), "outside": elapsed,
-            "first": (first_painted or all_painted) - key, "ms": all_painted - key,
+            "first": (first_painted or all_painted) - key, "ms": all_painted - key, "main": busy,
             "found": found[0], "urls": urls, "kinds": kinds, "searched": searched}
+
+
+def main_thread(cdp: Any) -> float:
+    """Milliseconds the page's main thread has spent running tasks (chromium's TaskDuration): its work
+    between two readings, whatever the network and the server took meanwhile."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration") * 1000
 
 
 # Measured in the page, on its own clock: from the key that asks (Enter) to the frame that shows
@@ -290,8 +301,10 @@ def main() -> int:
 def compare(site: Path, anchor: Path, queries: list[str], runs: int, compress: bool, throttle: float) -> None:
     """Print a line per query: the median time to all results painted of `site` and of `anchor` (two builds of
     the same site), measured in turn (A, B, A, B...), their bytes, and the ratio; then the medians."""
-    print(f"{'query':<20} {'ms':>5} {'anchor':>6} {'ratio':>5} {'KB':>5} {'anchor':>6}  results the same")
+    print(f"{'query':<20} {'ms':>5} {'anchor':>6} {'ratio':>5} {'main':>5} {'anchor':>6} {'KB':>5} {'anchor':>6}  "
+          "results the same")
     times: dict[str, list[float]] = {"site": [], "anchor": []}
+    busy: dict[str, list[float]] = {"site": [], "anchor": []}
     with serve_counting(site, compress) as (origin, sent), \
             serve_counting(anchor, compress) as (anchor_origin, anchor_sent), browser() as chromium:
         for query in queries:
@@ -301,20 +314,26 @@ def compare(site: Path, anchor: Path, queries: list[str], runs: int, compress: b
                 measured["anchor"].append(first_query(chromium, anchor_origin, anchor_sent, query, throttle))
             ms = {name: statistics.median(r["ms"] for r in runs_) for name, runs_ in measured.items()}
             kb = {name: statistics.median(r["kb"] for r in runs_) for name, runs_ in measured.items()}
+            main = {name: statistics.median(r["main"] for r in runs_) for name, runs_ in measured.items()}
             for name in times:
                 times[name].append(ms[name])
+                busy[name].append(main[name])
             same = all(r["urls"] == measured["anchor"][0]["urls"] for r in measured["site"] + measured["anchor"])
             print(f"{query:<20} {ms['site']:>5.0f} {ms['anchor']:>6.0f} {ms['site'] / ms['anchor']:>5.2f} "
-                  f"{kb['site']:>5.0f} {kb['anchor']:>6.0f}  {'yes' if same else 'NO'}", flush=True)
+                  f"{main['site']:>5.0f} {main['anchor']:>6.0f} {kb['site']:>5.0f} {kb['anchor']:>6.0f}  "
+                  f"{'yes' if same else 'NO'}", flush=True)
     site_ms, anchor_ms = statistics.median(times["site"]), statistics.median(times["anchor"])
+    site_main, anchor_main = statistics.median(busy["site"]), statistics.median(busy["anchor"])
     print(f"all results painted: median {site_ms:.0f} ms against {anchor_ms:.0f} ms ({site_ms / anchor_ms:.2f}x), "
-          f"worst {max(times['site']):.0f} against {max(times['anchor']):.0f} over {len(queries)} queries")
+          f"worst {max(times['site']):.0f} against {max(times['anchor']):.0f}; the main thread's work from Enter to "
+          f"then: median {site_main:.0f} ms against {anchor_main:.0f} ms ({site_main / anchor_main:.2f}x); "
+          f"over {len(queries)} queries")
 
 
 def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting: object, throttle: float = 1) -> None:
     """Print a line per query (the median of `runs` first queries), then the median and worst."""
     print(f"{'chunk':>6} {'years':>5} {'shards':>6}  {'query':<20} {'KB':>6} {'req':>4} {'first':>5} {'ms':>5} "
-          f"{'outside':>7} {'found':>6} {'exact@10':>8} {'searched':>10}  bytes by kind (KB)")
+          f"{'main':>5} {'outside':>7} {'found':>6} {'exact@10':>8} {'searched':>10}  bytes by kind (KB)")
     kbs, times, firsts = [], [], []
     with serve_counting(site, compress) as (origin, sent), browser() as chromium:
         for query in queries:
@@ -322,6 +341,7 @@ def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting:
             kb = statistics.median(r["kb"] for r in measured)
             ms = statistics.median(r["ms"] for r in measured)
             first_ms = statistics.median(r["first"] for r in measured)
+            main = statistics.median(r["main"] for r in measured)
             outside = statistics.median(r["outside"] for r in measured)
             kbs.append(kb)
             times.append(ms)
@@ -330,7 +350,7 @@ def measure(site: Path, queries: list[str], runs: int, compress: bool, *setting:
             exact = exact_words(site, query, first["urls"][:10])
             chunk, years, shards = setting
             print(f"{chunk:>6} {years:>5} {shards:>6}  {query:<20} {kb:>6.0f} {first['requests']:>4} "
-                  f"{first_ms:>5.0f} {ms:>5.0f} {outside:>7.0f} {first['found']:>6} {exact:>8} "
+                  f"{first_ms:>5.0f} {ms:>5.0f} {main:>5.0f} {outside:>7.0f} {first['found']:>6} {exact:>8} "
                   f"{first['searched']:>10}  "
                   + " ".join(f"{kind} {size / 1024:.0f}" for kind, size in sorted(first["kinds"].items())), flush=True)
     print(f"median {statistics.median(kbs):.0f} KB, worst {max(kbs):.0f} KB; "
