@@ -4,6 +4,7 @@ each shard's version, and which shards to bring up to date. The index itself is 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -157,6 +158,7 @@ class Indexer:
 
 def _index_group(tasks: list[engine.Task], sources: engine.Sources, root: Path, sending: Connection) -> None:
     """A worker: update these shards, sending each result, or the error that stopped it, then "done"."""
+    gc.freeze()  # what the build holds stays as forked: never scanned by this worker's collections, nor copied
     with contextlib.suppress(OSError):
         os.nice(5)  # the pages first: the index takes what rendering leaves of the cores, then the rest
     try:

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from bantin.builder import journal
 from bantin.builder.journal import OVERLAY, SWAP, Intent, remove_empty_folders
 from bantin.project import cache
+from bantin.project.files import write_new
 
 
 class UnsafePath(ValueError):
@@ -78,16 +79,20 @@ class Copier:
 
     def __init__(self) -> None:
         self.reflinks = hasattr(fcntl, "ioctl")
+        self.folders: set[Path] = set()  # made already: a search index's 10,000 files are in three folders a shard
 
     def copy(self, stage: Path, relative: str, source: Path, data: bytes) -> None:
         """Put a copy of `source` (whose bytes are `data`) at stage/relative."""
         target = _stage_target(stage, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        if self.reflinks and self._reflink(source, target):
-            return
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        if self.reflinks:
+            target.unlink(missing_ok=True)
+            if self._reflink(source, target):
+                return
         with _named(target):
-            target.write_bytes(data)
+            write_new(target, data)
 
     def _reflink(self, source: Path, target: Path) -> bool:
         try:
