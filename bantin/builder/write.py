@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from bantin.builder import journal
 from bantin.builder.journal import OVERLAY, SWAP, Intent, remove_empty_folders
 from bantin.project import cache
-from bantin.project.files import write_new
+from bantin.project.files import write_replacing
 
 
 class UnsafePath(ValueError):
@@ -92,7 +92,7 @@ class Copier:
             if self._reflink(source, target):
                 return
         with _named(target):
-            write_new(target, data)
+            write_replacing(target, data)
 
     def _reflink(self, source: Path, target: Path) -> bool:
         try:

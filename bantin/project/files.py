@@ -10,7 +10,7 @@ from pathlib import Path
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def write_new(target: Path, data: bytes) -> None:
+def write_replacing(target: Path, data: bytes) -> None:
     """Write `data` as a new file at target; a file or link there before is unlinked first, never written
     through."""
     try:

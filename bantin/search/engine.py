@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.project import cache
-from bantin.project.files import write_new
+from bantin.project.files import write_replacing
 from bantin.search import postings, records, words
 from bantin.search.postings import WEIGHTS, Entry
 from bantin.search.records import FILTERS, Record
@@ -255,7 +255,7 @@ def _whole(task: Task, recs: Sequence[Record], sources: Sources, folder: Path) -
         (work / part).mkdir(parents=True)
     state["files"] = {}
     for path, data in sorted(files.items()):  # a folder of its own: written as they are
-        write_new(work / path, data)
+        write_replacing(work / path, data)
         state["files"][path] = (_digest(data), len(data))
     (work / STATE).write_bytes(_json(state))
     trash = folder.with_name(f"{folder.name}.old-{os.getpid()}")
