@@ -191,3 +191,18 @@ def test_a_text_file_that_is_not_utf8_is_named_not_a_traceback(project):
         assert result.returncode == 1, (name, result.stderr)
         assert "Traceback" not in result.stderr, (name, result.stderr)
         assert f"{name}" in result.stderr and "tệp không phải văn bản UTF-8" in result.stderr, (name, result.stderr)
+
+
+def test_the_build_summary_counts_in_the_site_s_language():
+    """One article is 'article', not 'articles', in English; Vietnamese has one form for every count."""
+    from bantin.builder.pipeline import Report
+    from bantin.search.shards import IndexReport
+
+    one = Report(1, 1, 1, 1, 0, 0.5, IndexReport(1, ("a",), 0.25))
+    two = Report(2, 3, 0, 2, 0, 0.5, IndexReport(2, (), 0.25))
+    assert one.summary().said(catalogue("en")) == ("1 article, 1 page and 1 file written in 0.50 s; left out: 1 draft; "
+                                                   "search: 1 shard, 1 re-indexed in 0.25 s")
+    assert two.summary().said(catalogue("en")) == ("2 articles, 3 pages and 0 files written in 0.50 s; "
+                                                   "left out: 2 drafts; search: 2 shards, 0 re-indexed in 0.25 s")
+    assert one.summary().said(catalogue("vi")).startswith("đã ghi 1 bài, 1 trang và 1 tệp trong 0.50 giây")
+    assert "tìm kiếm: 2 phần chỉ mục, 0 phần lập lại" in two.summary().said(catalogue("vi"))

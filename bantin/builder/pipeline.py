@@ -96,8 +96,10 @@ class Report:
     repaired: tuple[str, ...] = ()  # output paths that differed from the ledger and were made again
 
     def summary(self) -> Text:
-        said = Text("{articles} articles, {pages} pages and {files} files written in {seconds:.2f} s",
-                    articles=self.articles, pages=self.pages, files=self.files, seconds=self.seconds)
+        said = Text("{articles}, {pages} and {files} written in {seconds:.2f} s",
+                    articles=Text.counted("{count} article", "{count} articles", count=self.articles),
+                    pages=pages_counted(self.pages),
+                    files=Text.counted("{count} file", "{count} files", count=self.files), seconds=self.seconds)
         more = []
         if self.skipped_drafts:
             more.append(Text.counted("left out: {count} draft", "left out: {count} drafts", count=self.skipped_drafts))
@@ -107,12 +109,22 @@ class Report:
         if self.encoded:
             more.append(Text.counted("{count} photo encoded", "{count} photos encoded", count=self.encoded))
         if self.search:
-            more.append(Text("search: {shards} shards, {indexed} re-indexed in {seconds:.2f} s",
-                             shards=self.search.shards, indexed=len(self.search.indexed),
+            more.append(Text("search: {shards}, {indexed} re-indexed in {seconds:.2f} s",
+                             shards=shards_counted(self.search.shards), indexed=len(self.search.indexed),
                              seconds=self.search.seconds))
         for part in more:
             said = Text("{first}; {second}", first=said, second=part)
         return said
+
+
+def pages_counted(count: int) -> Text:
+    """'1 page', '2 pages': for the summaries of build and serve."""
+    return Text.counted("{count} page", "{count} pages", count=count)
+
+
+def shards_counted(count: int) -> Text:
+    """'1 shard', '2 shards' of the search index."""
+    return Text.counted("{count} shard", "{count} shards", count=count)
 
 
 def build_time(options: BuildOptions) -> datetime:

@@ -27,7 +27,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from bantin.builder.pipeline import BuildOptions, Plan, build, preview
+from bantin.builder.pipeline import BuildOptions, Plan, build, pages_counted, preview, shards_counted
 from bantin.builder.write import remove_file, replace_file
 from bantin.language.errors import BuildFailed, Cancelled, UsageError, format_errors
 from bantin.language.messages import Text, catalogue, project_language, say
@@ -258,11 +258,12 @@ class Rebuilder:
         if changed is None or report.written or report.indexed:
             seconds, now = time.perf_counter() - started, time.strftime("%H:%M:%S")
             if report.indexed is None:
-                self.log(Text("{time} built: {pages} pages in {seconds:.2f} s", time=now, pages=len(report.written),
-                              seconds=seconds))
+                self.log(Text("{time} built: {pages} in {seconds:.2f} s", time=now,
+                              pages=pages_counted(len(report.written)), seconds=seconds))
             else:
-                self.log(Text("{time} built: {pages} pages, search: {shards} shards re-indexed in {seconds:.2f} s",
-                              time=now, pages=len(report.written), shards=len(report.indexed), seconds=seconds))
+                self.log(Text("{time} built: {pages}, search: {shards} re-indexed in {seconds:.2f} s",
+                              time=now, pages=pages_counted(len(report.written)),
+                              shards=shards_counted(len(report.indexed)), seconds=seconds))
         return report
 
     def _keep(self, config: Config, loaded: Plan) -> None:
