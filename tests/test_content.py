@@ -75,6 +75,17 @@ def test_optional_fields():
     assert parsed.slug == "ten-khac"
 
 
+def test_a_required_field_written_without_a_value_is_empty_not_missing():
+    with pytest.raises(ArticleInvalid) as invalid:
+        parse("---\ntitle:\ndate:\nprovince: Huế\ntopic: Y tế\n---\n\nĐoạn.\n")
+    said = {(e.field, e.line, str(e.message), e.hint) for e in invalid.value.errors}
+    assert said == {("title", 2, "must not be empty", None), ("date", 3, "must not be empty", None)}, said
+    with pytest.raises(ArticleInvalid) as invalid:
+        parse("---\ndate: 2023-01-01\nprovince: Huế\ntopic: Y tế\n---\n\nĐoạn.\n")
+    assert [(e.field, str(e.message)) for e in invalid.value.errors] == [("title", "missing required field")]
+    assert "title:" in str(invalid.value.errors[0].hint)
+
+
 def test_wrong_types_are_field_errors():
     with pytest.raises(ArticleInvalid) as invalid:
         parse(article("T", "2023-06-02", tags=None, draft='"có"', source="42") + "")

@@ -325,7 +325,7 @@ class _Fields:
         value = self.data.get(field)
         if value is None:
             if required:
-                self.error(field, Text("missing required field"), self._missing_hint(field))
+                self._absent(field)
             return ""
         if isinstance(value, bool | dict | list):
             kind = Text("a list") if isinstance(value, list) else Text("true or false") if isinstance(value, bool) \
@@ -337,6 +337,13 @@ class _Fields:
         if required and not text:
             self.error(field, Text("must not be empty"))
         return text
+
+    def _absent(self, field: str) -> None:
+        """A required field without a value: not written (`title` missing), or written with nothing after it."""
+        if field in self.data:  # `title:` and nothing more: YAML reads it as no value
+            self.error(field, Text("must not be empty"))
+        else:
+            self.error(field, Text("missing required field"), self._missing_hint(field))
 
     def _missing_hint(self, field: str) -> Text:
         close = difflib.get_close_matches(field, [k for k in self.data if k not in KNOWN_FIELDS], n=1)
@@ -528,7 +535,7 @@ class _Fields:
         value = self.data.get(field)
         if value is None:
             if required:
-                self.error(field, Text("missing required field"), self._missing_hint(field))
+                self._absent(field)
             return None
         try:
             return parse_date(value, tz)
