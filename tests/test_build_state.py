@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
+from bantin.content.bodies import Bodies
 from bantin.project import cache
 
 from conftest import ENGLISH, SITE_TOML, Project, article
@@ -154,3 +156,64 @@ def test_a_source_whose_size_time_and_inode_are_unchanged_is_not_read_again(proj
     os.utime(path, ns=(hour_ago + 10**9, hour_ago + 10**9))  # its time moved on: read, and seen
     site.build(search=False)
     assert "Hội nghị số 1" in site.page("/")
+
+
+def test_article_bodies_are_kept_on_disk_and_read_where_a_page_shows_them(project):
+    """The parse cache holds each article without its body; the bodies are in bodies.sqlite, one row per
+    (article, body), the one before an edit kept until the next build (the search index takes its words out)."""
+    key = "content/tin-tuc/2023/bai-03.md"
+
+    def third(second: str) -> dict[str, str | bytes]:
+        return {key: article("Hội thảo số 3", "2023-04-04T08:00:00+07:00", province="Sơn La",
+                             body=f"Đoạn đầu của bài 3.\n\n{second}")}
+
+    site = project({**articles(4), **third("Đoạn chỉ có trong thân bài.")}, ENGLISH + SITE_TOML)
+    site.build(search=False)
+    stores = site.root / ".bantin-cache"
+    assert "Đoạn chỉ có trong thân bài.".encode() not in (stores / "articles.pickle").read_bytes()
+    assert {key for key, _ in Bodies(site.root).held()} == {f"content/tin-tuc/2023/bai-{n:02d}.md" for n in range(4)}
+    page = site.out / "tin-tuc/2023/bai-03/index.html"
+    assert "Đoạn chỉ có trong thân bài." in page.read_text(encoding="utf-8")
+
+    site.write(third("Đoạn đã sửa."))
+    site.build(search=False)
+    assert "Đoạn đã sửa." in page.read_text(encoding="utf-8")
+    assert len([row for row in Bodies(site.root).held() if row[0] == key]) == 2  # the new body, and the one before
+    site.build(search=False)
+    assert len([row for row in Bodies(site.root).held() if row[0] == key]) == 1
+
+
+def test_a_body_store_lost_or_damaged_is_made_again_and_said_once(project):
+    site = project(articles(4), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    built = snapshot(site.out)
+    store = site.root / ".bantin-cache" / "bodies.sqlite"
+    store.unlink()  # lost: every article is parsed again, nothing to say
+    report = site.build(search=False)
+    assert snapshot(site.out) == built and not report.warnings
+    assert len(Bodies(site.root).held()) == 4
+
+    store.write_bytes(b"not a database" * 100)  # damaged
+    report = site.build(search=False)
+    assert snapshot(site.out) == built
+    said = [str(w.path) for w in report.warnings]
+    assert said == [".bantin-cache/bodies.sqlite"], said
+    assert len(Bodies(site.root).held()) == 4
+    assert not site.build(search=False).warnings
+
+
+def test_a_body_that_is_not_the_one_its_digest_names_is_never_shown(project):
+    """A row changed behind bantin's back is read as missing: the store is made again, and said."""
+    site = project(articles(3), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    built = snapshot(site.out)
+    with sqlite3.connect(site.root / ".bantin-cache" / "bodies.sqlite") as db:
+        db.execute("UPDATE body SET html = '<p>tampered</p>'")
+    key = "content/tin-tuc/2023/bai-01.md"
+    digest = next(found for stored, found in Bodies(site.root).held() if stored == key)
+    assert Bodies(site.root).find(key, digest) is None
+    (site.out / "tin-tuc/2023/bai-01/index.html").unlink()  # made again, from the body its source gives
+    report = site.build(search=False)
+    assert snapshot(site.out) == built
+    assert [str(w.path) for w in report.warnings if "cache" in str(w.message)] == [".bantin-cache/bodies.sqlite"]
+    assert Bodies(site.root).find(key, digest) is not None

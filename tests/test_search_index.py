@@ -76,8 +76,8 @@ def test_bucket_counts_are_powers_of_two_that_grow_with_the_shard():
 def test_an_article_s_record_holds_its_text_filters_and_what_its_result_shows(project):
     site = project(FILES)
     loaded = load(load_config(site.root), BuildOptions(), jobs=1)
-    record = article_record(loaded.site.articles["content/tin-tuc/2021/ha-giang.md"], loaded.site, loaded.provinces,
-                            "", "vi")
+    article = loaded.bodies.whole(loaded.site.articles["content/tin-tuc/2021/ha-giang.md"])  # its body: on disk
+    record = article_record(article, loaded.site, loaded.provinces, "", "vi")
     # a former province is also filed under today's
     assert dict(record.filters) == {"province": ("Hà Giang", "Tuyên Quang"), "topic": ("Chuyển đổi số",),
                                     "section": ("Tin tức",), "year": ("2021",)}

@@ -196,6 +196,8 @@ def plan_entry(output: Output, site_wide: str) -> bytes:
     return _digest((site_wide, output.path, output.kind, output.key, output.page))
 
 
+# a field compared by another: a body is held on disk, its digest in the article (content/bodies.py)
+_COMPARED = {"body_html": "body_digest"}
 _MISSING = object()
 
 
@@ -219,7 +221,8 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: D
             if len(dep) == 2 or old is None or new is None or old[0] != then.sources.get(dep[1]):
                 fields[dep] = True  # the whole article, or its previous parse unknown
             else:
-                fields[dep] = any(getattr(old[1], name, _MISSING) != getattr(new, name, _MISSING) for name in dep[2])
+                fields[dep] = any(getattr(old[1], _COMPARED.get(name, name), _MISSING)
+                                  != getattr(new, _COMPARED.get(name, name), _MISSING) for name in dep[2])
         return fields[dep]
 
     todo = []

@@ -35,7 +35,8 @@ class LayoutMistake(jinja2.TemplateRuntimeError):
         self.said, self.hint = message, hint
 
 
-ARTICLE_FIELDS = ", ".join(name for name in Article.__dataclass_fields__ if name not in ("images", "links", "lines"))
+ARTICLE_FIELDS = ", ".join(name for name in Article.__dataclass_fields__
+                           if name not in ("images", "links", "lines", "body_digest"))
 
 
 def layout_error(exc: Exception, config: Config, doing: str | Text) -> ContentError:
@@ -217,10 +218,13 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
     _VALUE_ARGUMENTS = frozenset({str, Markup, int, float, bool, type(None)})  # compared by value
     _MEMO_LIMIT = 250_000  # a card per article at 100,000 articles; about 1 KB each
 
-    def __init__(self, recorder: Recorder, articles: Mapping[str, Article], **options: Any) -> None:
+    def __init__(self, recorder: Recorder, articles: Mapping[str, Article],
+                 body_of: Callable[[Article], str] | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.recorder = recorder
         self.articles = articles  # key -> article: a term's `articles` are shown as these
+        # an article's `body_html`, read where it is kept (the site's articles hold none: content/bodies.py)
+        self.body_of = body_of or _own_body
         # macro call -> (its output, what it read, the objects its key names by id, kept alive)
         self._macro_memo: dict[tuple, tuple[Any, Remembered, tuple]] = {}
         self._own_functions: frozenset[int] = frozenset()  # ids of the functions among the globals
@@ -307,6 +311,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         if kind in self._PLAIN_VALUES:
             if kind is Term and attribute == "articles":
                 return ArticleList(obj.articles, self.articles)
+            if kind is Article and attribute == "body_html":
+                return self.body_of(obj)
             if not attribute.startswith("_") and attribute in obj.__dataclass_fields__:
                 return getattr(obj, attribute)
         elif kind is dict and attribute in obj and not hasattr(dict, attribute):
@@ -317,6 +323,8 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
         self._record(obj, argument)
         if type(obj) is Term and argument == "articles":
             return ArticleList(obj.articles, self.articles)
+        if type(obj) is Article and argument == "body_html":
+            return self.body_of(obj)
         return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -326,9 +334,11 @@ class LayoutEnvironment(ImmutableSandboxedEnvironment):
 
 
 def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorder | None = None,
-                     articles: Mapping[str, Article] | None = None) -> jinja2.Environment:
+                     articles: Mapping[str, Article] | None = None,
+                     body_of: Callable[[Article], str] | None = None) -> jinja2.Environment:
     """The Jinja2 environment: the site's layouts over the theme's, autoescaping, and a typo in a
-    layout fails the build. `articles` (key -> article) are what a term's `articles` show.
+    layout fails the build. `articles` (key -> article) are what a term's `articles` show;
+    `body_of` reads an article's body where it is kept.
 
     Layouts may come from a pull request, so they run sandboxed: no access to Python's
     internals (`''.__class__`), no calls that change the site's data, no files but layouts.
@@ -336,6 +346,7 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
     env = LayoutEnvironment(
         recorder or Recorder(),
         articles or {},
+        body_of,
         loader=LayoutLoader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -353,3 +364,7 @@ def make_environment(config: Config, globals_: dict[str, Any], recorder: Recorde
     env.filters["filesize"] = functools.partial(file_size, decimal="," if config.language == "vi" else ".")
     env.filters = {name: checked_filter(name, function) for name, function in env.filters.items()}
     return env
+
+
+def _own_body(article: Article) -> str:
+    return article.body_html

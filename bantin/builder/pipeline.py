@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from bantin.builder.plan import SitemapEntry, output_path, plan
 from bantin.builder.render import Renderer
 from bantin.builder.write import Copier, asset_names, overlay, staging, write_bytes
 from bantin.content.assemble import RelatedMemo, assemble
+from bantin.content.bodies import Bodies, BodyMissing, without_body
 from bantin.content.checks import copies, dated_later, merged_away
 from bantin.content.model import Article, Neighbours, Site
 from bantin.content.parse import ArticleInvalid, References, discover, markdown_renderer, parse_article, read_source
@@ -157,6 +158,7 @@ class Plan:
     documents: documents.Catalogue | None = None  # the documents articles publish or link, read (or not)
     search_documents: dict[str, list[DocumentEntry]] = dataclasses.field(default_factory=dict)  # key -> its documents
     tables: dict[str, Table] = dataclasses.field(default_factory=dict)  # site path -> a chart's table, read
+    bodies: Bodies | None = None  # the articles' bodies (the site's articles hold none: content/bodies.py)
 
     @property
     def document_facts(self) -> dict[str, DocumentFacts]:
@@ -183,7 +185,9 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     #    fails still has its photos and links checked (`unparsed`), in the same run.
     #    Layouts and assets are checked too: nothing outside the project is ever read.
     found = discover(config)
-    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, progress, damaged)
+    bodies = Bodies(config.root)
+    parsed, errors, digests, replaced, unparsed = parse_all(found.sources, config, provinces, jobs, bodies, progress,
+                                                            damaged)
     errors = (found.errors + input_files(config.layouts_dir, config.root).errors
               + input_files(config.assets_dir, config.root).errors + errors)
 
@@ -233,7 +237,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
         facts = tuple(fact | more for fact, more in zip(facts, searching.engine_facts(shards), strict=True))
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced, sitemap, facts,
-                found_documents, searched, tables)
+                found_documents, searched, tables, bodies)
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -266,7 +270,13 @@ def _build_or_clean_up(config: Config, options: BuildOptions, started: float, pr
     """_build(); a failed one removes what it added to the cache, and a full disk is said as such."""
     entries = recovery.CacheEntries.now(config.root)
     try:
-        return _build(config, options, started, progress, cancelled, previewed)
+        try:
+            return _build(config, options, started, progress, cancelled, previewed)
+        except BodyMissing:  # a stored body is not the one its article names: the store is made again, once
+            bodies = Bodies(config.root)
+            bodies.forget()
+            return _build(config, options, started, progress, cancelled, previewed, [project_relative(bodies.path,
+                                                                                                      config.root)])
     except Cancelled:
         raise
     except Exception as error:
@@ -285,12 +295,13 @@ def _check_only(config: Config, options: BuildOptions, started: float) -> Report
 
 
 def _build(config: Config, options: BuildOptions, started: float, progress: Progress | None,
-           cancelled: Cancel | None, previewed: frozenset[str] = frozenset()) -> Report:
-    """The build itself, holding the project's lock."""
+           cancelled: Cancel | None, previewed: frozenset[str] = frozenset(), damaged: list[str] | None = None
+           ) -> Report:
+    """The build itself, holding the project's lock; `damaged`: cache entries already found damaged."""
     jobs = options.jobs or os.cpu_count() or 1
     # 0. A build killed while it moved files in is finished or rolled back; what killed builds left goes.
     recovered = recovery.recover(config)
-    damaged: list[str] = []  # cache entries found damaged: not used, made again, said once
+    damaged = list(damaged or ())  # cache entries found damaged: not used, made again, said once
     loaded = load(config, options, jobs, progress, damaged.append)
 
     _check(cancelled)
@@ -516,6 +527,10 @@ def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, 
     written = config.output_dir
     report: IndexReport | None = None
 
+    def words(key: str) -> str:
+        article = loaded.site.articles[key]
+        return article_words(loaded.bodies.whole(article) if loaded.bodies is not None else article)
+
     def index() -> dict[str, Path]:
         nonlocal report
         read_again: set[Path] = set()
@@ -523,7 +538,7 @@ def index_pages(loaded: Plan, config: Config, then: ledger.Ledger, stage: Path, 
             try:
                 report, bundles = index_site(
                     config, loaded.shards, lambda rel: stage / rel if (stage / rel).exists() else written / rel,
-                    page_of, search_digests, lambda key: article_words(loaded.site.articles[key]), cancelled,
+                    page_of, search_digests, words, cancelled,
                     (lambda done, total: progress("index", before + done, before + total)) if progress else None,
                     jobs, loaded.search_documents, functools.partial(_document_text, loaded, config),
                     articles=not documents_only)
@@ -759,8 +774,8 @@ def _parse_paths(paths: Iterable[Path], config: Config, provinces: ProvinceList,
     return articles, errors, unparsed
 
 
-def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, progress: Progress | None = None,
-              damaged: cache.Damaged | None = None
+def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int, bodies: Bodies,
+              progress: Progress | None = None, damaged: cache.Damaged | None = None
               ) -> tuple[list[Article], list[ContentError], dict[str, bytes], dict[str, tuple[bytes, Article]],
                          list[References]]:
     """Parse every source, in worker processes when there are many; also each source's digest,
@@ -775,6 +790,7 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
     settings = cache.fingerprint(cache.code_digest(), _parse_settings(config), _provinces_bytes(config))
     stored = cache.load_entries(config.root, "articles", settings, damaged)
     before: dict[str, tuple[bytes, Article, Stamp | None]] = stored.values
+    held = bodies.held(damaged)
     kept: dict[str, tuple[bytes, Article, Stamp | None]] = {}
     digests: dict[str, bytes] = {}
     stamps: dict[str, Stamp | None] = {}
@@ -784,6 +800,8 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
     for path in paths:
         rel = project_relative(path, config.root)
         hit = before.get(rel)
+        if hit is not None and (rel, hit[1].body_digest) not in held:
+            hit = None  # its body is not in the store (removed, or the store damaged): parsed again
         stamp = _stamp(path, now)
         if hit is not None and stamp is not None and hit[2] == stamp:
             kept[rel] = hit
@@ -796,9 +814,19 @@ def parse_all(paths: list[Path], config: Config, provinces: ProvinceList, jobs: 
         else:
             digests[rel], stamps[rel] = digest, stamp
             todo.append(path)
-    articles, errors, unparsed = _parse_fresh(todo, config, provinces, jobs, progress)
-    for article in articles:
-        kept[article.key] = (digests[article.key], article, stamps[article.key])
+    errors: list[ContentError] = []
+    unparsed: list[References] = []
+    # the bodies go to their store chunk by chunk, committed before the parse cache that names them is saved
+    with bodies.writing() as writer:
+        for articles, chunk_errors, chunk_unparsed in _parse_fresh(todo, config, provinces, jobs, progress):
+            writer.add((article.key, article.body_digest, article.body_html) for article in articles)
+            for article in articles:
+                kept[article.key] = (digests[article.key], without_body(article), stamps[article.key])
+            errors.extend(chunk_errors)
+            unparsed.extend(chunk_unparsed)
+        # kept: each article's body, and the one it had before this build (the search index takes its words out)
+        wanted = {(key, hit[1].body_digest) for hits in (kept, before) for key, hit in hits.items()}
+        writer.remove(held - wanted)
     cache.save_entries(stored, kept, restamped)
     replaced = {key: (hit[0], hit[1]) for key, hit in before.items() if kept.get(key, (None,))[0] != hit[0]}
     return ([hit[1] for hit in kept.values()], errors, {key: hit[0] for key, hit in kept.items()}, replaced,
@@ -830,26 +858,20 @@ def _provinces_bytes(config: Config) -> bytes:
 
 
 def _parse_fresh(paths: list[Path], config: Config, provinces: ProvinceList, jobs: int,
-                 progress: Progress | None = None) -> Parsed:
+                 progress: Progress | None = None) -> Iterator[Parsed]:
+    """The articles, errors and unparsed articles' references of `paths`, a chunk at a time."""
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        parsed = _parse_paths(paths, config, provinces, markdown_renderer(config))
+        yield _parse_paths(paths, config, provinces, markdown_renderer(config))
         if progress and paths:
             progress("parse", len(paths), len(paths))
-        return parsed
-    articles: list[Article] = []
-    errors: list[ContentError] = []
-    unparsed: list[References] = []
+        return
     done = 0
     with _pool(jobs, _init_parser, (config, provinces)) as pool:
-        for chunk, (chunk_articles, chunk_errors, chunk_unparsed) in zip(
-                chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
-            articles.extend(chunk_articles)
-            errors.extend(chunk_errors)
-            unparsed.extend(chunk_unparsed)
+        for chunk, parsed in zip(chunks := _chunks(paths, jobs * 8), pool.map(_parse_chunk, chunks), strict=True):
+            yield parsed
             done += len(chunk)
             if progress:
                 progress("parse", done, len(paths))
-    return articles, errors, unparsed
 
 
 # --- parallel photo encoding ------------------------------------------------------------
@@ -923,7 +945,7 @@ def _parallel_map(search: Callable[[str], Found], keys: list[str], jobs: int) ->
 def _init_renderer(loaded: Plan, config: Config, assets: dict[str, str], stage: Path,
                    previous: dict[str, bytes]) -> None:
     renderer = Renderer(loaded.site, config, loaded.provinces, assets, loaded.sitemap,
-                        loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables)
+                        loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables, loaded.bodies)
     _worker["render"] = (renderer, stage, previous)
 
 
@@ -1014,8 +1036,8 @@ def preview(loaded: Plan, config: Config, path: Path) -> tuple[str, bytes] | Non
     site = dataclasses.replace(loaded.site, articles={**loaded.site.articles, key: article})
     if key not in site.neighbours:
         site = dataclasses.replace(site, neighbours={**site.neighbours, key: Neighbours(None, None)})
-    renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)),
-                        loaded.sitemap, loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables)
+    renderer = Renderer(site, config, loaded.provinces, asset_names(asset_files(config)), loaded.sitemap,
+                        loaded.shard_facts, loaded.pictures, loaded.document_facts, loaded.tables, loaded.bodies)
     try:
         return output.path, renderer.render(output)
     except Exception:  # a new tag or a layout error: best effort only, the build says what is wrong

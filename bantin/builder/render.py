@@ -38,6 +38,7 @@ from bantin.builder.layouts import layout_error, make_environment
 from bantin.builder.outputs import Kind, Output
 from bantin.builder.plan import SitemapEntry, list_page, page_url, terms_by_kind
 from bantin.builder.sitemap import sitemap_index, sitemap_part
+from bantin.content.bodies import Bodies
 from bantin.content.model import Article, Site, Term
 from bantin.documents import numbers
 from bantin.documents.cards import expand_documents
@@ -81,8 +82,11 @@ class Renderer:
     def __init__(self, site: Site, config: Config, provinces: ProvinceList, assets: dict[str, str],
                  sitemap: dict[str, tuple[SitemapEntry, ...]], shards: tuple[dict[str, Any], ...] = (),
                  pictures: dict[str, Picture] | None = None, documents: dict[str, DocumentFacts] | None = None,
-                 tables: dict[str, Table] | None = None) -> None:
+                 tables: dict[str, Table] | None = None, bodies: Bodies | None = None) -> None:
         self.site = site
+        # the articles' bodies, read where a page shows one (the site's articles hold none: content/bodies.py)
+        self.body_of: Callable[[Article], str] = bodies.html if bodies is not None else _own_body
+        self.whole: Callable[[Article], Article] = bodies.whole if bodies is not None else _itself
         self.pictures = pictures or {}  # site path -> the files made of a photo (bantin/photos/variants.py)
         self.documents = documents or {}  # site path -> a document's facts (bantin/documents/catalogue.py)
         self.tables = tables or {}  # site path -> a chart's table (bantin/markup/charts.py)
@@ -93,7 +97,7 @@ class Renderer:
         self.provinces = provinces
         self.assets = assets
         self.recorder = Recorder()  # what the output being rendered reads (bantin/builder/deps.py)
-        self.env = make_environment(config, self._globals(), self.recorder, site.articles)
+        self.env = make_environment(config, self._globals(), self.recorder, site.articles, self.body_of)
         self._templates: dict[str, jinja2.Template] = {}
 
     def _globals(self) -> dict[str, Any]:
@@ -298,7 +302,7 @@ class Renderer:
         record((ARTICLE, article.key))  # its own front matter and body
         record((RELATED, article.key))
         record((NEIGHBOURS, article.key))
-        body = expand_images(article.body_html, self.picture, self.url, self.config.images.sizes,
+        body = expand_images(self.body_of(article), self.picture, self.url, self.config.images.sizes,
                              self.config.base_path, article.url, priority_first=True)
         if article.citations or self.documents:
             body = self._documents_in(body, article)
@@ -605,8 +609,8 @@ class Renderer:
         for key in keys[: self.config.feeds.entries]:  # read whole, with their province's name
             self.recorder.add((ARTICLE, key))
             self.recorder.term(self.province_of(self.site.articles[key]))
-        return atom_feed(self._feed_info(output.key), self.articles(keys[: self.config.feeds.entries]), self.config,
-                         self.absolute_url)
+        entries = [self.whole(article) for article in self.articles(keys[: self.config.feeds.entries])]
+        return atom_feed(self._feed_info(output.key), entries, self.config, self.absolute_url)
 
     def _feed_links(self, output: Output) -> list[tuple[str, str]]:
         """(title, URL) of the feeds a page announces: the site's, and its list's own."""
@@ -621,3 +625,9 @@ class Renderer:
                             "canonical": "/404.html"}
 
 
+def _own_body(article: Article) -> str:
+    return article.body_html
+
+
+def _itself(article: Article) -> Article:
+    return article

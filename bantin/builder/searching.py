@@ -4,6 +4,7 @@ each shard's version, and which shards to bring up to date. The index itself is 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -12,6 +13,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from bantin.content.bodies import Bodies
 from bantin.content.model import Article, Site
 from bantin.language.errors import Cancelled
 from bantin.language.provinces import ProvinceList
@@ -57,11 +59,12 @@ def tasks(shards: list[Shard], site: Site, config: Config, provinces_bytes: byte
 
 
 def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture], digests: Mapping[str, bytes],
-            replaced: Mapping[str, tuple[bytes, Article]], language: str) -> engine.Sources:
-    """Each article's record, its source's digest, and its text before an edit (from the parse cache)."""
+            replaced: Mapping[str, tuple[bytes, Article]], language: str, bodies: Bodies) -> engine.Sources:
+    """Each article's record, its source's digest, and its text before an edit (from the parse cache,
+    its body from the body store: None when it is no longer there)."""
 
     def record(key: str) -> Record:
-        article = site.articles[key]
+        article = bodies.whole(site.articles[key])
         return article_record(article, site, provinces, thumbnail(article, pictures), language)
 
     def previous(key: str) -> tuple[str, tuple[str, ...]] | None:
@@ -69,6 +72,10 @@ def sources(site: Site, provinces: ProvinceList, pictures: Mapping[str, Picture]
         if found is None or found[1].province not in site.provinces:
             return None
         before = found[1]
+        body = bodies.find(key, before.body_digest) if before.body_digest else before.body_html
+        if body is None:
+            return None
+        before = dataclasses.replace(before, body_html=body)
         return found[0].hex(), (*article_parts(before), *finding_parts(before, site.provinces[before.province].name))
 
     return engine.Sources(record, lambda key: digests[key].hex(), previous)
@@ -115,7 +122,7 @@ class Indexer:
             return
         indexer = cls(tasks(loaded.shards, loaded.site, config, provinces_bytes, loaded.digests, loaded.pictures),
                       sources(loaded.site, loaded.provinces, loaded.pictures, loaded.digests, loaded.replaced,
-                              config.language),
+                              config.language, loaded.bodies),
                       config.root, jobs)
         try:
             yield indexer

@@ -51,7 +51,7 @@ class Article:
     tags: tuple[str, ...]  # as written, NFC, duplicates removed
     summary: str  # plain text: front-matter `summary` or the first paragraph
     lead: str  # front-matter `summary`, shown above the body; "" when derived from the body
-    body_html: str
+    body_html: str  # "" while the body is held in .bantin-cache/bodies.sqlite (content/bodies.py): read it there
     author: str = ""
     source_name: str = ""
     source_url: str = ""
@@ -69,6 +69,7 @@ class Article:
     links: tuple[tuple[str, int, str], ...] = ()
     lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> its line, for warnings
     extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for layouts
+    body_digest: bytes = b""  # names the body (content/bodies.py); b"": the body is the one held above
 
     @property
     def year(self) -> int:

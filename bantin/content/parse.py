@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlparse, urlsplit
 import yaml
 
 from bantin.content.authoring import PLACEHOLDER_PARAGRAPHS
+from bantin.content.bodies import body_digest
 from bantin.content.model import Article, OfficialDocument, Source
 from bantin.documents import numbers
 from bantin.documents.catalogue import is_document
@@ -388,6 +389,7 @@ class _Fields:
             summary=lead or first_paragraph_text(body_html),
             lead=lead,
             body_html=body_html,
+            body_digest=body_digest(body_html),
             author=self.text("author"),
             source_name=source_name,
             source_url=source_url,
