@@ -192,6 +192,44 @@ def test_the_browser_reloads_and_shows_the_error_overlay(served):
         assert page.query_selector("#bantin-error") is None
 
 
+# the page's visibility as a test sets it (headless chromium shows every page): `window.hide()`, `window.show()`
+VISIBILITY = """
+let hidden = false;
+Object.defineProperty(document, "hidden", {get: () => hidden});
+Object.defineProperty(document, "visibilityState", {get: () => hidden ? "hidden" : "visible"});
+window.hide = () => { hidden = true; document.dispatchEvent(new Event("visibilitychange")); };
+window.show = () => { hidden = false; document.dispatchEvent(new Event("visibilitychange")); };
+"""
+
+
+def test_tabs_left_in_the_background_free_their_connections_and_reload_when_shown(served):
+    """Chromium opens six connections to a host, and each open page of serve kept one (its event
+    stream): a seventh tab never loaded. A hidden tab closes its stream; shown again, it reloads if a
+    build changed its page meanwhile."""
+    skip_without_browser()
+    with browser() as chromium:
+        context = chromium.new_context()
+        context.add_init_script(VISIBILITY)
+        tabs = []
+        for _ in range(8):
+            tab = context.new_page()
+            tab.goto(served.origin + "/tin-tuc/2023/hoi-thao/", timeout=10000)  # the 7th waited forever
+            tab.wait_for_timeout(200)
+            tab.evaluate("window.hide()")
+            tabs.append(tab)
+        first = tabs[0]
+        served.write("content/tin-tuc/2023/hoi-thao.md", article("Hội thảo đã sửa", "2023-05-10"))
+        page = served.project.out / "tin-tuc/2023/hoi-thao/index.html"
+        deadline = time.monotonic() + 15
+        while "Hội thảo đã sửa".encode() not in page.read_bytes():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        first.wait_for_timeout(500)
+        assert first.title().startswith("Hội thảo chuyển đổi số")  # hidden: not reloaded, no stream
+        first.evaluate("window.show()")
+        first.wait_for_function("document.title.startsWith('Hội thảo đã sửa')", timeout=15000)
+
+
 def test_a_save_is_previewed_while_a_long_build_runs(project):
     """The page of a saved article does not wait for the build in progress (a layout change
     re-rendering every page here): the build is cancelled and redone with the save."""

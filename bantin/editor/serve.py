@@ -48,11 +48,15 @@ def reload_script(version: int) -> str:
     return f"""<script>/* bantin serve: live reload (only while serving, never in built files) */
 (() => {{
   const loaded = {version};
-  const events = new EventSource("{EVENTS_PATH}");
   const here = location.pathname;
-  events.addEventListener("site", (event) => {{
+  let last = loaded, events = null;
+  const show = (event) => {{
     const state = JSON.parse(event.data);
-    if (state.version > loaded && (state.pages.includes("*") || state.pages.includes(here))) location.reload();
+    // a build missed (the page was hidden, or two came at once): which pages it changed is unknown
+    const missed = state.version > last + 1;
+    const mine = missed || state.pages.includes("*") || state.pages.includes(here);
+    if (state.version > loaded && mine) location.reload();
+    last = Math.max(last, state.version);
     let overlay = document.getElementById("bantin-error");
     if (!state.error) {{ if (overlay) overlay.remove(); return; }}
     if (!overlay) {{
@@ -60,11 +64,18 @@ def reload_script(version: int) -> str:
       overlay.id = "bantin-error";
       overlay.setAttribute("role", "alert");
       overlay.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;padding:1.5rem;" +
-        "background:rgba(20,20,30,.94);color:#fff;font:15px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+        "background:rgba(20,20,30,.94);color:#fff;font:15px/1.5 system-ui,sans-serif;white-space:pre-wrap";
       document.body.append(overlay);
     }}
     overlay.textContent = state.error;
-  }});
+  }};
+  // a browser opens six connections to a host: a hidden tab gives its own back, so a seventh tab still loads
+  const listen = () => {{
+    if (document.hidden) {{ if (events) events.close(); events = null; }}
+    else if (!events) {{ events = new EventSource("{EVENTS_PATH}"); events.addEventListener("site", show); }}
+  }};
+  document.addEventListener("visibilitychange", listen);
+  listen();
 }})();
 </script>
 """
