@@ -532,7 +532,8 @@ def _import_pages(pages: list[Page], mirror: Mirror, config: Config, provinces: 
         if converted.missing and not keep_links:
             errors += [ContentError(str(page.path), None, relative, Text("photo {url} is not in the mirror", url=url),
                                     hint=Text("save the photos with the pages (wget --page-requisites), or keep "
-                                              "the old addresses: missing_photos = \"link\" in {file}",
+                                              "the old addresses: missing_photos = \"link\" in {file} "
+                                              "(a new file if there is none)",
                                               file=MAPPING_FILE)) for url in converted.missing]
             continue
         path, new_url = planned[page.url]

@@ -607,7 +607,8 @@ def _convert(files: list[Path], config: Config, provinces: ProvinceList, mapping
                     post.file, post.line, post.label,
                     Text("file {url} is not in --uploads", url=url),
                     hint=Text("copy wp-content/uploads from the old site and pass it as --uploads DIR, or keep the "
-                              "old addresses: missing_photos = \"link\" in {file}", file=MAPPING_FILE)))
+                              "old addresses: missing_photos = \"link\" in {file} (a new file if there is none)",
+                              file=MAPPING_FILE)))
             continue
         item = _item(post, planned, done, index, config, provinces, mapping)
         for url in done.missing:
