@@ -347,3 +347,18 @@ def test_an_imported_post_without_a_province_is_a_draft_at_the_national_level_in
     resolve_required(item, "", "A", load_config(tmp_path))
     assert item.fields["province"] == national and item.fields["draft"] is True
     assert item.fields["import_unknown"] == ["province"]
+
+
+def test_a_saved_page_s_tags_are_one_a_meta_or_comma_separated_in_one():
+    """Open Graph gives one article:tag a tag; VnExpress writes all of them in one, comma-separated."""
+    import lxml.html
+
+    from bantin.importers.pagemeta import declared
+
+    def tags(head: str) -> list[str]:
+        return declared(lxml.html.fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")).tags
+
+    assert tags('<meta property="article:tag" content="Kỳ họp thứ 6 Quốc hội khóa 15,Thuế thu nhập cá nhân,Tin nóng">'
+                ) == ["Kỳ họp thứ 6 Quốc hội khóa 15", "Thuế thu nhập cá nhân", "Tin nóng"]
+    assert tags('<meta property="article:tag" content="Trí thức"><meta property="article:tag" content=" Hội thảo ">'
+                ) == ["Trí thức", "Hội thảo"]

@@ -90,8 +90,9 @@ def declared(document: etree._Element) -> Declared:
     found.authors = [name for name in found.authors if not site or (name.lower() not in site and site not in
                                                                      name.lower())]
     found.section = found.section or meta.get("article:section", "")
-    found.tags = found.tags or [plain(v) for v in document.xpath("//meta[@property='article:tag']/@content")
-                                if plain(v)]
+    # one tag a meta, as Open Graph says; some sites (VnExpress) put them all in one, comma-separated
+    found.tags = found.tags or [plain(tag) for value in document.xpath("//meta[@property='article:tag']/@content")
+                                for tag in value.split(",") if plain(tag)]
     return found
 
 
