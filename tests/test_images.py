@@ -144,6 +144,19 @@ def test_changed_renamed_and_deleted_photos(project):
     assert (site.out / src[1:]).is_file()
 
 
+def test_an_image_named_with_other_capitals_names_the_file_that_is_there(project):
+    """Windows and macOS open /anh/Hoi-Thao.JPG as hoi-thao.jpg; the site's server will not."""
+    site = project({**photo_article("Đoạn đầu.\n\n![Ảnh](/anh/Hoi-Thao.JPG)\n\n![Khác](/anh/khac.jpg)"),
+                    "content/anh/hoi-thao.jpg": photo(800, 600)})
+    with pytest.raises(BuildFailed) as failed:
+        site.build(search=False)
+    hints = {e.message: e.hint for e in failed.value.errors}
+    assert hints["the image /anh/Hoi-Thao.JPG does not exist"] == (
+        "the file is /anh/hoi-thao.jpg: write its name with the same capitals")
+    assert hints["the image /anh/khac.jpg does not exist"] == (
+        "put the photo at content/anh/khac.jpg, or correct its path")
+
+
 def test_missing_and_unreadable_images_are_errors_with_file_line_and_field(project):
     body = "Đoạn đầu.\n\n![Không có](/anh/khong-co.jpg)\n\n![Hỏng](/anh/hong.jpg)\n\n![Cụt](/anh/cut.jpg)"
     site = project({**photo_article(body, image="/anh/bia-mat.jpg"), "content/anh/hong.jpg": b"not a photo at all",

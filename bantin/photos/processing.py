@@ -156,13 +156,19 @@ def catalogue(articles: Sequence[UsesPhotos], static: dict[str, Path], config: C
     errors: list[ContentError] = []
     warned: list[ContentError] = []
     pictures: dict[str, Picture] = {}
+    folded: dict[str, str] | None = None  # lower-cased site path -> the file's own, made at the first miss
     for path, where in sorted(uses.items()):
         source = static.get(path[1:])
         found = facts.get(path)
         problem, hint = None, None
         if source is None:
             problem = Text("the image {path} does not exist", path=path)
-            hint = Text("put the photo at {file}, or correct its path", file=f"content{path}")
+            if folded is None:
+                folded = {name.lower(): name for name in static}
+            named = folded.get(path[1:].lower())
+            # Windows and macOS find the file whatever its capitals; the site's server does not
+            hint = (Text("the file is /{name}: write its name with the same capitals", name=named) if named
+                    else Text("put the photo at {file}, or correct its path", file=f"content{path}"))
         elif isinstance(found, str):
             problem = Text("the image {path} cannot be used: {problem}", path=path, problem=found)
             hint = Text("replace the file with a JPEG or PNG photo")
