@@ -33,7 +33,7 @@ def test_build_prints_a_summary_and_check_writes_nothing(project):
     assert not site.out.exists()
     built = run(cwd=site.root)  # build is the default command
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith("đã dựng _site/: đã ghi 1 bài,"), built.stdout
+    assert built.stdout.startswith("đã dựng _site/: 1 bài; đã ghi "), built.stdout
     assert (site.out / "index.html").exists()
 
 

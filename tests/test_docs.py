@@ -113,7 +113,7 @@ EDITOR_MESSAGES = {
     ("ok: {count} article checked, no errors ({seconds:.2f} s)",
      "ok: {count} articles checked, no errors ({seconds:.2f} s)"),
     "built {folder}/: {summary}",
-    "{articles}, {pages} and {files} written in {seconds:.2f} s",
+    "{articles}; {pages} and {files} written in {seconds:.2f} s",
     ("{count} article", "{count} articles"), ("{count} page", "{count} pages"), ("{count} file", "{count} files"),
     ("left out: {count} draft", "left out: {count} drafts"),
     ("left out: {count} article dated in the future", "left out: {count} articles dated in the future"),

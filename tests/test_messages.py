@@ -200,9 +200,9 @@ def test_the_build_summary_counts_in_the_site_s_language():
 
     one = Report(1, 1, 1, 1, 0, 0.5, IndexReport(1, ("a",), 0.25))
     two = Report(2, 3, 0, 2, 0, 0.5, IndexReport(2, (), 0.25))
-    assert one.summary().said(catalogue("en")) == ("1 article, 1 page and 1 file written in 0.50 s; left out: 1 draft; "
+    assert one.summary().said(catalogue("en")) == ("1 article; 1 page and 1 file written in 0.50 s; left out: 1 draft; "
                                                    "search: 1 shard, 1 re-indexed in 0.25 s")
-    assert two.summary().said(catalogue("en")) == ("2 articles, 3 pages and 0 files written in 0.50 s; "
+    assert two.summary().said(catalogue("en")) == ("2 articles; 3 pages and 0 files written in 0.50 s; "
                                                    "left out: 2 drafts; search: 2 shards, 0 re-indexed in 0.25 s")
-    assert one.summary().said(catalogue("vi")).startswith("đã ghi 1 bài, 1 trang và 1 tệp trong 0.50 giây")
-    assert "tìm kiếm: 2 phần chỉ mục, 0 phần lập lại" in two.summary().said(catalogue("vi"))
+    assert one.summary().said(catalogue("vi")).startswith("1 bài; đã ghi 1 trang và 1 tệp trong 0,50 giây")
+    assert "tìm kiếm: 2 phần chỉ mục, 0 phần lập lại trong 0,25 giây" in two.summary().said(catalogue("vi"))

@@ -97,7 +97,7 @@ class Report:
     repaired: tuple[str, ...] = ()  # output paths that differed from the ledger and were made again
 
     def summary(self) -> Text:
-        said = Text("{articles}, {pages} and {files} written in {seconds:.2f} s",
+        said = Text("{articles}; {pages} and {files} written in {seconds:.2f} s",
                     articles=Text.counted("{count} article", "{count} articles", count=self.articles),
                     pages=pages_counted(self.pages),
                     files=Text.counted("{count} file", "{count} files", count=self.files), seconds=self.seconds)

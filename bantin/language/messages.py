@@ -83,8 +83,29 @@ class _Said:
         return repr(str(self))
 
 
+class _Decimal:
+    """A number with a fraction inside a message, written with the language's decimal mark ("1,90 giây")."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).replace(".", ",")
+
+    def __str__(self) -> str:
+        return format(self)
+
+
+# languages that write a decimal comma; English (and a site without a catalogue) a point
+_DECIMAL_COMMA = frozenset({"vi"})
+
+
 def _said(value: Any, language: gettext.NullTranslations) -> Any:
-    return _Said(value, language) if isinstance(value, Text) else value
+    if isinstance(value, Text):
+        return _Said(value, language)
+    if type(value) is float and language.info().get("language", "en").split("_")[0] in _DECIMAL_COMMA:
+        return _Decimal(value)
+    return value
 
 
 def either(choices: list[str]) -> str:
