@@ -112,6 +112,17 @@ def test_an_official_document_has_its_facts_its_json_ld_and_the_news_that_cites_
     assert reference["attrs"]["href"] == "/bao-cao/2021/cong-van/" and reference["text"] == "Công văn số 135/UBND-KTTH"
 
 
+def test_an_article_linking_the_document_it_publishes_shows_one_card(project, tmp_path):
+    """The facts box shows the document's card; the body's link to it, alone in its paragraph, keeps its facts."""
+    site = document_site(project, tmp_path, **{"content/bao-cao/cong-van.md": official(
+        "Công văn về chuyển đổi số", "2021-01-20", CONG_VAN,
+        body="UBND tỉnh đề nghị các hội triển khai.\n\n[Tải công văn](/van-ban/2021/135-ubnd-ktth.pdf)")})
+    site.build(search=False)
+    html = site.page("/bao-cao/2021/cong-van/")
+    assert html.count('<div class="document-card"') == 1
+    assert '<a href="/van-ban/2021/135-ubnd-ktth.pdf" type="application/pdf">Tải công văn</a>' in html
+
+
 def test_the_van_ban_lists_are_the_portals_table_filtered_by_kind_year_and_issuer(project, tmp_path):
     more = {f"content/bao-cao/qd-{n}.md": official(
         f"Quyết định số {n}", f"2022-0{n}-15",

@@ -223,7 +223,11 @@ class Renderer:
         link in a sentence), and each document number the site publishes linked to its article."""
         body = numbers.link_citations(body, lambda key: self.document_url(key, article.key))
 
+        published = article.document.file if article.document is not None else None
+
         def card(path: str, name: str) -> str | None:
+            if path == published:  # its card is in the document's facts already: the link keeps its facts
+                return None
             found = self.document(path)
             return None if found is None else str(self._macro("document_card")(found, name))
 
