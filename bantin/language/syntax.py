@@ -25,6 +25,7 @@ _ITEM_RE = re.compile(r"^(?P<indent>\s*)-\s+(?P<value>.*)$")  # "  - value" in a
 _TOML_KEY_RE = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.\-\"']+?)\s*(?P<sign>[=:])\s*(?P<value>.*)$")
 _TOML_AT_RE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _CURLY = "“”‘’„‟«»"
+_STRAIGHT = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 _INDICATORS = "[]{}@`%&*!|>"  # a plain YAML value cannot start with these
 
 
@@ -285,6 +286,10 @@ def _toml_cause(lines: list[str], number: int | None, problem: str) -> tuple[int
     line = lines[number - 1] if number <= len(lines) else ""
     match = _TOML_KEY_RE.match(line)
     if match is None:
+        if any(mark in line for mark in _CURLY):  # an item of a list written over several lines
+            straight = line.strip().translate(_STRAIGHT)
+            return number, None, Text("curly quotes “ ” do not enclose a value: use straight double quotes \" \""), \
+                straight
         return None
     key, value = match["key"], match["value"].strip()
     if match["sign"] == ":":
