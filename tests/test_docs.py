@@ -177,7 +177,8 @@ def _quotes(page: Path, hint_word: str) -> list[str]:
     for block in re.findall(r"^```text\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
         for line in block.splitlines():
             line = re.sub(rf"^\s*(?:\d+\. )?(?:{hint_word}: |cảnh báo: |lỗi: |warning: |error: )?", "", line)
-            line = re.sub(r"^(?:\(command line\)|[^\s:]*[/.][^\s:]*)(?::\d+)?: (?:\[[^\]]+\] )?", "", line)
+            where = r"(?:\(command line\)|\(dòng lệnh\)|[^\s:]*[/.][^\s:]*)"  # a file, or `new`'s options
+            line = re.sub(rf"^{where}(?::\d+)?: (?:\[[^\]]+\] )?", "", line)
             quotes.append(_said(line))
     items = re.findall(r"^- (`.*?)(?=\n\n|\n- |\n#|\Z)", text, re.MULTILINE | re.DOTALL)
     assert len(items) > 10, f"{page.name}: no messages found where they are quoted"

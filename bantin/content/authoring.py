@@ -103,6 +103,9 @@ def write_new(path: Path, text: str) -> None:
                                         hint=Text("choose another title or edit the existing file"))]) from None
 
 
+COMMAND_LINE = Text("(command line)")  # where `new`'s errors are: said in the site's language
+
+
 def resolve_names(config: Config, provinces: ProvinceList, province: str, topic: str,
                   when: date | None = None) -> tuple[str, str]:
     """Canonical province and topic names, or errors for both at once (`when`: the article's day,
@@ -111,10 +114,10 @@ def resolve_names(config: Config, provinces: ProvinceList, province: str, topic:
     match = provinces.match(province)
     if match is None:
         message, hint = provinces.unknown(province, when)
-        errors.append(ContentError("(command line)", None, "province", message, hint=hint))
+        errors.append(ContentError(COMMAND_LINE, None, "--province", message, hint=hint))
     topic_name = config.topic_by_slug.get(slug_of(topic))
     if topic_name is None:
-        errors.append(ContentError("(command line)", None, "topic", Text("unknown topic {name!r}", name=topic),
+        errors.append(ContentError(COMMAND_LINE, None, "--topic", Text("unknown topic {name!r}", name=topic),
                                    hint=topic_hint(config, topic)))
     if errors:
         raise BuildFailed(errors)
@@ -126,7 +129,7 @@ def new_article(config: Config, provinces: ProvinceList, *, title: str, province
                 section: str | None, tags: list[str], moment: datetime, author: str = "") -> Path:
     """Write a new article with valid front-matter and return its path."""
     if not title.strip():
-        raise BuildFailed([ContentError("(command line)", None, "title", Text("the title is empty"))])
+        raise BuildFailed([ContentError(COMMAND_LINE, None, "--title", Text("the title is empty"))])
     moment = moment.replace(tzinfo=config.tz) if moment.tzinfo is None else moment.astimezone(config.tz)
     province_name, topic_name = resolve_names(config, provinces, province, topic, moment.date())
     draft = Draft(title=title.strip(), date=moment.replace(microsecond=0), province=province_name,

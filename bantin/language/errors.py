@@ -24,7 +24,8 @@ class ContentError:
 
     def said(self, language: gettext.NullTranslations) -> str:
         """'path:line: [field] message' and the hint, in the language."""
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = say(self.path, language)  # "(command line)" is a Text
+        where = path if self.line is None else f"{path}:{self.line}"
         field = f" [{say(self.field, language)}]" if self.field else ""  # an item's label may be Text
         return f"{where}:{field} {say(self.message, language)}{said_hint(self.hint, language)}"
 
