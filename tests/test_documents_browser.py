@@ -82,6 +82,13 @@ def test_a_phrase_only_on_page_27_of_a_report_is_found_and_linked_to_that_page(s
         assert result["article"] == "/bao-cao/2024/tai-lieu/"
 
 
+def test_words_apart_in_a_document_find_it_among_those_holding_some_of_them(site, chromium):
+    """No document holds "quỹ hỗ trợ biên giới" side by side: the report holding most of its pairs is offered."""
+    origin, _ = site
+    results = found(chromium, origin, "quỹ hỗ trợ biên giới")
+    assert results and results[0]["href"] == "/tai-lieu/bao-cao-2024.pdf#page=27", results
+
+
 def test_legacy_fonts_are_found_in_unicode(site, chromium):
     origin, _ = site
     [real] = found(chromium, origin, "Quỹ bảo lãnh tín dụng")  # a real TCVN3 PDF (.VnTime, Distiller)

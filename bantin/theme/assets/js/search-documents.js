@@ -52,6 +52,14 @@ export async function searchDocuments(page) {
   if (found.length) {
     session.pending.unshift({ heading: page.say(page.counted("documents_found", found.length), { count: page.number(found.length) }),
       kind: "search-documents-heading" }, ...found);
+  } else {
+    // none holds the words side by side: those that hold some of them (each pair of words), most first
+    const some = page.fresh(await page.loose(scope).catch(() => [])).sort((a, b) => (b.hits ?? 0) - (a.hits ?? 0));
+    if (search !== page.now()) return;
+    if (some.length) {
+      session.pending.unshift({ heading: page.say(page.counted("loose", some.length), { count: page.number(some.length) }),
+        kind: "search-documents-heading" }, ...some);
+    }
   }
   page.sayStatus();
   await page.showMore(search);

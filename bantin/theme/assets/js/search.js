@@ -627,7 +627,9 @@ documentsButton.addEventListener("click", async () => {
   documentsModule ??= await import(root.dataset.documentsScript);
   const searcher = documentsEngine();
   documentsModule.searchDocuments({ root, session, strings, scope: documentShards(session.searched), now: () => current,
-    precise: async (scope) => (await searcher).precise(scope, asked()), fresh, say, number, counted, sayStatus, showMore });
+    precise: async (scope) => (await searcher).precise(scope, asked()),
+    loose: async (scope) => (session.plan.pairs > 1 ? (await searcher).eachPair(scope, asked()) : []),
+    fresh, say, number, counted, sayStatus, showMore });
 });
 window.addEventListener("popstate", () => { readUrl(); search(); });
 
