@@ -633,7 +633,11 @@ def test_a_server_dying_mid_transfer_ends_the_deploy_and_the_next_one_finishes_i
         process = restart(kind, server, server.port, tmp_path / "again.log")
         # no --force: the record the first deploy began with is there (the dead server took no later one)
         counts(deploy(site.root, target, server.env))
-        assert files_of(there) == files_of(site.out)  # a temporary file left behind removed too
+        # a temporary file left behind removed too; the S3 test server's own scratch file of a PUT it died in
+        # (.rclone_temp_put_*, on its disk) is no object of a real S3 bucket
+        held = {path: data for path, data in files_of(there).items()
+                if not (kind == "s3" and path.rsplit("/", 1)[-1].startswith(".rclone_temp_put_"))}
+        assert held == files_of(site.out)
     finally:
         stop(process)
 
