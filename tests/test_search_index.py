@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from array import array
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from documents_helpers import write_pdf
 from bantin.builder import searching
 from bantin.builder.pipeline import BuildOptions, load
 from bantin.project.config import load_config
-from bantin.search import engine, postings
+from bantin.search import engine, postings, words
 from bantin.search.records import article_record
 
 from conftest import SITE_TOML, article
@@ -28,14 +30,32 @@ def test_pairs_never_cross_a_part_or_a_sentence_end_and_are_marked_where_they_cr
     counts, titled, across, length = engine.doc_tokens(
         ["Đổi mới ở Đắk Lắk", "", "Khoa học, công nghệ và khoa học công nghệ. Năm 2024 COVID-19"])
     assert length == 5 + 13
-    assert counts["khoa học"] == 2 and counts["học công"] == 2 and counts["công nghệ"] == 2
-    assert counts["học, công"] == 0 and counts["lắk khoa"] == 0  # never across two parts
+    assert counts["khoa", "học"] == 2 and counts["học", "công"] == 2 and counts["công", "nghệ"] == 2
+    assert counts["học,", "công"] == 0 and counts["lắk", "khoa"] == 0  # never across two parts
     # "khoa học, công nghệ": the pair "học công" stands there across a comma, but also without one later
-    assert "học công" not in across and "covid 19" in across
-    assert counts["nghệ năm"] == 0  # a sentence's end parts them: no pair
-    assert {"đổi mới", "đắk", "lắk"} <= titled and "khoa" not in titled
+    assert ("học", "công") not in across and ("covid", "19") in across
+    assert counts["nghệ", "năm"] == 0  # a sentence's end parts them: no pair
+    assert {("đổi", "mới"), "đắk", "lắk"} <= titled and "khoa" not in titled
     # a pair with a digit is no entry (search.js keeps such a word a word), the digit word alone is
-    assert engine.token_entry("năm 2024") is None and engine.token_entry("2024") == (engine.core_hash("2024"), "")
+    assert engine.token_entry(("năm", "2024")) is None and engine.token_entry("2024") == (engine.core_hash("2024"), "")
+    assert engine.token_entry(("đắk", "lắk")) == engine.token_entry("đắk lắk")  # a pair, or its words and a space
+
+
+def test_the_words_counted_are_those_words_of_splits_a_query_into():
+    text = "Hội_thảo (KH&CN) “Đắk Lắk”—2024/25… é x\0y a_b; Tiếng Việt: đúng!"
+    counts, _, across, length = engine.doc_tokens([text])
+    assert {token: n for token, n in counts.items() if isinstance(token, str)} == Counter(words.words_of(text))
+    assert length == len(words.words_of(text))
+    assert ("hội", "thảo") in across and ("a", "b") in across  # "_" parts words as any mark does
+    assert counts["b", "tiếng"] == 0  # ";" ends a sentence
+
+
+def test_postings_are_split_into_numbers_and_weights_by_their_bytes():
+    for numbers in ([7], [0, 1, 255, 256, 65535, 65536, (1 << 24) - 1]):
+        weights = bytes(n % 32 for n in range(len(numbers)))
+        packed = array(engine._typecode(max(numbers) + 1), [n << 8 | w for n, w in zip(numbers, weights, strict=True)])
+        assert engine._split(packed) == (numbers, weights)
+    assert array(engine._typecode(1 << 24)).itemsize == 8
 
 
 def test_an_entry_is_the_folded_core_and_the_marks_so_every_spelling_finds_its_bucket():
