@@ -230,6 +230,26 @@ def test_a_correction_never_patches_a_bucket_damaged_in_the_cache(project, tmp_p
     assert shard_files(clean) == shard_files(site)
 
 
+def test_the_cache_keeps_a_shard_s_fragments_in_one_file_and_a_spoiled_one_is_made_again(project, tmp_path):
+    """The cache holds no file per article: its fragments are one file a shard, cut out when the site needs
+    one; a spoiled byte in it (the site's copy gone, so it is read) is found, the shard made again, said."""
+    site = project({**many(40), **FILES}, SHARDED)
+    site.build()
+    folder = engine.shard_folder(site.root, "2020-2022")
+    assert not (folder / "f").exists() and (folder / engine.FRAGMENTS).is_file()
+    pack = (folder / engine.FRAGMENTS).read_bytes()
+    files = shard_files(site)
+    shown = sorted((p for p in files if p.startswith("2020-2022/f/")), key=lambda p: int(p[12:-4]))
+    assert pack == b"".join(files[p] for p in shown)  # in article order
+    spoiled = bytearray(pack)
+    spoiled[-len(files[shown[-1]]) - 1] ^= 0xFF  # the last byte of the last fragment but one
+    (folder / engine.FRAGMENTS).write_bytes(bytes(spoiled))
+    (site.out / "search-index" / shown[-2]).unlink()
+    report = site.build()
+    assert any("damaged" in str(warning) and "search" in str(warning) for warning in report.warnings)
+    assert shard_files(site) == files and (folder / engine.FRAGMENTS).read_bytes() == pack
+
+
 def project_copy(site: object, root: Path) -> object:
     """The project's content and settings in a new folder, without its output or cache."""
     from conftest import Project

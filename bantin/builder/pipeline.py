@@ -496,18 +496,19 @@ def _place_shard(root: Path, stage: Path, then: ledger.Ledger, result: engine.Re
     """The ledger's entries of a shard's files, those the output lacks copied in (a copy: the site and the
     cache share no file); None when one of them is not the file its shard recorded (gone, or other bytes)."""
     folder = engine.shard_folder(root, result.name)
+    stored = engine.Stored(folder, result.files)
     entries = {}
     for path, (digest, size) in result.files.items():  # their digests known: no file the output has read again
         entry = ledger.Entry(Role.SEARCH, bytes.fromhex(digest), size, digest)
         placed = f"{engine.OUTPUT_DIR}/{result.name}/{path}"
         if then.files.get(placed, _NO_FILE).digest != entry.digest:
             try:
-                data = (folder / path).read_bytes()
+                data = stored.read(path)
             except FileNotFoundError:
                 return None
             if cache.file_digest(data) != entry.digest:
                 return None
-            copier.copy(stage, placed, folder / path, data)
+            copier.copy(stage, placed, None if path.startswith("f/") else folder / path, data)  # a fragment: packed
         entries[placed] = entry
     return entries
 

@@ -81,13 +81,13 @@ class Copier:
         self.reflinks = hasattr(fcntl, "ioctl")
         self.folders: set[Path] = set()  # made already: a search index's 10,000 files are in three folders a shard
 
-    def copy(self, stage: Path, relative: str, source: Path, data: bytes) -> None:
-        """Put a copy of `source` (whose bytes are `data`) at stage/relative."""
+    def copy(self, stage: Path, relative: str, source: Path | None, data: bytes) -> None:
+        """Put a copy of `source` (whose bytes are `data`; None: a part of a file, written) at stage/relative."""
         target = _stage_target(stage, relative)
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
-        if self.reflinks:
+        if self.reflinks and source is not None:
             target.unlink(missing_ok=True)
             if self._reflink(source, target):
                 return

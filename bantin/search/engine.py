@@ -21,8 +21,11 @@ records it was made of. A shard whose inputs are unchanged is reused as it is; o
 kept their numbers (corrected, or a new one appended as the newest) is patched: only the buckets
 that hold a changed entry, its fragment, the article lengths and the filters are written again;
 anything else (an article removed, or added before others) makes the shard again, whole. Either
-way its files are the same bytes as a clean build's. Files keep their names; the search page gives
-each shard a version (a digest of its inputs, in the URLs as ?v=), so no browser mixes two builds.
+way its files are the same bytes as a clean build's. The cache keeps a shard's fragments one after
+another in one file (fragments.bin, in article order; Stored cuts one out): a shard of 3,000 articles
+has 3,000 files fewer to write there, and to read again when they are copied into the site. Files keep
+their names; the search page gives each shard a version (a digest of its inputs, in the URLs as ?v=),
+so no browser mixes two builds.
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ from bantin.search.words import DIGIT_RE, spellings
 OUTPUT_DIR = "search-index"  # under the output folder: search-index/<shard>/...
 CACHE_DIR = f"{cache.CACHE_DIR}/search-index"
 STATE = "state.json"
-FORMAT = 1
+FRAGMENTS = "fragments.bin"  # in the cache: f/0.bin, f/1.bin, ... one after another
+FORMAT = 2
 
 # A query fetches one word bucket per word or pair, per shard searched: the more buckets, the smaller
 # each; but a new article writes every bucket of its (small, newest) shard. About this many articles
@@ -257,12 +261,14 @@ def _whole(task: Task, recs: Sequence[Record], sources: Sources, folder: Path) -
     for number, record in enumerate(recs):
         files[f"f/{number}.bin"] = fragment(record)
     state["lengths"] = bytes(lengths).hex()
-    for part in ("b", "t", "f"):
+    for part in ("b", "t"):
         (work / part).mkdir(parents=True)
     state["files"] = {}
     for path, data in sorted(files.items()):  # a folder of its own: written as they are
-        write_replacing(work / path, data)
+        if not path.startswith("f/"):
+            write_replacing(work / path, data)
         state["files"][path] = (_digest(data), len(data))
+    write_replacing(work / FRAGMENTS, _fragments(files, len(recs)))
     (work / STATE).write_bytes(_json(state))
     trash = folder.with_name(f"{folder.name}.old-{os.getpid()}")
     if folder.exists():
@@ -382,9 +388,13 @@ def _patch(task: Task, recs: Sequence[Record], sources: Sources, folder: Path,
         files[f"f/{number}.bin"] = fragment(record)
     new["lengths"] = bytes(lengths).hex()
     new["files"] = dict(state["files"])
+    results = False  # whether a fragment changed, or came: the pack is written again
     for path, data in sorted(files.items()):
         if new["files"].get(path, ("",))[0] != _digest(data):
-            new["files"][path] = (_write(folder, path, data), len(data))
+            results = results or path.startswith("f/")
+            new["files"][path] = (_digest(data) if path.startswith("f/") else _write(folder, path, data), len(data))
+    if results:
+        _write(folder, FRAGMENTS, _fragments(files, len(recs)))
     new["files"] = dict(sorted(new["files"].items()))
     _write(folder, STATE, _json(new))
     return Result(task.name, {path: tuple(file) for path, file in new["files"].items()}, "patched")
@@ -408,6 +418,34 @@ def fragment(record: Record) -> bytes:
     index on disk is a third of what plain JSON takes, and a third fewer bytes written."""
     return postings.compress(_json({"url": record.url, "meta": {"title": record.title, **dict(record.shown)},
                                     "content": record.text()}))
+
+
+def _fragments(files: dict[str, bytes], count: int) -> bytes:
+    """The cache's pack of a shard's fragments: f/0.bin, f/1.bin, ... one after another."""
+    return b"".join(files[f"f/{number}.bin"] for number in range(count))
+
+
+class Stored:
+    """A shard's files as its cache folder holds them, read by their path in the site: a fragment is cut from
+    the pack (FRAGMENTS) by the sizes `files` (its state's) records; a file missing raises FileNotFoundError."""
+
+    def __init__(self, folder: Path, files: dict[str, tuple[str, int]]) -> None:
+        self.folder, self.files = folder, files
+        self._pack: bytes | None = None
+        self._at: dict[str, int] = {}
+
+    def read(self, path: str) -> bytes:
+        """The bytes of the shard's file at `path` (b/0.bin, f/12.bin, docs.bin...)."""
+        if not path.startswith("f/"):
+            return (self.folder / path).read_bytes()
+        if self._pack is None:
+            self._pack = (self.folder / FRAGMENTS).read_bytes()
+            at = 0
+            for number in range(sum(name.startswith("f/") for name in self.files)):
+                self._at[f"f/{number}.bin"] = at
+                at += self.files.get(f"f/{number}.bin", ("", 0))[1]
+        start, size = self._at.get(path, len(self._pack)), self.files.get(path, ("", 0))[1]
+        return self._pack[start: start + size]
 
 
 def _json(value: Any) -> bytes:
