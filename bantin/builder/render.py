@@ -387,6 +387,7 @@ class Renderer:
         page = list_page(len(term.articles), size, output.page)
         # its slice, its pager and (on the first page) the count: an older page reads nothing a new article changes
         self.recorder.add((LIST_PAGE, term.kind, term.slug, str(output.page), str(size)))
+        self.recorder.term(term)  # its name (in its heading, as a tag's most used spelling changes) and URL
 
         def link(number: int | None) -> str | None:
             return None if number is None else page_url(term.url, number, word)
