@@ -206,3 +206,80 @@ def test_the_latest_news_beside_every_article_is_rendered_once_for_all_that_show
     # 12 pages show "Tin mới": the 7 older articles show the same 5 newest; each of the 5 newest
     # shows the others. So 6 different lists, and 12 of "Xem thêm" (one per article)
     assert bodies["headline_list"] <= 12 + 6
+
+
+# --- answers asked again only where an input changed (deps._suspects) ---------------------------------
+def one_section(count: int) -> dict[str, str]:
+    """Articles of one section a day apart, sharing nothing but their section (their province and topic vary)."""
+    provinces = ["Hà Tĩnh", "Sơn La", "Đắk Lắk", "Hà Giang"]
+    topics = ["Chuyển đổi số", "Y tế", "Hoạt động Liên hiệp hội"]
+    return {f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-03-{10 + n:02d}", province=provinces[n % 4],
+                                                    topic=topics[n % 3]) for n in range(count)}
+
+
+def neighbour_links(site: Project, n: int) -> list[str]:
+    """The hrefs of the previous/next links of article n's page."""
+    page = Page(site.page(f"/tin-tuc/2023/bai-{n}/"))
+    return sorted(a["attrs"]["href"] for a in page.find_all("a") if a["attrs"].get("rel") in ("prev", "next"))
+
+
+def test_removing_or_moving_an_article_links_its_old_neighbours_to_each_other(project, tmp_path):
+    # a neighbour's link changes only around the article's old place: a build that looked only at the
+    # article's new place would leave bai-2 and bai-4 linking to a page that is gone, or moved away
+    site = project(one_section(8))
+    site.build(search=False)
+    assert "/tin-tuc/2023/bai-3/" in neighbour_links(site, 2)
+    (site.root / "content/tin-tuc/bai-3.md").unlink()
+    report = site.build(search=False)
+    assert {"tin-tuc/2023/bai-2/index.html", "tin-tuc/2023/bai-4/index.html"} <= set(report.written)
+    assert neighbour_links(site, 2) == ["/tin-tuc/2023/bai-1/", "/tin-tuc/2023/bai-4/"]
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+    path = site.root / "content/tin-tuc/bai-5.md"  # moved to the start of the section
+    path.write_text(path.read_text(encoding="utf-8").replace("2023-03-15", "2023-03-01"), encoding="utf-8")
+    report = site.build(search=False)
+    assert {"tin-tuc/2023/bai-4/index.html", "tin-tuc/2023/bai-6/index.html",
+            "tin-tuc/2023/bai-0/index.html"} <= set(report.written)
+    assert neighbour_links(site, 4) == ["/tin-tuc/2023/bai-2/", "/tin-tuc/2023/bai-6/"]
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+
+
+def test_a_tag_spelled_anew_renders_every_page_that_names_it_though_its_list_is_the_same(project, tmp_path):
+    # the term's articles are the same (one slug): only its name changed (its most used spelling), which its
+    # list pages show in their heading
+    files = {f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2023-04-{10 + n}", tags=["Trí thức", "Hội thảo"])
+             for n in range(4)}
+    site = project(files)
+    site.build(search=False)
+    for n in range(3):
+        path = site.root / f"content/tin-tuc/bai-{n}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace('"Trí thức"', '"TRÍ THỨC"'), encoding="utf-8")
+    report = site.build(search=False)
+    assert {"the/tri-thuc/index.html", "the/tri-thuc/trang/1/index.html", "the/index.html"} <= set(report.written)
+    assert Page(site.page("/the/tri-thuc/")).text("h1") == "Thẻ: TRÍ THỨC"
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+
+
+def test_a_build_that_failed_after_storing_related_news_is_followed_by_a_whole_comparison(project, tmp_path,
+                                                                                           monkeypatch):
+    # the related store moved on with the failed build, the ledger did not: what changed since the store's
+    # state is not what changed since the ledger's, so every related list is asked again
+    from bantin.builder import pipeline
+    rng = random.Random(7)
+    site = project({f"content/tin-tuc/bai-{n}.md": random_article(rng, n) for n in range(30)})
+    site.build(search=False)
+    for n in (1, 2):  # two new articles: the related store has a delta
+        site.write({f"content/tin-tuc/moi-{n}.md": random_article(rng, 100 + n)})
+        site.build(search=False)
+    site.write({"content/tin-tuc/moi-3.md": random_article(rng, 103)})
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "render_all", fail)
+        try:
+            site.build(search=False)
+        except RuntimeError:
+            pass
+    site.build(search=False)
+    assert snapshot(site.out) == clean_build(site.root, tmp_path, False)

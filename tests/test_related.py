@@ -90,6 +90,10 @@ def test_updating_after_edits_equals_computing_from_scratch():
             edited.append(Document(f"today{step}", newest + rng.choice((0, DAY)), terms))
         updated = related_update(edited, {d.key: d for d in documents}, previous, 5, 90)
         assert updated == search(edited, 5, 90), step  # lists and extents alike
+        # every list that differs from the previous answer is one the update says may have (the build asks those)
+        differs = {key for key in updated.lists.keys() | previous.lists.keys()
+                   if updated.lists.get(key) != previous.lists.get(key)}
+        assert updated.changed is not None and differs <= updated.changed, step
         documents, previous = edited, updated
     assert related_update(documents, {d.key: d for d in documents}, previous, 5, 90) == previous
 

@@ -14,7 +14,9 @@ every plan entry, so changing one renders everything: a rebuild can never be sta
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bantin.builder.ledger import Dep, Entry, Ledger
 from bantin.builder.outputs import Output
@@ -137,6 +139,7 @@ class Dependencies:
         self.pictures = pictures or {}
         self._terms = terms_by_kind(site)
         self._memo: dict[Dep, bytes] = {}
+        self._term_digests: dict[tuple[str, str], bytes] | None = None
 
     def digest(self, dep: Dep) -> bytes:
         """The digest of the answer to one query on this site ("missing" things answer too)."""
@@ -167,14 +170,16 @@ class Dependencies:
         if kind == RELATED:
             return site.related.get(dep[1])
         if kind == NEIGHBOURS:
-            return site.neighbours.get(dep[1])
+            found = site.neighbours.get(dep[1])
+            return found and (found.previous, found.next)  # a tuple's repr: a dataclass's is slow
         if kind == NEWEST:
             return tuple(list(site.articles)[: int(dep[1])])
         if kind == SHARDS:
             return self.shards
         if kind == SITEMAP:
-            if dep[1]:
-                return self.sitemap.get(dep[1])
+            if dep[1]:  # datetimes' repr is slow: their ISO form says the same
+                part = self.sitemap.get(dep[1])
+                return part and tuple((path, when and when.isoformat()) for path, when in part)
             return tuple((name, max((when for _, when in entries if when), default=None))
                          for name, entries in self.sitemap.items())
         if kind == IMAGE:
@@ -190,6 +195,20 @@ class Dependencies:
             return self.data.get(dep[1])
         raise ValueError(f"unknown dependency {dep!r}")
 
+    def term_digests(self) -> dict[tuple[str, str], bytes]:
+        """(kind, slug) -> the digest of each term: its name, URL and articles, all a term's queries answer from
+        (TERM, TERM_ARTICLES, LIST_PAGE); kept in the ledger, so that those of an unchanged term are not asked."""
+        if self._term_digests is None:
+            self._term_digests = {(str(kind), slug): _term_digest(term) for kind, terms in self._terms.items()
+                                  for slug, term in terms.items()}
+        return self._term_digests
+
+
+def _term_digest(term: Term) -> bytes:
+    digest = hashlib.blake2b(f"{term.name!r}\0{term.url!r}\0".encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update("\0".join(term.articles).encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
 
 def plan_entry(output: Output, site_wide: str) -> bytes:
     """The digest of an output's place in the plan and of everything every page depends on."""
@@ -201,17 +220,28 @@ _COMPARED = {"body_html": "body_digest"}
 _MISSING = object()
 
 
+@dataclass(frozen=True)
+class RelatedChange:
+    """Which articles' related news may differ from a stored state of it (the related store's token, which
+    the ledger records with its answers): `keys`, or any when None."""
+
+    since: str  # the state the keys are counted from ("": none known)
+    now: str  # the state as this build stored it
+    keys: frozenset[str] | None = None
+
+
 def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: Dependencies,
-          replaced: dict[str, tuple[bytes, Article]]) -> list[Output]:
+          replaced: dict[str, tuple[bytes, Article]], related: RelatedChange | None = None) -> list[Output]:
     """The outputs to render: new ones, moved ones, and those whose recorded reads changed.
 
     Articles answer by their fields: an article whose source file is unchanged reads as
     before (its fields follow from the file and the site-wide inputs); for an edited one,
     the fields are compared with its previous parse (`replaced`), or all count as changed.
+    Only the recorded answers an input of which changed are asked again (`_suspects`).
     """
     edited = {key for key, digest in now.sources.items() if then.sources.get(key) != digest}
     edited |= then.sources.keys() - now.sources.keys()
-    changed = {dep for dep, digest in then.answers.items() if now.digest(dep) != digest}
+    changed = {dep for dep in _suspects(then, now, edited, replaced, related) if now.digest(dep) != then.answers[dep]}
     fields: dict[Dep, bool] = {}
 
     def article_changed(dep: Dep) -> bool:
@@ -232,6 +262,64 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: D
                 edited and any(dep[0] == ARTICLE and dep[1] in edited and article_changed(dep) for dep in record.deps)):
             todo.append(output)
     return todo
+
+
+_TERM_QUERIES = frozenset({TERM, TERM_ARTICLES, LIST_PAGE})
+
+
+def _suspects(then: Ledger, now: Dependencies, edited: set[str], replaced: dict[str, tuple[bytes, Article]],
+              related: RelatedChange | None) -> Iterable[Dep]:
+    """The recorded queries whose answer may have changed, of the bulk ones: a term's (list pages, its name, its
+    articles) only where the term's digest changed; an article's neighbours only around an article added, removed
+    or moved; its related news only where the related update searched again, from the state the ledger recorded."""
+    terms = now.term_digests()
+    old_terms = then.terms
+    unchanged = {key for key, digest in terms.items() if old_terms.get(key) == digest}
+    neighbours = _neighbours_reached(then, now, edited, replaced)
+    related_keys = related.keys if related is not None and related.since and related.since == then.related else None
+    for dep in then.answers:
+        kind = dep[0]
+        if kind in _TERM_QUERIES:
+            if (dep[1], dep[2]) in unchanged:
+                continue
+        elif kind == NEIGHBOURS:
+            if neighbours is not None and dep[1] not in neighbours:
+                continue
+        elif kind == RELATED and related_keys is not None and dep[1] not in related_keys:
+            continue
+        yield dep
+
+
+def _neighbours_reached(then: Ledger, now: Dependencies, edited: set[str],
+                        replaced: dict[str, tuple[bytes, Article]]) -> set[str] | None:
+    """The articles whose previous or next article may differ from the ledger's site: each edited, added or
+    removed article, its neighbours now, and those either side of its old place; None when an old place is
+    unknown (an article left the site with its file unchanged: a draft, --drafts no longer given)."""
+    site = now.site
+    reached: set[str] = set()
+    for key in edited:
+        new = site.articles.get(key)
+        if new is not None:
+            reached.add(key)
+            around = site.neighbours.get(key)
+            if around is not None:
+                reached.update(k for k in (around.previous, around.next) if k is not None)
+        if key not in then.sources:
+            continue  # new to the site: no old place
+        hit = replaced.get(key)
+        if hit is None or hit[0] != then.sources[key]:
+            return None
+        old = hit[1]
+        if new is not None and (old.section, old.date) == (new.section, new.date):
+            continue
+        section = site.sections.get(old.section)
+        if section is None:
+            return None
+        keys = section.articles
+        at = bisect_left(keys, (-old.date.timestamp(), old.key),
+                         key=lambda k: (-site.articles[k].date.timestamp(), k))
+        reached.update(keys[max(0, at - 1): at + 1])
+    return reached
 
 
 def answers(pages: dict[str, Entry], rendered: Iterable[str], then: dict[Dep, bytes],

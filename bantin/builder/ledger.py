@@ -66,6 +66,9 @@ class Ledger:
     # (inode, size, mtime_ns) of the FILES store's files saved with it
     files_store: tuple[tuple[int, int, int] | None, ...] | None = None
     parts: dict[str, str] = field(default_factory=dict)  # the head's record: each part's store -> its state's token
+    # (kind, slug) -> digest of each term as the answers were made (deps.Dependencies.term_digests)
+    terms: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    related: str = ""  # the state of the related store the answers were made with (its token)
     # each part's store as read (cache.Entries), so that a save writes what changed: not compared, not stored
     stores: dict[str, cache.Entries] = field(default_factory=dict, compare=False, repr=False)
 

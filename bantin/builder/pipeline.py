@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.builder import journal, ledger, recovery, searching
-from bantin.builder.deps import Dependencies, answers, plan_entry, stale
+from bantin.builder.deps import Dependencies, RelatedChange, answers, plan_entry, stale
 from bantin.builder.ledger import Dep, Role
 from bantin.builder.links import check_links
 from bantin.builder.outputs import Kind, Output
@@ -159,6 +159,7 @@ class Plan:
     search_documents: dict[str, list[DocumentEntry]] = dataclasses.field(default_factory=dict)  # key -> its documents
     tables: dict[str, Table] = dataclasses.field(default_factory=dict)  # site path -> a chart's table, read
     bodies: Bodies | None = None  # the articles' bodies (the site's articles hold none: content/bodies.py)
+    related: RelatedChange | None = None  # whose related news may have changed, since which state of its store
 
     @property
     def document_facts(self) -> dict[str, DocumentFacts]:
@@ -206,10 +207,14 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
     site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write,
                                        previous=_related_memo(stored.values) if stored and stored.token else None,
                                        mapper=functools.partial(_parallel_map, jobs=jobs))
+    related = None  # whose related news changed since the store's state the ledger recorded (deps.stale)
     if stored is not None and memo is not None and not site_errors:
         documents_by_key, answer = memo
-        cache.save_entries(stored, {key: (document, answer.lists.get(key, ()), answer.extents.get(key, 0))
-                                    for key, document in documents_by_key.items()})
+        saved = cache.save_entries(stored, {key: (document, answer.lists.get(key, ()), answer.extents.get(key, 0))
+                                            for key, document in documents_by_key.items()})
+        fallback = frozenset(key for key, found in answer.lists.items() if not found)  # _with_fallback's: any
+        changed = None if answer.changed is None else answer.changed | fallback
+        related = RelatedChange(stored.token, saved.token, changed)
     static = {f.relative_to(config.content_dir).as_posix(): f for f in found.static}
     outputs, sitemap, plan_errors = plan(site, config, frozenset(static))
     # 4. Every image an article shows (drafts' too) must exist; photos get their variants planned.
@@ -237,7 +242,7 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
         facts = tuple(fact | more for fact, more in zip(facts, searching.engine_facts(shards), strict=True))
     return Plan(site, outputs, static, pictures, warnings, provinces, len(drafts), len(future),
                 {key: digests[key] for key in site.articles}, shards, replaced, sitemap, facts,
-                found_documents, searched, tables, bodies)
+                found_documents, searched, tables, bodies, related)
 
 
 def build(config: Config, options: BuildOptions, progress: Progress | None = None,
@@ -343,7 +348,7 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         then = dataclasses.replace(ledger.without(recorded, repaired), stamps=check.stamps)
         if options.verify:
             strays = ledger.strays(config.output_dir, recorded.files)
-    todo = stale(outputs, entries, then, now, loaded.replaced)
+    todo = stale(outputs, entries, then, now, loaded.replaced, loaded.related)
 
     # 7. Make what changed in a staging folder: a whole new site (swapped in at the end) or the
     #    changed files (moved in at the end); either way all or nothing, recorded in the journal
@@ -393,7 +398,8 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
         after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
                               config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None,
-                              parts=recorded.parts if recorded else {}, stores=recorded.stores if recorded else {})
+                              parts=recorded.parts if recorded else {}, stores=recorded.stores if recorded else {},
+                              terms=now.term_digests(), related=loaded.related.now if loaded.related else "")
         if (after != recorded or not ledger.files_store_intact(config.root, after)
                 or ledger.address(config.root, ledger_key) != after.base_url):  # a deploy's stores, damaged
             changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DAY = 86400.0
 
@@ -62,6 +62,8 @@ class Answer:
 
     lists: dict[str, tuple[str, ...]]
     extents: dict[str, int]
+    # the keys whose list may differ from the previous answer (None: any); not part of the answer itself
+    changed: frozenset[str] | None = field(default=None, compare=False)
 
 
 def related(documents: Sequence[Document], count: int, half_life_days: float,
@@ -101,7 +103,8 @@ def related_update(documents: Sequence[Document], previous_documents: dict[str, 
     if count <= 0 or not documents or not changed:
         if count <= 0:
             return Answer({k: () for k in current}, {k: 0 for k in current})
-        return Answer({k: previous.lists.get(k, ()) for k in current}, {k: previous.extents.get(k, 0) for k in current})
+        return Answer({k: previous.lists.get(k, ()) for k in current}, {k: previous.extents.get(k, 0) for k in current},
+                      frozenset(current.keys() - previous.lists.keys()))
     index = _Index(documents, count, half_life_days, max_reach)
     versions = [d for key in changed for d in (current.get(key), previous_documents.get(key)) if d is not None]
     unknown = {key for key in current if key not in previous.extents or key not in previous.lists}
@@ -114,7 +117,7 @@ def related_update(documents: Sequence[Document], previous_documents: dict[str, 
             lists[key], extents[key] = found[key]
         else:
             lists[key], extents[key] = previous.lists[key], previous.extents[key]
-    return Answer(lists, extents)
+    return Answer(lists, extents, frozenset(found) | changed)
 
 
 class _Index:
