@@ -11,6 +11,7 @@ import random
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import pytest
 from jinja2.runtime import Macro
 from test_incremental import clean_build, random_article, random_edit, snapshot
 
@@ -277,9 +278,7 @@ def test_a_build_that_failed_after_storing_related_news_is_followed_by_a_whole_c
 
     with monkeypatch.context() as patched:
         patched.setattr(pipeline, "render_all", fail)
-        try:
+        with pytest.raises(RuntimeError):
             site.build(search=False)
-        except RuntimeError:
-            pass
     site.build(search=False)
     assert snapshot(site.out) == clean_build(site.root, tmp_path, False)

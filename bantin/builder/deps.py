@@ -327,13 +327,18 @@ def answers(pages: dict[str, Entry], rendered: Iterable[str], then: dict[Dep, by
     """The digest of every query the pages depend on, for the next build's `stale`.
 
     A page that was not rendered read nothing that changed, so its answers are the stored
-    ones; only the queries of rendered pages are asked (and queries nobody reads dropped).
+    ones; only the queries of rendered pages are asked. Queries nobody reads any more are dropped
+    when many pages were rendered (or the pages of the ledger are fewer): finding them reads what
+    every page read, and the few a day's build leaves (a removed article's) are only asked again.
     """
     rendered = list(rendered)
     if not rendered:
         return then
-    kept = set().union(*(record.deps for record in pages.values()))
-    answers = {dep: digest for dep, digest in then.items() if dep in kept}
+    if len(rendered) * 8 > len(pages) or len(pages) < len(then) // 4:
+        kept = set().union(*(record.deps for record in pages.values()))
+        answers = {dep: digest for dep, digest in then.items() if dep in kept}
+    else:
+        answers = dict(then)
     for path in rendered:
         for dep in pages[path].deps:
             if dep[0] != ARTICLE:  # articles answer by their fields (see stale)
