@@ -223,3 +223,39 @@ def test_a_body_that_is_not_the_one_its_digest_names_is_never_shown(project):
     assert snapshot(site.out) == built
     assert [str(w.path) for w in report.warnings if "cache" in str(w.message)] == [".bantin-cache/bodies.sqlite"]
     assert Bodies(site.root).find(key, digest) is not None
+
+
+def test_the_deploys_file_list_is_written_by_the_change_without_being_read(project, monkeypatch):
+    # the build makes the file list's state of the ledger's (not read); what it writes must be what a
+    # deploy reads back: every file of the output as the ledger has it, after each build
+    from bantin.builder import ledger
+    site = project(articles(12), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    key = ledger.key(site.out)
+    read: list[str] = []
+    load_entries = cache.load_entries
+    monkeypatch.setattr(cache, "load_entries", lambda root, name, *rest: read.append(name) or load_entries(
+        root, name, *rest))
+    for n in range(4):
+        site.write({f"content/tin-tuc/2024/moi-{n}.md": article(f"Bài mới {n}", f"2024-02-0{n + 1}",
+                                                                  province="Sơn La", tags=["Hội thảo"])})
+        if n == 2:  # an old article gone: its page is removed from the list too
+            (site.root / "content/tin-tuc/2023/bai-03.md").unlink()
+        read.clear()
+        site.build(search=False)
+        assert ledger.FILES not in read, n
+        recorded = ledger.load(site.root, key)
+        assert recorded is not None
+        found, damaged = ledger.files(site.root, key, site.out)
+        assert found == ledger.files_of(recorded) and not damaged, n
+        assert "tin-tuc/2024/moi-0/index.html" in found
+        assert ("tin-tuc/2023/bai-03/index.html" in found) == (n < 2)
+    # its file replaced behind the ledger's back (another file, another identity): read, and written whole again
+    store = cache.store_path(site.root, ledger.FILES + cache.DELTA)
+    store.write_bytes(store.read_bytes())
+    site.write({"content/tin-tuc/2024/moi-9.md": article("Bài mới 9", "2024-03-01")})
+    read.clear()
+    site.build(search=False)
+    assert ledger.FILES in read
+    recorded = ledger.load(site.root, key)
+    assert recorded is not None and ledger.files(site.root, key, site.out)[0] == ledger.files_of(recorded)

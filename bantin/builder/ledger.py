@@ -65,6 +65,9 @@ class Ledger:
     stamps: dict[str, int] = field(default_factory=dict)  # output path -> its mtime_ns as written (verify)
     # (inode, size, mtime_ns) of the FILES store's files saved with it
     files_store: tuple[tuple[int, int, int] | None, ...] | None = None
+    # the FILES store's state as saved with it (FilesState): with its files intact, what it holds follows from
+    # `files` and `stamps`, so a build need not read it to write it by the change
+    files_state: tuple[str, tuple[str, int], tuple[str, ...], tuple[str, ...]] | None = None
     parts: dict[str, str] = field(default_factory=dict)  # the head's record: each part's store -> its state's token
     # (kind, slug) -> digest of each term as the answers were made (deps.Dependencies.term_digests)
     terms: dict[tuple[str, str], bytes] = field(default_factory=dict)
@@ -103,22 +106,39 @@ def load(root: Path, key: str, damaged: cache.Damaged | None = None) -> Ledger |
     stores = {part: cache.load_entries(root, f"{STORE}.{part}", key, damaged) for part in PARTS}
     if any(head.parts.get(part) != store.token or not store.token for part, store in stores.items()):
         return None
-    stores[FILES] = cache.load_entries(root, FILES, key, damaged)  # written by the change, with the ledger
     files, answers, sources, stamps = (stores[part].values for part in PARTS)
-    return dataclasses.replace(head, files=files, answers=answers, sources=sources, stamps=stamps, stores=stores)
+    loaded = dataclasses.replace(head, files=files, answers=answers, sources=sources, stamps=stamps, stores=stores)
+    # written by the change, with the ledger: its state follows from the ledger's while its files are those saved
+    stores[FILES] = (_files_entries(root, key, loaded) if files_store_intact(root, loaded)
+                     else cache.load_entries(root, FILES, key, damaged))
+    return loaded
+
+
+def _files_entries(root: Path, key: str, ledger: Ledger) -> cache.Entries:
+    """The FILES store as saved with this ledger, made of the ledger instead of read (a tenth of its load time)."""
+    state = ledger.files_state
+    if state is None:
+        return cache.load_entries(root, FILES, key)
+    token, base, changed, removed = state
+    values = files_of(ledger)
+    return cache.Entries(root, FILES, key, values, token, base, {path: values[path] for path in changed},
+                         frozenset(removed))
 
 
 def save(root: Path, key: str, ledger: Ledger) -> Ledger:
     """Store the ledger for the next build, and its files and address for deploys (first: the head is the
     build's commit); returns the ledger as stored (it knows the FILES store it was saved with)."""
     cache.save(root, ADDRESS, key, ledger.base_url)
-    cache.save_entries(ledger.stores.get(FILES) or cache.Entries(root, FILES, key, {}, ""), files_of(ledger))
+    files = cache.save_entries(ledger.stores.get(FILES) or cache.Entries(root, FILES, key, {}, ""), files_of(ledger))
     stores = {part: cache.save_entries(ledger.stores.get(part) or cache.Entries(root, f"{STORE}.{part}", key, {}, ""),
                                        getattr(ledger, part)) for part in PARTS}
+    state = (files.token, files.base, tuple(sorted(files.changed or {})), tuple(sorted(files.removed)))
     head = dataclasses.replace(ledger, files={}, answers={}, sources={}, stamps={}, stores={},
-                               files_store=_files_identity(root), parts={part: s.token for part, s in stores.items()})
+                               files_store=_files_identity(root), parts={part: s.token for part, s in stores.items()},
+                               files_state=state)
     cache.save(root, STORE, key, head)
-    return dataclasses.replace(ledger, files_store=head.files_store, parts=head.parts, stores=stores)
+    return dataclasses.replace(ledger, files_store=head.files_store, parts=head.parts, files_state=state,
+                               stores={**stores, FILES: files})
 
 
 def _files_identity(root: Path) -> tuple[tuple[int, int, int] | None, ...]:

@@ -398,6 +398,7 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
         after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
                               config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None,
+                              files_state=recorded.files_state if recorded else None,
                               parts=recorded.parts if recorded else {}, stores=recorded.stores if recorded else {},
                               terms=now.term_digests(), related=loaded.related.now if loaded.related else "")
         if (after != recorded or not ledger.files_store_intact(config.root, after)
