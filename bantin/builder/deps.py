@@ -242,6 +242,8 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: D
     edited = {key for key, digest in now.sources.items() if then.sources.get(key) != digest}
     edited |= then.sources.keys() - now.sources.keys()
     changed = {dep for dep in _suspects(then, now, edited, replaced, related) if now.digest(dep) != then.answers[dep]}
+    # the ledger's pages read only the articles of its site: one new to the site (the daily case) none of them
+    read = {key for key in edited if key in then.sources}
     fields: dict[Dep, bool] = {}
 
     def article_changed(dep: Dep) -> bool:
@@ -259,7 +261,7 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: D
     for output in outputs:
         record = then.files.get(output.path)
         if record is None or record.origin != entries[output.path] or not changed.isdisjoint(record.deps) or (
-                edited and any(dep[0] == ARTICLE and dep[1] in edited and article_changed(dep) for dep in record.deps)):
+                read and any(dep[0] == ARTICLE and dep[1] in read and article_changed(dep) for dep in record.deps)):
             todo.append(output)
     return todo
 
