@@ -311,9 +311,13 @@ def _build(config: Config, options: BuildOptions, started: float, progress: Prog
 
     _check(cancelled)
     # bantin's search index needs only the articles: its workers start now and index while the build goes on
-    with searching.Indexer.for_build(loaded, config, options.search, jobs, _provinces_bytes(config)) as indexer:
-        return _write_site(config, options, loaded, jobs, indexer, started, progress, cancelled,
-                           (recovered, damaged, previewed))
+    try:
+        with searching.Indexer.for_build(loaded, config, options.search, jobs, _provinces_bytes(config)) as indexer:
+            return _write_site(config, options, loaded, jobs, indexer, started, progress, cancelled,
+                               (recovered, damaged, previewed))
+    finally:
+        if loaded.bodies is not None:  # the build's connection to the bodies' store (a preview opens its own)
+            loaded.bodies.close()
 
 
 def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, indexer: searching.Indexer | None,
