@@ -129,6 +129,10 @@ def test_dates_without_offset_are_vietnam_time(project):
     assert page.find("time")["attrs"]["datetime"] == "2025-08-01T09:00:00+07:00"
     # 23:30 on 31 December in Vietnam stays in 2022, whatever UTC says
     assert (site.out / "bao-cao/2022/bao-cao-y-te/index.html").exists()
+    # a date given without its time is printed as the day alone, not "00:00 (GMT+7)"
+    dated = Page(site.page("/tin-tuc/2024/ha-giang/"))
+    assert dated.find("time")["text"] == "Thứ tư, 10/01/2024"
+    assert dated.find("time")["attrs"]["datetime"] == "2024-01-10T00:00:00+07:00"
 
 
 def test_home_and_term_indexes(project):

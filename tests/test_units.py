@@ -8,7 +8,7 @@ import pytest
 
 from bantin.builder.plan import list_page, list_pages, output_path, page_url
 from bantin.builder.write import UnsafePath, hashed_name, safe_target
-from bantin.language.dates import vietnamese_datetime
+from bantin.language.dates import english_datetime, vietnamese_datetime
 
 
 def test_vietnamese_datetime():
@@ -16,6 +16,10 @@ def test_vietnamese_datetime():
     assert vietnamese_datetime(datetime(2023, 6, 2, 0, 3, tzinfo=vn)) == "Thứ sáu, 02/06/2023 00:03 (GMT+7)"
     assert vietnamese_datetime(datetime(2023, 6, 4, 18, 0, tzinfo=vn)) == "Chủ nhật, 04/06/2023 18:00 (GMT+7)"
     assert vietnamese_datetime(datetime(2023, 6, 5, 9, 0, tzinfo=UTC)) == "Thứ hai, 05/06/2023 09:00 (GMT)"
+    # a date given without its time (midnight, as it is read) is the day alone
+    assert vietnamese_datetime(datetime(2023, 6, 2, 0, 0, tzinfo=vn)) == "Thứ sáu, 02/06/2023"
+    assert english_datetime(datetime(2023, 6, 2, 0, 0, tzinfo=vn)) == "Friday, 2 June 2023"
+    assert english_datetime(datetime(2023, 6, 2, 0, 3, tzinfo=vn)) == "Friday, 2 June 2023, 00:03 (GMT+7)"
 
 
 def test_list_pages_are_numbered_from_the_oldest():

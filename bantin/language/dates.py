@@ -135,7 +135,7 @@ def _guess(text: str, tz: tzinfo) -> str | None:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M" if moment.hour or moment.minute else "%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M" if _timed(moment) else "%Y-%m-%d")
 
 
 def date_hint(error: DateInvalid, field: str = "date") -> Text:
@@ -164,8 +164,17 @@ def gmt_offset(moment: datetime) -> str:
     return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def _timed(moment: datetime) -> bool:
+    """Whether a moment has a time of day to print: midnight is what a date given without one becomes
+    (`date: 2023-06-02`), so it is printed as the day alone, as `_iso` writes it back."""
+    return bool(moment.hour or moment.minute)
+
+
 def vietnamese_datetime(moment: datetime) -> str:
-    """'Thứ sáu, 02/06/2023 00:03 (GMT+7)', the form Vietnamese news sites print."""
+    """'Thứ sáu, 02/06/2023 00:03 (GMT+7)', the form Vietnamese news sites print; 'Thứ sáu, 02/06/2023'
+    for a date given without its time."""
+    if not _timed(moment):
+        return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
     return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y %H:%M} ({gmt_offset(moment)})"
 
 
@@ -180,7 +189,10 @@ ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July"
 
 
 def english_datetime(moment: datetime) -> str:
-    """'Friday, 2 June 2023, 00:03 (GMT+7)': day first, as international news sites print it."""
+    """'Friday, 2 June 2023, 00:03 (GMT+7)': day first, as international news sites print it; 'Friday,
+    2 June 2023' for a date given without its time."""
+    if not _timed(moment):
+        return f"{ENGLISH_WEEKDAYS[moment.weekday()]}, {english_date(moment)}"
     return f"{ENGLISH_WEEKDAYS[moment.weekday()]}, {english_date(moment)}, {moment:%H:%M} ({gmt_offset(moment)})"
 
 
