@@ -16,8 +16,9 @@ import yaml
 from bantin import __version__
 from bantin.builder.pipeline import BuildOptions, build
 from bantin.cli.main import main
+from bantin.language.messages import catalogue, say
 from bantin.project.config import load_config
-from bantin.starter.init import STARTER_DIR, requirements
+from bantin.starter.init import STARTER_DIR, WORKFLOW_NAMES, requirements
 from bantin.starter.origin import installed, origin
 from bantin.theme.copies import RECORD_FILE, theme_diff
 from bantin.theme.files import THEME_DIR, file_digest
@@ -196,6 +197,31 @@ def test_the_new_site_s_workflow_checks_builds_and_deploys_from_main_only(tmp_pa
         "GITHUB_WORKFLOW_REF": "hoi/trang-tin/.github/workflows/site.yml@refs/heads/main",
         "GITHUB_REPOSITORY": "hoi/trang-tin"}).stdout
     assert said == "-X PUT repos/hoi/trang-tin/actions/workflows/site.yml/enable\n"
+
+
+def test_the_workflow_s_steps_are_named_in_the_site_s_language(tmp_path):
+    """An editor opening a failed run reads its steps in the site's language; the workflow stays valid."""
+    template = yaml.load((STARTER_DIR / "site.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    english = [template["name"], *(step["name"] for job in template["jobs"].values() for step in job["steps"]
+                                   if "name" in step)]
+    assert sorted(english) == sorted(name.template for name in WORKFLOW_NAMES)  # every name has its message
+    for language in ("vi", "en"):
+        _, site = init(tmp_path, "--language", language, folder=language)
+        path = site / ".github/workflows/site.yml"
+        assert actionlint(path) == []
+        workflow = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        names = [workflow["name"], *(step["name"] for job in workflow["jobs"].values() for step in job["steps"]
+                                     if "name" in step)]
+        assert names == [say(next(n for n in WORKFLOW_NAMES if n.template == name), catalogue(language))
+                         for name in english]
+        # the rest is the template's, line for line (the environment's name github-pages included)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert [line for line in lines if "name:" not in line] == [
+            line for line in (STARTER_DIR / "site.yml").read_text(encoding="utf-8").splitlines() if "name:" not in line]
+        assert "      name: github-pages" in lines
+    assert names == english  # English: the template as it is
+    vietnamese = (tmp_path / "vi/.github/workflows/site.yml").read_text(encoding="utf-8")
+    assert '- name: "Kiểm tra nội dung"' in vietnamese and "Check the content" not in vietnamese
 
 
 def test_the_workflows_actions_run_on_node_24():

@@ -5,7 +5,7 @@ The site holds its settings, one example article and photo, empty layouts/ and a
 image drawn from its title, a requirements file that installs this very bantin (starter/origin.py), and
 a GitHub workflow
 that checks, builds and publishes it. The files' words are in the site's language
-(bantin/starter/<language>/); the workflow and .gitignore are the same for every site.
+(bantin/starter/<language>/), and so are the workflow's step names; .gitignore is the same for every site.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,27 @@ _PHOTO = {"vi": "anh-mau.jpg", "en": "example.jpg"}
 _PHOTOS = {"vi": "anh", "en": "photos"}  # the folder of photos, as the site's language's [paths] photos says
 _ARTICLE = {"vi": "chao-mung.md", "en": "welcome.md"}
 _KEPT = {".git"}  # a folder holding only these counts as empty: a freshly cloned repository
+
+# The workflow's name and its steps' names as GitHub shows them to whoever opens a run (an editor whose pull
+# request failed reads "Check the content"): said in the site's language. Each is site.yml's `name:` or a
+# step's `- name:`, word for word (tests/test_init.py keeps the two the same).
+WORKFLOW_NAMES = (
+    Text("Site"),
+    Text("Install bantin (the one requirements.txt names)"),
+    Text("Remove any committed build cache"),
+    Text("Restore the build cache and the site"),
+    Text("Check the content"),
+    Text("Where to publish ([deploy] target in site.toml; none set, GitHub Pages)"),
+    Text("Install rclone, which bantin deploy sends the files with"),
+    Text("Find the Pages address"),
+    Text("Build the site"),
+    Text("Save the build cache and the site"),
+    Text("Upload the site for Pages"),
+    Text("Deploy with bantin"),
+    Text("Deploy to GitHub Pages"),
+    Text("Keep the daily run on"),
+)
+_NAME_LINE = re.compile(r"^(name: |\s+- name: )(.+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -92,8 +114,21 @@ def site_files(title: str, base_url: str, language: str, now: datetime, origin: 
         "assets/img/share.png": share,
         ".gitignore": (STARTER_DIR / "gitignore").read_bytes(),
         "requirements.txt": requirements(origin, language).encode("utf-8"),
-        ".github/workflows/site.yml": (STARTER_DIR / "site.yml").read_bytes(),
+        ".github/workflows/site.yml": workflow(language).encode("utf-8"),
     }
+
+
+def workflow(language: str) -> str:
+    """The site's GitHub workflow (starter/site.yml), its name and its steps' names in the site's language:
+    a translated name is written as a quoted string, which YAML reads whatever its punctuation."""
+    words = catalogue(language)
+    said = {name.template: say(name, words) for name in WORKFLOW_NAMES}
+
+    def named(line: re.Match[str]) -> str:
+        name = said.get(line[2], line[2])
+        return line[1] + (name if name == line[2] else json.dumps(name, ensure_ascii=False))
+
+    return _NAME_LINE.sub(named, (STARTER_DIR / "site.yml").read_text(encoding="utf-8"))
 
 
 def requirements(origin: Origin, language: str) -> str:
