@@ -259,3 +259,24 @@ def test_the_deploys_file_list_is_written_by_the_change_without_being_read(proje
     assert ledger.FILES in read
     recorded = ledger.load(site.root, key)
     assert recorded is not None and ledger.files(site.root, key, site.out)[0] == ledger.files_of(recorded)
+
+
+def test_related_news_takes_an_unchanged_articles_terms_from_its_store_only_under_the_same_parser(project, tmp_path):
+    # an article's terms for related news are kept with its source's digest and not made again while both are
+    # the same; but its time follows the site's time zone too (a date without one): a changed zone is a new store
+    from html_helpers import Page
+    toml = 'timezone = "+07:00"\n' + ENGLISH + SITE_TOML.replace("count = 2", "count = 1")
+    site = project({"content/tin-tuc/2023/x.md": article("Bài X", "2023-03-10", tags=["Hội thảo"]),
+                    "content/tin-tuc/2023/a.md": article("Bài A", "2023-03-09T20:00:00+07:00", tags=["Hội thảo"]),
+                    "content/tin-tuc/2023/b.md": article("Bài B", "2023-03-10T20:00:00+07:00", tags=["Hội thảo"])},
+                   toml)
+    site.build(search=False)
+    related = lambda: Page(site.page("/tin-tuc/2023/x/")).links_in("section", "related")  # noqa: E731
+    assert related() == ["/tin-tuc/2023/a/"]  # 4 hours before midnight at +07:00, B 20 hours after it
+    site.write({"site.toml": toml.replace("+07:00", "-05:00", 1)})  # X's midnight 12 hours later: B is nearer
+    site.build(search=False)
+    assert related() == ["/tin-tuc/2023/b/"]
+    shutil.copytree(site.root, tmp_path / "clean", ignore=shutil.ignore_patterns("_site*", ".bantin-cache"))
+    clean = Project(tmp_path / "clean")
+    clean.build(search=False)
+    assert snapshot(site.out) == snapshot(clean.out)

@@ -202,16 +202,21 @@ def load(config: Config, options: BuildOptions, jobs: int, progress: Progress | 
 
     # 3. Assemble the site and plan every page; collisions are errors, never overwrites.
     #    Related news is recomputed only where documents changed since the cached answer.
-    related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config))
+    #    An article's entry names the source it was made from: an unchanged one's terms are not made again
+    #    (they follow from the source and the settings the store's fingerprint holds, the parser's among them).
+    related_settings = cache.fingerprint(cache.code_digest(), config.related, _provinces_bytes(config),
+                                         _parse_settings(config))
     stored = cache.load_entries(config.root, "related", related_settings, damaged) if options.write else None
+    previous = _related_memo(stored.values, digests) if stored and stored.token else None
     site, site_errors, memo = assemble(articles, config, provinces, with_related=options.write,
-                                       previous=_related_memo(stored.values) if stored and stored.token else None,
-                                       mapper=functools.partial(_parallel_map, jobs=jobs))
+                                       previous=previous[0] if previous else None,
+                                       mapper=functools.partial(_parallel_map, jobs=jobs),
+                                       known=previous[1] if previous else None)
     related = None  # whose related news changed since the store's state the ledger recorded (deps.stale)
     if stored is not None and memo is not None and not site_errors:
         documents_by_key, answer = memo
-        saved = cache.save_entries(stored, {key: (document, answer.lists.get(key, ()), answer.extents.get(key, 0))
-                                            for key, document in documents_by_key.items()})
+        saved = cache.save_entries(stored, {key: (document, answer.lists.get(key, ()), answer.extents.get(key, 0),
+                                                  digests[key]) for key, document in documents_by_key.items()})
         fallback = frozenset(key for key, found in answer.lists.items() if not found)  # _with_fallback's: any
         changed = None if answer.changed is None else answer.changed | fallback
         related = RelatedChange(stored.token, saved.token, changed)
@@ -422,11 +427,19 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
                   loaded, said, encoded, repaired=tuple(sorted(repaired)))
 
 
-def _related_memo(entries: dict[str, tuple[Document, tuple[str, ...], int]]) -> RelatedMemo:
-    """Related news as the last build left it (an entry per article), as assemble() takes it."""
-    return ({key: document for key, (document, _, _) in entries.items()},
-            Answer({key: found for key, (_, found, _) in entries.items()},
-                   {key: extent for key, (_, _, extent) in entries.items()}))
+RelatedEntry = tuple[Document, tuple[str, ...], int, bytes]  # the related store's: terms, list, extent, source
+
+
+def _related_memo(entries: dict[str, RelatedEntry], digests: dict[str, bytes]
+                  ) -> tuple[RelatedMemo, dict[str, Document]]:
+    """Related news as the last build left it (an entry per article), as assemble() takes it; and the terms
+    of the articles whose source is the one their entry was made from (`digests`: each article's now)."""
+    documents, lists, extents, known = {}, {}, {}, {}
+    for key, (document, found, extent, source) in entries.items():
+        documents[key], lists[key], extents[key] = document, found, extent
+        if digests.get(key) == source:
+            known[key] = document
+    return (documents, Answer(lists, extents)), known
 
 
 def _damage_warnings(damaged: list[str]) -> list[ContentError]:

@@ -24,14 +24,16 @@ RelatedMemo = tuple[dict[str, Document], Answer]  # a previous build's documents
 
 
 def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceList,
-             with_related: bool = True, previous: RelatedMemo | None = None, mapper: Mapper = map
-             ) -> tuple[Site, list[ContentError], RelatedMemo | None]:
+             with_related: bool = True, previous: RelatedMemo | None = None, mapper: Mapper = map,
+             known: dict[str, Document] | None = None) -> tuple[Site, list[ContentError], RelatedMemo | None]:
     """Build the Site from parsed articles; report URL and tag collisions.
 
     `check` passes with_related=False: related news cannot fail, so it need not be computed.
     `previous` (a memo returned by an earlier call, same settings) lets related news be
     recomputed only where an edit reaches; the new memo is returned for the next build.
     `mapper` runs the related-news searches of a cold build (a parallel map, from the pipeline).
+    `known`: what related news knows of some articles, made before from the same sources under the same
+    settings (the pipeline's related store): taken as it is, not made again.
     """
     ordered = newest_first(articles)
     errors = _url_collisions(ordered)
@@ -68,7 +70,7 @@ def assemble(articles: Iterable[Article], config: Config, provinces: ProvinceLis
     errors += number_errors
     memo = None
     if with_related:
-        documents = related_documents(ordered, tag_slugs, provinces, config)
+        documents = related_documents(ordered, tag_slugs, provinces, config, known)
         memo = ({d.key: d for d in documents}, _related(documents, config, previous, mapper))
     site = Site(
         articles=by_key,
@@ -109,9 +111,10 @@ def _related(documents: list[Document], config: Config, previous: RelatedMemo | 
 
 
 def related_documents(articles: Iterable[Article], tag_slugs: dict[str, str], provinces: ProvinceList,
-                      config: Config) -> list[Document]:
-    """What related news knows of each article: its time and weighted terms."""
-    return [_document(a, tag_slugs, provinces, config) for a in articles]
+                      config: Config, known: dict[str, Document] | None = None) -> list[Document]:
+    """What related news knows of each article: its time and weighted terms (those `known` as they are)."""
+    known = known or {}
+    return [known.get(a.key) or _document(a, tag_slugs, provinces, config) for a in articles]
 
 
 def _document(article: Article, tag_slugs: dict[str, str], provinces: ProvinceList,

@@ -99,7 +99,7 @@ def related_update(documents: Sequence[Document], previous_documents: dict[str, 
     """
     current = {d.key: d for d in documents}
     changed = {k for k in current.keys() | previous_documents.keys()
-               if current.get(k) != previous_documents.get(k)}
+               if (now := current.get(k)) is not (then := previous_documents.get(k)) and now != then}
     if count <= 0 or not documents or not changed:
         if count <= 0:
             return Answer({k: () for k in current}, {k: 0 for k in current})
