@@ -280,3 +280,30 @@ def test_related_news_takes_an_unchanged_articles_terms_from_its_store_only_unde
     clean = Project(tmp_path / "clean")
     clean.build(search=False)
     assert snapshot(site.out) == snapshot(clean.out)
+
+
+def test_the_deploys_file_list_follows_a_files_time_alone_and_is_written_whole_when_its_delta_grows(project):
+    # the file list is written by the change of the ledger's records and times, none of its entries compared:
+    # a file whose time alone changed (touched, its bytes the same) is one of them; a site whose every page
+    # changed writes the list whole again, made of the ledger
+    from bantin.builder import ledger
+    site = project(articles(12), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    key = ledger.key(site.out)
+    site.write({"content/tin-tuc/2024/moi.md": article("Bài mới", "2024-02-01", province="Sơn La")})
+    site.build(search=False)
+    page = site.out / "tin-tuc/2023/bai-01/index.html"
+    later = time.time_ns() + 5 * 10**9
+    os.utime(page, ns=(later, later))
+    site.build(search=False)
+    found, damaged = ledger.files(site.root, key, site.out)
+    recorded = ledger.load(site.root, key)
+    assert recorded is not None and found == ledger.files_of(recorded) and not damaged
+    assert found is not None and found["tin-tuc/2023/bai-01/index.html"][3] == later
+    delta = cache.store_path(site.root, ledger.FILES + cache.DELTA)
+    assert delta.exists()
+    site.write({"site.toml": (ENGLISH + SITE_TOML).replace("Liên hiệp hội thử nghiệm", "Liên hiệp hội mới")})
+    site.build(search=False)  # every page again: past an eighth of the list and 64 more
+    recorded = ledger.load(site.root, key)
+    assert not delta.exists() and recorded is not None
+    assert ledger.files(site.root, key, site.out) == (ledger.files_of(recorded), frozenset())

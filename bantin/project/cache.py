@@ -15,6 +15,7 @@ own data classes and a few standard values; anything else makes the store count 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import hashlib
@@ -26,7 +27,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -260,6 +261,10 @@ class Entries:
     base: tuple[str, int] = ("", 0)  # the base's token and its number of entries
     changed: dict[Any, Any] | None = None  # the delta as stored: entries changed since the base
     removed: frozenset[Any] = frozenset()  # ... and removed since
+    fresh: frozenset[Any] = frozenset()  # the keys the save that made this state changed or removed (not stored)
+    # `values` holds the delta's entries only: the whole dict follows from another store, and is made only when
+    # a save needs it (save_changes' `whole`, for a new base)
+    partial: bool = False
 
 
 def load_entries(root: Path, name: str, fingerprint_: str, damaged: Damaged | None = None) -> Entries:
@@ -293,29 +298,41 @@ def save_entries(stored: Entries, now: dict[Any, Any], optional: dict[Any, Any] 
     old = stored.values
     changed = {key: value for key, value in now.items()
                if (was := old.get(key, _ABSENT)) is not value and was != value}
-    removed = old.keys() - now.keys()
+    return save_changes(stored, changed, old.keys() - now.keys(), lambda: now, optional)
+
+
+def save_changes(stored: Entries, changed: dict[Any, Any], removed: Iterable[Any], whole: Callable[[], dict[Any, Any]],
+                 optional: dict[Any, Any] | None = None) -> Entries:
+    """save_entries told what changed since `stored` (entries changed or added, keys removed), so that no entry
+    is compared: `whole()` makes the whole dict, asked only when it is written as a new base."""
+    removed = frozenset(removed)
     if stored.token and not changed and not removed:
-        return stored
+        return dataclasses.replace(stored, fresh=frozenset())
+    fresh = changed.keys() | removed
     base_token, base_size = stored.base
     delta = {**(stored.changed or {}), **changed}
     for key in removed:
         delta.pop(key, None)
     gone = (stored.removed | removed) - changed.keys()
     limit = 64 + base_size // 8
+    extra: dict[Any, Any] = {}
     if optional and (stored.changed is None or len(delta) + len(gone) > limit
                      or len(delta.keys() | optional.keys()) + len(gone) <= limit):
-        now = {**now, **optional}
+        extra = optional
         delta.update(optional)
     token = os.urandom(8).hex()
     if stored.changed is None or len(delta) + len(gone) > limit:
+        now = {**whole(), **extra} if extra else whole()
         save(stored.root, stored.name, stored.fingerprint, (token, now))
         with contextlib.suppress(OSError):
             store_path(stored.root, stored.name + DELTA).unlink()
-        return Entries(stored.root, stored.name, stored.fingerprint, now, token, (token, len(now)), {}, frozenset())
+        return Entries(stored.root, stored.name, stored.fingerprint, now, token, (token, len(now)), {}, frozenset(),
+                       fresh)
     save(stored.root, stored.name + DELTA, stored.fingerprint,
          (base_token, token, delta, tuple(sorted(gone, key=repr))))
+    now = delta if stored.partial else {**whole(), **extra} if extra else whole()
     return Entries(stored.root, stored.name, stored.fingerprint, now, f"{base_token}+{token}", stored.base, delta,
-                   frozenset(gone))
+                   frozenset(gone), fresh, stored.partial)
 
 
 _ABSENT = object()
