@@ -210,9 +210,17 @@ def _term_digest(term: Term) -> bytes:
     return digest.digest()
 
 
-def plan_entry(output: Output, site_wide: str) -> bytes:
-    """The digest of an output's place in the plan and of everything every page depends on."""
-    return _digest((site_wide, output.path, output.kind, output.key, output.page))
+def plan_entry(output: Output, site_wide: str | hashlib.blake2b) -> bytes:
+    """The digest of an output's place in the plan and of everything every page depends on (`site_wide`:
+    its digest, or `site_wide_digest`'s, made once for every output of a build)."""
+    digest = site_wide.copy() if isinstance(site_wide, hashlib.blake2b) else site_wide_digest(site_wide)
+    digest.update(f"{output.path}\0{output.kind.value}\0{output.key}\0{output.page}".encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def site_wide_digest(site_wide: str) -> hashlib.blake2b:
+    """The start of every output's plan entry: what every page depends on."""
+    return hashlib.blake2b(site_wide.encode("utf-8", "surrogatepass") + b"\0", digest_size=16)
 
 
 # a field compared by another: a body is held on disk, its digest in the article (content/bodies.py)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bantin.builder import journal, ledger, recovery, searching
-from bantin.builder.deps import Dependencies, RelatedChange, answers, plan_entry, stale
+from bantin.builder.deps import Dependencies, RelatedChange, answers, plan_entry, site_wide_digest, stale
 from bantin.builder.ledger import Dep, Role
 from bantin.builder.links import check_links
 from bantin.builder.outputs import Kind, Output
@@ -341,7 +341,8 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
     assets = asset_names(asset_sources)
     site_wide = cache.fingerprint(cache.code_digest(), config, _provinces_bytes(config), _layouts_digest(config),
                                   assets)
-    entries = {o.path: plan_entry(o, site_wide) for o in outputs}
+    start = site_wide_digest(site_wide)
+    entries = {o.path: plan_entry(o, start) for o in outputs}
     now = Dependencies(site, loaded.digests, loaded.shard_facts, loaded.sitemap,
                        loaded.pictures, loaded.document_facts, dict(loaded.tables))
     ledger_key = ledger.key(config.output_dir)  # another bantin's ledger is not trusted: the output is built whole

@@ -102,14 +102,22 @@ def sitemap_parts(outputs: list[Output], site: Site, page_size: int) -> dict[str
     50,000 URLs, as the protocol requires ('sitemap-2023-06.xml', 'sitemap-2023-06-2.xml', ...)."""
     groups: dict[str, list[SitemapEntry]] = defaultdict(list)
     terms = terms_by_kind(site)
+    named: dict[tuple[int, int], str] = {}  # (year, month) -> its part's name, formatted once (strftime is slow)
+
+    def month(date: datetime) -> str:
+        found = named.get((date.year, date.month))
+        if found is None:
+            found = named[date.year, date.month] = f"{date:%Y-%m}"
+        return found
+
     for output in sitemap_pages(outputs):
         if output.kind == Kind.ARTICLE:
             article = site.articles[output.key]
-            groups[f"{article.date:%Y-%m}"].append((output.path, article.updated or article.date))
+            groups[month(article.date)].append((output.path, article.updated or article.date))
         elif output.kind in LIST_KINDS and output.page:
             keys = terms[output.kind][output.key].articles
             oldest = site.articles[keys[list_page(len(keys), page_size, output.page).stop - 1]]
-            groups[f"{oldest.date:%Y-%m}"].append((output.path, None))
+            groups[month(oldest.date)].append((output.path, None))
         else:
             groups["pages"].append((output.path, None))
     parts = {}

@@ -258,9 +258,14 @@ def _archives(ordered: list[Article], word: str) -> tuple[dict[str, Term], dict[
     """Month and year terms, newest first."""
     months: dict[str, list[str]] = defaultdict(list)
     years: dict[str, list[str]] = defaultdict(list)
+    named: dict[tuple[int, int], tuple[str, str]] = {}  # (year, month) -> its keys, formatted once (strftime is slow)
     for article in ordered:
-        months[f"{article.date:%Y/%m}"].append(article.key)
-        years[f"{article.date:%Y}"].append(article.key)
+        date = article.date
+        month = named.get((date.year, date.month))
+        if month is None:
+            month = named[date.year, date.month] = (f"{date:%Y/%m}", f"{date:%Y}")
+        months[month[0]].append(article.key)
+        years[month[1]].append(article.key)
     month_terms = {
         key: Term("month", key, key, f"/{word}/{key}/", tuple(months[key])) for key in sorted(months, reverse=True)
     }
