@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from bantin.builder.pipeline import BuildOptions, build
 from bantin.project.config import Config, load_config
 
-from conftest import REPO
+from conftest import copy_example_site
 from html_helpers import Page
 
 XML_LINK = re.compile(r'<loc>([^<]+)</loc>|\shref="([^"]+)"')
@@ -47,8 +46,7 @@ def links_of(file: Path) -> list[str]:
 
 
 def test_every_internal_link_of_the_example_site_resolves(tmp_path):
-    root = tmp_path / "example"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("_site*", ".git", ".bantin-cache", "__pycache__"))
+    root = copy_example_site(tmp_path / "example")
     # an article that moved: its old URL must keep working through the alias page
     moved = sorted((root / "content" / "tin-tuc").rglob("*.md"))[0]
     text = moved.read_text(encoding="utf-8")

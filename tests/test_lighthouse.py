@@ -17,7 +17,7 @@ from bantin.builder.pipeline import BuildOptions, build
 from bantin.project.config import load_config
 
 from browser import CHROMIUM, CHROMIUM_ARGS, serve, skip_without_browser
-from conftest import REPO
+from conftest import REPO, copy_example_site
 
 pytestmark = pytest.mark.browser
 
@@ -55,9 +55,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     skip_without_browser()
     if not LIGHTHOUSE.exists() or not AXE.exists() or not shutil.which("node"):
         pytest.skip("Lighthouse is not installed: npm ci --prefix tests/tools (.ci/run does it)")
-    root = tmp_path_factory.mktemp("lighthouse") / "example"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("_site*", ".git", ".bantin-cache", "__pycache__",
-                                                              "node_modules", "tests", "bench"))
+    root = copy_example_site(tmp_path_factory.mktemp("lighthouse") / "example")
     build(load_config(root), BuildOptions(jobs=1))
     with serve(root / "_site") as origin:
         yield origin
