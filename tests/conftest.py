@@ -18,6 +18,8 @@ from bantin.theme.files import THEME_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ("alone",)  # tests marked alone run with no other beside them under pytest -n
+
 SITE_TOML = """\
 title = "Liên hiệp hội thử nghiệm"
 base_url = "https://example.org/"
