@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import socket
 import subprocess
@@ -20,18 +22,29 @@ SEEDS = REPO.parent / "shared" / "bench" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed texts are not at {SEEDS}")
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`python3 build.py ARGS` in `cwd`, a process of its own: its exit status and what it printed."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
 
 
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The same command in this process (a second each saved): the status main returns, which build.py and
+    `python -m bantin` exit with (test_python_m_bantin_is_bantin), and what it printed. A traceback would
+    fail the test here as it would show in a process's stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
+
+
 def test_build_prints_a_summary_and_check_writes_nothing(project):
     site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
-    checked = run("check", cwd=site.root)
+    checked = process("check", cwd=site.root)
     assert checked.returncode == 0, checked.stderr
     assert "đã kiểm tra 1 bài, không có lỗi" in checked.stdout
     assert not site.out.exists()
-    built = run(cwd=site.root)  # build is the default command
+    built = process(cwd=site.root)  # build is the default command
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("đã dựng _site/: 1 bài; đã ghi "), built.stdout
     assert (site.out / "index.html").exists()
@@ -122,12 +135,13 @@ def test_bad_arguments_and_surroundings_get_a_sentence_not_a_traceback(project, 
             "missing text file": (["import-text", "khong-co.txt", "--topic", "Y tế"], 1, "khong-co.txt"),
         }
         for name, (args, status, message) in cases.items():
-            result = run(*args, cwd=site.root)
+            # serve in a process of its own: a serve that wrongly starts is stopped by the time limit
+            result = (process if args[0] == "serve" else run)(*args, cwd=site.root)
             assert "Traceback" not in result.stderr + result.stdout, (name, result.stderr)
             assert result.returncode == status, (name, result.returncode, result.stderr)
             assert message in result.stderr, (name, result.stderr)
     # no site.toml here: how to start one, or where to run bantin
-    elsewhere = run("build", cwd=tmp_path)
+    elsewhere = process("build", cwd=tmp_path)
     assert elsewhere.returncode == 2 and "không có site.toml trong" in elsewhere.stderr and "--root" in elsewhere.stderr
     assert 'để bắt đầu một trang mới ở đây: bantin init . --title "..." --base-url https://...' in elsewhere.stderr
     assert "Traceback" not in elsewhere.stderr
