@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import random
 import shutil
+import subprocess
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bantin.builder.pipeline import BuildOptions, Report, build
+from bantin.cli.main import main
 from bantin.project.config import load_config
 from bantin.theme.files import THEME_DIR
 
@@ -130,6 +134,25 @@ def copy_example_site(root: Path) -> Path:
         else:
             shutil.copyfile(source, root / name)
     return root
+
+
+def in_process(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`bantin ARGS` in `cwd`, run in this process with these environment variables set: the status main
+    returns (what build.py and `python -m bantin` exit with) and what it printed. A process of its own
+    spends a second or more on imports; a traceback fails the test here as it would show in its stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    before = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    try:
+        with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(list(args))
+    finally:
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 def make_project(root: Path, files: dict[str, str | bytes] | None = None, site_toml: str = SITE_TOML) -> Project:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import socket
 import subprocess
@@ -16,7 +14,7 @@ from bantin import __version__
 from bantin.cli.main import COMMANDS, main
 from bantin.importers.text import parse_text
 
-from conftest import REPO, SITE_TOML, article
+from conftest import REPO, SITE_TOML, article, in_process
 
 SEEDS = REPO.parent / "shared" / "bench" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed texts are not at {SEEDS}")
@@ -29,13 +27,8 @@ def process(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The same command in this process (a second each saved): the status main returns, which build.py and
-    `python -m bantin` exit with (test_python_m_bantin_is_bantin), and what it printed. A traceback would
-    fail the test here as it would show in a process's stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
+    """The same command in this process (conftest.in_process), a second or more saved on each."""
+    return in_process(args, cwd)
 
 
 def test_build_prints_a_summary_and_check_writes_nothing(project):

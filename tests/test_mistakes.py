@@ -3,14 +3,12 @@ the line, what is wrong and what to write instead, every problem in one run, in 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 
-from conftest import ENGLISH, REPO, SITE_TOML, article, photo
+from conftest import ENGLISH, REPO, SITE_TOML, article, in_process, photo
 
 OK = {"content/tin-tuc/2024/co-san.md": article("Bài đã có", "2024-05-01", tags=["hội thảo"]),
       "content/anh/2024/co.jpg": photo(64, 48)}
@@ -18,8 +16,8 @@ SOURCE_DATE_EPOCH = "1735689600"  # 01/01/2025 00:00 UTC: the build's "now"
 
 
 def run(site, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=site.root, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    """`bantin ARGS` in the site's folder, in this process (conftest.in_process): what main says and returns."""
+    return in_process(args, site.root, {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 
 
 def check(site) -> str:
