@@ -145,7 +145,10 @@ def in_process(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None
     os.environ.update(env or {})
     try:
         with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = main(list(args))
+            try:
+                status = main(list(args))
+            except SystemExit as done:  # --help
+                status = done.code if isinstance(done.code, int) else 1
     finally:
         for name, value in before.items():
             if value is None:

@@ -17,7 +17,7 @@ import pytest
 from bantin.language.errors import BuildFailed, ContentError, format_errors
 from bantin.language.messages import LOCALE_DIR, Text, catalogue
 
-from conftest import ENGLISH, REPO, SITE_TOML, article
+from conftest import ENGLISH, REPO, SITE_TOML, article, in_process
 
 babel = pytest.importorskip("babel", reason="babel (the test extra) reads and extracts the catalogue")
 from babel.messages.extract import extract_from_dir  # noqa: E402
@@ -115,8 +115,8 @@ def test_a_broken_translation_falls_back_to_english_rather_than_hiding_the_error
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    """`bantin ARGS` in `cwd`, in this process (conftest.in_process): what main says and returns."""
+    return in_process(args, cwd)
 
 
 BAD = {"content/tin-tuc/2023/a.md": article("A", "2023-02-30", province="Atlantis")}
