@@ -9,7 +9,7 @@ import random
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -136,13 +136,15 @@ def copy_example_site(root: Path) -> Path:
     return root
 
 
-def in_process(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """`bantin ARGS` in `cwd`, run in this process with these environment variables set: the status main
-    returns (what build.py and `python -m bantin` exit with) and what it printed. A process of its own
-    spends a second or more on imports; a traceback fails the test here as it would show in its stderr."""
+def in_process(args: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`bantin ARGS` in `cwd`, run in this process with exactly this environment (as subprocess's env=): the
+    status main returns (what build.py and `python -m bantin` exit with) and what it printed. A process of
+    its own spends a second or more on imports; a traceback fails the test here as it would show in stderr."""
     out, err = io.StringIO(), io.StringIO()
-    before = {name: os.environ.get(name) for name in env or {}}
-    os.environ.update(env or {})
+    saved = dict(os.environ)
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
     try:
         with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -150,11 +152,8 @@ def in_process(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None
             except SystemExit as done:  # --help
                 status = done.code if isinstance(done.code, int) else 1
     finally:
-        for name, value in before.items():
-            if value is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = value
+        os.environ.clear()
+        os.environ.update(saved)
     return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 

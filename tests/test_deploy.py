@@ -41,7 +41,7 @@ from bantin.project import hosts
 from bantin.project.config import load_config
 from bantin.project.targets import FOLDER, S3, SFTP, Target, parse_target
 
-from conftest import ENGLISH, REPO, SITE_TOML, article, make_project, photo
+from conftest import ENGLISH, REPO, SITE_TOML, article, in_process, make_project, photo
 from loopback import (
     ACCESS_KEY,
     RCLONE,
@@ -204,10 +204,10 @@ def s3(tmp_path_factory) -> Iterator[Server]:
     stop(process)
 
 
-def deploy(root: Path, target: str | None, env: dict[str, str], *flags: str,
-           timeout: float = 180) -> subprocess.CompletedProcess:
-    command = [sys.executable, str(REPO / "build.py"), "deploy", *([target] if target else []), *flags]
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+def deploy(root: Path, target: str | None, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess:
+    """`bantin deploy` in the site's folder with this environment, in this process (conftest.in_process): a
+    second or more of imports saved on each of some forty; rclone runs as it does from the command."""
+    result = in_process(["deploy", *([target] if target else []), *flags], root, env)
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
     return result
 
@@ -337,8 +337,8 @@ def test_an_interrupted_deploy_leaves_the_site_readable_and_the_next_one_finishe
         time.sleep(0.05)
     assert process.poll() is None, "the deploy ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 2 and "Traceback" not in err, err
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and "Traceback" not in err, (process.returncode, out[-3000:], err)
     assert "stopped (Ctrl+C)" in err and "deploy again" in err
     # readable: every page on the target, old or new, links a stylesheet that is there
     on_target = files_of(there)

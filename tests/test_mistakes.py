@@ -3,6 +3,7 @@ the line, what is wrong and what to write instead, every problem in one run, in 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -17,7 +18,7 @@ SOURCE_DATE_EPOCH = "1735689600"  # 01/01/2025 00:00 UTC: the build's "now"
 
 def run(site, *args: str) -> subprocess.CompletedProcess:
     """`bantin ARGS` in the site's folder, in this process (conftest.in_process): what main says and returns."""
-    return in_process(args, site.root, {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+    return in_process(args, site.root, {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
 
 
 def check(site) -> str:
