@@ -336,6 +336,7 @@ def test_an_interrupted_deploy_leaves_the_site_readable_and_the_next_one_finishe
             break
         time.sleep(0.05)
     assert process.poll() is None, "the deploy ended before it could be interrupted"
+    assert not _deaf_to_ctrl_c(process.pid), "the deploy ignores or blocks SIGINT: it inherited that from the test"
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 2 and "Traceback" not in err, (process.returncode, out[-3000:], err)
@@ -352,6 +353,15 @@ def test_an_interrupted_deploy_leaves_the_site_readable_and_the_next_one_finishe
     sent, _, _ = counts(deploy(site.root, target, sftp.env))
     assert 0 < sent < len(report.written)
     assert files_of(there) == files_of(site.out)
+
+
+def _deaf_to_ctrl_c(pid: int) -> list[str]:
+    """Which of a process's signal sets hold SIGINT (ignored, blocked), from Linux's /proc; none elsewhere."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return []
+    masks = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if line.startswith("Sig"))
+    return [name for name in ("SigIgn", "SigBlk") if int(masks.get(name, "0"), 16) & (1 << (signal.SIGINT - 1))]
 
 
 def _texts(paths: Iterable[Path]) -> Iterator[str]:
