@@ -328,8 +328,10 @@ def test_an_interrupted_deploy_leaves_the_site_readable_and_the_next_one_finishe
     new_css = css_links(site.page("/"))
     assert new_css != old_css
     slow = {**sftp.env, "RCLONE_BWLIMIT": "40k", "RCLONE_TRANSFERS": "1"}
+    # Ctrl+C heard as from a terminal: under pytest -n the worker may ignore SIGINT, which a child inherits
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "deploy", target], cwd=site.root, env=slow,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if any(new_css[0] in text for text in _texts(there.rglob("index.html"))):
