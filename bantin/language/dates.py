@@ -174,7 +174,7 @@ def vietnamese_datetime(moment: datetime) -> str:
     """'Thứ sáu, 02/06/2023 00:03 (GMT+7)', the form Vietnamese news sites print; 'Thứ sáu, 02/06/2023'
     for a date given without its time."""
     if not _timed(moment):
-        return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+        return f"{WEEKDAYS[moment.weekday()]}, {vietnamese_date(moment)}"
     return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y %H:%M} ({gmt_offset(moment)})"
 
 
