@@ -9,6 +9,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from bantin.content.bodies import Bodies
 from bantin.project import cache
 
@@ -307,3 +309,43 @@ def test_the_deploys_file_list_follows_a_files_time_alone_and_is_written_whole_w
     recorded = ledger.load(site.root, key)
     assert not delta.exists() and recorded is not None
     assert ledger.files(site.root, key, site.out) == (ledger.files_of(recorded), frozenset())
+
+
+def test_the_reads_store_damaged_or_of_another_state_builds_the_site_whole(project, tmp_path, monkeypatch):
+    # what each page read is kept in SQLite, which checks none of its rows: a byte changed in it is found by the
+    # check the ledger's head keeps (said, and the site built whole); a store saved by a build killed before its
+    # head (another state) is quietly not used; either way the site is the one a clean build makes
+    from bantin.builder import ledger, reads
+    site = project(articles(6), ENGLISH + SITE_TOML)
+    site.build(search=False)
+    store = reads.store_path(site.root)
+    data = bytearray(store.read_bytes())
+    at = data.index(b"tin-tuc/2023/bai-01/index.html")
+    data[at + 8] ^= 0x01  # another page's name: bai-01 would not be found as a reader of anything
+    store.write_bytes(bytes(data))
+    site.write({"content/tin-tuc/2023/bai-01.md": article("Tin sửa ở Sơn La", "2023-01-01", province="Sơn La")})
+    report = site.build(search=False)
+    said = [str(w.path) for w in report.warnings if "damaged" in str(w.message)]
+    assert said == [".bantin-cache/output-reads.sqlite"]
+    clean = tmp_path / "clean"
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("_site*", ".bantin-cache"))
+    assert report.pages == Project(clean).build(search=False).pages  # whole
+    assert snapshot(site.out) == snapshot(clean / "_site")
+    assert not site.build(search=False).warnings
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    site.write({"content/tin-tuc/2024/moi.md": article("Tin mới", "2024-03-01", province="Sơn La")})
+    with monkeypatch.context() as patched:  # the reads saved, the head not: the build is killed between them
+        save = cache.save
+        patched.setattr(cache, "save", lambda root, name, *rest: killed() if name == ledger.STORE else save(
+            root, name, *rest))
+        with pytest.raises(KeyboardInterrupt):
+            site.build(search=False)
+    report = site.build(search=False)
+    assert not report.warnings
+    shutil.rmtree(clean)
+    shutil.copytree(site.root, clean, ignore=shutil.ignore_patterns("_site*", ".bantin-cache"))
+    assert report.pages == Project(clean).build(search=False).pages  # whole
+    assert snapshot(site.out) == snapshot(clean / "_site")

@@ -282,3 +282,62 @@ def test_a_build_that_failed_after_storing_related_news_is_followed_by_a_whole_c
             site.build(search=False)
     site.build(search=False)
     assert snapshot(site.out) == clean_build(site.root, tmp_path, False)
+
+
+def stored_reads(root) -> dict[str, set[tuple[bytes, bytes, str]]]:
+    """What the ledger's reads store holds: page -> the queries it read (as stored: digest, head's digest, rest)."""
+    import sqlite3
+    with sqlite3.connect(root / ".bantin-cache" / "output-reads.sqlite") as db:
+        found: dict[str, set[tuple[bytes, bytes, str]]] = defaultdict(set)
+        for path, *query in db.execute(
+                "SELECT page.path, query.digest, query.head, rest.text FROM read JOIN page ON page.id = read.page "
+                "JOIN query ON query.id = read.query JOIN rest ON rest.id = query.rest"):
+            found[path].add(tuple(query))
+    return dict(found)
+
+
+def test_the_reads_store_written_by_the_change_holds_what_a_clean_build_records(project, tmp_path):
+    # a day's build rewrites the reads of the pages it rendered and drops those of the pages gone: after random
+    # edits (new, removed, renamed, re-dated articles, under layouts that read more), the store holds exactly
+    # what a clean build records of every page; a page left with another page's or its old reads would be built
+    # too often or, worse, too rarely
+    rng = random.Random(5)
+    site = project({f"content/tin-tuc/bai-{n}.md": random_article(rng, n) for n in range(24)})
+    customise(site.root)
+    site.build(search=False)
+    content = site.root / "content" / "tin-tuc"
+    serial = 100
+    for step in range(10):
+        action = ("add", "rename", "delete", "date", "tags", "edit", "province", "add", "delete", "topic")[step]
+        serial = random_edit(rng, content, action, serial)
+        site.build(search=False)
+        assert snapshot(site.out) == clean_build(site.root, tmp_path, False), step
+        assert stored_reads(site.root) == stored_reads(tmp_path / "clean"), step
+
+
+def test_pages_are_found_by_what_they_read_in_the_store_not_in_memory(project, monkeypatch):
+    # the ledger as loaded holds no page's reads: a title edited is found in the store, by the article's key,
+    # and exactly the pages that show it are rendered again
+    from bantin.builder import ledger, reads
+    site = project({f"content/tin-tuc/bai-{n}.md": article(f"Bài {n}", f"2024-01-{n + 1:02d}",
+                                                           tags=["Hội thảo"] if n % 2 else ["Tập huấn"])
+                    for n in range(8)})
+    site.build(search=False)
+    recorded = ledger.load(site.root, ledger.key(site.out))
+    assert recorded is not None and recorded.reads is not None
+    assert not any(entry.deps for entry in recorded.files.values())
+    showing = recorded.reads.pages_reading([])
+    assert showing == set()
+    asked: list[list[tuple[str, ...]]] = []
+    prefixes = reads.Reads.reading_prefixes
+    monkeypatch.setattr(reads.Reads, "reading_prefixes",
+                        lambda self, heads: asked.append(list(heads)) or prefixes(self, asked[-1]))
+    found = prefixes(recorded.reads, [("article", "content/tin-tuc/bai-3.md")])
+    readers = {path for path, query in found if len(query) == 2 or "title" in query[2]}
+    assert {"tin-tuc/2024/bai-3/index.html", "the/hoi-thao/trang/1/index.html", "feed.xml"} <= readers
+    assert "the/tap-huan/trang/1/index.html" not in {path for path, _ in found}  # bai-2, bai-4, ...: not bai-3
+    source = site.root / "content/tin-tuc/bai-3.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Bài 3", "Bài ba"), encoding="utf-8")
+    report = site.build(search=False)
+    assert asked == [[("article", "content/tin-tuc/bai-3.md")]]
+    assert readers <= set(report.written) <= {path for path, _ in found} | {"sitemap.xml"}

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bantin.builder.ledger import Dep, Entry, Ledger
 from bantin.builder.outputs import Output
 from bantin.builder.plan import SitemapEntry, list_page, terms_by_kind
+from bantin.builder.reads import Reads
+from bantin.builder.reads import digest as query_digest
 from bantin.content.model import Article, Site, Term
 from bantin.documents.model import DocumentFacts
 from bantin.photos.model import Picture
@@ -265,11 +267,19 @@ def stale(outputs: list[Output], entries: dict[str, bytes], then: Ledger, now: D
                                   != getattr(new, _COMPARED.get(name, name), _MISSING) for name in dep[2])
         return fields[dep]
 
+    # the ledger's pages keep their reads in its store, asked by query (an entry holds them only when made in memory)
+    reading: set[str] = set()
+    if then.reads is not None:
+        reading = then.reads.pages_reading(changed) if changed else set()
+        if read:
+            reading.update(path for path, dep in then.reads.reading_prefixes((ARTICLE, key) for key in read)
+                           if article_changed(dep))
     todo = []
     for output in outputs:
         record = then.files.get(output.path)
-        if record is None or record.origin != entries[output.path] or not changed.isdisjoint(record.deps) or (
-                read and any(dep[0] == ARTICLE and dep[1] in read and article_changed(dep) for dep in record.deps)):
+        if record is None or record.origin != entries[output.path] or output.path in reading or (record.deps and (
+                not changed.isdisjoint(record.deps) or (read and any(
+                    dep[0] == ARTICLE and dep[1] in read and article_changed(dep) for dep in record.deps)))):
             todo.append(output)
     return todo
 
@@ -332,25 +342,28 @@ def _neighbours_reached(then: Ledger, now: Dependencies, edited: set[str],
     return reached
 
 
-def answers(pages: dict[str, Entry], rendered: Iterable[str], then: dict[Dep, bytes],
-            now: Dependencies) -> dict[Dep, bytes]:
+def answers(pages: dict[str, Entry], rendered: Mapping[str, frozenset[Dep]], then: dict[Dep, bytes],
+            now: Dependencies, reads: Reads | None = None) -> dict[Dep, bytes]:
     """The digest of every query the pages depend on, for the next build's `stale`.
 
     A page that was not rendered read nothing that changed, so its answers are the stored
-    ones; only the queries of rendered pages are asked. Queries nobody reads any more are dropped
-    when many pages were rendered (or the pages of the ledger are fewer): finding them reads what
-    every page read, and the few a day's build leaves (a removed article's) are only asked again.
+    ones; only the queries of rendered pages (`rendered`: what each read) are asked. Queries nobody
+    reads any more are dropped when many pages were rendered (or the pages of the ledger are fewer):
+    finding them reads what every page read (the others' in `reads`, the ledger's store), and the few
+    a day's build leaves (a removed article's) are only asked again.
     """
-    rendered = list(rendered)
     if not rendered:
         return then
     if len(rendered) * 8 > len(pages) or len(pages) < len(then) // 4:
-        kept = set().union(*(record.deps for record in pages.values()))
+        kept = set().union(*rendered.values(), *(record.deps for record in pages.values()))
+        if reads is not None:
+            others = reads.read_by_others(rendered)
+            kept.update(dep for dep in then if query_digest(dep) in others)
         answers = {dep: digest for dep, digest in then.items() if dep in kept}
     else:
         answers = dict(then)
-    for path in rendered:
-        for dep in pages[path].deps:
+    for deps in rendered.values():
+        for dep in deps:
             if dep[0] != ARTICLE:  # articles answer by their fields (see stale)
                 answers[dep] = now.digest(dep)
     return answers

@@ -19,11 +19,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bantin.builder import reads as reads_store
 from bantin.project import cache
 
 Dep = tuple[str, ...]  # a query a page's content depends on (bantin/builder/deps.py)
@@ -74,6 +75,9 @@ class Ledger:
     related: str = ""  # the state of the related store the answers were made with (its token)
     # each part's store as read (cache.Entries), so that a save writes what changed: not compared, not stored
     stores: dict[str, cache.Entries] = field(default_factory=dict, compare=False, repr=False)
+    # what each page of `files` read, in its own store (reads.py), asked by query; the entries of `files` as
+    # loaded hold no `deps`: those of the pages a build renders again are in theirs, and saved there
+    reads: reads_store.Reads | None = field(default=None, compare=False, repr=False)
 
 
 EMPTY = Ledger({}, {}, {}, None)  # what a cold build starts from
@@ -84,6 +88,7 @@ EMPTY = Ledger({}, {}, {}, None)  # what a cold build starts from
 # build killed between them, a damaged file) makes the whole ledger absent: the site is built whole.
 STORE = "output"  # .bantin-cache/output.pickle, the head
 PARTS = ("files", "answers", "sources", "stamps")  # .bantin-cache/output.files.pickle, ...
+READS = "reads"  # the head's name for the state of .bantin-cache/output-reads.sqlite (reads.py)
 # .bantin-cache/output-files.pickle: path -> (role, digest, size, mtime_ns) of the same build, what a
 # deploy reads (a tenth of the ledger's load time: no record of what each page read); written by the change too
 FILES = "output-files"
@@ -106,8 +111,12 @@ def load(root: Path, key: str, damaged: cache.Damaged | None = None) -> Ledger |
     stores = {part: cache.load_entries(root, f"{STORE}.{part}", key, damaged) for part in PARTS}
     if any(head.parts.get(part) != store.token or not store.token for part, store in stores.items()):
         return None
+    read = reads_store.Reads.open(root, head.parts.get(READS, ""), damaged)
+    if read is None:
+        return None
     files, answers, sources, stamps = (stores[part].values for part in PARTS)
-    loaded = dataclasses.replace(head, files=files, answers=answers, sources=sources, stamps=stamps, stores=stores)
+    loaded = dataclasses.replace(head, files=files, answers=answers, sources=sources, stamps=stamps, stores=stores,
+                                 reads=read)
     # written by the change, with the ledger: its state follows from the ledger's while its files are those saved
     stores[FILES] = (_files_entries(root, key, loaded) if files_store_intact(root, loaded)
                      else cache.load_entries(root, FILES, key, damaged))
@@ -125,26 +134,32 @@ def _files_entries(root: Path, key: str, ledger: Ledger) -> cache.Entries:
     return cache.Entries(root, FILES, key, delta, token, base, delta, frozenset(removed), partial=True)
 
 
-def save(root: Path, key: str, ledger: Ledger) -> Ledger:
+def save(root: Path, key: str, ledger: Ledger, reads: Mapping[str, frozenset[Dep]] | None = None,
+         gone: Iterable[str] = ()) -> Ledger:
     """Store the ledger for the next build, and its files and address for deploys (the head last: it is the
-    build's commit); returns the ledger as stored (it knows the FILES store it was saved with)."""
+    build's commit); returns the ledger as stored (it knows the FILES store it was saved with). `reads`: what
+    each page the build rendered read, which replaces what it read before in the reads' store; the pages
+    `gone` from the ledger lose theirs. A ledger without a reads' state (a whole site) has every page there."""
     cache.save(root, ADDRESS, key, ledger.base_url)
+    read = reads_store.save(root, ledger.reads, reads or {}, gone)
     stores = {part: cache.save_entries(ledger.stores.get(part) or cache.Entries(root, f"{STORE}.{part}", key, {}, ""),
                                        getattr(ledger, part)) for part in PARTS}
-    files = ledger.stores.get(FILES) or cache.Entries(root, FILES, key, {}, "")
-    if files.partial:  # a path's entry there changes only with its file's record or time: none compared
+    files_store = ledger.stores.get(FILES) or cache.Entries(root, FILES, key, {}, "")
+    if files_store.partial:  # a path's entry there changes only with its file's record or time: none compared
         touched = stores["files"].fresh | stores["stamps"].fresh
-        files = cache.save_changes(files, _files_of(ledger, (path for path in touched if path in ledger.files)),
-                                   touched - ledger.files.keys(), lambda: files_of(ledger))
+        files_store = cache.save_changes(files_store, _files_of(ledger, (path for path in touched
+                                                                         if path in ledger.files)),
+                                         touched - ledger.files.keys(), lambda: files_of(ledger))
     else:
-        files = cache.save_entries(files, files_of(ledger))
-    state = (files.token, files.base, tuple(sorted(files.changed or {})), tuple(sorted(files.removed)))
-    head = dataclasses.replace(ledger, files={}, answers={}, sources={}, stamps={}, stores={},
-                               files_store=_files_identity(root), parts={part: s.token for part, s in stores.items()},
-                               files_state=state)
+        files_store = cache.save_entries(files_store, files_of(ledger))
+    state = (files_store.token, files_store.base, tuple(sorted(files_store.changed or {})),
+             tuple(sorted(files_store.removed)))
+    head = dataclasses.replace(ledger, files={}, answers={}, sources={}, stamps={}, stores={}, reads=None,
+                               files_store=_files_identity(root), files_state=state,
+                               parts={**{part: s.token for part, s in stores.items()}, READS: read.named()})
     cache.save(root, STORE, key, head)
     return dataclasses.replace(ledger, files_store=head.files_store, parts=head.parts, files_state=state,
-                               stores={**stores, FILES: files})
+                               stores={**stores, FILES: files_store}, reads=read)
 
 
 def _files_identity(root: Path) -> tuple[tuple[int, int, int] | None, ...]:

@@ -376,8 +376,10 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
                                lambda: encode_photos(loaded, config, jobs, cancelled, progress))
         previous = {path: entry.digest for path, entry in then.files.items() if entry.role == Role.PAGE}
         rendered = render_all(todo, loaded, config, assets, stage, previous, jobs, progress, cancelled)
-        pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path]) if o.path in rendered
-                 else then.files[o.path] for o in outputs}
+        # what the rendered pages read goes to the ledger's reads store, not into their entries
+        read = {path: record.deps for path, record in rendered.items()}
+        pages = {o.path: dataclasses.replace(rendered[o.path], origin=entries[o.path], deps=frozenset())
+                 if o.path in rendered else then.files[o.path] for o in outputs}
         files.update(pages)
 
         # 8. Index the articles for search, reusing the shards whose articles are unchanged.
@@ -406,14 +408,17 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
         #    record is stored once every file is in place (the moment the new site is committed).
         stamps = {path: stamp for path, stamp in then.stamps.items() if path in files}
         stamps.update(ledger.stamp_of((path, stage / path) for path in changes.changes()))
-        after = ledger.Ledger(files, answers(pages, rendered, then.answers, now), loaded.digests, shards,
-                              config.base_url, stamps=stamps, files_store=recorded.files_store if recorded else None,
+        after = ledger.Ledger(files, answers(pages, read, then.answers, now, then.reads), loaded.digests,
+                              shards, config.base_url, stamps=stamps,
+                              files_store=recorded.files_store if recorded else None,
                               files_state=recorded.files_state if recorded else None,
                               parts=recorded.parts if recorded else {}, stores=recorded.stores if recorded else {},
-                              terms=now.term_digests(), related=loaded.related.now if loaded.related else "")
+                              terms=now.term_digests(), related=loaded.related.now if loaded.related else "",
+                              reads=then.reads)
         if (after != recorded or not ledger.files_store_intact(config.root, after)
                 or ledger.address(config.root, ledger_key) != after.base_url):  # a deploy's stores, damaged
-            changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after))
+            gone = (then.files.keys() | repaired) - files.keys()
+            changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after, read, gone))
     if saved:
         processing.prune(loaded.pictures, config.root)
         if loaded.documents is not None:
