@@ -1,8 +1,6 @@
 """Thin entry point: `python build.py [build|check|new|import-text] ...`."""
 
-import sys
-
-from bantin.cli.main import main
+from bantin.cli.main import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -262,3 +262,16 @@ def test_quiet_prints_errors_only(project):
     failed = run("check", "-q", cwd=site.root)
     assert failed.returncode == 1 and "1 lỗi:" in failed.stderr and "c.md:3: [date]" in failed.stderr
     assert "cảnh báo" not in failed.stderr and failed.stdout == ""
+
+
+def test_a_build_in_its_own_process_says_everything_before_it_ends(project):
+    # a build's process ends at once after it (the site it holds is not freed object by object): what it printed
+    # into a pipe (not a terminal) reaches it whole, and the process's status is the build's
+    site = project({"content/tin-tuc/2023/a.md": article("A", "2023-01-01")})
+    built = process("build", "--no-search", cwd=site.root)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("đã dựng _site/: 1 bài;") and built.stdout.endswith("giây\n"), built.stdout
+    site.write({"content/tin-tuc/2023/b.md": "---\ntitle: B\n---\nKhông có ngày.\n"})
+    failed = process("build", "--no-search", cwd=site.root)
+    assert failed.returncode == 1
+    assert "content/tin-tuc/2023/b.md" in failed.stderr, failed.stderr

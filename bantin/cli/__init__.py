@@ -3,6 +3,6 @@ progress shown on a terminal.
 
 May import: every package."""
 
-from bantin.cli.main import main
+from bantin.cli.main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

@@ -40,6 +40,20 @@ if TYPE_CHECKING:
 COMMANDS = ("build", "check", "serve", "new", "import-text", "import", "init", "theme", "deploy")
 
 
+def run() -> NoReturn:
+    """`bantin`, `python build.py`, `python -m bantin`: main() as a process, ending with its exit code. A build's
+    process ends without the interpreter freeing what it holds one object at a time (every article and page of
+    the site: 2.4 of a new article's 19.5 CPU-seconds at 100,000 articles); its files are closed by then (each
+    written in a `with`, its pools shut), and what it printed is flushed first."""
+    command = _with_default_command(sys.argv[1:])[0]
+    code = main()
+    if command == "build":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code. Messages are in the site's language."""
     argv = _with_default_command(sys.argv[1:] if argv is None else argv)
