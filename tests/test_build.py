@@ -6,6 +6,7 @@ import hashlib
 import io
 import itertools
 import json
+import os
 import re
 import shutil
 
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 from rich.console import Console
 
+from bantin.builder import pipeline
 from bantin.builder.pipeline import STAGES, BuildOptions, build
 from bantin.cli.progress import ProgressBars
 from bantin.language.errors import BuildFailed
@@ -207,9 +209,23 @@ def test_parallel_build_equals_serial_build(project, monkeypatch):
     serial = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
     shutil.rmtree(site.root / ".bantin-cache")  # a cold build again, in worker processes
     shutil.rmtree(site.out)
+    rendered, render = site.root / "rendered", pipeline._render_outputs
+
+    def logged(outputs, *args):  # which process rendered which pages (the worker is forked with this)
+        outputs = list(outputs)
+        with rendered.open("a", encoding="utf-8") as log:
+            log.writelines(f"{os.getpid()} {output.path}\n" for output in outputs)
+        return render(outputs, *args)
+
+    monkeypatch.setattr(pipeline, "_render_outputs", logged)
     site.build(jobs=2)
     parallel = {p.relative_to(site.out): p.read_bytes() for p in site.out.rglob("*") if p.is_file()}
     assert serial == parallel
+    by = [line.split() for line in rendered.read_text(encoding="utf-8").splitlines()]
+    assert len(by) == len({path for _, path in by}) > 60  # each page once
+    # the build renders beside one worker: two cores, two processes, one forked copy of the site
+    renderers = {pid for pid, _ in by}
+    assert str(os.getpid()) in renderers and len(renderers) == 2
 
 
 def test_sub_path_base_url(project):

@@ -341,6 +341,36 @@ def test_the_index_made_by_worker_processes_equals_the_one_made_here(project, tm
     assert shard_files(here) == shard_files(site)
 
 
+def test_the_build_indexes_beside_its_one_worker_each_shard_once(project, monkeypatch, tmp_path):
+    """With two cores, one worker indexes while the build renders; the build then takes the shards left."""
+    import os
+    import time
+
+    site = project({**many(70, 2011), **many(70, 2016), **many(70, 2021), **many(70, 2026)}, SHARDED)
+    config = load_config(site.root)
+    loaded = load(config, BuildOptions(), 2)
+    assert len(loaded.shards) >= 4
+    here, log = os.getpid(), tmp_path / "indexed"
+    update = engine.update_shard
+
+    def logged(task: engine.Task, *args):  # the worker is slow: the build must take shards of its own
+        if os.getpid() != here:
+            time.sleep(1)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {task.name}\n")
+        return update(task, *args)
+
+    monkeypatch.setattr(engine, "update_shard", logged)
+    with searching.Indexer.for_build(loaded, config, True, 2, b"") as indexer:
+        assert indexer is not None and len(indexer.workers) == 1
+        names = [result.name for result in indexer.results()]
+    assert sorted(names) == sorted(shard.name for shard in loaded.shards)  # each once
+    by = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sorted(name for _, name in by) == sorted(names)
+    indexed_by = {pid for pid, _ in by}
+    assert str(here) in indexed_by and len(indexed_by) == 2  # the build and its worker
+
+
 def test_a_build_given_up_stops_its_index_workers(project):
     import multiprocessing
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import dataclasses
 import functools
 import hashlib
@@ -10,7 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1011,14 +1013,18 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
     total = len(outputs)
     records: dict[str, ledger.Entry] = {}
     interned: dict[Dep, Dep] = {}  # one object per dependency: the manifest stays small
+    _init_renderer(loaded, config, assets, stage, previous)
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        _init_renderer(loaded, config, assets, stage, previous)
-        chunks = map(_render_chunk, _chunks(outputs, max(1, total // 100)))
+        chunks: Iterable[dict[str, ledger.Entry]] = map(_render_chunk, _chunks(outputs, max(1, total // 100)))
         pool = None
     else:
-        # fork: the workers inherit the assembled site instead of receiving a pickled copy
-        pool = _pool(jobs, _init_renderer, (loaded, config, assets, stage, previous))
-        chunks = pool.map(_render_chunk, _chunks(outputs, jobs * 48))  # small ones: the last ends soon after the others
+        # This process renders beside jobs - 1 workers forked from it, which inherit the assembled site instead of
+        # receiving a pickled copy. Each worker ends up with a copy of its own (CPython writes the reference count
+        # of every object a page reads, so the pages of memory holding them are copied): one worker fewer, one
+        # copy of the site fewer.
+        pool = _pool(jobs - 1, _init_renderer, (loaded, config, assets, stage, previous))
+        # small chunks: the last ends soon after the others
+        chunks = _shared_chunks(pool, jobs - 1, _chunks(outputs, jobs * 48))
     try:
         for chunk in chunks:
             for path, record in chunk.items():
@@ -1031,6 +1037,27 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
         if pool is not None:  # given up: chunks not started are dropped, running ones end on their own
             pool.shutdown(wait=False, cancel_futures=True)
     return records
+
+
+def _shared_chunks(pool: ProcessPoolExecutor, workers: int, chunks: list[Sequence[Output]]
+                   ) -> Iterator[dict[str, ledger.Entry]]:
+    """Each chunk's records: the pool's workers take chunks from the front, this process from the back,
+    until none is left; the pool is kept two chunks a worker ahead, so that it never waits for this process."""
+    waiting = collections.deque(chunks)
+    running: set[Future[dict[str, ledger.Entry]]] = set()
+    ahead = 2 * workers
+    while waiting or running:
+        while waiting and len(running) < ahead:
+            running.add(pool.submit(_render_chunk, waiting.popleft()))
+        finished = {future for future in running if future.done()}
+        if not finished and waiting:
+            yield _render_chunk(waiting.pop())
+            continue
+        if not finished:
+            finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+        for future in finished:
+            running.discard(future)
+            yield future.result()
 
 
 def _pool(jobs: int, initializer: Callable[..., None], args: tuple) -> ProcessPoolExecutor:

@@ -85,29 +85,28 @@ WORKER_NAME = "bantin search index"
 
 
 class Indexer:
-    """update_shard over every shard, in worker processes forked as soon as it is made, so that they index
-    while the build goes on (reading the ledger, rendering: the build's single-threaded stretches leave a
-    core free); results() collects them. Where fork is not offered, with one core, or for a small site, the
-    shards are indexed when results() is asked, in this process. Plain processes and pipes, no executor:
+    """update_shard over every shard: in jobs - 1 worker processes forked as soon as it is made, so that they
+    index while the build goes on (reading the ledger, rendering: the build's single-threaded stretches leave a
+    core free), and in this process once results() is asked. Each process takes the next shard not yet taken
+    (the largest first) until none is left: this process, done rendering, helps instead of waiting, and a forked
+    copy of the site fewer is held meanwhile. Where fork is not offered, with one core, or for a small site, the
+    shards are indexed when results() is asked, in this process alone. Plain processes and pipes, no executor:
     the render pool is then forked from a process with no thread of ours running."""
 
     def __init__(self, tasks: Sequence[engine.Task], sources: engine.Sources, root: Path, jobs: int) -> None:
         self.tasks, self.sources, self.root = list(tasks), sources, root
         self.workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        self._order = sorted(self.tasks, key=lambda task: -len(task.keys))  # the largest first: the last end together
+        self._taken: Any = _Count()  # the number of shards of _order taken (shared with the workers, if any)
         articles = sum(len(task.keys) for task in tasks)
         if jobs <= 1 or len(tasks) < 2 or articles < 200 or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
-        groups: list[list[engine.Task]] = [[] for _ in range(min(jobs, len(tasks)))]
-        loads = [0] * len(groups)
-        for task in sorted(tasks, key=lambda task: -len(task.keys)):  # the largest first, to the least loaded
-            least = loads.index(min(loads))
-            groups[least].append(task)
-            loads[least] += len(task.keys)
-        for group in groups:
+        self._taken = context.Value("i", 0)
+        for _ in range(min(jobs, len(tasks)) - 1):
             receiving, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_index_group, args=(group, sources, root, sending), daemon=True,
-                                      name=WORKER_NAME)
+            process = context.Process(target=_index_taken, args=(self._order, self._taken, sources, root, sending),
+                                      daemon=True, name=WORKER_NAME)
             process.start()
             sending.close()
             self.workers.append((process, receiving))
@@ -131,27 +130,37 @@ class Indexer:
 
     def results(self, cancelled: Callable[[], bool] | None = None) -> Iterator[engine.Result]:
         """Each shard's result as it comes; Cancelled when `cancelled` says so; a worker's failure raised here."""
-        if not self.workers:
-            for task in self.tasks:
-                yield engine.update_shard(task, self.sources, engine.shard_folder(self.root, task.name))
-                if cancelled is not None and cancelled():
-                    raise Cancelled()
-            return
         waiting = {connection: process for process, connection in self.workers}
-        while waiting:
-            for connection in wait(list(waiting), timeout=0.1):
-                try:
-                    kind, value = connection.recv()
-                except EOFError:  # killed (out of memory?) before it said anything more
-                    raise RuntimeError(f"a search index worker ended with {waiting[connection].exitcode}") from None
-                if kind == "error":
-                    raise value
-                if kind == "done":
-                    del waiting[connection]
+        while True:
+            ready = wait(list(waiting), timeout=0) if waiting else []
+            for connection in ready:
+                yield from self._received(connection, waiting)
+            if not ready:
+                task = _take(self._order, self._taken)
+                if task is not None:
+                    yield engine.update_shard(task, self.sources, engine.shard_folder(self.root, task.name))
+                elif not waiting:
+                    return
                 else:
-                    yield value
+                    for connection in wait(list(waiting), timeout=0.1):
+                        yield from self._received(connection, waiting)
             if cancelled is not None and cancelled():
                 raise Cancelled()
+
+    @staticmethod
+    def _received(connection: Connection, waiting: dict[Connection, multiprocessing.process.BaseProcess]
+                  ) -> Iterator[engine.Result]:
+        """What a worker sent: a result is yielded, "done" ends its waiting, an error is raised."""
+        try:
+            kind, value = connection.recv()
+        except EOFError:  # killed (out of memory?) before it said anything more
+            raise RuntimeError(f"a search index worker ended with {waiting[connection].exitcode}") from None
+        if kind == "error":
+            raise value
+        if kind == "done":
+            del waiting[connection]
+        else:
+            yield value
 
     def close(self) -> None:
         """Stop the workers still running (the build failed or was given up) and wait for them."""
@@ -163,13 +172,35 @@ class Indexer:
         self.workers = []
 
 
-def _index_group(tasks: list[engine.Task], sources: engine.Sources, root: Path, sending: Connection) -> None:
-    """A worker: update these shards, sending each result, or the error that stopped it, then "done"."""
+class _Count:
+    """The number of shards taken, where this process indexes alone (with workers: a multiprocessing.Value)."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def get_lock(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+
+def _take(order: list[engine.Task], taken: Any) -> engine.Task | None:
+    """The next shard no process has taken (None: all are), taken: `taken` counts those of `order` taken."""
+    with taken.get_lock():
+        number = taken.value
+        if number >= len(order):
+            return None
+        taken.value = number + 1
+    return order[number]
+
+
+def _index_taken(order: list[engine.Task], taken: Any, sources: engine.Sources, root: Path,
+                 sending: Connection) -> None:
+    """A worker: update the shards not yet taken, one at a time, sending each result, or the error that
+    stopped it, then "done"."""
     gc.freeze()  # what the build holds stays as forked: never scanned by this worker's collections, nor copied
     with contextlib.suppress(OSError):
         os.nice(5)  # the pages first: the index takes what rendering leaves of the cores, then the rest
     try:
-        for task in tasks:
+        while (task := _take(order, taken)) is not None:
             sending.send(("result", engine.update_shard(task, sources, engine.shard_folder(root, task.name))))
     except BaseException as error:  # any failure goes to the build, which reports it
         try:
