@@ -6,6 +6,7 @@ import collections
 import concurrent.futures
 import dataclasses
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -1025,6 +1026,9 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
         pool = _pool(jobs - 1, _init_renderer, (loaded, config, assets, stage, previous))
         # small chunks: the last ends soon after the others
         chunks = _shared_chunks(pool, jobs - 1, _chunks(outputs, jobs * 48))
+        # What the build holds now is left out of the collections of the garbage, here and in the workers: a
+        # collection writes in every object it scans, which would copy the pages of memory the workers share.
+        gc.freeze()
     try:
         for chunk in chunks:
             for path, record in chunk.items():
@@ -1036,6 +1040,7 @@ def render_all(outputs: list[Output], loaded: Plan, config: Config, assets: dict
     finally:
         if pool is not None:  # given up: chunks not started are dropped, running ones end on their own
             pool.shutdown(wait=False, cancel_futures=True)
+            gc.unfreeze()
     return records
 
 
