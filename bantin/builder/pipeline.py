@@ -403,7 +403,8 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
             files.update(indexed)
         else:  # --no-search: an index already there stays as it is
             files.update({path: entry for path, entry in then.files.items() if entry.role == Role.SEARCH})
-        for path in sorted((then.files.keys() | repaired) - files.keys()) + strays:
+        gone = (then.files.keys() | repaired) - files.keys()  # no longer planned: removed, and their reads with them
+        for path in sorted(gone) + strays:
             changes.remove(path)
         _check(cancelled)  # the last moment to give up: after this, the changes are moved in
 
@@ -420,7 +421,6 @@ def _write_site(config: Config, options: BuildOptions, loaded: Plan, jobs: int, 
                               reads=then.reads)
         if (after != recorded or not ledger.files_store_intact(config.root, after)
                 or ledger.address(config.root, ledger_key) != after.base_url):  # a deploy's stores, damaged
-            gone = (then.files.keys() | repaired) - files.keys()
             changes.commit = lambda: saved.append(ledger.save(config.root, ledger_key, after, read, gone))
     if saved:
         processing.prune(loaded.pictures, config.root)
